@@ -1,0 +1,66 @@
+// What a run is made of: the models (a loss and its hyperparameters each) and the shared training settings.
+import { DEFAULT_ARCHITECTURE, type Architecture } from './model';
+import type { TauMode } from './losses/superloss';
+
+export interface ModelSpec {
+  /** A loss id from LOSS_IDS, e.g. 'nll', 'robust-nll', 'superloss-mse'. */
+  loss: string;
+  /** Boltzmann temperature (Robust-NLL eq. 3); Infinity means uniform weights, i.e. the plain loss. */
+  T: number;
+  /** β of β-NLL (eq. 7): 0 is NLL, 1 gives the mean the MSE gradient. */
+  beta: number;
+  /** Barron's shape α (−Infinity is Welsch) and scale c. For the adaptive loss, their starting values. */
+  alpha: number;
+  c: number;
+  /** SuperLoss regularisation λ and threshold τ (its value when tauMode is 'fixed'). */
+  lambda: number;
+  tau: number;
+  tauMode: TauMode;
+  /** Student-t degrees of freedom ν. */
+  nu: number;
+  /** Seed of this model's initial weights, so a model starts the same wherever it sits in the stack. */
+  initSeed: number;
+}
+
+export type Optimizer = 'adam' | 'sgd';
+
+export interface TrainSettings {
+  optimizer: Optimizer;
+  learningRate: number;
+  batchSize: number;
+  /** Warm-up as the papers use it: this many mean-only steps (squared error, variance head untouched)… */
+  warmupMeanSteps: number;
+  /** …then this many plain-NLL steps, then the model's own loss (../shared/FINDINGS.md: Robust-NLL needs it). */
+  warmupNllSteps: number;
+  /** Seed of the minibatch draws, shared by all models. */
+  batchSeed: number;
+  architecture: Architecture;
+}
+
+export const DEFAULT_MODEL: ModelSpec = {
+  loss: 'nll',
+  T: 16,
+  beta: 0.5,
+  alpha: 1,
+  c: 1,
+  lambda: 1,
+  tau: 1,
+  tauMode: 'ema',
+  nu: 4,
+  initSeed: 1,
+};
+
+export const DEFAULT_TRAIN: TrainSettings = {
+  optimizer: 'adam',
+  learningRate: 0.01,
+  // Robust-NLL sec. 4.2: Adam, lr 0.01, batch 256.
+  batchSize: 256,
+  warmupMeanSteps: 300,
+  warmupNllSteps: 300,
+  batchSeed: 1,
+  architecture: DEFAULT_ARCHITECTURE,
+};
+
+export function modelSpec(loss: string, overrides: Partial<ModelSpec> = {}): ModelSpec {
+  return { ...DEFAULT_MODEL, loss, ...overrides };
+}

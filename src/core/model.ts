@@ -1,0 +1,146 @@
+// K mean/variance MLPs stacked along a leading axis, so that K models cost the kernel launches of one.
+import { stopGradient } from './losses/stopGradient';
+import { STREAM, uniform } from './rng';
+import { tf, type Tensor } from './tf';
+
+export const ACTIVATIONS = ['relu', 'tanh', 'elu', 'sigmoid'] as const;
+export type Activation = (typeof ACTIVATIONS)[number];
+
+export interface Architecture {
+  /** Widths of the hidden layers; [50] is Robust-NLL's 1 → 50 → (μ, σ²). */
+  hidden: number[];
+  activation: Activation;
+  /** One trunk feeding both heads, or two separate networks for μ and σ². */
+  shared: boolean;
+  /** σ² = softplus(s) + floor. */
+  varianceFloor: number;
+}
+
+export const DEFAULT_ARCHITECTURE: Architecture = { hidden: [50], activation: 'relu', shared: true, varianceFloor: 1e-6 };
+
+/** Shapes of the stacked parameters, in a fixed order; every shape starts with K. */
+export interface ParamLayout {
+  names: string[];
+  shapes: number[][];
+}
+
+export function paramLayout(arch: Architecture, k: number): ParamLayout {
+  const names: string[] = [];
+  const shapes: number[][] = [];
+  const tower = (prefix: string, outputs: number) => {
+    let fanIn = 1;
+    arch.hidden.forEach((width, l) => {
+      names.push(`${prefix}W${l}`, `${prefix}b${l}`);
+      shapes.push([k, fanIn, width], [k, 1, width]);
+      fanIn = width;
+    });
+    names.push(`${prefix}Wout`, `${prefix}bout`);
+    shapes.push([k, fanIn, outputs], [k, 1, outputs]);
+  };
+  if (arch.shared) tower('', 2);
+  else {
+    tower('mean.', 1);
+    tower('var.', 1);
+  }
+  // Barron's adaptive loss learns α and c; every model carries the two latents, used or not.
+  names.push('alphaLatent', 'scaleLatent');
+  shapes.push([k, 1], [k, 1]);
+  return { names, shapes };
+}
+
+/** softplus⁻¹(1 − floor): the output bias that starts σ² at 1. */
+const VARIANCE_BIAS = Math.log(Math.E - 1);
+
+/**
+ * Initial values of ONE model's parameters (the slices [k] of each stacked tensor), drawn from its own
+ * seed, so a model starts the same whatever K is and wherever it sits in the stack. Weights are
+ * uniform with He (ReLU, ELU) or Glorot (tanh, sigmoid) limits; biases zero; σ² starts at 1.
+ */
+export function initModel(arch: Architecture, seed: number, latents = { alphaLatent: 0, scaleLatent: 0 }): Float32Array[] {
+  const layout = paramLayout(arch, 1);
+  let counter = 0;
+  return layout.names.map((name, p) => {
+    const shape = layout.shapes[p];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(size);
+    if (name === 'alphaLatent') out.fill(latents.alphaLatent);
+    else if (name === 'scaleLatent') out.fill(latents.scaleLatent);
+    else if (name.includes('W')) {
+      const fanIn = shape[1];
+      const fanOut = shape[2];
+      const limit = arch.activation === 'relu' || arch.activation === 'elu' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+      for (let i = 0; i < size; i++) out[i] = limit * (2 * uniform(seed, STREAM.init, counter++) - 1);
+    } else if (name === 'bout' || name === 'var.bout') {
+      // The variance output is the last (shared) or only (separate) column.
+      out[size - 1] = VARIANCE_BIAS;
+    }
+    return out;
+  });
+}
+
+function activate(x: Tensor, activation: Activation): Tensor {
+  switch (activation) {
+    case 'relu':
+      return tf.relu(x);
+    case 'tanh':
+      return tf.tanh(x);
+    case 'elu':
+      return tf.elu(x);
+    case 'sigmoid':
+      return tf.sigmoid(x);
+  }
+}
+
+export interface Prediction {
+  /** [K, B] */
+  mu: Tensor;
+  /** [K, B], σ² ≥ the floor */
+  variance: Tensor;
+}
+
+/**
+ * Forward pass of all K models on the same inputs x ([B], already standardised). `detachVarianceTrunk`
+ * ([K, 1, 1] of 0/1) stops the variance head's gradient into a shared trunk for the models where it is 1
+ * (Faithful regression trains the trunk with the mean's loss alone).
+ */
+export function forward(params: Tensor[], arch: Architecture, x: Tensor, detachVarianceTrunk?: Tensor): Prediction {
+  return tf.tidy(() => {
+    const k = params[0].shape[0];
+    const b = x.shape[0];
+    const input = tf.broadcastTo(tf.reshape(x, [1, b, 1]), [k, b, 1]);
+    let p = 0;
+    const tower = (): Tensor => {
+      let h = input;
+      for (let l = 0; l < arch.hidden.length; l++) {
+        h = activate(tf.add(tf.matMul(h, params[p]), params[p + 1]), arch.activation);
+        p += 2;
+      }
+      return h;
+    };
+    const head = (h: Tensor): Tensor => {
+      const out = tf.add(tf.matMul(h, params[p]), params[p + 1]);
+      p += 2;
+      return out;
+    };
+    let mu: Tensor;
+    let s: Tensor;
+    if (arch.shared) {
+      const h = tower();
+      const wOut = params[p];
+      const bOut = params[p + 1];
+      const [wMu, wVar] = tf.split(wOut, 2, 2);
+      const [bMu, bVar] = tf.split(bOut, 2, 2);
+      mu = tf.add(tf.matMul(h, wMu), bMu);
+      let hVar = h;
+      if (detachVarianceTrunk) {
+        hVar = tf.add(tf.mul(detachVarianceTrunk, stopGradient(h)), tf.mul(tf.sub(1, detachVarianceTrunk), h));
+      }
+      s = tf.add(tf.matMul(hVar, wVar), bVar);
+    } else {
+      mu = head(tower());
+      s = head(tower());
+    }
+    const variance = tf.add(tf.softplus(tf.reshape(s, [k, b])), arch.varianceFloor);
+    return { mu: tf.reshape(mu, [k, b]), variance };
+  });
+}
