@@ -18,6 +18,8 @@ export interface ModelSpec {
   tauMode: TauMode;
   /** Student-t degrees of freedom ν. */
   nu: number;
+  /** Multiplies the shared learning rate for this model alone. */
+  lrScale: number;
   /** Seed of this model's initial weights, so a model starts the same wherever it sits in the stack. */
   initSeed: number;
 }
@@ -47,6 +49,7 @@ export const DEFAULT_MODEL: ModelSpec = {
   tau: 1,
   tauMode: 'ema',
   nu: 4,
+  lrScale: 1,
   initSeed: 1,
 };
 

@@ -283,7 +283,7 @@ export class Engine {
       tauModes: tf.tensor2d(specs.map((s) => [s.tauMode === 'fixed' ? 1 : 0, s.tauMode === 'running' ? 1 : 0, s.tauMode === 'ema' ? 1 : 0])),
       nu: column(specs.map((s) => s.nu)),
       tConst: column(specs.map((s) => studentTConstant(s.nu))),
-      lr: tf.tensor1d(specs.map(() => this.train.learningRate)),
+      lr: tf.tensor1d(specs.map((s) => this.train.learningRate * s.lrScale)),
       detachTrunk: tf.tensor3d(parts.map((p) => [[p.base === 'faithful' ? 1 : 0]])),
       bases,
       wrappers,

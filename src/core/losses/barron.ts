@@ -28,7 +28,10 @@ export function barronRho(x: number, alpha: number, c: number): number {
   if (alpha === -Infinity) return -Math.expm1(-0.5 * z);
   if (alpha === Infinity) return Math.expm1(0.5 * z);
   const b = Math.abs(alpha - 2);
-  return (b / alpha) * Math.expm1((alpha / 2) * Math.log1p(z / b));
+  const half = 0.5 * Math.log1p(z / b);
+  // b/α · expm1(α·half) = b · half · expm1(u)/u with u = α·half: no b/α blow-up for subnormal α.
+  const u = alpha * half;
+  return b * half * (u === 0 ? 1 : Math.expm1(u) / u);
 }
 
 /** ψ(x, α, c) = ∂ρ/∂x = x/c² · (z/|α−2| + 1)^{α/2 − 1}, with the same special cases. */
