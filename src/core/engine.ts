@@ -60,6 +60,8 @@ export interface ModelSnapshot {
   /** Barron's adaptive α and c as learned (NaN for other losses). */
   learnedAlpha: number;
   learnedScale: number;
+  /** All of this model's parameters, flattened in layout order: enough to restore it anywhere. */
+  weights: Float32Array;
 }
 
 export interface Snapshot {
@@ -592,6 +594,24 @@ export class Engine {
     };
   }
 
+  /** Restores every model from per-model flattened weights (as snapshots carry them); optimiser state restarts. */
+  loadModelWeights(perModel: Float32Array[], steps?: number[]): void {
+    if (perModel.length !== this.specs.length) throw new Error(`weights for ${perModel.length} models; the engine has ${this.specs.length}`);
+    const k = this.specs.length;
+    const sizes = this.params.map((p) => p.size / k);
+    const total = sizes.reduce((a, b) => a + b, 0);
+    perModel.forEach((w, m) => {
+      if (w.length !== total) throw new Error(`model ${m} has ${w.length} weights; the architecture needs ${total}`);
+    });
+    const values = sizes.map((size, p) => {
+      const offset = sizes.slice(0, p).reduce((a, b) => a + b, 0);
+      const out = new Float32Array(size * k);
+      perModel.forEach((w, m) => out.set(w.subarray(offset, offset + size), m * size));
+      return out;
+    });
+    this.setWeights({ values, steps, adamStep: Float32Array.from(steps ?? perModel.map(() => 0)) });
+  }
+
   setWeights(w: { values: Float32Array[]; moment1?: Float32Array[]; moment2?: Float32Array[]; adamStep?: Float32Array; steps?: number[]; globalStep?: number }): void {
     if (w.values.length !== this.params.length) throw new Error(`weights have ${w.values.length} tensors; the model has ${this.params.length}`);
     this.params.forEach((v, p) => {
@@ -631,7 +651,8 @@ export class Engine {
       const paramsFinite = tf.cast(tf.all(finite, 1, true), 'float32');
       const n = this.params.length;
       const learned = tf.concat([adaptiveAlpha(this.params[n - 2]), adaptiveScale(this.params[n - 1])], 1);
-      return tf.concat([mu, variance, base, tf.mul(w, nTrain), tf.mul(alpha, nTrain), sigmaStar, trainLoss, paramsFinite, learned], 1);
+      const weights = this.params.map((p) => tf.reshape(p, [k, -1]));
+      return tf.concat([mu, variance, base, tf.mul(w, nTrain), tf.mul(alpha, nTrain), sigmaStar, trainLoss, paramsFinite, learned, ...weights], 1);
     });
     const width = packed.shape[1]!;
     let flat: Float32Array;
@@ -661,6 +682,7 @@ export class Engine {
       const gradWeight = Float32Array.from(take(nTrain));
       const sigmaStar = Float32Array.from(take(nTrain));
       const [trainLoss, paramsFinite, learnedAlpha, learnedScale] = take(4);
+      const weights = Float32Array.from(row.subarray(o));
       const spec = this.specs[m];
       const parts = parseLossId(spec.loss);
       const metrics = this.metrics(mu, variance, nHeld, parts.wrapper, weight, sigmaStar, trainLoss);
@@ -680,6 +702,7 @@ export class Engine {
         sigmaStar,
         learnedAlpha: parts.base === 'barron-adaptive' ? learnedAlpha : NaN,
         learnedScale: parts.base === 'barron-adaptive' ? learnedScale : NaN,
+        weights,
       });
     }
     return { step: this.globalStep, backend: tf.getBackend(), grid: this.grid, truthMean, truthStd, models };

@@ -21,7 +21,7 @@ describe('Boltzmann weights', () => {
           });
           expect(Array.from(w).every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).toBe(true);
           expect(Array.from(a).every(Number.isFinite)).toBe(true);
-          expect(Math.abs(w.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-4);
+          expect(Math.abs(Array.from(w).reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-4);
         },
       ),
       RUNS,

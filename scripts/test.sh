@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Every test: type check, unit and property tests (Node), then end-to-end tests in headless Chromium
+# with WebGPU on SwiftShader. Installs Debian's chromium first when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "== installing Debian's chromium (needed by the browser tests)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
+
+echo "== type check"
+npx tsc --noEmit
+echo "== unit and property tests"
+npx vitest run
+echo "== build"
+npx vite build --logLevel warn
+echo "== browser tests (WebGPU on SwiftShader)"
+npx playwright test

@@ -1,0 +1,51 @@
+import { useEffect, useRef } from 'react';
+import Plotly from 'plotly.js-basic-dist-min';
+import type { Points } from '../core/datasets';
+import type { Snapshot } from '../core/engine';
+import type { ModelSpec } from '../core/config';
+import { fitFigure } from './figures';
+
+interface Props {
+  index: number;
+  spec: ModelSpec;
+  snapshot: Snapshot | null;
+  points: Points;
+  revision: string;
+  /** training, paused (the whole run is paused) or diverged. */
+  status: string;
+}
+
+/** One model's fit, redrawn with Plotly.react (the user's zoom survives through uirevision). */
+export function FitPanel({ index, spec, snapshot, points, revision, status }: Props) {
+  const ref = useRef<HTMLDivElement>(null);
+  const model = snapshot?.models[index];
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !snapshot || !model) return;
+    const fig = fitFigure(snapshot, index, spec, points, { revision, showColorbar: index === snapshot.models.length - 1 });
+    void Plotly.react(el, fig.data, fig.layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] });
+  }, [snapshot, index, spec, points, revision, model]);
+  useEffect(() => {
+    const el = ref.current;
+    return () => {
+      if (el) Plotly.purge(el);
+    };
+  }, []);
+  return (
+    <section
+      className={`panel panel-${status}`}
+      data-testid={`panel-${index}`}
+      data-loss={spec.loss}
+      data-rmse={model ? String(model.metrics.rmse) : ''}
+      data-status={status}
+      data-outlier-share={model ? String(model.metrics.outlierWeightShare) : ''}
+    >
+      <div ref={ref} className="plot" />
+      {model?.message && (
+        <p className="panel-message" role="alert">
+          {model.message}
+        </p>
+      )}
+    </section>
+  );
+}

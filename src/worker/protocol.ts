@@ -1,0 +1,52 @@
+// The page ⇄ worker protocol in one place. Comlink carries the calls; these types are the contract.
+import type { ModelSpec, RunConfig, TrainSettings } from '../core/config';
+import type { DataSpec, Points } from '../core/datasets';
+import type { Snapshot } from '../core/engine';
+import type { BackendChoice, BackendName } from '../platform/browser';
+
+export type TrainerPhase = 'starting' | 'compiling' | 'training' | 'paused' | 'error';
+
+export interface TrainerStatus {
+  phase: TrainerPhase;
+  backend: BackendName | null;
+  /** A message for the user (a fallback, a lost device, an error), or null. */
+  message: string | null;
+}
+
+/** One snapshot and the loop's own figures, at most every ~100 ms. */
+export interface Frame {
+  snapshot: Snapshot;
+  stepsPerSecond: number;
+  /** GPU→CPU reads since the previous frame (one per frame by design). */
+  reads: number;
+}
+
+export interface TrainerListener {
+  frame(frame: Frame): void;
+  status(status: TrainerStatus): void;
+}
+
+export interface StartOptions {
+  /** Forces one backend (the URL's ?backend=…); otherwise WebGPU, WebGL, WASM, CPU in that order. */
+  backend?: BackendName;
+  autoplay: boolean;
+}
+
+/** What the worker exposes. Calls are queued behind the running tick and act on the next step. */
+export interface TrainerApi {
+  start(config: RunConfig, options: StartOptions, listener: TrainerListener): Promise<BackendChoice>;
+  play(): void;
+  pause(): void;
+  /** Runs exactly n steps (while paused) and sends a frame. */
+  step(n: number): Promise<void>;
+  updateModel(index: number, patch: Partial<ModelSpec>): void;
+  setTrain(patch: Partial<TrainSettings>): void;
+  /** Rebuilds the stack: slot j copies old model sources[j] or starts fresh (null). */
+  setModels(models: ModelSpec[], sources: (number | null)[]): void;
+  setData(spec: DataSpec, keepWeights: boolean): void;
+  setPoints(points: Points, keepWeights: boolean): void;
+  resetModel(index: number): void;
+  resetAll(): void;
+  /** For tests: destroys the WebGPU device, as a driver reset would. */
+  loseDevice(): Promise<boolean>;
+}

@@ -1,0 +1,197 @@
+// The training worker: dispatches the protocol's calls to an Engine and streams frames back.
+import * as Comlink from 'comlink';
+import { Engine } from '../core/engine';
+import { makePoints, type Points } from '../core/datasets';
+import type { RunConfig } from '../core/config';
+import { resetPartitionTensors } from '../core/losses/barronPartition';
+import { tf } from '../core/tf';
+import { initBackend, type BackendName } from '../platform/browser';
+import type { Frame, StartOptions, TrainerApi, TrainerListener, TrainerStatus } from './protocol';
+
+const FRAME_MS = 100;
+/** JavaScript time one tick may spend enqueueing steps before it yields to incoming calls. */
+const TICK_MS = 30;
+
+let engine: Engine | null = null;
+let config: RunConfig | null = null;
+let points: Points | null = null;
+let listener: TrainerListener | null = null;
+let backend: BackendName | null = null;
+let playing = false;
+let looping = false;
+let stepsPerTick = 1;
+let lastFrameAt = 0;
+let stepsAtLastFrame = 0;
+let lastFrame: Frame | null = null;
+let failingOver = false;
+
+function status(phase: TrainerStatus['phase'], message: string | null = null): void {
+  listener?.status({ phase, backend, message });
+}
+
+async function sendFrame(): Promise<void> {
+  if (!engine) return;
+  const snapshot = await engine.snapshot();
+  const now = performance.now();
+  const elapsed = (now - lastFrameAt) / 1000;
+  const frame: Frame = { snapshot, stepsPerSecond: elapsed > 0 ? (snapshot.step - stepsAtLastFrame) / elapsed : 0, reads: 1 };
+  lastFrameAt = now;
+  stepsAtLastFrame = snapshot.step;
+  lastFrame = frame;
+  listener?.frame(frame);
+}
+
+async function loop(): Promise<void> {
+  if (looping) return;
+  looping = true;
+  try {
+    let first = true;
+    while (playing && engine) {
+      if (first) status('compiling', 'compiling the training kernels…');
+      const t0 = performance.now();
+      engine.run(stepsPerTick);
+      const spent = performance.now() - t0;
+      if (!first) stepsPerTick = Math.max(1, Math.min(200, Math.round(stepsPerTick * Math.min(2, TICK_MS / Math.max(spent, 1)))));
+      if (first || performance.now() - lastFrameAt >= FRAME_MS) {
+        await sendFrame();
+        if (first) status('training');
+        first = false;
+      }
+      await new Promise((r) => setTimeout(r, 0));
+    }
+  } catch (err) {
+    playing = false;
+    if (!failingOver) status('error', `training stopped: ${err instanceof Error ? err.message : String(err)}`);
+  } finally {
+    looping = false;
+  }
+}
+
+function build(cfg: RunConfig, pts: Points): Engine {
+  return new Engine(pts, cfg.data, cfg.models, cfg.train);
+}
+
+function watchDevice(): void {
+  if (backend !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  device?.lost.then((info) => void failOver(`the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`));
+}
+
+/** Re-initialises on the next backend from the last frame's weights and goes on training. */
+async function failOver(reason: string): Promise<void> {
+  if (failingOver || !config || !points) return;
+  failingOver = true;
+  const wasPlaying = playing;
+  playing = false;
+  const saved = lastFrame?.snapshot;
+  try {
+    try {
+      engine?.dispose();
+    } catch {
+      // The lost device's buffers cannot be freed; dropping the references is all that is left.
+    }
+    engine = null;
+    resetPartitionTensors();
+    const tried: BackendName[] = backend ? [backend] : [];
+    const choice = await initBackend(undefined, tried);
+    backend = choice.backend;
+    engine = build(config, points);
+    if (saved) engine.loadModelWeights(saved.models.map((m) => m.weights), saved.models.map((m) => m.steps));
+    status(wasPlaying ? 'training' : 'paused', `${reason}; training continues on ${backend} from step ${saved?.step ?? 0}.`);
+  } catch (err) {
+    status('error', `${reason}, and no other backend could take over: ${err instanceof Error ? err.message : String(err)}`);
+    return;
+  } finally {
+    failingOver = false;
+  }
+  playing = wasPlaying;
+  if (playing) void loop();
+  else await sendFrame();
+}
+
+function guard<T>(fn: () => T): T {
+  if (!engine) throw new Error('the trainer has not started');
+  return fn();
+}
+
+const api: TrainerApi = {
+  async start(cfg: RunConfig, options: StartOptions, l: TrainerListener) {
+    listener = l;
+    status('starting', 'starting TensorFlow.js…');
+    const choice = await initBackend(options.backend);
+    backend = choice.backend;
+    config = cfg;
+    points = makePoints(cfg.data);
+    engine?.dispose();
+    engine = build(cfg, points);
+    watchDevice();
+    lastFrameAt = performance.now();
+    stepsAtLastFrame = 0;
+    if (choice.notes.length) status('starting', `using ${backend}: ${choice.notes.join('; ')}`);
+    playing = options.autoplay;
+    if (playing) void loop();
+    else {
+      await sendFrame();
+      status('paused');
+    }
+    return choice;
+  },
+  play() {
+    if (!engine) return;
+    playing = true;
+    status('training');
+    void loop();
+  },
+  pause() {
+    playing = false;
+    status('paused');
+  },
+  async step(n: number) {
+    guard(() => engine!.run(Math.max(1, Math.min(100_000, Math.floor(n)))));
+    await sendFrame();
+  },
+  updateModel(index, patch) {
+    guard(() => engine!.updateModel(index, patch));
+    if (config) config.models[index] = { ...config.models[index], ...patch };
+    if (!playing) void sendFrame();
+  },
+  setTrain(patch) {
+    guard(() => engine!.setTrainSettings(patch));
+    if (config) config.train = { ...config.train, ...patch };
+    if (!playing) void sendFrame();
+  },
+  setModels(models, sources) {
+    guard(() => engine!.restack(sources, models));
+    if (config) config.models = models;
+    if (!playing) void sendFrame();
+  },
+  setData(spec, keepWeights) {
+    const pts = makePoints(spec);
+    guard(() => engine!.setData(pts, spec, keepWeights));
+    points = pts;
+    if (config) config.data = spec;
+    if (!playing) void sendFrame();
+  },
+  setPoints(pts, keepWeights) {
+    guard(() => engine!.setData(pts, null, keepWeights));
+    points = pts;
+    if (!playing) void sendFrame();
+  },
+  resetModel(index) {
+    guard(() => engine!.resetModel(index));
+    if (!playing) void sendFrame();
+  },
+  resetAll() {
+    guard(() => engine!.resetAll());
+    stepsAtLastFrame = 0;
+    if (!playing) void sendFrame();
+  },
+  async loseDevice() {
+    const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+    if (backend !== 'webgpu' || !device) return false;
+    device.destroy();
+    return true;
+  },
+};
+
+Comlink.expose(api);
