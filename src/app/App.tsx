@@ -21,7 +21,7 @@ export function App() {
   const [config, setConfig] = useState<RunConfig>(NLL_VS_OUTLIERS.config);
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [stepsPerSecond, setStepsPerSecond] = useState(0);
-  const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…' });
+  const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null });
   const [playing, setPlaying] = useState(true);
   const trainer = useRef<TrainerClient | null>(null);
   const pending = useRef<Frame | null>(null);
@@ -48,8 +48,10 @@ export function App() {
         setStatus(s);
       },
     });
+    // A handle for the console and for browser tests (e.g. simulating a lost GPU device).
+    (window as unknown as { explorer: unknown }).explorer = { loseDevice: () => t.loseDevice() };
     t.start(NLL_VS_OUTLIERS.config, { backend: forcedBackend(), autoplay: true }, listener).catch((err: unknown) =>
-      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}` }),
+      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null }),
     );
     return () => {
       window.clearTimeout(timer);
@@ -104,7 +106,16 @@ export function App() {
           <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
         </span>
         <span data-testid="phase">{status.phase}</span>
-        {status.message && <span className={`status-message status-${status.phase}`}>{status.message}</span>}
+        {status.notice && (
+          <span className="status-notice" data-testid="status-notice">
+            {status.notice}
+          </span>
+        )}
+        {status.message && (
+          <span className={`status-message status-${status.phase}`} data-testid="status-message">
+            {status.message}
+          </span>
+        )}
       </div>
       <div className="controls">
         <button type="button" onClick={togglePlay} data-testid="play">

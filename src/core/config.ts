@@ -20,6 +20,8 @@ export interface ModelSpec {
   nu: number;
   /** Multiplies the shared learning rate for this model alone. */
   lrScale: number;
+  /** This model's own warm-up, overriding the shared one (e.g. a cold start, { meanSteps: 0, nllSteps: 0 }). */
+  warmup?: { meanSteps: number; nllSteps: number };
   /** Seed of this model's initial weights, so a model starts the same wherever it sits in the stack. */
   initSeed: number;
 }

@@ -297,8 +297,11 @@ export class Engine {
 
   /** Recomputes each model's warm-up phase; rebuilds the phase masks only when one changed. */
   private rebuildPhases(force = false): void {
-    const { warmupMeanSteps: a, warmupNllSteps: b } = this.train;
-    const phases = this.steps.map((s): Phase => (s < a ? 0 : s < a + b ? 1 : 2));
+    const phases = this.steps.map((s, k): Phase => {
+      const a = this.specs[k].warmup?.meanSteps ?? this.train.warmupMeanSteps;
+      const b = this.specs[k].warmup?.nllSteps ?? this.train.warmupNllSteps;
+      return s < a ? 0 : s < a + b ? 1 : 2;
+    });
     if (!force && phases.every((p, k) => p === this.phases[k])) return;
     this.phases = phases;
     this.phaseMask?.dispose();
@@ -493,6 +496,7 @@ export class Engine {
     parseLossId(next.loss);
     this.specs[k] = next;
     this.rebuildHyper();
+    this.rebuildPhases();
   }
 
   setTrainSettings(patch: Partial<TrainSettings>): void {
@@ -595,7 +599,7 @@ export class Engine {
   }
 
   /** Restores every model from per-model flattened weights (as snapshots carry them); optimiser state restarts. */
-  loadModelWeights(perModel: Float32Array[], steps?: number[]): void {
+  loadModelWeights(perModel: Float32Array[], steps?: number[], globalStep?: number): void {
     if (perModel.length !== this.specs.length) throw new Error(`weights for ${perModel.length} models; the engine has ${this.specs.length}`);
     const k = this.specs.length;
     const sizes = this.params.map((p) => p.size / k);
@@ -609,7 +613,7 @@ export class Engine {
       perModel.forEach((w, m) => out.set(w.subarray(offset, offset + size), m * size));
       return out;
     });
-    this.setWeights({ values, steps, adamStep: Float32Array.from(steps ?? perModel.map(() => 0)) });
+    this.setWeights({ values, steps, globalStep, adamStep: Float32Array.from(steps ?? perModel.map(() => 0)) });
   }
 
   setWeights(w: { values: Float32Array[]; moment1?: Float32Array[]; moment2?: Float32Array[]; adamStep?: Float32Array; steps?: number[]; globalStep?: number }): void {

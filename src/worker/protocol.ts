@@ -9,8 +9,10 @@ export type TrainerPhase = 'starting' | 'compiling' | 'training' | 'paused' | 'e
 export interface TrainerStatus {
   phase: TrainerPhase;
   backend: BackendName | null;
-  /** A message for the user (a fallback, a lost device, an error), or null. */
+  /** A passing message ("compiling…", an error), or null. */
   message: string | null;
+  /** A standing notice that stays until replaced: why this backend is in use (a fallback, a lost device). */
+  notice: string | null;
 }
 
 /** One snapshot and the loop's own figures, at most every ~100 ms. */

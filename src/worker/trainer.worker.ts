@@ -18,6 +18,8 @@ let points: Points | null = null;
 let listener: TrainerListener | null = null;
 let backend: BackendName | null = null;
 let playing = false;
+/** What the user asked for (play or pause); survives a crash of the loop during a fail-over. */
+let wantPlaying = false;
 let looping = false;
 let stepsPerTick = 1;
 let lastFrameAt = 0;
@@ -25,8 +27,10 @@ let stepsAtLastFrame = 0;
 let lastFrame: Frame | null = null;
 let failingOver = false;
 
+let notice: string | null = null;
+
 function status(phase: TrainerStatus['phase'], message: string | null = null): void {
-  listener?.status({ phase, backend, message });
+  listener?.status({ phase, backend, message, notice });
 }
 
 async function sendFrame(): Promise<void> {
@@ -61,7 +65,13 @@ async function loop(): Promise<void> {
     }
   } catch (err) {
     playing = false;
-    if (!failingOver) status('error', `training stopped: ${err instanceof Error ? err.message : String(err)}`);
+    const message = err instanceof Error ? err.message : String(err);
+    // A failing WebGPU step is what a lost device looks like from here: name the loss if the device
+    // reports one within a second, and hand over to the next backend either way.
+    if (backend === 'webgpu') {
+      const info = deviceLost ? await Promise.race([deviceLost, new Promise<null>((r) => setTimeout(() => r(null), 1000))]) : null;
+      void failOver(info ? lostReason(info) : `WebGPU failed (${message})`);
+    } else if (!failingOver) status('error', `training stopped: ${message}`);
   } finally {
     looping = false;
   }
@@ -71,17 +81,26 @@ function build(cfg: RunConfig, pts: Points): Engine {
   return new Engine(pts, cfg.data, cfg.models, cfg.train);
 }
 
+let deviceLost: Promise<GPUDeviceLostInfo> | null = null;
+
+function lostReason(info: GPUDeviceLostInfo): string {
+  return `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`;
+}
+
 function watchDevice(): void {
+  deviceLost = null;
   if (backend !== 'webgpu') return;
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  device?.lost.then((info) => void failOver(`the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`));
+  if (!device) return;
+  deviceLost = device.lost;
+  void device.lost.then((info) => failOver(lostReason(info)));
 }
 
 /** Re-initialises on the next backend from the last frame's weights and goes on training. */
 async function failOver(reason: string): Promise<void> {
   if (failingOver || !config || !points) return;
   failingOver = true;
-  const wasPlaying = playing;
+  const wasPlaying = wantPlaying;
   playing = false;
   const saved = lastFrame?.snapshot;
   try {
@@ -95,9 +114,12 @@ async function failOver(reason: string): Promise<void> {
     const tried: BackendName[] = backend ? [backend] : [];
     const choice = await initBackend(undefined, tried);
     backend = choice.backend;
+    watchDevice();
     engine = build(config, points);
-    if (saved) engine.loadModelWeights(saved.models.map((m) => m.weights), saved.models.map((m) => m.steps));
-    status(wasPlaying ? 'training' : 'paused', `${reason}; training continues on ${backend} from step ${saved?.step ?? 0}.`);
+    if (saved) engine.loadModelWeights(saved.models.map((m) => m.weights), saved.models.map((m) => m.steps), saved.step);
+    stepsAtLastFrame = saved?.step ?? 0;
+    notice = `${reason}; training continues on ${backend} from step ${saved?.step ?? 0}.`;
+    status(wasPlaying ? 'training' : 'paused');
   } catch (err) {
     status('error', `${reason}, and no other backend could take over: ${err instanceof Error ? err.message : String(err)}`);
     return;
@@ -105,6 +127,7 @@ async function failOver(reason: string): Promise<void> {
     failingOver = false;
   }
   playing = wasPlaying;
+  lastFrameAt = performance.now();
   if (playing) void loop();
   else await sendFrame();
 }
@@ -127,8 +150,8 @@ const api: TrainerApi = {
     watchDevice();
     lastFrameAt = performance.now();
     stepsAtLastFrame = 0;
-    if (choice.notes.length) status('starting', `using ${backend}: ${choice.notes.join('; ')}`);
-    playing = options.autoplay;
+    notice = choice.notes.length ? `using ${backend}: ${choice.notes.join('; ')}` : null;
+    playing = wantPlaying = options.autoplay;
     if (playing) void loop();
     else {
       await sendFrame();
@@ -138,12 +161,12 @@ const api: TrainerApi = {
   },
   play() {
     if (!engine) return;
-    playing = true;
+    playing = wantPlaying = true;
     status('training');
     void loop();
   },
   pause() {
-    playing = false;
+    playing = wantPlaying = false;
     status('paused');
   },
   async step(n: number) {

@@ -1,0 +1,30 @@
+// Live hyperparameters and fault handling, as a person would meet them.
+import { expect, test, type Page } from '@playwright/test';
+
+const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
+const share = async (page: Page) => Number(await page.getByTestId('panel-3').getAttribute('data-outlier-share'));
+
+test('moving T mid-run reweights the points at once without restarting, and a lost GPU device hands over to another backend', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(20);
+  await expect(page.getByTestId('panel-3')).toHaveAttribute('data-loss', 'robust-nll');
+  const before = await share(page);
+  const stepsBefore = await steps(page);
+  // Keyboard, as a person would: focus the T slider and jump to its minimum, T = 0.1.
+  await page.getByTestId('T-3').focus();
+  await page.keyboard.press('Home');
+  await expect(page.getByTestId('T-3')).toHaveValue('-1');
+  // At T = 0.1 the Boltzmann weights approach a hardmax: the outliers' share of the weight collapses.
+  await expect.poll(() => share(page)).toBeLessThan(0.5 * before);
+  expect(await steps(page)).toBeGreaterThanOrEqual(stepsBefore);
+
+  const lost = await page.evaluate(() => (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice());
+  expect(lost).toBe(true);
+  await expect(page.getByTestId('backend')).not.toHaveText('webgpu');
+  await expect(page.getByTestId('status-notice')).toContainText('WebGPU device was lost');
+  const resumedAt = await steps(page);
+  expect(resumedAt).toBeGreaterThanOrEqual(stepsBefore);
+  await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(resumedAt + 5);
+  await page.screenshot({ path: 'test-results/after-device-loss.png' });
+});
