@@ -417,6 +417,8 @@ export class Engine {
   private batchIndices(): Int32Array {
     const n = this.points.x.length;
     const b = this.train.batchSize;
+    // A batch as large as the data is the full data set, in order (Barron's line fit uses full batches).
+    if (b >= n) return Int32Array.from({ length: n }, (_, i) => i);
     const out = new Int32Array(b);
     for (let j = 0; j < b; j++) out[j] = batchIndex(this.train.batchSeed, this.globalStep, j, n);
     return out;

@@ -1,0 +1,54 @@
+// npm run reproduce -- <experiment|all> [--quick] [--seed N] [--out DIR]
+// Reruns the papers' experiments headless (Node, WASM backend) and writes DIR/<id>.json and DIR/<id>.md.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { useNodeBackend } from '../src/platform/node';
+import { EXPERIMENTS, findExperiment, type ExperimentReport } from '../src/core/experiments';
+import { makeExport, toJson } from '../src/core/schema';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { quick: { type: 'boolean', default: false }, seed: { type: 'string', default: '1' }, out: { type: 'string', default: 'out' }, backend: { type: 'string', default: 'wasm' } },
+});
+const target = positionals[0];
+if (!target) {
+  console.error(`usage: npm run reproduce -- <${EXPERIMENTS.map((e) => e.id).join('|')}|all> [--quick] [--seed N] [--out DIR]`);
+  process.exit(2);
+}
+const seed = Number(values.seed);
+if (!Number.isInteger(seed)) {
+  console.error(`--seed must be an integer, not ${values.seed}`);
+  process.exit(2);
+}
+
+function bar(label: string, done: number, started: number): void {
+  if (!process.stderr.isTTY) return;
+  const width = 30;
+  const filled = Math.round(done * width);
+  const secs = (performance.now() - started) / 1000;
+  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)} % ${secs.toFixed(0)} s `);
+}
+
+function markdown(r: ExperimentReport, seconds: number, quick: boolean): string {
+  return `# ${r.title}\n\n${quick ? '**Quick version** (short runs for the test suite; not the paper settings).\n\n' : ''}Settings: ${r.settings}; seed ${seed}. Took ${seconds.toFixed(0)} s.\n\n${r.table}\n`;
+}
+
+const backend = await useNodeBackend(values.backend as 'wasm' | 'cpu');
+mkdirSync(values.out!, { recursive: true });
+const list = target === 'all' ? EXPERIMENTS : [findExperiment(target)];
+let disagreements = 0;
+for (const exp of list) {
+  const started = performance.now();
+  const report = await exp.run({ quick: values.quick!, seed, onProgress: (d) => bar(exp.id, d, started) });
+  const seconds = (performance.now() - started) / 1000;
+  if (process.stderr.isTTY) process.stderr.write('\n');
+  const file = { ...makeExport(report.config, report.points, report.snapshot, []), results: report.results, claims: report.claims };
+  writeFileSync(join(values.out!, `${exp.id}.json`), toJson(file, 1));
+  const md = markdown(report, seconds, values.quick!);
+  writeFileSync(join(values.out!, `${exp.id}.md`), md);
+  console.log(`\n${md}`);
+  disagreements += report.claims.filter((c) => !c.agrees).length;
+  console.log(`(${backend} backend; wrote ${join(values.out!, exp.id)}.json and .md)`);
+}
+console.log(disagreements ? `${disagreements} claim(s) not reproduced; see the tables above.` : 'Every claim reproduced in direction.');

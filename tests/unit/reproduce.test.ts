@@ -1,0 +1,58 @@
+// The --quick versions of the papers' experiments: the direction of each claim, and files that the
+// explorer can import. (Sizes and timings belong to the full runs, reported in the README.)
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../src/platform/node';
+import { findExperiment, leastSquares } from '../../src/core/experiments';
+import { makeExport, parseExport, toJson } from '../../src/core/schema';
+
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+});
+
+async function quick(id: string) {
+  const report = await findExperiment(id).run({ quick: true, seed: 1 });
+  const file = parseExport(toJson({ ...makeExport(report.config, report.points, report.snapshot, []), results: report.results, claims: report.claims }));
+  expect(file.results!.length).toBeGreaterThan(0);
+  expect(file.claims!.length).toBe(report.claims.length);
+  return report;
+}
+
+const agrees = (claims: { claim: string; agrees: boolean }[], pattern: RegExp) => {
+  const c = claims.find((x) => pattern.test(x.claim));
+  expect(c, `no claim matches ${pattern}`).toBeDefined();
+  return c!.agrees;
+};
+
+describe('reproduction, quick versions', () => {
+  it('least squares recovers a line exactly', () => {
+    const [a, b] = leastSquares([0, 1, 2, 3], [1, 3, 5, 7]);
+    expect(a).toBeCloseTo(2, 12);
+    expect(b).toBeCloseTo(1, 12);
+  });
+
+  it("Barron's line: robust α and the adaptive loss beat L2 on flipped outliers", async () => {
+    const r = await quick('barron-line');
+    expect(r.claims.every((c) => c.agrees)).toBe(true);
+  });
+
+  it('Robust-NLL Fig. 1: with 25 % outliers Robust-NLL (warm) beats the others on σ and NLL on the mean; the cold start is worse', async () => {
+    const r = await quick('robust-nll-fig1');
+    expect(r.claims.every((c) => c.agrees)).toBe(true);
+  });
+
+  it('Robust-NLL Fig. 3: Boltzmann weighting improves the MSE slope estimate under outliers', async () => {
+    const r = await quick('robust-nll-fig3');
+    expect(agrees(r.claims, /Robust-mse over mse/)).toBe(true);
+  });
+
+  it('SuperLoss analogue: SuperLoss and Boltzmann weighting degrade less than the plain losses', async () => {
+    const r = await quick('superloss-regression');
+    expect(r.claims.every((c) => c.agrees)).toBe(true);
+  });
+
+  it('β-NLL Fig. 1 runs end to end (the claim itself needs the full run)', async () => {
+    const r = await quick('beta-nll-fig1');
+    expect(agrees(r.claims, /NLL stays above/)).toBe(true);
+    expect(r.snapshot.models.map((m) => m.loss)).toEqual(['nll', 'beta-nll', 'mse']);
+  });
+});
