@@ -1,31 +1,71 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { ModelSpec, RunConfig } from '../core/config';
-import { makePoints, type DataSpec } from '../core/datasets';
+import Plotly from 'plotly.js-basic-dist-min';
+import { DEFAULT_MODEL, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
+import { DATASET_IDS, DATASETS, OUTLIER_KINDS, makePoints, type DataSpec, type Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
-import { parseLossId } from '../core/losses';
+import { barronPsi, barronRho, LOSS_IDS, lossHypers, lossLabel, TAU_MODES, type TauMode } from '../core/losses';
+import { makeExport, parseExport, toJson } from '../core/schema';
 import { isBackendName } from '../platform/browser';
 import type { Frame, TrainerStatus } from '../worker/protocol';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
+import { parseCsv } from './csv';
 import { FitPanel } from './FitPanel';
-import { NLL_VS_OUTLIERS } from './lessons';
+import { curvesFigure, shapeFigure, weightsFigure, type HistoryPoint } from './figures';
+import { findLesson, LESSONS, type LessonAction } from './lessons';
+import { DATA_SLIDERS, MODEL_SLIDERS, TRAIN_SLIDERS } from './params';
+import { Plot } from './Plot';
+import { Slider } from './Slider';
+import { parseHash, toHash, type Hideable } from './urlState';
 
 /** The views redraw at most this often; the worker may send frames faster. */
-const RENDER_MS = 200;
+const RENDER_MS = 250;
+/** The weights and curves views are heavier and change slowly: once a second is enough. */
+const VIEWS_MS = 1000;
+const MAX_MODELS = 8;
+const MAX_HISTORY = 400;
 
 function forcedBackend() {
   const b = new URLSearchParams(location.search).get('backend');
   return isBackendName(b) ? b : undefined;
 }
 
+function download(name: string, href: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+const initial = parseHash(location.hash);
+
 export function App() {
-  const [config, setConfig] = useState<RunConfig>(NLL_VS_OUTLIERS.config);
+  const [config, setConfig] = useState<RunConfig>(initial.config);
+  const [lessonId, setLessonId] = useState<string | null>(initial.lessonId);
+  const [hide] = useState<Hideable[]>(initial.hide);
+  const [imported, setImported] = useState<Points | null>(null);
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
+  const [viewSnapshot, setViewSnapshot] = useState<Snapshot | null>(null);
+  const viewsAt = useRef(0);
+  const [history, setHistory] = useState<HistoryPoint[]>([]);
   const [stepsPerSecond, setStepsPerSecond] = useState(0);
   const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null });
   const [playing, setPlaying] = useState(true);
+  const [keepWeights, setKeepWeights] = useState(false);
+  const [selected, setSelected] = useState(Math.max(0, initial.config.models.length - 1));
+  const [alert, setAlert] = useState<string | null>(initial.error);
+  const [info, setInfo] = useState<string | null>(null);
   const trainer = useRef<TrainerClient | null>(null);
   const pending = useRef<Frame | null>(null);
-  const points = useMemo(() => makePoints(config.data), [config.data]);
+  const historyRef = useRef<HistoryPoint[]>([]);
+  const gridRef = useRef<HTMLDivElement>(null);
+  const points = useMemo(() => imported ?? makePoints(config.data), [imported, config.data]);
+
+  // The URL always describes the run on screen.
+  useEffect(() => {
+    window.history.replaceState(null, '', toHash({ config, lessonId, hide }));
+  }, [config, lessonId, hide]);
 
   useEffect(() => {
     const { trainer: t, terminate } = createTrainer();
@@ -38,10 +78,20 @@ export function App() {
       pending.current = null;
       setSnapshot(f.snapshot);
       setStepsPerSecond(f.stepsPerSecond);
+      if (performance.now() - viewsAt.current >= VIEWS_MS) {
+        viewsAt.current = performance.now();
+        setViewSnapshot(f.snapshot);
+        setHistory(historyRef.current.slice());
+      }
     };
     const listener = listen({
       frame(f) {
         pending.current = f;
+        const h = historyRef.current;
+        if (h.length && f.snapshot.step < h[h.length - 1].step) h.length = 0;
+        h.push({ step: f.snapshot.step, models: f.snapshot.models.map((m) => ({ rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare })) });
+        // Keep the curves light: past the cap, drop every other older point (log-scaled steps stay even).
+        if (h.length > MAX_HISTORY) historyRef.current = h.filter((_, i) => i % 2 === 0 || i > h.length - 50);
         if (!timer) timer = window.setTimeout(flush, RENDER_MS);
       },
       status(s) {
@@ -50,7 +100,7 @@ export function App() {
     });
     // A handle for the console and for browser tests (e.g. simulating a lost GPU device).
     (window as unknown as { explorer: unknown }).explorer = { loseDevice: () => t.loseDevice() };
-    t.start(NLL_VS_OUTLIERS.config, { backend: forcedBackend(), autoplay: true }, listener).catch((err: unknown) =>
+    t.start(initial.config, { backend: forcedBackend(), autoplay: true }, listener).catch((err: unknown) =>
       setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null }),
     );
     return () => {
@@ -59,6 +109,18 @@ export function App() {
       trainer.current = null;
     };
   }, []);
+
+  const restart = useCallback(
+    (next: RunConfig, pts: Points | null = null) => {
+      historyRef.current = [];
+      setHistory([]);
+      setConfig(next);
+      setImported(pts);
+      setSelected((s) => Math.min(s, next.models.length - 1));
+      return trainer.current?.restart(next, pts, playing);
+    },
+    [playing],
+  );
 
   const togglePlay = useCallback(() => {
     const t = trainer.current;
@@ -73,28 +135,167 @@ export function App() {
     void trainer.current?.updateModel(index, patch);
   }, []);
 
-  const updateData = useCallback((patch: Partial<DataSpec>) => {
-    setConfig((c) => {
-      const data = { ...c.data, ...patch };
-      void trainer.current?.setData(data, false);
-      return { ...c, data };
-    });
+  const setModels = useCallback((models: ModelSpec[], sources: (number | null)[]) => {
+    setConfig((c) => ({ ...c, models }));
+    void trainer.current?.setModels(models, sources);
   }, []);
+
+  const updateData = useCallback(
+    (patch: Partial<DataSpec>) => {
+      setImported(null);
+      setConfig((c) => {
+        const data = { ...c.data, ...patch };
+        void trainer.current?.setData(data, keepWeights);
+        return { ...c, data };
+      });
+      if (!keepWeights) historyRef.current = [];
+    },
+    [keepWeights],
+  );
+
+  const updateTrain = useCallback((patch: Partial<TrainSettings>) => {
+    setConfig((c) => ({ ...c, train: { ...c.train, ...patch } }));
+    void trainer.current?.setTrain(patch);
+  }, []);
+
+  const runActions = useCallback(
+    (actions: LessonAction[]) => {
+      for (const a of actions) {
+        if (a.kind === 'model') updateModel(a.index, a.patch);
+        else if (a.kind === 'data') updateData(a.patch);
+        else updateTrain(a.patch);
+      }
+    },
+    [updateModel, updateData, updateTrain],
+  );
+
+  const openLesson = useCallback(
+    (id: string) => {
+      const lesson = findLesson(id);
+      if (!lesson) return;
+      setLessonId(id);
+      setAlert(null);
+      void restart(lesson.config);
+    },
+    [restart],
+  );
+
+  const exportJson = useCallback(() => {
+    if (!snapshot) return;
+    const file = makeExport(config, points, snapshot, historyRef.current.map((h) => ({ step: h.step, models: h.models })), imported !== null);
+    download(`explorer-step-${snapshot.step}.json`, URL.createObjectURL(new Blob([toJson(file)], { type: 'application/json' })));
+  }, [config, points, snapshot, imported]);
+
+  const importFile = useCallback(
+    async (file: File) => {
+      const text = await file.text();
+      if (file.name.toLowerCase().endsWith('.csv')) {
+        const r = parseCsv(text);
+        if (!r.ok) {
+          setAlert(`${file.name}: ${r.message} Your data is unchanged.`);
+          return;
+        }
+        setAlert(null);
+        setImported(r.points);
+        historyRef.current = [];
+        void trainer.current?.setPoints(r.points, keepWeights);
+        setInfo(`Loaded ${r.points.x.length} points from ${file.name}.`);
+        return;
+      }
+      try {
+        const f = parseExport(text);
+        const pts: Points | null = f.data.imported ? { x: Float32Array.from(f.data.x, Number), y: Float32Array.from(f.data.y, Number), isOutlier: Uint8Array.from(f.data.isOutlier) } : null;
+        await restart(f.config as RunConfig, pts);
+        await trainer.current?.loadWeights(
+          f.models.map((m) => Float32Array.from(m.weights, Number)),
+          f.models.map((m) => m.steps),
+          f.step,
+        );
+        historyRef.current = f.history.map((h) => ({ step: h.step, models: h.models.map((m) => ({ rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN) })) }));
+        setLessonId(null);
+        setAlert(null);
+        setInfo(`Restored ${file.name} at step ${f.step}.`);
+      } catch (err) {
+        setAlert(`${file.name}: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`);
+      }
+    },
+    [keepWeights, restart],
+  );
+
+  const exportGridPng = useCallback(async () => {
+    const plots = Array.from(gridRef.current?.querySelectorAll<HTMLElement>('.panel .plot') ?? []);
+    if (!plots.length) return;
+    const images = await Promise.all(plots.map((p) => Plotly.toImage(p, { format: 'png', width: 480, height: 360, scale: 2 })));
+    const cols = Math.min(4, images.length);
+    const rows = Math.ceil(images.length / cols);
+    const canvas = document.createElement('canvas');
+    canvas.width = cols * 960;
+    canvas.height = rows * 720;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    await Promise.all(
+      images.map(
+        (src, i) =>
+          new Promise<void>((resolve) => {
+            const img = new Image();
+            img.onload = () => {
+              ctx.drawImage(img, (i % cols) * 960, Math.floor(i / cols) * 720);
+              resolve();
+            };
+            img.src = src;
+          }),
+      ),
+    );
+    download(`explorer-grid-step-${snapshot?.step ?? 0}.png`, canvas.toDataURL('image/png'));
+  }, [snapshot]);
+
+  const copyLink = useCallback(
+    async (teacher: boolean) => {
+      const url = `${location.origin}${location.pathname}${location.search}${toHash({ config, lessonId, hide: teacher ? ['data', 'training', 'models'] : hide })}`;
+      try {
+        await navigator.clipboard.writeText(url);
+        setInfo(teacher ? 'Copied a link that hides the data, training and model controls.' : 'Copied a link to this exact setup.');
+      } catch {
+        setInfo(`Copy this link: ${url}`);
+      }
+    },
+    [config, lessonId, hide],
+  );
 
   const statusOf = (k: number) => {
     const s = snapshot?.models[k]?.status ?? 'training';
     return s === 'training' && !playing ? 'paused' : s;
   };
 
+  const lesson = lessonId ? findLesson(lessonId) : null;
+  const sel = config.models[selected] ?? config.models[0];
+  const revision = `${config.data.dataset}-${imported ? 'csv' : 'gen'}`;
+  const weightsFig = useMemo(
+    () => (viewSnapshot && viewSnapshot.models[selected] && viewSnapshot.models.length === config.models.length ? weightsFigure(viewSnapshot, selected, sel, points, revision) : null),
+    [viewSnapshot, selected, sel, points, revision, config.models.length],
+  );
+  const shapeFig = useMemo(
+    () => shapeFigure({ alpha: sel.alpha, c: sel.c, T: sel.T, batch: Math.min(config.train.batchSize, points.x.length), beta: sel.beta }, barronRho, barronPsi),
+    [sel.alpha, sel.c, sel.T, sel.beta, config.train.batchSize, points.x.length],
+  );
+  const curvesFig = useMemo(() => (history.length ? curvesFigure(history, config.models, revision) : null), [history, config.models, revision]);
+  const shown = (h: Hideable) => !hide.includes(h);
+
   return (
     <div className="app">
       <header className="top">
         <h1>Robust Uncertainty Explorer</h1>
         <p className="lede">
-          Four mean/variance networks train live on the same data: <b>{NLL_VS_OUTLIERS.title}</b> — the heteroscedastic sine with{' '}
-          {Math.round(config.data.outlierRate * 100)} % injected outliers (crosses). Watch NLL's ±2σ band blow up while Robust-NLL follows the dotted truth.
+          Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected outliers; colour is each point's weight; the dotted line and dashed band are the truth, the
+          shaded band the predicted ±2σ.
         </p>
       </header>
+      {alert && (
+        <div className="alert" role="alert" data-testid="alert">
+          {alert} <button onClick={() => setAlert(null)}>dismiss</button>
+        </div>
+      )}
       <div className="status" role="status">
         <span>
           backend <b data-testid="backend">{status.backend ?? '…'}</b>
@@ -116,8 +317,9 @@ export function App() {
             {status.message}
           </span>
         )}
+        {info && <span className="status-info">{info}</span>}
       </div>
-      <div className="controls">
+      <div className="toolbar">
         <button type="button" onClick={togglePlay} data-testid="play">
           {playing ? 'Pause' : 'Play'}
         </button>
@@ -125,42 +327,204 @@ export function App() {
           Step ×10
         </button>
         <button type="button" onClick={() => void trainer.current?.resetAll()}>
-          Reset
+          Reset all
         </button>
-        <label className="slider">
-          outlier rate <output>{Math.round(config.data.outlierRate * 100)} %</output>
-          <input
-            type="range"
-            min={0}
-            max={0.9}
-            step={0.05}
-            value={config.data.outlierRate}
-            data-testid="outlier-rate"
-            onChange={(e) => updateData({ outlierRate: Number(e.target.value) })}
-          />
+        <span className="sep" />
+        <button type="button" onClick={() => void exportGridPng()} data-testid="export-png">
+          PNG of the grid
+        </button>
+        <button type="button" onClick={exportJson} data-testid="export-json">
+          Export JSON
+        </button>
+        <label className="file-button">
+          Import JSON or CSV
+          <input type="file" accept=".json,.csv,application/json,text/csv" data-testid="import" onChange={(e) => e.target.files?.[0] && void importFile(e.target.files[0]).finally(() => (e.target.value = ''))} />
         </label>
-        {config.models.map((m, k) =>
-          parseLossId(m.loss).wrapper === 'boltzmann' ? (
-            <label className="slider" key={k}>
-              T (panel {k + 1}) <output>{m.T.toPrecision(3)}</output>
-              <input
-                type="range"
-                min={-1}
-                max={3}
-                step={0.01}
-                value={Math.log10(m.T)}
-                data-testid={`T-${k}`}
-                onChange={(e) => updateModel(k, { T: 10 ** Number(e.target.value) })}
-              />
-            </label>
-          ) : null,
-        )}
+        <button type="button" onClick={() => void copyLink(false)} data-testid="copy-link">
+          Copy link
+        </button>
+        <button type="button" onClick={() => void copyLink(true)}>
+          Copy teacher link
+        </button>
       </div>
-      <main className="panels">
-        {config.models.map((m, k) => (
-          <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={config.data.dataset} status={statusOf(k)} />
-        ))}
-      </main>
+      <div className="layout">
+        <aside className="side">
+          {shown('lessons') && (
+            <section className="card">
+              <h2>Lessons</h2>
+              <select value={lessonId ?? ''} onChange={(e) => openLesson(e.target.value)} data-testid="lesson" aria-label="lesson">
+                {lessonId === null && <option value="">(your own setup)</option>}
+                {LESSONS.map((l) => (
+                  <option key={l.id} value={l.id}>
+                    {l.title}
+                  </option>
+                ))}
+              </select>
+              {lesson && (
+                <div className="lesson-text">
+                  <p className="cite">{lesson.citation}</p>
+                  {lesson.text.map((para, i) => (
+                    <p key={i}>
+                      {para.map((seg, j) =>
+                        typeof seg === 'string' ? (
+                          <span key={j}>{seg}</span>
+                        ) : (
+                          <a key={j} href="#" onClick={(e) => (e.preventDefault(), runActions(seg.actions))}>
+                            {seg.link}
+                          </a>
+                        ),
+                      )}
+                    </p>
+                  ))}
+                </div>
+              )}
+            </section>
+          )}
+          {shown('models') && (
+            <section className="card">
+              <h2>Models</h2>
+              {config.models.map((m, k) => (
+                <div key={k} className={`model ${k === selected ? 'model-selected' : ''}`} onClick={() => setSelected(k)}>
+                  <div className="model-head">
+                    <b>{k + 1}</b>
+                    <select value={m.loss} onChange={(e) => updateModel(k, { loss: e.target.value })} aria-label={`loss of model ${k + 1}`} data-testid={`loss-${k}`}>
+                      {LOSS_IDS.map((id) => (
+                        <option key={id} value={id}>
+                          {lossLabel(id)}
+                        </option>
+                      ))}
+                    </select>
+                    <button type="button" title="duplicate" disabled={config.models.length >= MAX_MODELS} onClick={() => setModels([...config.models, { ...m }], [...config.models.map((_, j) => j), k])}>
+                      ⧉
+                    </button>
+                    <button type="button" title="reset this model" onClick={() => void trainer.current?.resetModel(k)}>
+                      ↺
+                    </button>
+                    <button
+                      type="button"
+                      title="remove"
+                      disabled={config.models.length <= 1}
+                      onClick={() => (setModels(config.models.filter((_, j) => j !== k), config.models.map((_, j) => j).filter((j) => j !== k)), setSelected(0))}
+                    >
+                      ×
+                    </button>
+                  </div>
+                  {lossHypers(m.loss).map((h) =>
+                    h === 'tauMode' ? (
+                      <label key={h} className="inline">
+                        τ mode{' '}
+                        <select value={m.tauMode} onChange={(e) => updateModel(k, { tauMode: e.target.value as TauMode })}>
+                          {TAU_MODES.map((t) => (
+                            <option key={t}>{t}</option>
+                          ))}
+                        </select>
+                      </label>
+                    ) : MODEL_SLIDERS[h] && (h !== 'tau' || m.tauMode === 'fixed') ? (
+                      <Slider key={h} def={MODEL_SLIDERS[h]!} value={m[h] as number} onChange={(v) => updateModel(k, { [h]: v })} testId={`${h}-${k}`} />
+                    ) : null,
+                  )}
+                </div>
+              ))}
+              <button
+                type="button"
+                disabled={config.models.length >= MAX_MODELS}
+                onClick={() => setModels([...config.models, { ...DEFAULT_MODEL, loss: 'robust-nll', initSeed: config.models.length + 1 }], [...config.models.map((_, j) => j), null])}
+              >
+                + add a model
+              </button>
+            </section>
+          )}
+          {shown('data') && (
+            <section className="card">
+              <h2>Data</h2>
+              <select value={config.data.dataset} onChange={(e) => updateData({ dataset: e.target.value as DataSpec['dataset'], n: DATASETS[e.target.value as DataSpec['dataset']].defaultN })} aria-label="dataset">
+                {DATASET_IDS.map((d) => (
+                  <option key={d} value={d}>
+                    {DATASETS[d].label}
+                  </option>
+                ))}
+              </select>
+              {imported && <p className="note">Showing your imported data ({imported.x.length} points); change any data setting to go back to generated data.</p>}
+              <Slider def={DATA_SLIDERS.outlierRate!} value={config.data.outlierRate} onChange={(v) => updateData({ outlierRate: v })} testId="outlier-rate" />
+              <label className="inline">
+                outlier kind{' '}
+                <select value={config.data.outlierKind} onChange={(e) => updateData({ outlierKind: e.target.value as DataSpec['outlierKind'] })}>
+                  {OUTLIER_KINDS.map((o) => (
+                    <option key={o}>{o}</option>
+                  ))}
+                </select>
+              </label>
+              <Slider def={DATA_SLIDERS.outlierScale!} value={config.data.outlierScale} onChange={(v) => updateData({ outlierScale: v })} />
+              <Slider def={DATA_SLIDERS.noise!} value={config.data.noise} onChange={(v) => updateData({ noise: v })} />
+              <Slider def={DATA_SLIDERS.n!} value={config.data.n} onChange={(v) => updateData({ n: Math.round(v) })} />
+              <label className="inline">
+                seed <input type="number" value={config.data.seed} onChange={(e) => Number.isInteger(Number(e.target.value)) && updateData({ seed: Number(e.target.value) })} style={{ width: 70 }} />
+              </label>
+              <label className="inline">
+                <input type="checkbox" checked={keepWeights} onChange={(e) => setKeepWeights(e.target.checked)} /> keep weights when data changes
+              </label>
+            </section>
+          )}
+          {shown('training') && (
+            <section className="card">
+              <h2>Training</h2>
+              <label className="inline">
+                optimizer{' '}
+                <select value={config.train.optimizer} onChange={(e) => updateTrain({ optimizer: e.target.value as TrainSettings['optimizer'] })}>
+                  <option value="adam">Adam</option>
+                  <option value="sgd">SGD</option>
+                </select>
+              </label>
+              <Slider def={TRAIN_SLIDERS.learningRate!} value={config.train.learningRate} onChange={(v) => updateTrain({ learningRate: v })} />
+              <Slider def={TRAIN_SLIDERS.batchSize!} value={config.train.batchSize} onChange={(v) => updateTrain({ batchSize: Math.round(v) })} />
+              <Slider def={TRAIN_SLIDERS.warmupMeanSteps!} value={config.train.warmupMeanSteps} onChange={(v) => updateTrain({ warmupMeanSteps: v })} />
+              <Slider def={TRAIN_SLIDERS.warmupNllSteps!} value={config.train.warmupNllSteps} onChange={(v) => updateTrain({ warmupNllSteps: v })} />
+              <label className="inline">
+                network{' '}
+                <select
+                  value={config.train.architecture.hidden.join('x') || 'linear'}
+                  onChange={(e) => updateTrain({ architecture: { ...config.train.architecture, hidden: e.target.value === 'linear' ? [] : e.target.value.split('x').map(Number) } })}
+                >
+                  {['linear', '16', '50', '128', '50x50', '64x64', '128x128'].map((v) => (
+                    <option key={v} value={v}>
+                      {v === 'linear' ? 'linear (no hidden layer)' : v.replace('x', ' × ')}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label className="inline">
+                activation{' '}
+                <select value={config.train.architecture.activation} onChange={(e) => updateTrain({ architecture: { ...config.train.architecture, activation: e.target.value as TrainSettings['architecture']['activation'] } })}>
+                  {['relu', 'tanh', 'elu', 'sigmoid'].map((a) => (
+                    <option key={a}>{a}</option>
+                  ))}
+                </select>
+              </label>
+            </section>
+          )}
+        </aside>
+        <main>
+          <div className="panels" ref={gridRef}>
+            {config.models.map((m, k) => (
+              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} />
+            ))}
+          </div>
+          {shown('views') && (
+            <div className="views">
+              <section className="card view">
+                <Plot figure={weightsFig} height={330} testId="weights-view" />
+                <p className="note">Weights of model {selected + 1} (click a model on the left to select it). Relative weight 1 is what plain averaging gives every point.</p>
+              </section>
+              <section className="card view">
+                <Plot figure={shapeFig} height={330} testId="shape-view" />
+              </section>
+              <section className="card view">
+                <Plot figure={curvesFig} height={330} testId="curves-view" />
+              </section>
+            </div>
+          )}
+        </main>
+      </div>
     </div>
   );
 }

@@ -152,3 +152,111 @@ export function yRangeOf(snapshot: Snapshot, points: Points): [number, number] {
   const pad = 0.15 * (hi - lo || 1);
   return [lo - pad, hi + pad];
 }
+
+const MODEL_COLORS = ['#1f6fd1', '#e4572e', '#2a9d8f', '#9b5de5', '#f4a261', '#6c757d', '#d62828', '#3a86ff'];
+
+/** Weights view: B·wᵢ and αⱼ (relative) of one model against x and against the sample's own loss. */
+export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec, points: Points, revision: string): Figure {
+  const m = snapshot.models[index];
+  const out: number[] = [];
+  const inl: number[] = [];
+  points.isOutlier.forEach((o, i) => (o ? out : inl).push(i));
+  const pick = (idx: number[], a: ArrayLike<number>) => idx.map((i) => a[i]);
+  const { values, label } = pointWeights(spec, m);
+  const series = (x: ArrayLike<number>, xaxis: string, yaxis: string, show: boolean) => [
+    { type: 'scatter', mode: 'markers', x: pick(inl, x), y: pick(inl, values), xaxis, yaxis, name: `${label}, inliers`, marker: { color: '#1f6fd1', size: 4, opacity: 0.6 }, showlegend: show },
+    { type: 'scatter', mode: 'markers', x: pick(out, x), y: pick(out, values), xaxis, yaxis, name: `${label}, outliers`, marker: { color: '#e4572e', size: 5, symbol: 'x', opacity: 0.7 }, showlegend: show },
+    { type: 'scatter', mode: 'markers', x: pick(inl, x), y: pick(inl, m.gradWeight), xaxis, yaxis, name: 'B·αⱼ (eq. 7), inliers', marker: { color: '#2a9d8f', size: 3, opacity: 0.5 }, showlegend: show },
+    { type: 'scatter', mode: 'markers', x: pick(out, x), y: pick(out, m.gradWeight), xaxis, yaxis, name: 'B·αⱼ, outliers', marker: { color: '#9b5de5', size: 4, symbol: 'x', opacity: 0.6 }, showlegend: show },
+  ];
+  // Frame the loss axis on the bulk of the points: a few huge outlier losses would squash the rest.
+  const sorted = Array.from(m.sampleLoss).filter(Number.isFinite).sort((a, b) => a - b);
+  const lossRange = [sorted[0] ?? 0, sorted[Math.floor(0.97 * (sorted.length - 1))] ?? 1];
+  const one = (xaxis: string) => ({ type: 'scatter', mode: 'lines', x: xaxis === 'x' ? [Math.min(...points.x), Math.max(...points.x)] : lossRange, y: [1, 1], xaxis, yaxis: xaxis === 'x' ? 'y' : 'y2', line: { color: '#222', dash: 'dot', width: 1 }, name: '1 = plain averaging', showlegend: xaxis === 'x' });
+  return {
+    data: [...series(points.x, 'x', 'y', true), ...series(m.sampleLoss, 'x2', 'y2', false), one('x'), one('x2')],
+    layout: {
+      title: { text: `<b>Weights</b> of ${modelTitle(spec)}`, font: { size: 14 }, x: 0.02, xanchor: 'left' },
+      grid: { rows: 1, columns: 2, pattern: 'independent' },
+      xaxis: { title: { text: 'x' } },
+      xaxis2: { title: { text: 'per-sample loss ℓᵢ' }, range: [lossRange[0] - 0.05 * (lossRange[1] - lossRange[0]), lossRange[1]] },
+      yaxis: { title: { text: 'relative weight' } },
+      yaxis2: {},
+      margin: { l: 50, r: 10, t: 40, b: 40 },
+      legend: { orientation: 'h', y: -0.25 },
+      uirevision: revision,
+    },
+  };
+}
+
+/** Loss-shape view: Barron's ρ and ψ for α, the Boltzmann weight against NLL for T and B, β-NLL's sampling weight. */
+export function shapeFigure(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): Figure {
+  const xs = Array.from({ length: 241 }, (_, i) => -6 + i * 0.05);
+  const named = [2, 1, 0, -2, -Infinity];
+  const faint = named.map((a) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, a, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#bbb', width: 1 }, name: `α = ${a === -Infinity ? '−∞' : a}`, showlegend: false, hoverinfo: 'name' }));
+  // Boltzmann weight of a sample whose NLL exceeds the others' (all at 0) by Δ, relative to 1/B.
+  const deltas = Array.from({ length: 201 }, (_, i) => -2 + i * 0.1);
+  const relW = (d: number) => (Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1);
+  const sig = Array.from({ length: 100 }, (_, i) => 0.05 + i * 0.05);
+  return {
+    data: [
+      ...faint,
+      { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, opts.alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#1f6fd1', width: 2.5 }, name: 'ρ(x, α, c)' },
+      { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => psi(x, opts.alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#e4572e', width: 2, dash: 'dash' }, name: 'ψ = ∂ρ/∂x' },
+      { type: 'scatter', mode: 'lines', x: deltas, y: deltas.map(relW), xaxis: 'x2', yaxis: 'y2', line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞'}, B = ${opts.batch})` },
+      { type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), xaxis: 'x3', yaxis: 'y3', line: { color: '#9b5de5', width: 2.5 }, name: `σ^{2β}/σ² (β = ${opts.beta})` },
+    ],
+    layout: {
+      title: { text: '<b>Loss shapes</b> (live with the sliders)', font: { size: 14 }, x: 0.02, xanchor: 'left' },
+      grid: { rows: 1, columns: 3, pattern: 'independent' },
+      xaxis: { title: { text: 'residual x' } },
+      yaxis: { range: [-1.5, 6] },
+      xaxis2: { title: { text: 'NLL above the batch (Δ)' } },
+      yaxis2: { type: 'log', title: { text: 'relative weight' } },
+      xaxis3: { title: { text: 'σ' } },
+      yaxis3: { type: 'log', title: { text: 'effective weight' } },
+      margin: { l: 50, r: 10, t: 40, b: 40 },
+      legend: { orientation: 'h', y: -0.25 },
+    },
+  };
+}
+
+export interface HistoryPoint {
+  step: number;
+  models: { rmse: number; nll: number; outlierWeightShare: number }[];
+}
+
+/** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, on log-scaled steps. */
+export function curvesFigure(history: HistoryPoint[], specs: ModelSpec[], revision: string): Figure {
+  const steps = history.map((h) => Math.max(1, h.step));
+  const data = specs.flatMap((s, k) =>
+    (['rmse', 'nll', 'outlierWeightShare'] as const).map((key, j) => ({
+      type: 'scatter',
+      mode: 'lines',
+      x: steps,
+      y: history.map((h) => h.models[k]?.[key] ?? null),
+      xaxis: j === 0 ? 'x' : `x${j + 1}`,
+      yaxis: j === 0 ? 'y' : `y${j + 1}`,
+      line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
+      name: `${k + 1}: ${modelTitle(s)}`,
+      legendgroup: String(k),
+      showlegend: j === 0,
+    })),
+  );
+  return {
+    data,
+    layout: {
+      title: { text: '<b>Training curves</b>', font: { size: 14 }, x: 0.02, xanchor: 'left' },
+      grid: { rows: 1, columns: 3, pattern: 'independent' },
+      xaxis: { type: 'log', title: { text: 'step' } },
+      xaxis2: { type: 'log', title: { text: 'step' } },
+      xaxis3: { type: 'log', title: { text: 'step' } },
+      yaxis: { type: 'log', title: { text: 'RMSE to the truth' } },
+      yaxis2: { title: { text: 'clean NLL' } },
+      yaxis3: { title: { text: 'outlier weight share' }, range: [0, 1] },
+      margin: { l: 50, r: 10, t: 40, b: 40 },
+      legend: { orientation: 'h', y: -0.25 },
+      uirevision: revision,
+    },
+  };
+}

@@ -38,7 +38,7 @@ export interface StartOptions {
 export interface TrainerApi {
   start(config: RunConfig, options: StartOptions, listener: TrainerListener): Promise<BackendChoice>;
   play(): void;
-  pause(): void;
+  pause(): Promise<void>;
   /** Runs exactly n steps (while paused) and sends a frame. */
   step(n: number): Promise<void>;
   updateModel(index: number, patch: Partial<ModelSpec>): void;
@@ -47,6 +47,10 @@ export interface TrainerApi {
   setModels(models: ModelSpec[], sources: (number | null)[]): void;
   setData(spec: DataSpec, keepWeights: boolean): void;
   setPoints(points: Points, keepWeights: boolean): void;
+  /** A new run with this configuration on the same backend (a lesson, an imported file). */
+  restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void>;
+  /** Restores trained weights (per model, flattened) and the step counts, e.g. from an imported file. */
+  loadWeights(perModel: Float32Array[], steps: number[], globalStep: number): void;
   resetModel(index: number): void;
   resetAll(): void;
   /** For tests: destroys the WebGPU device, as a driver reset would. */

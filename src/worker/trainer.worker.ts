@@ -77,9 +77,13 @@ async function loop(): Promise<void> {
   }
 }
 
+/** True while the points came from the user (CSV or a file) rather than from config.data. */
+let imported = false;
+
 function build(cfg: RunConfig, pts: Points): Engine {
-  return new Engine(pts, cfg.data, cfg.models, cfg.train);
+  return new Engine(pts, imported ? null : cfg.data, cfg.models, cfg.train);
 }
+
 
 let deviceLost: Promise<GPUDeviceLostInfo> | null = null;
 
@@ -145,6 +149,7 @@ const api: TrainerApi = {
     backend = choice.backend;
     config = cfg;
     points = makePoints(cfg.data);
+    imported = false;
     engine?.dispose();
     engine = build(cfg, points);
     watchDevice();
@@ -165,9 +170,12 @@ const api: TrainerApi = {
     status('training');
     void loop();
   },
-  pause() {
+  async pause() {
     playing = wantPlaying = false;
     status('paused');
+    // The last tick may still be running: wait for it, then show exactly where training stopped.
+    while (looping) await new Promise((r) => setTimeout(r, 5));
+    await sendFrame();
   },
   async step(n: number) {
     guard(() => engine!.run(Math.max(1, Math.min(100_000, Math.floor(n)))));
@@ -192,12 +200,36 @@ const api: TrainerApi = {
     const pts = makePoints(spec);
     guard(() => engine!.setData(pts, spec, keepWeights));
     points = pts;
+    imported = false;
     if (config) config.data = spec;
     if (!playing) void sendFrame();
   },
   setPoints(pts, keepWeights) {
     guard(() => engine!.setData(pts, null, keepWeights));
     points = pts;
+    imported = true;
+    if (!playing) void sendFrame();
+  },
+  async restart(cfg, pts, autoplay) {
+    playing = wantPlaying = false;
+    while (looping) await new Promise((r) => setTimeout(r, 5));
+    engine?.dispose();
+    config = cfg;
+    points = pts ?? makePoints(cfg.data);
+    imported = pts !== null;
+    engine = build(cfg, points);
+    lastFrameAt = performance.now();
+    stepsAtLastFrame = 0;
+    playing = wantPlaying = autoplay;
+    if (playing) void loop();
+    else {
+      await sendFrame();
+      status('paused');
+    }
+  },
+  loadWeights(perModel, steps, globalStep) {
+    guard(() => engine!.loadModelWeights(perModel, steps, globalStep));
+    stepsAtLastFrame = globalStep;
     if (!playing) void sendFrame();
   },
   resetModel(index) {

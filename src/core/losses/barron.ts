@@ -58,7 +58,7 @@ export function barronRhoTensor(x: Tensor, alpha: Tensor, c: Scalarish, welsch?:
     // Comparisons have no gradient in TensorFlow.js; they look at a detached α (α may be learned).
     const fixedAlpha = stopGradient(alpha);
     const b = tf.maximum(tf.abs(tf.sub(alpha, 2)), EPS);
-    const aSafe = tf.mul(tf.where(tf.greaterEqual(fixedAlpha, 0), tf.onesLike(alpha), tf.onesLike(alpha).neg()), tf.maximum(tf.abs(alpha), EPS));
+    const aSafe = tf.mul(tf.where(tf.greaterEqual(fixedAlpha, 0), tf.onesLike(alpha), tf.neg(tf.onesLike(alpha))), tf.maximum(tf.abs(alpha), EPS));
     const general = tf.mul(tf.div(b, aSafe), tf.expm1(tf.mul(tf.div(aSafe, 2), tf.log1p(tf.div(z, b)))));
     const l2 = tf.mul(0.5, z);
     const cauchy = tf.log1p(tf.mul(0.5, z));

@@ -1,0 +1,42 @@
+// The user's own data from CSV (x, y and optionally an outlier column), with a message that names the row.
+import Papa from 'papaparse';
+import type { Points } from '../core/datasets';
+
+export const CSV_MAX_BYTES = 2_000_000;
+export const CSV_MAX_ROWS = 20_000;
+
+export type CsvResult = { ok: true; points: Points } | { ok: false; message: string };
+
+// A header names its columns: neither of the first two cells is a number.
+const isHeader = (cells: string[]) => cells.slice(0, 2).every((c) => c.trim() !== '' && Number.isNaN(Number(c)));
+
+/** Parses x,y[,outlier] rows; a header row is allowed. Any bad row rejects the whole file. */
+export function parseCsv(text: string): CsvResult {
+  if (text.length > CSV_MAX_BYTES) return { ok: false, message: `The file is ${(text.length / 1e6).toFixed(1)} MB; the limit is ${CSV_MAX_BYTES / 1e6} MB.` };
+  if (text.trim() === '') return { ok: false, message: 'The file is empty.' };
+  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true });
+  let rows = parsed.data;
+  if (rows.length && isHeader(rows[0])) rows = rows.slice(1);
+  if (rows.length < 2) return { ok: false, message: 'The file needs at least two data rows of x,y.' };
+  if (rows.length > CSV_MAX_ROWS) return { ok: false, message: `The file has ${rows.length} rows; the limit is ${CSV_MAX_ROWS}.` };
+  const offset = parsed.data.length - rows.length + 1;
+  const x = new Float32Array(rows.length);
+  const y = new Float32Array(rows.length);
+  const isOutlier = new Uint8Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i];
+    const line = i + offset;
+    if (row.length < 2 || row.length > 3) return { ok: false, message: `Row ${line} has ${row.length} column(s); expected x,y or x,y,outlier.` };
+    const [xs, ys, os] = row.map((c) => c.trim());
+    const xv = Number(xs);
+    const yv = Number(ys);
+    if (xs === '' || !Number.isFinite(xv)) return { ok: false, message: `Row ${line}: x is not a finite number ("${xs}").` };
+    if (ys === '' || !Number.isFinite(yv)) return { ok: false, message: `Row ${line}: y is not a finite number ("${ys}").` };
+    if (os !== undefined && !['0', '1', 'true', 'false', ''].includes(os.toLowerCase())) return { ok: false, message: `Row ${line}: the outlier column must be 0 or 1 ("${os}").` };
+    x[i] = xv;
+    y[i] = yv;
+    isOutlier[i] = os === '1' || os?.toLowerCase() === 'true' ? 1 : 0;
+  }
+  if (Math.max(...x) === Math.min(...x)) return { ok: false, message: 'Every x is the same; the fit needs a range of inputs.' };
+  return { ok: true, points: { x, y, isOutlier } };
+}

@@ -1,0 +1,68 @@
+// The whole configuration in the URL hash, as a pure pair: parseHash(string) → state, toHash(state) → string.
+import type { RunConfig } from '../core/config';
+import { runConfigSchema, toJson } from '../core/schema';
+import { findLesson, LESSONS } from './lessons';
+
+/** Controls a teacher's link can hide (as TensorFlow Playground's _hide links do). */
+export const HIDEABLE = ['models', 'data', 'training', 'views', 'lessons'] as const;
+export type Hideable = (typeof HIDEABLE)[number];
+
+export interface UrlState {
+  config: RunConfig;
+  lessonId: string | null;
+  hide: Hideable[];
+  /** Why the link could not be used (then the default lesson opens), or null. */
+  error: string | null;
+}
+
+function base64UrlEncode(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  bytes.forEach((b) => (bin += String.fromCharCode(b)));
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function base64UrlDecode(text: string): string {
+  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+export function toHash(state: { config: RunConfig; lessonId?: string | null; hide?: Hideable[] }): string {
+  const params = new URLSearchParams();
+  const lesson = state.lessonId ? findLesson(state.lessonId) : null;
+  // A lesson left as it was is just its id; anything else carries the full configuration.
+  if (lesson && toJson(lesson.config) === toJson(state.config)) params.set('lesson', lesson.id);
+  else params.set('config', base64UrlEncode(toJson(state.config)));
+  if (state.hide?.length) params.set('hide', state.hide.join(','));
+  return `#${params.toString()}`;
+}
+
+export function parseHash(hash: string): UrlState {
+  const fallback = (error: string | null): UrlState => ({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [], error });
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const hide = (params.get('hide') ?? '')
+    .split(',')
+    .filter((h): h is Hideable => (HIDEABLE as readonly string[]).includes(h));
+  const lessonId = params.get('lesson');
+  const encoded = params.get('config');
+  if (encoded) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(base64UrlDecode(encoded));
+    } catch {
+      return fallback('This link is damaged (its configuration could not be read); the default lesson opened instead.');
+    }
+    const parsed = runConfigSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message}); the default lesson opened instead.`);
+    }
+    return { config: parsed.data as RunConfig, lessonId: lessonId && findLesson(lessonId) ? lessonId : null, hide, error: null };
+  }
+  if (lessonId) {
+    const lesson = findLesson(lessonId);
+    if (!lesson) return fallback(`There is no lesson "${lessonId}"; the default lesson opened instead.`);
+    return { config: lesson.config, lessonId: lesson.id, hide, error: null };
+  }
+  return { ...fallback(null), hide };
+}

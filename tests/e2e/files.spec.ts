@@ -1,0 +1,75 @@
+// Export and import, links and bad input, as a person would use them.
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { parseExport } from '../../src/core/schema';
+
+const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
+const losses = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-loss')));
+
+test('JSON and PNG export, JSON import back to the same curves, a shared link, and bad input that loses nothing', async ({ page, context }) => {
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/#lesson=barron-line');
+  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('lesson')).toHaveValue('barron-line');
+  expect(await losses(page)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
+  await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(30);
+  await page.getByTestId('play').click(); // pause
+  await expect(page.getByTestId('phase')).toHaveText('paused');
+  await expect(page.getByTestId('play')).toHaveText('Play');
+  // The worker finishes its tick and sends the exact step it stopped at.
+  await page.waitForTimeout(1500);
+  const pausedAt = await steps(page);
+
+  // JSON export: a file that validates against the versioned schema.
+  const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+  const jsonPath = await jsonDownload.path();
+  const exported = parseExport(readFileSync(jsonPath, 'utf8'));
+  expect(exported.step).toBe(pausedAt);
+  expect(exported.models.map((m) => m.loss)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
+
+  // PNG of the whole grid: a real PNG file.
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  const png = readFileSync(await pngDownload.path());
+  expect(png.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+  expect(png.length).toBeGreaterThan(10_000);
+
+  // A broken CSV: a clear message naming the row, and the current data and models stay.
+  await page.getByTestId('import').setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n0.1,0.2\n0.5,oops\n') });
+  await expect(page.getByTestId('alert')).toContainText('Row 3: y is not a finite number');
+  await expect(page.getByTestId('alert')).toContainText('unchanged');
+  expect(await losses(page)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
+  expect(await steps(page)).toBe(pausedAt);
+
+  // Training on changes the curves; importing the export brings back exactly the exported ones.
+  await page.getByTestId('play').click();
+  await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(pausedAt + 10);
+  await page.getByTestId('play').click();
+  await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: readFileSync(jsonPath) });
+  await expect.poll(() => steps(page)).toBe(pausedAt);
+  for (let k = 0; k < 5; k++) {
+    const rmse = Number(await page.getByTestId(`panel-${k}`).getAttribute('data-rmse'));
+    expect(rmse).toBeCloseTo(exported.models[k].metrics.rmse!, 4);
+  }
+
+  // A link to this setup, opened in a new page, restores it.
+  await page.getByTestId('alpha-1').focus();
+  await page.keyboard.press('End');
+  const url = page.url();
+  expect(url).toContain('#config=');
+  const other = await context.newPage();
+  await other.goto(url);
+  await expect(other.getByTestId('backend')).toHaveText('webgpu');
+  expect(await losses(other)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
+  await expect(other.getByTestId('alpha-1')).toHaveValue('2');
+  await other.close();
+
+  // A tampered link opens the default lesson with a message, and the page works.
+  const tampered = await context.newPage();
+  await tampered.goto('/#config=eyJkYXRhIjp7fX0');
+  await expect(tampered.getByTestId('alert')).toContainText('link');
+  await expect(tampered.locator('[data-testid^="panel-"]')).toHaveCount(4);
+  await tampered.close();
+  expect(errors).toEqual([]);
+});
