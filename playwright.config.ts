@@ -13,7 +13,7 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  timeout: 180_000,
+  timeout: 240_000,
   expect: { timeout: 60_000 },
   workers: 1,
   retries: 0,

@@ -18,9 +18,9 @@ import { Slider } from './Slider';
 import { parseHash, toHash, type Hideable } from './urlState';
 
 /** The views redraw at most this often; the worker may send frames faster. */
-const RENDER_MS = 250;
-/** The weights and curves views are heavier and change slowly: once a second is enough. */
-const VIEWS_MS = 1000;
+const RENDER_MS = 500;
+/** The weights and curves views are heavier and change slowly: every two seconds is enough. */
+const VIEWS_MS = 2000;
 const MAX_MODELS = 8;
 const MAX_HISTORY = 400;
 
@@ -84,8 +84,12 @@ export function App() {
         setHistory(historyRef.current.slice());
       }
     };
+    const handle = { frames: 0, loseDevice: () => t.loseDevice() };
+    // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
+    (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({
       frame(f) {
+        handle.frames++;
         pending.current = f;
         const h = historyRef.current;
         if (h.length && f.snapshot.step < h[h.length - 1].step) h.length = 0;
@@ -98,8 +102,6 @@ export function App() {
         setStatus(s);
       },
     });
-    // A handle for the console and for browser tests (e.g. simulating a lost GPU device).
-    (window as unknown as { explorer: unknown }).explorer = { loseDevice: () => t.loseDevice() };
     t.start(initial.config, { backend: forcedBackend(), autoplay: true }, listener).catch((err: unknown) =>
       setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null }),
     );
@@ -394,8 +396,8 @@ export function App() {
                         </option>
                       ))}
                     </select>
-                    <button type="button" title="duplicate" disabled={config.models.length >= MAX_MODELS} onClick={() => setModels([...config.models, { ...m }], [...config.models.map((_, j) => j), k])}>
-                      ⧉
+                    <button type="button" title="duplicate this model" aria-label="duplicate" disabled={config.models.length >= MAX_MODELS} onClick={() => setModels([...config.models, { ...m }], [...config.models.map((_, j) => j), k])}>
+                      dup
                     </button>
                     <button type="button" title="reset this model" onClick={() => void trainer.current?.resetModel(k)}>
                       ↺

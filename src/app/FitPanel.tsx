@@ -4,6 +4,7 @@ import type { Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
 import type { ModelSpec } from '../core/config';
 import { fitFigure } from './figures';
+import { queueDraw } from './drawQueue';
 
 interface Props {
   index: number;
@@ -23,7 +24,7 @@ export function FitPanel({ index, spec, snapshot, points, revision, status }: Pr
     const el = ref.current;
     if (!el || !snapshot || !model) return;
     const fig = fitFigure(snapshot, index, spec, points, { revision, showColorbar: index === snapshot.models.length - 1 });
-    void Plotly.react(el, fig.data, fig.layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] });
+    queueDraw(el, () => void Plotly.react(el, fig.data, fig.layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] }));
   }, [snapshot, index, spec, points, revision, model]);
   useEffect(() => {
     const el = ref.current;

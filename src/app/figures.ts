@@ -160,7 +160,9 @@ export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec
   const m = snapshot.models[index];
   const out: number[] = [];
   const inl: number[] = [];
-  points.isOutlier.forEach((o, i) => (o ? out : inl).push(i));
+  // At most about 600 points per view: enough to read the pattern, light enough to redraw every second.
+  const stride = Math.max(1, Math.ceil(points.x.length / 600));
+  points.isOutlier.forEach((o, i) => i % stride === 0 && (o ? out : inl).push(i));
   const pick = (idx: number[], a: ArrayLike<number>) => idx.map((i) => a[i]);
   const { values, label } = pointWeights(spec, m);
   const series = (x: ArrayLike<number>, xaxis: string, yaxis: string, show: boolean) => [
@@ -169,6 +171,10 @@ export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec
     { type: 'scatter', mode: 'markers', x: pick(inl, x), y: pick(inl, m.gradWeight), xaxis, yaxis, name: 'B·αⱼ (eq. 7), inliers', marker: { color: '#2a9d8f', size: 3, opacity: 0.5 }, showlegend: show },
     { type: 'scatter', mode: 'markers', x: pick(out, x), y: pick(out, m.gradWeight), xaxis, yaxis, name: 'B·αⱼ, outliers', marker: { color: '#9b5de5', size: 4, symbol: 'x', opacity: 0.6 }, showlegend: show },
   ];
+  // Weights span orders of magnitude and αⱼ can be negative: frame the bulk, at least [−0.2, 2].
+  const all = [...Array.from(values), ...Array.from(m.gradWeight)].filter(Number.isFinite).sort((a, b) => a - b);
+  const q = (p: number) => all[Math.floor(p * (all.length - 1))] ?? 0;
+  const weightRange = [Math.min(-0.2, q(0.01) * 1.1), Math.max(2, q(0.99) * 1.1)];
   // Frame the loss axis on the bulk of the points: a few huge outlier losses would squash the rest.
   const sorted = Array.from(m.sampleLoss).filter(Number.isFinite).sort((a, b) => a - b);
   const lossRange = [sorted[0] ?? 0, sorted[Math.floor(0.97 * (sorted.length - 1))] ?? 1];
@@ -180,8 +186,8 @@ export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec
       grid: { rows: 1, columns: 2, pattern: 'independent' },
       xaxis: { title: { text: 'x' } },
       xaxis2: { title: { text: 'per-sample loss ℓᵢ' }, range: [lossRange[0] - 0.05 * (lossRange[1] - lossRange[0]), lossRange[1]] },
-      yaxis: { title: { text: 'relative weight' } },
-      yaxis2: {},
+      yaxis: { title: { text: 'relative weight' }, range: weightRange },
+      yaxis2: { range: weightRange },
       margin: { l: 50, r: 10, t: 40, b: 40 },
       legend: { orientation: 'h', y: -0.25 },
       uirevision: revision,
@@ -191,11 +197,13 @@ export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec
 
 /** Loss-shape view: Barron's ρ and ψ for α, the Boltzmann weight against NLL for T and B, β-NLL's sampling weight. */
 export function shapeFigure(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): Figure {
-  const xs = Array.from({ length: 241 }, (_, i) => -6 + i * 0.05);
+  // Residuals in units of the scale c, so the shape reads the same whatever c is.
+  const xs = Array.from({ length: 241 }, (_, i) => opts.c * (-6 + i * 0.05));
   const named = [2, 1, 0, -2, -Infinity];
   const faint = named.map((a) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, a, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#bbb', width: 1 }, name: `α = ${a === -Infinity ? '−∞' : a}`, showlegend: false, hoverinfo: 'name' }));
   // Boltzmann weight of a sample whose NLL exceeds the others' (all at 0) by Δ, relative to 1/B.
-  const deltas = Array.from({ length: 201 }, (_, i) => -2 + i * 0.1);
+  const span = Number.isFinite(opts.T) ? opts.T : 4;
+  const deltas = Array.from({ length: 201 }, (_, i) => span * (-2 + i * 0.1));
   const relW = (d: number) => (Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1);
   const sig = Array.from({ length: 100 }, (_, i) => 0.05 + i * 0.05);
   return {
@@ -209,8 +217,8 @@ export function shapeFigure(opts: { alpha: number; c: number; T: number; batch: 
     layout: {
       title: { text: '<b>Loss shapes</b> (live with the sliders)', font: { size: 14 }, x: 0.02, xanchor: 'left' },
       grid: { rows: 1, columns: 3, pattern: 'independent' },
-      xaxis: { title: { text: 'residual x' } },
-      yaxis: { range: [-1.5, 6] },
+      xaxis: { title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } },
+      yaxis: { range: [-1.5 / opts.c, 6] },
       xaxis2: { title: { text: 'NLL above the batch (Δ)' } },
       yaxis2: { type: 'log', title: { text: 'relative weight' } },
       xaxis3: { title: { text: 'σ' } },

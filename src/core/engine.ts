@@ -13,6 +13,7 @@ import {
   gaussianNll,
   momentMatching,
   parseLossId,
+  BASE_LOSSES,
   squaredError,
   studentTConstant,
   studentTNll,
@@ -345,6 +346,8 @@ export class Engine {
           break;
         }
       }
+      // One base for every model needs no mask (fewer kernels per step).
+      if (h.bases.size === 1) return loss;
       // A mask of 0 must not let another model's non-finite loss in: select, do not multiply.
       const masked = tf.where(tf.broadcastTo(tf.greater(mask, 0.5), loss.shape), loss, tf.zerosLike(loss));
       total = total ? tf.add(total, masked) : masked;
@@ -382,6 +385,7 @@ export class Engine {
           break;
         }
       }
+      if (h.wrappers.size === 1) return value;
       const m = tf.reshape(mask, [-1]);
       const masked = tf.where(tf.greater(m, 0.5), value, tf.zerosLike(value));
       total = total ? tf.add(total, masked) : masked;
@@ -394,16 +398,17 @@ export class Engine {
     const { mu, variance } = forward(params, this.train.architecture, x, this.hyper.detachTrunk);
     const yb = tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
     const base = this.baseLosses(params, mu, variance, y);
-    const own = this.wrapped(base);
-    const meanOnly = tf.mean(squaredError(mu, yb), -1);
-    const nll = tf.mean(gaussianNll(mu, variance, yb), -1);
+    // Only the phases some model is in are computed; a single phase needs no mask.
+    const present = [0, 1, 2].filter((ph) => this.phases.includes(ph as Phase));
+    const term = (ph: number) => (ph === 0 ? tf.mean(squaredError(mu, yb), -1) : ph === 1 ? tf.mean(gaussianNll(mu, variance, yb), -1) : this.wrapped(base));
+    if (present.length === 1) return { perModel: term(present[0]), base };
     const p = this.phaseMask;
-    const pick = (i: number) => tf.reshape(tf.slice(p, [0, i], [-1, 1]), [-1]);
-    const perModel = tf.addN([
-      tf.where(tf.greater(pick(0), 0.5), meanOnly, tf.zerosLike(meanOnly)),
-      tf.where(tf.greater(pick(1), 0.5), nll, tf.zerosLike(nll)),
-      tf.where(tf.greater(pick(2), 0.5), own, tf.zerosLike(own)),
-    ]);
+    const perModel = tf.addN(
+      present.map((ph) => {
+        const t = term(ph);
+        return tf.where(tf.greater(tf.reshape(tf.slice(p, [0, ph], [-1, 1]), [-1]), 0.5), t, tf.zerosLike(t));
+      }),
+    );
     return { perModel, base };
   }
 
@@ -691,7 +696,7 @@ export class Engine {
       const weights = Float32Array.from(row.subarray(o));
       const spec = this.specs[m];
       const parts = parseLossId(spec.loss);
-      const metrics = this.metrics(mu, variance, nHeld, parts.wrapper, weight, sigmaStar, trainLoss);
+      const metrics = this.metrics(mu, variance, nHeld, parts.wrapper, BASE_LOSSES[parts.base].predictsVariance, weight, sigmaStar, trainLoss);
       this.checkDivergence(m, trainLoss, paramsFinite > 0.5, variance);
       models.push({
         loss: spec.loss,
@@ -714,7 +719,7 @@ export class Engine {
     return { step: this.globalStep, backend: tf.getBackend(), grid: this.grid, truthMean, truthStd, models };
   }
 
-  private metrics(mu: Float32Array, variance: Float32Array, nHeld: number, wrapper: Wrapper, weight: Float32Array, sigmaStar: Float32Array, trainLoss: number): ModelMetrics {
+  private metrics(mu: Float32Array, variance: Float32Array, nHeld: number, wrapper: Wrapper, withVariance: boolean, weight: Float32Array, sigmaStar: Float32Array, trainLoss: number): ModelMetrics {
     let rmse = NaN;
     let sigmaError = NaN;
     let nll = NaN;
@@ -728,13 +733,14 @@ export class Engine {
         ae += Math.abs(Math.sqrt(variance[GRID + i]) - truth.std(x));
       }
       rmse = Math.sqrt(se / METRIC_GRID);
-      sigmaError = ae / METRIC_GRID;
       let total = 0;
-      for (let i = 0; i < nHeld; i++) {
+      // A mean-only loss (MSE, Barron) never trains the variance head: no σ error or NLL to report.
+      if (withVariance) sigmaError = ae / METRIC_GRID;
+      for (let i = 0; withVariance && i < nHeld; i++) {
         const j = GRID + METRIC_GRID + i;
         total += 0.5 * Math.log(2 * Math.PI * variance[j]) + (this.heldOut.y[i] - mu[j]) ** 2 / (2 * variance[j]);
       }
-      nll = total / nHeld;
+      if (withVariance) nll = total / nHeld;
     }
     const share = wrapper === 'superloss' ? sigmaStar : weight;
     let onOutliers = 0;

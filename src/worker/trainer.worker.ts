@@ -9,8 +9,6 @@ import { initBackend, type BackendName } from '../platform/browser';
 import type { Frame, StartOptions, TrainerApi, TrainerListener, TrainerStatus } from './protocol';
 
 const FRAME_MS = 100;
-/** JavaScript time one tick may spend enqueueing steps before it yields to incoming calls. */
-const TICK_MS = 30;
 
 let engine: Engine | null = null;
 let config: RunConfig | null = null;
@@ -21,7 +19,8 @@ let playing = false;
 /** What the user asked for (play or pause); survives a crash of the loop during a fail-over. */
 let wantPlaying = false;
 let looping = false;
-let stepsPerTick = 1;
+/** Steps per frame period, adapted to the measured throughput. */
+let budget = 1;
 let lastFrameAt = 0;
 let stepsAtLastFrame = 0;
 let lastFrame: Frame | null = null;
@@ -52,15 +51,15 @@ async function loop(): Promise<void> {
     let first = true;
     while (playing && engine) {
       if (first) status('compiling', 'compiling the training kernels…');
+      // One frame period of work, then one read (which also waits for the GPU): the budget follows the
+      // measured throughput, so the GPU queue never runs far ahead and frames come about every 100 ms.
       const t0 = performance.now();
-      engine.run(stepsPerTick);
+      engine.run(budget);
+      await sendFrame();
       const spent = performance.now() - t0;
-      if (!first) stepsPerTick = Math.max(1, Math.min(200, Math.round(stepsPerTick * Math.min(2, TICK_MS / Math.max(spent, 1)))));
-      if (first || performance.now() - lastFrameAt >= FRAME_MS) {
-        await sendFrame();
-        if (first) status('training');
-        first = false;
-      }
+      if (first) status('training');
+      else budget = Math.max(1, Math.min(5000, Math.round(Math.sqrt(budget * budget * (FRAME_MS / Math.max(spent, 1))))));
+      first = false;
       await new Promise((r) => setTimeout(r, 0));
     }
   } catch (err) {

@@ -16,8 +16,8 @@ test('the default lesson trains on WebGPU with no click, and every fit gets clos
   await expect.poll(() => number(page, '[data-testid="steps"]')).toBeGreaterThan(0);
   const first = await Promise.all([0, 1, 2, 3].map((k) => number(page, `[data-testid="panel-${k}"]`, 'data-rmse')));
   for (const r of first) expect(Number.isFinite(r)).toBe(true);
-  // 300 steps of the mean-only warm-up on SwiftShader: the predicted mean moves toward x sin x.
-  await expect.poll(() => number(page, '[data-testid="steps"]'), { timeout: 120_000 }).toBeGreaterThan(300);
+  // 150 steps of the mean-only warm-up (a minute or two on SwiftShader): the predicted mean moves toward x sin x.
+  await expect.poll(() => number(page, '[data-testid="steps"]'), { timeout: 170_000 }).toBeGreaterThan(150);
   const later = await Promise.all([0, 1, 2, 3].map((k) => number(page, `[data-testid="panel-${k}"]`, 'data-rmse')));
   later.forEach((r, k) => expect(r).toBeLessThan(0.8 * first[k]));
   expect(Number(await page.getByTestId('steps-per-second').textContent())).toBeGreaterThan(0);

@@ -1,0 +1,25 @@
+// Plotly redraws, one per animation frame: several panels updating together would otherwise make one
+// long main-thread task. The latest figure for an element replaces any still waiting.
+const waiting = new Map<HTMLElement, () => void>();
+let scheduled = false;
+
+function drain(): void {
+  scheduled = false;
+  const next = waiting.entries().next();
+  if (next.done) return;
+  const [el, draw] = next.value;
+  waiting.delete(el);
+  draw();
+  if (waiting.size) {
+    scheduled = true;
+    requestAnimationFrame(drain);
+  }
+}
+
+export function queueDraw(el: HTMLElement, draw: () => void): void {
+  waiting.set(el, draw);
+  if (!scheduled) {
+    scheduled = true;
+    requestAnimationFrame(drain);
+  }
+}

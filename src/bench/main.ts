@@ -1,0 +1,94 @@
+// The benchmark page: the batched engine against K separate engines, on each backend, in one page.
+import { DEFAULT_TRAIN, modelSpec } from '../core/config';
+import { defaultDataSpec, makePoints } from '../core/datasets';
+import { Engine } from '../core/engine';
+import { tf } from '../core/tf';
+import { initBackend, type BackendName } from '../platform/browser';
+
+export interface BenchRun {
+  impl: 'naive' | 'engine';
+  backend: BackendName;
+  K: number;
+  stepsPerSecond: number;
+  kernelsPerStep: number | null;
+  numTensors100: number | null;
+  numTensorsLater: number | null;
+  laterSteps: number | null;
+}
+
+const spec = defaultDataSpec('hetero-sine');
+const points = makePoints(spec);
+const train = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 };
+const models = (k: number) => Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { T: 16, initSeed: i + 1 }));
+
+/** Waits for the device to finish what was enqueued: one tiny read. */
+async function sync(engine: Engine): Promise<void> {
+  const t = tf.zeros([1]);
+  await t.data();
+  t.dispose();
+  void engine;
+}
+
+/** Steps per second of `step`, run for about `ms` after a compile-and-warm pass. */
+async function rate(step: () => void, engines: Engine[], ms: number): Promise<number> {
+  // Warm-up: the first steps compile shaders (and the warm-up phases switch shapes of work).
+  for (let i = 0; i < 5; i++) step();
+  await sync(engines[0]);
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    step();
+    n++;
+    if (n % 5 === 0) await sync(engines[0]);
+  }
+  await sync(engines[0]);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+async function measure(backend: BackendName, k: number, ms: number, leakSteps: number): Promise<BenchRun[]> {
+  const out: BenchRun[] = [];
+  const engine = new Engine(points, spec, models(k), train);
+  const stepsPerSecond = await rate(() => engine.run(1), [engine], ms);
+  const profile = await tf.profile(() => engine.run(1));
+  engine.run(100);
+  await engine.snapshot();
+  const numTensors100 = tf.memory().numTensors;
+  engine.run(leakSteps);
+  await engine.snapshot();
+  out.push({ impl: 'engine', backend, K: k, stepsPerSecond, kernelsPerStep: profile.kernels.length, numTensors100, numTensorsLater: tf.memory().numTensors, laterSteps: leakSteps + 100 });
+  engine.dispose();
+  if (k <= 8) {
+    const separate = models(k).map((m) => new Engine(points, spec, [m], train));
+    const naive = await rate(() => separate.forEach((e) => e.run(1)), separate, ms);
+    const p = await tf.profile(() => separate.forEach((e) => e.run(1)));
+    out.push({ impl: 'naive', backend, K: k, stepsPerSecond: naive, kernelsPerStep: p.kernels.length, numTensors100: null, numTensorsLater: null, laterSteps: null });
+    separate.forEach((e) => e.dispose());
+  }
+  return out;
+}
+
+async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: number; leakSteps: number }): Promise<{ runs: BenchRun[]; adapter: string; notes: string[] }> {
+  const runs: BenchRun[] = [];
+  const notes: string[] = [];
+  let adapter = 'none';
+  try {
+    const a = await navigator.gpu?.requestAdapter();
+    const info = (a as unknown as { info?: Record<string, string> } | null)?.info;
+    if (info) adapter = JSON.stringify({ vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description });
+  } catch {
+    // No WebGPU adapter: the table says so.
+  }
+  for (const backend of opts.backends) {
+    try {
+      await initBackend(backend);
+    } catch (err) {
+      notes.push(`${backend}: ${err instanceof Error ? err.message : String(err)}`);
+      continue;
+    }
+    for (const k of opts.ks) runs.push(...(await measure(backend, k, opts.ms, opts.leakSteps)));
+  }
+  return { runs, adapter, notes };
+}
+
+(window as unknown as { runBench: typeof runBench }).runBench = runBench;
+document.getElementById('log')!.textContent = 'ready';
