@@ -200,7 +200,7 @@ export function App() {
         setAlert(null);
         setImported(r.points);
         historyRef.current = [];
-        void trainer.current?.setPoints(r.points, keepWeights);
+        void trainer.current?.setPoints(r.points, keepWeights, null);
         setInfo(`Loaded ${r.points.x.length} points from ${file.name}.`);
         return;
       }
@@ -265,6 +265,21 @@ export function App() {
     [config, lessonId, hide],
   );
 
+  const addPoint = useCallback(
+    (x: number, y: number, outlier: boolean) => {
+      const next: Points = {
+        x: Float32Array.from([...points.x, x]),
+        y: Float32Array.from([...points.y, y]),
+        isOutlier: Uint8Array.from([...points.isOutlier, outlier ? 1 : 0]),
+      };
+      setImported(next);
+      // Training goes on from where it is: one new point should not restart the lesson.
+      void trainer.current?.setPoints(next, true, imported ? null : config.data);
+      setInfo(`Added ${outlier ? 'an outlier' : 'a point'} at (${x.toFixed(2)}, ${y.toFixed(2)}); ${next.x.length} points now.`);
+    },
+    [points, imported, config.data],
+  );
+
   const statusOf = (k: number) => {
     const s = snapshot?.models[k]?.status ?? 'training';
     return s === 'training' && !playing ? 'paused' : s;
@@ -290,7 +305,7 @@ export function App() {
         <h1>Robust Uncertainty Explorer</h1>
         <p className="lede">
           Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected outliers; colour is each point's weight; the dotted line and dashed band are the truth, the
-          shaded band the predicted ±2σ.
+          shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier).
         </p>
       </header>
       {alert && (
@@ -446,7 +461,7 @@ export function App() {
                   </option>
                 ))}
               </select>
-              {imported && <p className="note">Showing your imported data ({imported.x.length} points); change any data setting to go back to generated data.</p>}
+              {imported && <p className="note">Showing your own data ({imported.x.length} points); change any data setting to go back to generated data.</p>}
               <Slider def={DATA_SLIDERS.outlierRate!} value={config.data.outlierRate} onChange={(v) => updateData({ outlierRate: v })} testId="outlier-rate" />
               <label className="inline">
                 outlier kind{' '}
@@ -508,7 +523,7 @@ export function App() {
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} />
+              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} onAddPoint={addPoint} />
             ))}
           </div>
           {shown('views') && (

@@ -14,10 +14,17 @@ interface Props {
   revision: string;
   /** training, paused (the whole run is paused) or diverged. */
   status: string;
+  /** Click on the plot: add a point there (shift-click: an outlier). */
+  onAddPoint?(x: number, y: number, outlier: boolean): void;
+}
+
+interface Axis {
+  _offset: number;
+  p2d(px: number): number;
 }
 
 /** One model's fit, redrawn with Plotly.react (the user's zoom survives through uirevision). */
-export function FitPanel({ index, spec, snapshot, points, revision, status }: Props) {
+export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const model = snapshot?.models[index];
   useEffect(() => {
@@ -32,6 +39,22 @@ export function FitPanel({ index, spec, snapshot, points, revision, status }: Pr
       if (el) Plotly.purge(el);
     };
   }, []);
+  // Plotly reports clicks on points only; a click on empty plot area is converted with the axes' own maps.
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || !onAddPoint) return;
+    const handler = (e: MouseEvent) => {
+      const layout = (el as unknown as { _fullLayout?: { xaxis: Axis; yaxis: Axis } })._fullLayout;
+      const target = e.target as Element | null;
+      if (!layout || !target?.closest('.nsewdrag')) return;
+      const box = el.getBoundingClientRect();
+      const x = layout.xaxis.p2d(e.clientX - box.left - layout.xaxis._offset);
+      const y = layout.yaxis.p2d(e.clientY - box.top - layout.yaxis._offset);
+      if (Number.isFinite(x) && Number.isFinite(y)) onAddPoint(x, y, e.shiftKey);
+    };
+    el.addEventListener('click', handler);
+    return () => el.removeEventListener('click', handler);
+  }, [onAddPoint]);
   return (
     <section
       className={`panel panel-${status}`}

@@ -46,7 +46,8 @@ export interface TrainerApi {
   /** Rebuilds the stack: slot j copies old model sources[j] or starts fresh (null). */
   setModels(models: ModelSpec[], sources: (number | null)[]): void;
   setData(spec: DataSpec, keepWeights: boolean): void;
-  setPoints(points: Points, keepWeights: boolean): void;
+  /** The user's points; `truth` is the spec they came from when they extend generated data (a clicked point), else null. */
+  setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): void;
   /** A new run with this configuration on the same backend (a lesson, an imported file). */
   restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void>;
   /** Restores trained weights (per model, flattened) and the step counts, e.g. from an imported file. */

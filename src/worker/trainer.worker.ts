@@ -203,10 +203,10 @@ const api: TrainerApi = {
     if (config) config.data = spec;
     if (!playing) void sendFrame();
   },
-  setPoints(pts, keepWeights) {
-    guard(() => engine!.setData(pts, null, keepWeights));
+  setPoints(pts, keepWeights, truth) {
+    guard(() => engine!.setData(pts, truth, keepWeights));
     points = pts;
-    imported = true;
+    imported = truth === null;
     if (!playing) void sendFrame();
   },
   async restart(cfg, pts, autoplay) {

@@ -53,6 +53,16 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
     expect(rmse).toBeCloseTo(exported.models[k].metrics.rmse!, 4);
   }
 
+  // A click on a plot adds a point there; shift-click adds an outlier.
+  const box = (await page.getByTestId('panel-0').locator('.nsewdrag').first().boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await expect(page.locator('.status-info')).toContainText('Added a point');
+  await page.keyboard.down('Shift');
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.2);
+  await page.keyboard.up('Shift');
+  await expect(page.locator('.status-info')).toContainText('Added an outlier');
+  await expect(page.locator('.status-info')).toContainText('52 points');
+
   // A link to this setup, opened in a new page, restores it.
   await page.getByTestId('alpha-1').focus();
   await page.keyboard.press('End');
