@@ -362,7 +362,7 @@ const superlossRegression: Experiment = {
   title: 'SuperLoss Tables 1–2, a 1-D analogue: noisy targets from 0 to 80 %',
   async run({ quick, seed, onProgress }) {
     const rates = quick ? [0, 0.6] : [0, 0.2, 0.4, 0.6, 0.8];
-    const steps = quick ? 600 : 10_000;
+    const steps = quick ? 1000 : 10_000;
     // Mean-only losses; α = 1 is Barron's pseudo-Huber, our smooth-L1. A short MSE warm-up fits the mean first.
     const losses = ['mse', 'superloss-mse', 'robust-mse', 'barron', 'superloss-barron', 'robust-barron'];
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: quick ? 300 : 1000, warmupNllSteps: 0, batchSeed: seed };
