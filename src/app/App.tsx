@@ -144,15 +144,13 @@ export function App() {
 
   const updateData = useCallback(
     (patch: Partial<DataSpec>) => {
+      const data = { ...config.data, ...patch };
       setImported(null);
-      setConfig((c) => {
-        const data = { ...c.data, ...patch };
-        void trainer.current?.setData(data, keepWeights);
-        return { ...c, data };
-      });
+      setConfig((c) => ({ ...c, data }));
+      void trainer.current?.setData(data, keepWeights);
       if (!keepWeights) historyRef.current = [];
     },
-    [keepWeights],
+    [keepWeights, config.data],
   );
 
   const updateTrain = useCallback((patch: Partial<TrainSettings>) => {

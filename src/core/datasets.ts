@@ -190,6 +190,16 @@ export function makeHeldOut(spec: DataSpec, m = 400): { x: Float32Array; y: Floa
   return makePoints({ ...spec, n: m, outlierRate: 0 }, { x: STREAM.heldOut, noise: STREAM.heldOut + 100 });
 }
 
+/** Mean and standard deviation of the inputs: the engine standardises x with them (std 1 if constant). */
+export function inputScale(xs: ArrayLike<number>): { mean: number; std: number } {
+  let sum = 0;
+  for (let i = 0; i < xs.length; i++) sum += xs[i];
+  const mean = sum / xs.length;
+  let sq = 0;
+  for (let i = 0; i < xs.length; i++) sq += (xs[i] - mean) ** 2;
+  return { mean, std: Math.sqrt(sq / xs.length) || 1 };
+}
+
 export function linspace(lo: number, hi: number, count: number): Float32Array {
   const out = new Float32Array(count);
   for (let i = 0; i < count; i++) out[i] = lo + ((hi - lo) * i) / (count - 1);

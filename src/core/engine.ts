@@ -1,6 +1,6 @@
 // The batched trainer: K models, one set of kernel launches per step, hyperparameters as live tensors.
 import { DEFAULT_TRAIN, type ModelSpec, type TrainSettings } from './config';
-import { linspace, makeHeldOut, truthOf, DATASETS, type DataSpec, type Points, type Truth } from './datasets';
+import { inputScale, linspace, makeHeldOut, truthOf, DATASETS, type DataSpec, type Points, type Truth } from './datasets';
 import {
   adaptiveAlpha,
   adaptiveLatents,
@@ -190,17 +190,13 @@ export class Engine {
     this.truth = dataSpec ? truthOf(dataSpec) : null;
     let lo = Infinity;
     let hi = -Infinity;
-    let sum = 0;
     for (const v of points.x) {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
-      sum += v;
     }
-    const mean = sum / points.x.length;
-    let sq = 0;
-    for (const v of points.x) sq += (v - mean) ** 2;
-    this.xMean = mean;
-    this.xStd = Math.sqrt(sq / points.x.length) || 1;
+    const scale = inputScale(points.x);
+    this.xMean = scale.mean;
+    this.xStd = scale.std;
     const domain = dataSpec ? DATASETS[dataSpec.dataset].domain : [lo, hi];
     const view = dataSpec ? DATASETS[dataSpec.dataset].view : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
     this.grid = linspace(view[0], view[1], GRID);

@@ -1,7 +1,7 @@
 // The papers' experiments, run on the same engine as the explorer. Each returns our figures beside the
 // papers' claims; `quick` is a short version for the test suite (direction of each claim, not its size).
 import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type RunConfig, type TrainSettings } from './config';
-import { DATASETS, defaultDataSpec, makePoints, type DataSpec, type Points } from './datasets';
+import { DATASETS, defaultDataSpec, inputScale, makePoints, type DataSpec, type Points } from './datasets';
 import { Engine, type Snapshot } from './engine';
 import { paramLayout } from './model';
 import type { Claim, ExperimentResult } from './schema';
@@ -82,12 +82,7 @@ export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): [numbe
 /** Flattened weights of a linear mean/variance model (no hidden layer) predicting μ = a·x + b on raw x. */
 function linearWeights(a: number, b: number, variance: number, points: Points, arch: TrainSettings['architecture']): Float32Array {
   // The engine standardises x: μ = W·(x − m)/s + c, so W = a·s and c = a·m + b.
-  let m = 0;
-  points.x.forEach((v) => (m += v));
-  m /= points.x.length;
-  let s = 0;
-  points.x.forEach((v) => (s += (v - m) ** 2));
-  s = Math.sqrt(s / points.x.length) || 1;
+  const { mean: m, std: s } = inputScale(points.x);
   const layout = paramLayout(arch, 1);
   const out: number[] = [];
   const softplusInv = (v: number) => Math.log(Math.expm1(Math.max(v, 1e-6)));
@@ -101,12 +96,7 @@ function linearWeights(a: number, b: number, variance: number, points: Points, a
 
 /** Slope and intercept of model k's mean, from its flattened weights (linear models only). */
 function linearFit(weights: Float32Array, points: Points): [number, number] {
-  let m = 0;
-  points.x.forEach((v) => (m += v));
-  m /= points.x.length;
-  let s = 0;
-  points.x.forEach((v) => (s += (v - m) ** 2));
-  s = Math.sqrt(s / points.x.length) || 1;
+  const { mean: m, std: s } = inputScale(points.x);
   // Layout with no hidden layer: Wout [1, 1, 2] then bout [1, 1, 2]; index 0 of each feeds μ.
   const slope = weights[0] / s;
   return [slope, weights[2] - slope * m];
