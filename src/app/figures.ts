@@ -212,7 +212,7 @@ export function shapeFigure(opts: { alpha: number; c: number; T: number; batch: 
       { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, opts.alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#1f6fd1', width: 2.5 }, name: 'ρ(x, α, c)' },
       { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => psi(x, opts.alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#e4572e', width: 2, dash: 'dash' }, name: 'ψ = ∂ρ/∂x' },
       { type: 'scatter', mode: 'lines', x: deltas, y: deltas.map(relW), xaxis: 'x2', yaxis: 'y2', line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞'}, B = ${opts.batch})` },
-      { type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), xaxis: 'x3', yaxis: 'y3', line: { color: '#9b5de5', width: 2.5 }, name: `σ^{2β}/σ² (β = ${opts.beta})` },
+      { type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), xaxis: 'x3', yaxis: 'y3', line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` },
     ],
     layout: {
       title: { text: '<b>Loss shapes</b> (live with the sliders)', font: { size: 14 }, x: 0.02, xanchor: 'left' },

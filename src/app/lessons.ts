@@ -68,7 +68,7 @@ export const LESSONS: Lesson[] = [
     },
     text: [
       [
-        'Twelve periods of 0.4 sin 2πx with tiny noise. NLL weights each point by 1/σ²: once a region is explained by a large variance, its gradient fades and NLL stops fitting it. β-NLL multiplies the loss by σ^{2β} (no gradient through it) and keeps learning; MSE has no variance to hide behind.',
+        'Twelve periods of 0.4 sin 2πx with tiny noise. NLL weights each point by 1/σ²: once a region is explained by a large variance, its gradient fades and NLL stops fitting it. β-NLL multiplies the loss by σ^(2β) (no gradient through it) and keeps learning; MSE has no variance to hide behind.',
       ],
       [{ link: 'Set β to 1', actions: [{ kind: 'model', index: 1, patch: { beta: 1 } }] }, ' to give the mean the MSE gradient exactly.'],
     ],
@@ -82,7 +82,7 @@ export const LESSONS: Lesson[] = [
       models: [0, 0.25, 0.5, 1].map((beta) => m('beta-nll', { beta })),
       train: warm,
     },
-    text: [['β interpolates between NLL (β = 0) and a loss whose mean gradient is MSE’s (β = 1). The effective sampling weight of a point is σ^{2β}/σ², drawn in the loss-shape view.']],
+    text: [['β interpolates between NLL (β = 0) and a loss whose mean gradient is MSE’s (β = 1). The effective sampling weight of a point is σ^(2β)/σ², drawn in the loss-shape view.']],
   },
   {
     id: 'barron-line',
