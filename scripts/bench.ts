@@ -56,7 +56,13 @@ try {
   const before = await page.evaluate(() => ({ frames: (window as unknown as { explorer: { frames: number } }).explorer.frames, long: (window as unknown as { longTasks: number[] }).longTasks.length, steps: Number(document.querySelector('[data-testid="steps"]')?.textContent) }));
   const windowMs = 10_000;
   await page.waitForTimeout(windowMs);
-  const after = await page.evaluate(() => ({ frames: (window as unknown as { explorer: { frames: number } }).explorer.frames, tasks: (window as unknown as { longTasks: number[] }).longTasks, steps: Number(document.querySelector('[data-testid="steps"]')?.textContent) }));
+  const after = await page.evaluate(() => ({
+    frames: (window as unknown as { explorer: { frames: number } }).explorer.frames,
+    tasks: (window as unknown as { longTasks: number[] }).longTasks,
+    draws: (window as unknown as { explorer: { drawTimes: number[] } }).explorer.drawTimes.slice(),
+    steps: Number(document.querySelector('[data-testid="steps"]')?.textContent),
+  }));
+  const draws = after.draws.sort((a, b) => a - b);
   const longTasks = after.tasks.slice(before.long);
   const pageFigures = {
     firstStepMs,
@@ -64,6 +70,8 @@ try {
     uiStepsPerSecond: (after.steps - before.steps) / (windowMs / 1000),
     longTasks: longTasks.length,
     longestTaskMs: Math.max(0, ...longTasks),
+    /** One Plotly redraw of one panel (they run one per animation frame). */
+    medianRedrawMs: draws[Math.floor(draws.length / 2)] ?? null,
     jsGzipBytes: [...scripts.values()].reduce((a, b) => a + b, 0),
   };
   const userAgent = await page.evaluate(() => navigator.userAgent);
@@ -90,7 +98,7 @@ try {
     const n8 = runs.find((r) => r.impl === 'naive' && r.backend === backend && r.K === 8);
     if (e1 && e8 && n8) console.log(`${backend}: engine K=8 vs naive K=8: ${(e8.stepsPerSecond / n8.stepsPerSecond).toFixed(1)}× steps/s; kernels K=8 / K=1: ${((e8.kernelsPerStep ?? 0) / (e1.kernelsPerStep ?? 1)).toFixed(2)}×`);
   }
-  console.log(`\npage: first step ${pageFigures.firstStepMs} ms, ${pageFigures.readsPerSecond.toFixed(1)} reads/s, ${pageFigures.uiStepsPerSecond.toFixed(1)} steps/s with the full UI, ${pageFigures.longTasks} long tasks (> 50 ms) in 10 s (longest ${pageFigures.longestTaskMs.toFixed(0)} ms), ${(pageFigures.jsGzipBytes / 1024).toFixed(0)} KiB of JavaScript (gzip) on first load`);
+  console.log(`\npage: first step ${pageFigures.firstStepMs} ms, ${pageFigures.readsPerSecond.toFixed(1)} reads/s, ${pageFigures.uiStepsPerSecond.toFixed(1)} steps/s with the full UI, ${pageFigures.longTasks} long tasks (> 50 ms) in 10 s (longest ${pageFigures.longestTaskMs.toFixed(0)} ms; median panel redraw ${pageFigures.medianRedrawMs?.toFixed(0)} ms), ${(pageFigures.jsGzipBytes / 1024).toFixed(0)} KiB of JavaScript (gzip) on first load`);
   console.log(`adapter ${adapter}; ${notes.length ? `skipped: ${notes.join('; ')}` : 'every backend ran'}; wrote ${values.out}`);
 } finally {
   server.kill();

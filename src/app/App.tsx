@@ -9,6 +9,7 @@ import { isBackendName } from '../platform/browser';
 import type { Frame, TrainerStatus } from '../worker/protocol';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
 import { parseCsv } from './csv';
+import { drawTimes } from './drawQueue';
 import { FitPanel } from './FitPanel';
 import { curvesFigure, shapeFigure, weightsFigure, type HistoryPoint } from './figures';
 import { findLesson, LESSONS, type LessonAction } from './lessons';
@@ -84,7 +85,7 @@ export function App() {
         setHistory(historyRef.current.slice());
       }
     };
-    const handle = { frames: 0, loseDevice: () => t.loseDevice() };
+    const handle = { frames: 0, drawTimes, loseDevice: () => t.loseDevice() };
     // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
     (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({
