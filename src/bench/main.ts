@@ -4,9 +4,10 @@ import { defaultDataSpec, makePoints } from '../core/datasets';
 import { Engine } from '../core/engine';
 import { tf } from '../core/tf';
 import { initBackend, type BackendName } from '../platform/browser';
+import { FusedTrainer } from '../fused/fused';
 
 export interface BenchRun {
-  impl: 'naive' | 'engine';
+  impl: 'naive' | 'engine' | 'fused';
   backend: BackendName;
   K: number;
   stepsPerSecond: number;
@@ -85,10 +86,65 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
       notes.push(`${backend}: ${err instanceof Error ? err.message : String(err)}`);
       continue;
     }
-    for (const k of opts.ks) runs.push(...(await measure(backend, k, opts.ms, opts.leakSteps)));
+    for (const k of opts.ks) {
+      runs.push(...(await measure(backend, k, opts.ms, opts.leakSteps)));
+      if (backend === 'webgpu') runs.push(await measureFused(k, opts.ms, 50));
+    }
   }
   return { runs, adapter, notes };
 }
 
-(window as unknown as { runBench: typeof runBench }).runBench = runBench;
+function gpuDevice(): GPUDevice {
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device) throw new Error('the fused path needs the webgpu backend');
+  return device;
+}
+
+/** Steps per second of the fused kernel for K models, S steps per dispatch. */
+async function measureFused(k: number, ms: number, perDispatch: number): Promise<BenchRun> {
+  const fused = new FusedTrainer(gpuDevice(), points, models(k), train);
+  fused.run(perDispatch, perDispatch);
+  await fused.readWeights();
+  let n = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < ms) {
+    fused.run(perDispatch, perDispatch);
+    n += perDispatch;
+    await fused.readWeights();
+  }
+  const stepsPerSecond = n / ((performance.now() - t0) / 1000);
+  fused.dispose();
+  return { impl: 'fused', backend: 'webgpu', K: k, stepsPerSecond, kernelsPerStep: 1 / perDispatch, numTensors100: null, numTensorsLater: null, laterSteps: null };
+}
+
+/**
+ * The fused kernel against the tfjs engine on the same device: same seeds, same minibatches, `steps`
+ * steps through the warm-up into each loss; the largest parameter difference per loss.
+ */
+async function fusedCheck(steps = 100): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
+  await initBackend('webgpu');
+  const losses = ['nll', 'mse', 'beta-nll', 'faithful', 'robust-nll', 'robust-mse', 'robust-beta-nll', 'tilted-nll', 'barron'];
+  const specs = losses.map((l, i) => modelSpec(l, { T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 }));
+  const settings = { ...train, warmupMeanSteps: 20, warmupNllSteps: 20 };
+  const engine = new Engine(points, spec, specs, settings);
+  engine.run(steps);
+  const reference = (await engine.snapshot()).models.map((m) => m.weights);
+  engine.dispose();
+  const fused = new FusedTrainer(gpuDevice(), points, specs, settings);
+  fused.run(steps, 25);
+  const ours = await fused.readWeights();
+  fused.dispose();
+  return losses.map((loss, k) => {
+    let maxAbsDiff = 0;
+    let maxAbs = 0;
+    reference[k].forEach((v, i) => {
+      maxAbsDiff = Math.max(maxAbsDiff, Math.abs(v - ours[k][i]));
+      maxAbs = Math.max(maxAbs, Math.abs(v));
+    });
+    return { loss, maxAbsDiff, maxAbs };
+  });
+}
+
+(window as unknown as { runBench: typeof runBench; fusedCheck: typeof fusedCheck }).runBench = runBench;
+(window as unknown as { fusedCheck: typeof fusedCheck }).fusedCheck = fusedCheck;
 document.getElementById('log')!.textContent = 'ready';
