@@ -51,7 +51,7 @@ export function App() {
   const viewsAt = useRef(0);
   const [history, setHistory] = useState<HistoryPoint[]>([]);
   const [stepsPerSecond, setStepsPerSecond] = useState(0);
-  const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null });
+  const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null, path: 'tfjs' });
   const [playing, setPlaying] = useState(true);
   const [keepWeights, setKeepWeights] = useState(false);
   const [selected, setSelected] = useState(Math.max(0, initial.config.models.length - 1));
@@ -103,8 +103,8 @@ export function App() {
         setStatus(s);
       },
     });
-    t.start(initial.config, { backend: forcedBackend(), autoplay: true }, listener).catch((err: unknown) =>
-      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null }),
+    t.start(initial.config, { backend: forcedBackend(), autoplay: true, fused: new URLSearchParams(location.search).get('fused') !== '0' }, listener).catch((err: unknown) =>
+      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null, path: 'tfjs' }),
     );
     return () => {
       window.clearTimeout(timer);
@@ -321,6 +321,9 @@ export function App() {
         </span>
         <span>
           <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
+        </span>
+        <span data-testid="path" title="the fused WGSL kernel trains all models in one dispatch; otherwise the batched TensorFlow.js graph">
+          {status.path === 'fused' ? 'fused WGSL kernel' : 'tfjs graph'}
         </span>
         <span data-testid="phase">{status.phase}</span>
         {status.notice && (

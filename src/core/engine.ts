@@ -601,6 +601,16 @@ export class Engine {
     };
   }
 
+  /** Every model's flattened parameters and step counts, with one read (to hand the run to another path). */
+  async modelWeights(): Promise<{ weights: Float32Array[]; steps: number[]; step: number }> {
+    const k = this.specs.length;
+    const packed = tf.tidy(() => tf.concat(this.params.map((p) => tf.reshape(p, [k, -1])), 1));
+    const width = packed.shape[1]!;
+    const flat = (await packed.data()) as Float32Array;
+    packed.dispose();
+    return { weights: this.specs.map((_, m) => flat.slice(m * width, (m + 1) * width)), steps: [...this.steps], step: this.globalStep };
+  }
+
   /** Restores every model from per-model flattened weights (as snapshots carry them); optimiser state restarts. */
   loadModelWeights(perModel: Float32Array[], steps?: number[], globalStep?: number): void {
     if (perModel.length !== this.specs.length) throw new Error(`weights for ${perModel.length} models; the engine has ${this.specs.length}`);

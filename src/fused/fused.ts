@@ -36,6 +36,7 @@ export class FusedTrainer {
   private readonly batch: number;
   private readonly fullBatch: boolean;
   private steps: number[];
+  private active: boolean[];
   private globalStep = 0;
   private specs: ModelSpec[];
 
@@ -44,13 +45,17 @@ export class FusedTrainer {
     private readonly points: Points,
     specs: ModelSpec[],
     private readonly train: TrainSettings,
+    /** Where to start: per-model weights and step counts (as Engine.modelWeights gives them); fresh otherwise. */
+    initial?: { weights: Float32Array[]; steps: number[]; step: number },
   ) {
     for (const s of specs) {
       const why = fusedUnsupported(s, train);
       if (why) throw new Error(`fused path: ${why}`);
     }
     this.specs = specs.map((s) => ({ ...s }));
-    this.steps = specs.map(() => 0);
+    this.steps = initial ? [...initial.steps] : specs.map(() => 0);
+    this.globalStep = initial?.step ?? 0;
+    this.active = specs.map(() => true);
     const n = points.x.length;
     this.fullBatch = train.batchSize >= n;
     this.batch = this.fullBatch ? n : train.batchSize;
@@ -67,6 +72,11 @@ export class FusedTrainer {
     const y = storage(Float32Array.from(points.y));
     const init = new Float32Array(this.nParams * specs.length);
     specs.forEach((s, k) => {
+      if (initial) {
+        if (initial.weights[k].length !== this.nParams) throw new Error(`fused path: model ${k} has ${initial.weights[k].length} weights, expected ${this.nParams}`);
+        init.set(initial.weights[k], k * this.nParams);
+        return;
+      }
       const latents = adaptiveLatents(Math.min(1.999, Math.max(0.001, Number.isFinite(s.alpha) ? s.alpha : 1)), s.c);
       init.set(Float32Array.from(initModel(train.architecture, s.initSeed, latents).flatMap((a) => Array.from(a))), k * this.nParams);
     });
@@ -85,6 +95,15 @@ export class FusedTrainer {
 
   get step(): number {
     return this.globalStep;
+  }
+
+  get modelSteps(): number[] {
+    return [...this.steps];
+  }
+
+  /** Pauses (false) or resumes models one by one, e.g. a diverged one. */
+  setActive(active: boolean[]): void {
+    this.active = [...active];
   }
 
   /** Live hyperparameters: written with the next dispatch. */
@@ -114,7 +133,7 @@ export class FusedTrainer {
       u[o + 8] = s.warmup?.meanSteps ?? this.train.warmupMeanSteps;
       u[o + 9] = s.warmup?.nllSteps ?? this.train.warmupNllSteps;
       u[o + 10] = this.steps[k];
-      u[o + 11] = 1;
+      u[o + 11] = this.active[k] ? 1 : 0;
       f[o + 12] = this.steps[k];
     });
     this.device.queue.writeBuffer(this.hyperBuffer, 0, words);
@@ -139,7 +158,7 @@ export class FusedTrainer {
       pass.end();
       this.device.queue.submit([encoder.finish()]);
       this.globalStep += s;
-      this.steps = this.steps.map((v) => v + s);
+      this.steps = this.steps.map((v, k) => (this.active[k] ? v + s : v));
       done += s;
     }
   }

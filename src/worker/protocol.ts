@@ -13,6 +13,8 @@ export interface TrainerStatus {
   message: string | null;
   /** A standing notice that stays until replaced: why this backend is in use (a fallback, a lost device). */
   notice: string | null;
+  /** 'fused': the WGSL kernel trains every model; 'tfjs': the batched TensorFlow.js graph. */
+  path: 'fused' | 'tfjs';
 }
 
 /** One snapshot and the loop's own figures, at most every ~100 ms. */
@@ -32,6 +34,8 @@ export interface StartOptions {
   /** Forces one backend (the URL's ?backend=…); otherwise WebGPU, WebGL, WASM, CPU in that order. */
   backend?: BackendName;
   autoplay: boolean;
+  /** Use the fused WGSL kernel when every model is covered (default true; ?fused=0 turns it off). */
+  fused?: boolean;
 }
 
 /** What the worker exposes. Calls are queued behind the running tick and act on the next step. */
@@ -41,19 +45,19 @@ export interface TrainerApi {
   pause(): Promise<void>;
   /** Runs exactly n steps (while paused) and sends a frame. */
   step(n: number): Promise<void>;
-  updateModel(index: number, patch: Partial<ModelSpec>): void;
-  setTrain(patch: Partial<TrainSettings>): void;
+  updateModel(index: number, patch: Partial<ModelSpec>): Promise<void>;
+  setTrain(patch: Partial<TrainSettings>): Promise<void>;
   /** Rebuilds the stack: slot j copies old model sources[j] or starts fresh (null). */
-  setModels(models: ModelSpec[], sources: (number | null)[]): void;
-  setData(spec: DataSpec, keepWeights: boolean): void;
+  setModels(models: ModelSpec[], sources: (number | null)[]): Promise<void>;
+  setData(spec: DataSpec, keepWeights: boolean): Promise<void>;
   /** The user's points; `truth` is the spec they came from when they extend generated data (a clicked point), else null. */
-  setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): void;
+  setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void>;
   /** A new run with this configuration on the same backend (a lesson, an imported file). */
   restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void>;
   /** Restores trained weights (per model, flattened) and the step counts, e.g. from an imported file. */
-  loadWeights(perModel: Float32Array[], steps: number[], globalStep: number): void;
-  resetModel(index: number): void;
-  resetAll(): void;
+  loadWeights(perModel: Float32Array[], steps: number[], globalStep: number): Promise<void>;
+  resetModel(index: number): Promise<void>;
+  resetAll(): Promise<void>;
   /** For tests: destroys the WebGPU device, as a driver reset would. */
   loseDevice(): Promise<boolean>;
 }

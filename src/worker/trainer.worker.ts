@@ -6,9 +6,16 @@ import type { RunConfig } from '../core/config';
 import { resetPartitionTensors } from '../core/losses/barronPartition';
 import { tf } from '../core/tf';
 import { initBackend, type BackendName } from '../platform/browser';
+import { FusedTrainer, fusedUnsupported } from '../fused/fused';
 import type { Frame, StartOptions, TrainerApi, TrainerListener, TrainerStatus } from './protocol';
 
-const FRAME_MS = 100;
+/**
+ * Training time per frame. Each frame reads twice (once to settle the steps, which also measures them, once
+ * for the snapshot), so frames at least 140 ms apart keep reads at ≤ 15 per second whatever the step rate.
+ */
+const TRAIN_MS = 140;
+/** Steps per dispatch at most: one dispatch must stay short on a real GPU (drivers reset long ones). */
+const MAX_PER_DISPATCH = 200;
 
 let engine: Engine | null = null;
 let config: RunConfig | null = null;
@@ -27,17 +34,55 @@ let lastFrame: Frame | null = null;
 let failingOver = false;
 
 let notice: string | null = null;
+/** The fused WGSL trainer, when the backend is WebGPU and it covers every model; the engine then holds the view. */
+let fused: FusedTrainer | null = null;
+let fusedAllowed = true;
 
 function status(phase: TrainerStatus['phase'], message: string | null = null): void {
-  listener?.status({ phase, backend, message, notice });
+  listener?.status({ phase, backend, message, notice, path: fused ? 'fused' : 'tfjs' });
 }
 
-async function sendFrame(): Promise<void> {
+/** Copies the fused trainer's weights into the engine, which computes the snapshot (one extra read). */
+async function syncFromFused(): Promise<void> {
+  if (!fused || !engine) return;
+  engine.loadModelWeights(await fused.readWeights(), fused.modelSteps, fused.step);
+}
+
+/** Builds (or drops) the fused trainer to match the engine's models, starting from the engine's weights. */
+async function refreshFused(): Promise<void> {
+  fused?.dispose();
+  fused = null;
+  if (!engine || !fusedAllowed || backend !== 'webgpu') return;
+  const train = engine.settings;
+  if (engine.models.some((m) => fusedUnsupported(m, train) !== null)) return;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  if (!device || !points) return;
+  fused = new FusedTrainer(device, points, [...engine.models], train, await engine.modelWeights());
+}
+
+function runSteps(n: number): void {
+  if (fused) fused.run(n, MAX_PER_DISPATCH);
+  else engine!.run(n);
+}
+
+/** Waits until the enqueued steps have run: the fused path brings its weights into the engine on the way. */
+async function settle(): Promise<void> {
+  if (fused) await syncFromFused();
+  else {
+    const probe = tf.zeros([1]);
+    await probe.data();
+    probe.dispose();
+  }
+}
+
+async function sendFrame(settled = false): Promise<void> {
   if (!engine) return;
+  if (!settled) await syncFromFused();
   const snapshot = await engine.snapshot();
+  fused?.setActive(snapshot.models.map((m) => m.status === 'training'));
   const now = performance.now();
   const elapsed = (now - lastFrameAt) / 1000;
-  const frame: Frame = { snapshot, stepsPerSecond: elapsed > 0 ? (snapshot.step - stepsAtLastFrame) / elapsed : 0, reads: 1 };
+  const frame: Frame = { snapshot, stepsPerSecond: elapsed > 0 ? (snapshot.step - stepsAtLastFrame) / elapsed : 0, reads: 2 };
   lastFrameAt = now;
   stepsAtLastFrame = snapshot.step;
   lastFrame = frame;
@@ -51,14 +96,15 @@ async function loop(): Promise<void> {
     let first = true;
     while (playing && engine) {
       if (first) status('compiling', 'compiling the training kernels…');
-      // One frame period of work, then one read (which also waits for the GPU): the budget follows the
-      // measured throughput, so the GPU queue never runs far ahead and frames come about every 100 ms.
+      // Steps for about TRAIN_MS, timed to their completion, then a snapshot: the budget follows the measured
+      // step rate (not the snapshot's cost), and the GPU queue never runs more than one frame ahead.
       const t0 = performance.now();
-      engine.run(budget);
-      await sendFrame();
-      const spent = performance.now() - t0;
+      runSteps(budget);
+      await settle();
+      const trainMs = performance.now() - t0;
+      await sendFrame(true);
       if (first) status('training');
-      else budget = Math.max(1, Math.min(5000, Math.round(Math.sqrt(budget * budget * (FRAME_MS / Math.max(spent, 1))))));
+      else budget = Math.max(1, Math.min(20_000, Math.round(Math.sqrt(budget * budget * (TRAIN_MS / Math.max(trainMs, 1))))));
       first = false;
       await new Promise((r) => setTimeout(r, 0));
     }
@@ -113,6 +159,7 @@ async function failOver(reason: string): Promise<void> {
       // The lost device's buffers cannot be freed; dropping the references is all that is left.
     }
     engine = null;
+    fused = null;
     resetPartitionTensors();
     const tried: BackendName[] = backend ? [backend] : [];
     const choice = await initBackend(undefined, tried);
@@ -135,9 +182,20 @@ async function failOver(reason: string): Promise<void> {
   else await sendFrame();
 }
 
-function guard<T>(fn: () => T): T {
+/**
+ * Applies a change with the loop stopped: the engine first takes the fused trainer's latest weights, the
+ * change goes to the engine, the fused trainer is rebuilt to match, and training resumes as it was.
+ */
+async function mutate(change: (e: Engine) => void | Promise<void>): Promise<void> {
   if (!engine) throw new Error('the trainer has not started');
-  return fn();
+  playing = false;
+  while (looping) await new Promise((r) => setTimeout(r, 5));
+  await syncFromFused();
+  await change(engine);
+  await refreshFused();
+  playing = wantPlaying;
+  if (playing) void loop();
+  else await sendFrame();
 }
 
 const api: TrainerApi = {
@@ -151,6 +209,8 @@ const api: TrainerApi = {
     imported = false;
     engine?.dispose();
     engine = build(cfg, points);
+    fusedAllowed = options.fused !== false;
+    await refreshFused();
     watchDevice();
     lastFrameAt = performance.now();
     stepsAtLastFrame = 0;
@@ -177,37 +237,49 @@ const api: TrainerApi = {
     await sendFrame();
   },
   async step(n: number) {
-    guard(() => engine!.run(Math.max(1, Math.min(100_000, Math.floor(n)))));
-    await sendFrame();
+    if (!engine) throw new Error('the trainer has not started');
+    playing = false;
+    while (looping) await new Promise((r) => setTimeout(r, 5));
+    runSteps(Math.max(1, Math.min(100_000, Math.floor(n))));
+    playing = wantPlaying;
+    if (playing) void loop();
+    else await sendFrame();
   },
-  updateModel(index, patch) {
-    guard(() => engine!.updateModel(index, patch));
+  async updateModel(index, patch) {
     if (config) config.models[index] = { ...config.models[index], ...patch };
-    if (!playing) void sendFrame();
+    const next = engine ? { ...engine.models[index], ...patch } : null;
+    // A slider move on the fused path is one buffer write on the next dispatch: no stop, no rebuild.
+    if (fused && engine && next && fusedUnsupported(next, engine.settings) === null) {
+      engine.updateModel(index, patch);
+      fused.updateModel(index, patch);
+      if (!playing) await sendFrame();
+      return;
+    }
+    await mutate((e) => e.updateModel(index, patch));
   },
-  setTrain(patch) {
-    guard(() => engine!.setTrainSettings(patch));
+  async setTrain(patch) {
     if (config) config.train = { ...config.train, ...patch };
-    if (!playing) void sendFrame();
+    await mutate((e) => e.setTrainSettings(patch));
   },
-  setModels(models, sources) {
-    guard(() => engine!.restack(sources, models));
+  async setModels(models, sources) {
     if (config) config.models = models;
-    if (!playing) void sendFrame();
+    await mutate((e) => e.restack(sources, models));
   },
-  setData(spec, keepWeights) {
+  async setData(spec, keepWeights) {
     const pts = makePoints(spec);
-    guard(() => engine!.setData(pts, spec, keepWeights));
-    points = pts;
-    imported = false;
-    if (config) config.data = spec;
-    if (!playing) void sendFrame();
+    await mutate((e) => {
+      e.setData(pts, spec, keepWeights);
+      points = pts;
+      imported = false;
+      if (config) config.data = spec;
+    });
   },
-  setPoints(pts, keepWeights, truth) {
-    guard(() => engine!.setData(pts, truth, keepWeights));
-    points = pts;
-    imported = truth === null;
-    if (!playing) void sendFrame();
+  async setPoints(pts, keepWeights, truth) {
+    await mutate((e) => {
+      e.setData(pts, truth, keepWeights);
+      points = pts;
+      imported = truth === null;
+    });
   },
   async restart(cfg, pts, autoplay) {
     playing = wantPlaying = false;
@@ -217,6 +289,7 @@ const api: TrainerApi = {
     points = pts ?? makePoints(cfg.data);
     imported = pts !== null;
     engine = build(cfg, points);
+    await refreshFused();
     lastFrameAt = performance.now();
     stepsAtLastFrame = 0;
     playing = wantPlaying = autoplay;
@@ -226,19 +299,16 @@ const api: TrainerApi = {
       status('paused');
     }
   },
-  loadWeights(perModel, steps, globalStep) {
-    guard(() => engine!.loadModelWeights(perModel, steps, globalStep));
+  async loadWeights(perModel, steps, globalStep) {
+    await mutate((e) => e.loadModelWeights(perModel, steps, globalStep));
     stepsAtLastFrame = globalStep;
-    if (!playing) void sendFrame();
   },
-  resetModel(index) {
-    guard(() => engine!.resetModel(index));
-    if (!playing) void sendFrame();
+  async resetModel(index) {
+    await mutate((e) => e.resetModel(index));
   },
-  resetAll() {
-    guard(() => engine!.resetAll());
+  async resetAll() {
+    await mutate((e) => e.resetAll());
     stepsAtLastFrame = 0;
-    if (!playing) void sendFrame();
   },
   async loseDevice() {
     const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
