@@ -98,6 +98,12 @@ try {
     const n8 = runs.find((r) => r.impl === 'naive' && r.backend === backend && r.K === 8);
     if (e1 && e8 && n8) console.log(`${backend}: engine K=8 vs naive K=8: ${(e8.stepsPerSecond / n8.stepsPerSecond).toFixed(1)}× steps/s; kernels K=8 / K=1: ${((e8.kernelsPerStep ?? 0) / (e1.kernelsPerStep ?? 1)).toFixed(2)}×`);
   }
+  for (const K of new Set(runs.map((r) => r.K))) {
+    const fused = runs.find((r) => r.impl === 'fused' && r.K === K);
+    const engine = runs.find((r) => r.impl === 'engine' && r.backend === 'webgpu' && r.K === K);
+    const js = runs.find((r) => r.impl === 'js' && r.K === K);
+    if (fused && engine) console.log(`K=${K}: fused vs engine (webgpu) ${(fused.stepsPerSecond / engine.stepsPerSecond).toFixed(1)}×${js ? `; fused vs js ${(fused.stepsPerSecond / js.stepsPerSecond).toFixed(2)}×` : ''}`);
+  }
   console.log(`\npage: first step ${pageFigures.firstStepMs} ms, ${pageFigures.readsPerSecond.toFixed(1)} reads/s, ${pageFigures.uiStepsPerSecond.toFixed(1)} steps/s with the full UI, ${pageFigures.longTasks} long tasks (> 50 ms) in 10 s (longest ${pageFigures.longestTaskMs.toFixed(0)} ms; median panel redraw ${pageFigures.medianRedrawMs?.toFixed(0)} ms), ${(pageFigures.jsGzipBytes / 1024).toFixed(0)} KiB of JavaScript (gzip) on first load`);
   console.log(`adapter ${adapter}; ${notes.length ? `skipped: ${notes.join('; ')}` : 'every backend ran'}; wrote ${values.out}`);
 } finally {

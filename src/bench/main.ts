@@ -5,9 +5,10 @@ import { Engine } from '../core/engine';
 import { tf } from '../core/tf';
 import { initBackend, type BackendName } from '../platform/browser';
 import { FusedTrainer } from '../fused/fused';
+import { JsTrainer } from './jsTrainer';
 
 export interface BenchRun {
-  impl: 'naive' | 'engine' | 'fused';
+  impl: 'naive' | 'engine' | 'fused' | 'js';
   backend: BackendName;
   K: number;
   stepsPerSecond: number;
@@ -78,6 +79,18 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
     if (info) adapter = JSON.stringify({ vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description });
   } catch {
     // No WebGPU adapter: the table says so.
+  }
+  // The hand-written trainer needs no backend: measured once per K.
+  for (const k of opts.ks) {
+    const js = new JsTrainer(points, models(k), train);
+    js.run(2);
+    let n = 0;
+    const t0 = performance.now();
+    while (performance.now() - t0 < opts.ms) {
+      js.run(1);
+      n++;
+    }
+    runs.push({ impl: 'js', backend: 'cpu', K: k, stepsPerSecond: n / ((performance.now() - t0) / 1000), kernelsPerStep: null, numTensors100: null, numTensorsLater: null, laterSteps: null });
   }
   for (const backend of opts.backends) {
     try {
