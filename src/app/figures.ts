@@ -1,7 +1,7 @@
 // Plotly figures as pure functions of a snapshot: (snapshot, options) → { data, layout }. No DOM here.
 import type { Points } from '../core/datasets';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
-import { lossLabel, lossHypers, parseLossId, predictsVariance, type HyperId } from '../core/losses';
+import { BARRON_NAMED, lossLabel, lossHypers, parseLossId, predictsVariance, type HyperId } from '../core/losses';
 import type { ModelSpec } from '../core/config';
 
 export interface Figure {
@@ -199,8 +199,7 @@ export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec
 export function shapeFigure(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): Figure {
   // Residuals in units of the scale c, so the shape reads the same whatever c is.
   const xs = Array.from({ length: 241 }, (_, i) => opts.c * (-6 + i * 0.05));
-  const named = [2, 1, 0, -2, -Infinity];
-  const faint = named.map((a) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, a, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#bbb', width: 1 }, name: `α = ${a === -Infinity ? '−∞' : a}`, showlegend: false, hoverinfo: 'name' }));
+  const faint = BARRON_NAMED.map(({ alpha, name }) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#bbb', width: 1 }, name, showlegend: false, hoverinfo: 'name' }));
   // Boltzmann weight of a sample whose NLL exceeds the others' (all at 0) by Δ, relative to 1/B.
   const span = Number.isFinite(opts.T) ? opts.T : 4;
   const deltas = Array.from({ length: 201 }, (_, i) => span * (-2 + i * 0.1));

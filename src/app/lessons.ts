@@ -141,14 +141,3 @@ export const LESSONS: Lesson[] = [
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);
 }
-
-export const NLL_VS_OUTLIERS = LESSONS[0];
-
-/** Applies a lesson link's actions to a configuration. */
-export function applyActions(config: RunConfig, actions: LessonAction[]): RunConfig {
-  return actions.reduce<RunConfig>((c, a) => {
-    if (a.kind === 'data') return { ...c, data: { ...c.data, ...a.patch } };
-    if (a.kind === 'train') return { ...c, train: { ...c.train, ...a.patch } };
-    return { ...c, models: c.models.map((s, k) => (k === a.index ? { ...s, ...a.patch } : s)) };
-  }, config);
-}

@@ -132,7 +132,6 @@ export class Engine {
   private phases: Phase[];
   private points!: Points;
   private truth: Truth | null = null;
-  private dataSpec: DataSpec | null = null;
   private grid!: Float32Array;
   private metricGrid!: Float32Array;
   private heldOut!: { x: Float32Array; y: Float32Array };
@@ -172,11 +171,6 @@ export class Engine {
     return this.train;
   }
 
-  /** The spec the current data was drawn from, or null for imported data. */
-  get dataSource(): DataSpec | null {
-    return this.dataSpec;
-  }
-
   get models(): readonly ModelSpec[] {
     return this.specs;
   }
@@ -186,7 +180,6 @@ export class Engine {
   private setPoints(points: Points, dataSpec: DataSpec | null): void {
     if (points.x.length < 2) throw new Error('the data needs at least two points');
     this.points = points;
-    this.dataSpec = dataSpec;
     this.truth = dataSpec ? truthOf(dataSpec) : null;
     let lo = Infinity;
     let hi = -Infinity;

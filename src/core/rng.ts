@@ -44,18 +44,3 @@ export const STREAM = {
   batch: 7,
   heldOut: 8,
 } as const;
-
-/** Sequential generator on top of the counter-based one, for code that wants next(). */
-export class Rng {
-  private counter = 0;
-  constructor(
-    readonly seed: number,
-    readonly stream: number,
-  ) {}
-  uniform(): number {
-    return uniform(this.seed, this.stream, this.counter++);
-  }
-  normal(): number {
-    return normal(this.seed, this.stream, this.counter++);
-  }
-}

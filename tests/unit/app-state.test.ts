@@ -1,7 +1,7 @@
 // The page's pure state helpers: URL round trip, tampered links, CSV messages, slider scales.
 import { describe, expect, it } from 'vitest';
 import { parseHash, toHash } from '../../src/app/urlState';
-import { LESSONS, applyActions } from '../../src/app/lessons';
+import { LESSONS } from '../../src/app/lessons';
 import { parseCsv } from '../../src/app/csv';
 import { MODEL_SLIDERS, fromSlider, toSlider } from '../../src/app/params';
 import { runConfigSchema } from '../../src/core/schema';
@@ -13,10 +13,12 @@ describe('URL state', () => {
       expect(back.error).toBeNull();
       expect(back.config).toEqual(lesson.config);
     }
-    const edited = applyActions(LESSONS[0].config, [
-      { kind: 'model', index: 3, patch: { T: Infinity, alpha: -Infinity } },
-      { kind: 'data', patch: { outlierRate: 0.4, seed: 7 } },
-    ]);
+    const base = LESSONS[0].config;
+    const edited = {
+      ...base,
+      data: { ...base.data, outlierRate: 0.4, seed: 7 },
+      models: base.models.map((m, k) => (k === 3 ? { ...m, T: Infinity, alpha: -Infinity } : m)),
+    };
     const hash = toHash({ config: edited, lessonId: 'nll-vs-outliers', hide: ['data', 'training'] });
     expect(hash).toContain('config=');
     const back = parseHash(hash);
