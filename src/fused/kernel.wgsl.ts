@@ -33,6 +33,11 @@ var<workgroup> gs: array<f32, ${WORKGROUP}>;
 var<workgroup> xb: array<f32, ${WORKGROUP}>;
 var<workgroup> red: array<f32, ${WORKGROUP}>;
 
+// The model's schedule, loaded uniformly so that whole phases (the Boltzmann reductions and their barriers)
+// can be skipped for models that do not need them.
+struct Schedule { wrapper: u32, done: u32, warmMean: u32, warmNll: u32 };
+var<workgroup> schedule: Schedule;
+
 fn rotl(x: u32, r: u32) -> u32 { return (x << r) | (x >> (32u - r)); }
 
 fn mixWord(h: u32, word: u32) -> u32 {
@@ -133,10 +138,14 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let obo = base + 4u * H;
   let hp = hyper[k];
   let valid = t < B;
+  if (t == 0u) { schedule = Schedule(hp.wrapper, hp.done, hp.warmMean, hp.warmNll); }
+  let plan = workgroupUniformLoad(&schedule);
   for (var s: u32 = 0u; s < cfg.steps; s = s + 1u) {
-    let done = hp.done + s;
+    let done = plan.done + s;
     var phase = 2u;
-    if (done < hp.warmMean) { phase = 0u; } else if (done < hp.warmMean + hp.warmNll) { phase = 1u; }
+    if (done < plan.warmMean) { phase = 0u; } else if (done < plan.warmMean + plan.warmNll) { phase = 1u; }
+    var wrapper = 0u;
+    if (phase == 2u) { wrapper = plan.wrapper; }
 
     // Forward pass and the per-sample loss with its derivatives in μ and σ².
     var l = 0.0;
@@ -180,20 +189,19 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       }
     }
 
-    // Boltzmann weights over the minibatch (always reduced, so every barrier stays in uniform control flow).
-    red[t] = select(-3.0e38, -l * hp.invT, valid);
-    let zmax = reduceMax(t);
-    let e = select(0.0, exp(-l * hp.invT - zmax), valid);
-    red[t] = e;
-    let zsum = reduceSum(t);
-    let w = e / zsum;
-    red[t] = w * l;
-    let lbar = reduceSum(t);
-    var wrapper = 0u;
-    if (phase == 2u) { wrapper = hp.wrapper; }
+    // Boltzmann weights over the minibatch; the branch is uniform (from the schedule), so its barriers are legal.
     var g = select(0.0, 1.0 / f32(B), valid);
-    if (wrapper == 1u) { g = w * (1.0 + hp.invT * (lbar - l)); }
-    if (wrapper == 2u) { g = w; }
+    if (wrapper != 0u) {
+      red[t] = select(-3.0e38, -l * hp.invT, valid);
+      let zmax = reduceMax(t);
+      let e = select(0.0, exp(-l * hp.invT - zmax), valid);
+      red[t] = e;
+      let zsum = reduceSum(t);
+      let w = e / zsum;
+      red[t] = w * l;
+      let lbar = reduceSum(t);
+      if (wrapper == 1u) { g = w * (1.0 + hp.invT * (lbar - l)); } else { g = w; }
+    }
     gm[t] = g * dmu;
     gs[t] = g * dv * dsoft;
     xb[t] = xj;
