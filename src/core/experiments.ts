@@ -35,7 +35,8 @@ export interface Experiment {
 }
 
 const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
-const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
+const fmt = (v: number) =>
+  Number.isInteger(v) ? String(v) : Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v);
 
 /** Trains in chunks so progress can be reported and the event loop breathes; returns the last snapshot. */
 async function train(engine: Engine, steps: number, progress: (done: number) => void): Promise<Snapshot> {
