@@ -16,7 +16,7 @@ import { findLesson, LESSONS, type LessonAction } from './lessons';
 import { DATA_SLIDERS, MODEL_SLIDERS, TRAIN_SLIDERS } from './params';
 import { Plot } from './Plot';
 import { Slider } from './Slider';
-import { parseHash, toHash, type Hideable } from './urlState';
+import { HIDEABLE, parseHash, toHash, type Hideable } from './urlState';
 
 /** The views redraw at most this often; the worker may send frames faster. */
 const RENDER_MS = 500;
@@ -54,6 +54,8 @@ export function App() {
   const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null, path: 'tfjs' });
   const [playing, setPlaying] = useState(true);
   const [keepWeights, setKeepWeights] = useState(false);
+  const [pngScale, setPngScale] = useState(2);
+  const [teacherHide, setTeacherHide] = useState<Hideable[]>(['data', 'training', 'models']);
   const [selected, setSelected] = useState(Math.max(0, initial.config.models.length - 1));
   const [alert, setAlert] = useState<string | null>(initial.error);
   const [info, setInfo] = useState<string | null>(null);
@@ -226,12 +228,14 @@ export function App() {
   const exportGridPng = useCallback(async () => {
     const plots = Array.from(gridRef.current?.querySelectorAll<HTMLElement>('.panel .plot') ?? []);
     if (!plots.length) return;
-    const images = await Promise.all(plots.map((p) => Plotly.toImage(p, { format: 'png', width: 480, height: 360, scale: 2 })));
+    const images = await Promise.all(plots.map((p) => Plotly.toImage(p, { format: 'png', width: 480, height: 360, scale: pngScale })));
     const cols = Math.min(4, images.length);
     const rows = Math.ceil(images.length / cols);
+    const cw = 480 * pngScale;
+    const ch = 360 * pngScale;
     const canvas = document.createElement('canvas');
-    canvas.width = cols * 960;
-    canvas.height = rows * 720;
+    canvas.width = cols * cw;
+    canvas.height = rows * ch;
     const ctx = canvas.getContext('2d')!;
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
@@ -241,7 +245,7 @@ export function App() {
           new Promise<void>((resolve) => {
             const img = new Image();
             img.onload = () => {
-              ctx.drawImage(img, (i % cols) * 960, Math.floor(i / cols) * 720);
+              ctx.drawImage(img, (i % cols) * cw, Math.floor(i / cols) * ch);
               resolve();
             };
             img.src = src;
@@ -249,19 +253,19 @@ export function App() {
       ),
     );
     download(`explorer-grid-step-${snapshot?.step ?? 0}.png`, canvas.toDataURL('image/png'));
-  }, [snapshot]);
+  }, [snapshot, pngScale]);
 
   const copyLink = useCallback(
     async (teacher: boolean) => {
-      const url = `${location.origin}${location.pathname}${location.search}${toHash({ config, lessonId, hide: teacher ? ['data', 'training', 'models'] : hide })}`;
+      const url = `${location.origin}${location.pathname}${location.search}${toHash({ config, lessonId, hide: teacher ? teacherHide : hide })}`;
       try {
         await navigator.clipboard.writeText(url);
-        setInfo(teacher ? 'Copied a link that hides the data, training and model controls.' : 'Copied a link to this exact setup.');
+        setInfo(teacher ? `Copied a link that hides: ${teacherHide.join(', ') || 'nothing'}.` : 'Copied a link to this exact setup.');
       } catch {
         setInfo(`Copy this link: ${url}`);
       }
     },
-    [config, lessonId, hide],
+    [config, lessonId, hide, teacherHide],
   );
 
   const addPoint = useCallback(
@@ -352,6 +356,13 @@ export function App() {
         <button type="button" onClick={() => void exportGridPng()} data-testid="export-png">
           PNG of the grid
         </button>
+        <select value={pngScale} onChange={(e) => setPngScale(Number(e.target.value))} aria-label="PNG scale" title="scale of PNG exports">
+          {[1, 2, 3, 4].map((v) => (
+            <option key={v} value={v}>
+              {v}×
+            </option>
+          ))}
+        </select>
         <button type="button" onClick={exportJson} data-testid="export-json">
           Export JSON
         </button>
@@ -362,9 +373,20 @@ export function App() {
         <button type="button" onClick={() => void copyLink(false)} data-testid="copy-link">
           Copy link
         </button>
-        <button type="button" onClick={() => void copyLink(true)}>
-          Copy teacher link
-        </button>
+        <details className="teacher">
+          <summary>Teacher link</summary>
+          <div className="teacher-menu">
+            hide:
+            {HIDEABLE.map((h) => (
+              <label key={h}>
+                <input type="checkbox" checked={teacherHide.includes(h)} onChange={(e) => setTeacherHide((t) => (e.target.checked ? [...t, h] : t.filter((x) => x !== h)))} /> {h}
+              </label>
+            ))}
+            <button type="button" onClick={() => void copyLink(true)}>
+              Copy
+            </button>
+          </div>
+        </details>
       </div>
       <div className="layout">
         <aside className="side">
@@ -525,7 +547,7 @@ export function App() {
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} onAddPoint={addPoint} />
+              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} onAddPoint={addPoint} pngScale={pngScale} />
             ))}
           </div>
           {shown('views') && (

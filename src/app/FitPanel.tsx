@@ -16,6 +16,8 @@ interface Props {
   status: string;
   /** Click on the plot: add a point there (shift-click: an outlier). */
   onAddPoint?(x: number, y: number, outlier: boolean): void;
+  /** Scale of the camera button's PNG. */
+  pngScale?: number;
 }
 
 interface Axis {
@@ -24,15 +26,15 @@ interface Axis {
 }
 
 /** One model's fit, redrawn with Plotly.react (the user's zoom survives through uirevision). */
-export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint }: Props) {
+export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, pngScale = 2 }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const model = snapshot?.models[index];
   useEffect(() => {
     const el = ref.current;
     if (!el || !snapshot || !model) return;
     const fig = fitFigure(snapshot, index, spec, points, { revision, showColorbar: index === snapshot.models.length - 1 });
-    queueDraw(el, () => void Plotly.react(el, fig.data, fig.layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'] }));
-  }, [snapshot, index, spec, points, revision, model]);
+    queueDraw(el, () => void Plotly.react(el, fig.data, fig.layout, { displaylogo: false, responsive: true, modeBarButtonsToRemove: ['lasso2d', 'select2d'], toImageButtonOptions: { format: 'png', scale: pngScale, filename: `panel-${index + 1}-${spec.loss}` } }));
+  }, [snapshot, index, spec, points, revision, model, pngScale]);
   useEffect(() => {
     const el = ref.current;
     return () => {
