@@ -76,9 +76,13 @@ async function settle(): Promise<void> {
 }
 
 async function sendFrame(settled = false): Promise<void> {
-  if (!engine) return;
+  const current = engine;
+  if (!current) return;
   if (!settled) await syncFromFused();
-  const snapshot = await engine.snapshot();
+  if (current !== engine) return;
+  const snapshot = await current.snapshot();
+  // A restart or fail-over may have replaced the engine meanwhile: its frame must not land after the new one.
+  if (current !== engine) return;
   fused?.setActive(snapshot.models.map((m) => m.status === 'training'));
   const now = performance.now();
   const elapsed = (now - lastFrameAt) / 1000;

@@ -18,9 +18,20 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   await page.getByTestId('play').click(); // pause
   await expect(page.getByTestId('phase')).toHaveText('paused');
   await expect(page.getByTestId('play')).toHaveText('Play');
-  // The worker finishes its tick and sends the exact step it stopped at.
-  await page.waitForTimeout(1500);
-  const pausedAt = await steps(page);
+  // The worker finishes its tick and sends the exact step it stopped at: wait until the count holds still.
+  const settled = async () => {
+    let last = -1;
+    await expect
+      .poll(async () => {
+        const now = await steps(page);
+        const still = now === last;
+        last = now;
+        return still;
+      }, { intervals: [1500] })
+      .toBe(true);
+    return last;
+  };
+  const pausedAt = await settled();
 
   // JSON export: a file that validates against the versioned schema.
   const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
@@ -46,11 +57,11 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   await page.getByTestId('play').click();
   await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(pausedAt + 10);
   await page.getByTestId('play').click();
+  await settled();
   await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: readFileSync(jsonPath) });
   await expect.poll(() => steps(page)).toBe(pausedAt);
   for (let k = 0; k < 5; k++) {
-    const rmse = Number(await page.getByTestId(`panel-${k}`).getAttribute('data-rmse'));
-    expect(rmse).toBeCloseTo(exported.models[k].metrics.rmse!, 4);
+    await expect.poll(async () => Number(await page.getByTestId(`panel-${k}`).getAttribute('data-rmse'))).toBeCloseTo(exported.models[k].metrics.rmse!, 4);
   }
 
   // A click on a plot adds a point there; shift-click adds an outlier.
