@@ -3,7 +3,7 @@
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
 import { batchIndex } from '../core/engine';
-import { initModel } from '../core/model';
+import { initialWeightsFlat } from '../core/initialWeights';
 
 export class JsTrainer {
   private readonly params: Float32Array[];
@@ -19,7 +19,7 @@ export class JsTrainer {
   ) {
     const { mean, std } = inputScale(points.x);
     this.x = Float32Array.from(points.x, (v) => (v - mean) / std);
-    this.params = specs.map((s) => Float32Array.from(initModel(train.architecture, s.initSeed).flatMap((a) => Array.from(a))));
+    this.params = specs.map((s) => initialWeightsFlat(train.architecture, s));
     this.m1 = this.params.map((p) => new Float32Array(p.length));
     this.m2 = this.params.map((p) => new Float32Array(p.length));
   }

@@ -3,7 +3,7 @@ import { DEFAULT_TRAIN, modelSpec } from '../core/config';
 import { defaultDataSpec, makePoints } from '../core/datasets';
 import { Engine } from '../core/engine';
 import { tf } from '../core/tf';
-import { initBackend, type BackendName } from '../platform/browser';
+import { initBackend, webgpuDevice, type BackendName } from '../platform/browser';
 import { FusedTrainer } from '../fused/fused';
 import { JsTrainer } from './jsTrainer';
 
@@ -24,33 +24,32 @@ const train = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 };
 const models = (k: number) => Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { T: 16, initSeed: i + 1 }));
 
 /** Waits for the device to finish what was enqueued: one tiny read. */
-async function sync(engine: Engine): Promise<void> {
+async function sync(): Promise<void> {
   const t = tf.zeros([1]);
   await t.data();
   t.dispose();
-  void engine;
 }
 
 /** Steps per second of `step`, run for about `ms` after a compile-and-warm pass. */
-async function rate(step: () => void, engines: Engine[], ms: number): Promise<number> {
+async function rate(step: () => void, ms: number): Promise<number> {
   // Warm-up: the first steps compile shaders (and the warm-up phases switch shapes of work).
   for (let i = 0; i < 5; i++) step();
-  await sync(engines[0]);
+  await sync();
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
     step();
     n++;
-    if (n % 5 === 0) await sync(engines[0]);
+    if (n % 5 === 0) await sync();
   }
-  await sync(engines[0]);
+  await sync();
   return n / ((performance.now() - t0) / 1000);
 }
 
 async function measure(backend: BackendName, k: number, ms: number, leakSteps: number): Promise<BenchRun[]> {
   const out: BenchRun[] = [];
   const engine = new Engine(points, spec, models(k), train);
-  const stepsPerSecond = await rate(() => engine.run(1), [engine], ms);
+  const stepsPerSecond = await rate(() => engine.run(1), ms);
   const profile = await tf.profile(() => engine.run(1));
   // The leak check runs where steps are cheap enough (WebGPU, WASM); the CPU backend at K = 64 would take minutes.
   let numTensors100: number | null = null;
@@ -67,7 +66,7 @@ async function measure(backend: BackendName, k: number, ms: number, leakSteps: n
   engine.dispose();
   if (k <= 8) {
     const separate = models(k).map((m) => new Engine(points, spec, [m], train));
-    const naive = await rate(() => separate.forEach((e) => e.run(1)), separate, ms);
+    const naive = await rate(() => separate.forEach((e) => e.run(1)), ms);
     const p = await tf.profile(() => separate.forEach((e) => e.run(1)));
     out.push({ impl: 'naive', backend, K: k, stepsPerSecond: naive, kernelsPerStep: p.kernels.length, numTensors100: null, numTensorsLater: null, laterSteps: null });
     separate.forEach((e) => e.dispose());
@@ -114,7 +113,7 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
 }
 
 function gpuDevice(): GPUDevice {
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  const device = webgpuDevice();
   if (!device) throw new Error('the fused path needs the webgpu backend');
   return device;
 }

@@ -3,7 +3,6 @@ import { DEFAULT_TRAIN, type ModelSpec, type TrainSettings } from './config';
 import { inputScale, linspace, makeHeldOut, truthOf, DATASETS, type DataSpec, type Points, type Truth } from './datasets';
 import {
   adaptiveAlpha,
-  adaptiveLatents,
   adaptiveScale,
   barronAdaptiveNll,
   barronRhoTensor,
@@ -22,7 +21,8 @@ import {
   type Wrapper,
 } from './losses';
 import { stopGradient } from './losses/stopGradient';
-import { forward, initModel, paramLayout } from './model';
+import { forward, paramLayout } from './model';
+import { initialWeights } from './initialWeights';
 import { hash32, STREAM } from './rng';
 import { tf, type Tensor } from './tf';
 
@@ -212,8 +212,7 @@ export class Engine {
   }
 
   private initialValues(spec: ModelSpec): Float32Array[] {
-    const latents = adaptiveLatents(Math.min(1.999, Math.max(0.001, Number.isFinite(spec.alpha) ? spec.alpha : 1)), spec.c);
-    return initModel(this.train.architecture, spec.initSeed, latents);
+    return initialWeights(this.train.architecture, spec);
   }
 
   /** Stacks the K models' initial values into one Float32Array per parameter. */

@@ -3,8 +3,8 @@
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
 import { parseLossId } from '../core/losses';
-import { initModel, paramLayout } from '../core/model';
-import { adaptiveLatents } from '../core/losses';
+import { paramLayout } from '../core/model';
+import { initialWeightsFlat } from '../core/initialWeights';
 import { FUSED_WGSL, WORKGROUP } from './kernel.wgsl';
 
 const BASE_CODES: Record<string, number> = { nll: 0, mse: 1, 'beta-nll': 2, faithful: 3, barron: 4 };
@@ -20,7 +20,7 @@ export function fusedUnsupported(spec: ModelSpec, train: TrainSettings): string 
   const a = train.architecture;
   if (a.hidden.length !== 1 || a.activation !== 'relu' || !a.shared) return 'the fused kernel covers one hidden ReLU layer with a shared trunk';
   if (a.hidden[0] >= WORKGROUP) return `hidden width must be below ${WORKGROUP}`;
-  if (Math.min(train.batchSize) > WORKGROUP) return `batch size must be at most ${WORKGROUP}`;
+  if (train.batchSize > WORKGROUP) return `batch size must be at most ${WORKGROUP}`;
   if (base === 'barron' && spec.alpha === Infinity) return 'α = +∞ is not offered';
   return null;
 }
@@ -77,8 +77,7 @@ export class FusedTrainer {
         init.set(initial.weights[k], k * this.nParams);
         return;
       }
-      const latents = adaptiveLatents(Math.min(1.999, Math.max(0.001, Number.isFinite(s.alpha) ? s.alpha : 1)), s.c);
-      init.set(Float32Array.from(initModel(train.architecture, s.initSeed, latents).flatMap((a) => Array.from(a))), k * this.nParams);
+      init.set(initialWeightsFlat(train.architecture, s), k * this.nParams);
     });
     this.paramBuffer = storage(init);
     const m1 = storage(new Float32Array(init.length));

@@ -54,6 +54,11 @@ async function selfTest(): Promise<void> {
   if (Math.abs(value - 42) > 1e-3) throw new Error(`self-test gradient was ${value}, expected 42`);
 }
 
+/** The GPUDevice of the active tfjs-backend-webgpu, or null on any other backend. */
+export function webgpuDevice(): GPUDevice | null {
+  return tf.getBackend() === 'webgpu' ? ((tf.backend() as unknown as { device?: GPUDevice }).device ?? null) : null;
+}
+
 export interface BackendChoice {
   backend: BackendName;
   /** Why earlier backends were skipped, for the status line. */

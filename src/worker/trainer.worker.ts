@@ -5,7 +5,7 @@ import { makePoints, type Points } from '../core/datasets';
 import type { RunConfig } from '../core/config';
 import { resetPartitionTensors } from '../core/losses/barronPartition';
 import { tf } from '../core/tf';
-import { initBackend, type BackendName } from '../platform/browser';
+import { initBackend, webgpuDevice, type BackendName } from '../platform/browser';
 import { FusedTrainer, fusedUnsupported } from '../fused/fused';
 import type { Frame, StartOptions, TrainerApi, TrainerListener, TrainerStatus } from './protocol';
 
@@ -55,7 +55,7 @@ async function refreshFused(): Promise<void> {
   if (!engine || !fusedAllowed || backend !== 'webgpu') return;
   const train = engine.settings;
   if (engine.models.some((m) => fusedUnsupported(m, train) !== null)) return;
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  const device = webgpuDevice();
   if (!device || !points) return;
   fused = new FusedTrainer(device, points, [...engine.models], train, await engine.modelWeights());
 }
@@ -143,7 +143,7 @@ function lostReason(info: GPUDeviceLostInfo): string {
 function watchDevice(): void {
   deviceLost = null;
   if (backend !== 'webgpu') return;
-  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  const device = webgpuDevice();
   if (!device) return;
   deviceLost = device.lost;
   void device.lost.then((info) => failOver(lostReason(info)));
@@ -186,14 +186,19 @@ async function failOver(reason: string): Promise<void> {
   else await sendFrame();
 }
 
+/** Stops the training loop and waits for its current tick to finish. */
+async function stopLoop(): Promise<void> {
+  playing = false;
+  while (looping) await new Promise((r) => setTimeout(r, 5));
+}
+
 /**
  * Applies a change with the loop stopped: the engine first takes the fused trainer's latest weights, the
  * change goes to the engine, the fused trainer is rebuilt to match, and training resumes as it was.
  */
 async function mutate(change: (e: Engine) => void | Promise<void>): Promise<void> {
   if (!engine) throw new Error('the trainer has not started');
-  playing = false;
-  while (looping) await new Promise((r) => setTimeout(r, 5));
+  await stopLoop();
   await syncFromFused();
   await change(engine);
   await refreshFused();
@@ -234,16 +239,15 @@ const api: TrainerApi = {
     void loop();
   },
   async pause() {
-    playing = wantPlaying = false;
+    wantPlaying = false;
     status('paused');
     // The last tick may still be running: wait for it, then show exactly where training stopped.
-    while (looping) await new Promise((r) => setTimeout(r, 5));
+    await stopLoop();
     await sendFrame();
   },
   async step(n: number) {
     if (!engine) throw new Error('the trainer has not started');
-    playing = false;
-    while (looping) await new Promise((r) => setTimeout(r, 5));
+    await stopLoop();
     runSteps(Math.max(1, Math.min(100_000, Math.floor(n))));
     playing = wantPlaying;
     if (playing) void loop();
@@ -286,8 +290,8 @@ const api: TrainerApi = {
     });
   },
   async restart(cfg, pts, autoplay) {
-    playing = wantPlaying = false;
-    while (looping) await new Promise((r) => setTimeout(r, 5));
+    wantPlaying = false;
+    await stopLoop();
     engine?.dispose();
     config = cfg;
     points = pts ?? makePoints(cfg.data);
@@ -315,7 +319,7 @@ const api: TrainerApi = {
     stepsAtLastFrame = 0;
   },
   async loseDevice() {
-    const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+    const device = webgpuDevice();
     if (backend !== 'webgpu' || !device) return false;
     device.destroy();
     return true;
