@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import Plotly from 'plotly.js-basic-dist-min';
 import { DEFAULT_MODEL, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
 import { DATASET_IDS, DATASETS, OUTLIER_KINDS, makePoints, type DataSpec, type Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
@@ -9,12 +8,13 @@ import { isBackendName } from '../platform/browser';
 import type { Frame, TrainerStatus } from '../worker/protocol';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
 import { parseCsv } from './csv';
-import { drawTimes } from './drawQueue';
+import { drawLog, drawTimes } from './drawQueue';
 import { FitPanel } from './FitPanel';
-import { curvesFigure, shapeFigure, weightsFigure, type HistoryPoint } from './figures';
+import { curvesView, shapeView, weightsView, type HistoryPoint } from './figures';
 import { findLesson, LESSONS, type LessonAction } from './lessons';
 import { DATA_SLIDERS, MODEL_SLIDERS, TRAIN_SLIDERS } from './params';
-import { Plot } from './Plot';
+import { download, plotPng } from './Plot';
+import { ViewPanel } from './ViewPanel';
 import { Slider } from './Slider';
 import { HIDEABLE, parseHash, toHash, type Hideable } from './urlState';
 
@@ -23,20 +23,11 @@ const RENDER_MS = 500;
 /** The weights and curves views are heavier and change slowly: every two seconds is enough. */
 const VIEWS_MS = 2000;
 const MAX_MODELS = 8;
-const MAX_HISTORY = 400;
+const MAX_HISTORY = 200;
 
 function forcedBackend() {
   const b = new URLSearchParams(location.search).get('backend');
   return isBackendName(b) ? b : undefined;
-}
-
-function download(name: string, href: string): void {
-  const a = document.createElement('a');
-  a.href = href;
-  a.download = name;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
 }
 
 const initial = parseHash(location.hash);
@@ -87,7 +78,7 @@ export function App() {
         setHistory(historyRef.current.slice());
       }
     };
-    const handle = { frames: 0, drawTimes, loseDevice: () => t.loseDevice() };
+    const handle = { frames: 0, drawTimes, drawLog, loseDevice: () => t.loseDevice() };
     // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
     (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({
@@ -228,7 +219,7 @@ export function App() {
   const exportGridPng = useCallback(async () => {
     const plots = Array.from(gridRef.current?.querySelectorAll<HTMLElement>('.panel .plot') ?? []);
     if (!plots.length) return;
-    const images = await Promise.all(plots.map((p) => Plotly.toImage(p, { format: 'png', width: 480, height: 360, scale: pngScale })));
+    const images = await Promise.all(plots.map((p) => plotPng(p, { width: 480, height: 360, scale: pngScale })));
     const cols = Math.min(4, images.length);
     const rows = Math.ceil(images.length / cols);
     const cw = 480 * pngScale;
@@ -292,14 +283,14 @@ export function App() {
   const sel = config.models[selected] ?? config.models[0];
   const revision = `${config.data.dataset}-${imported ? 'csv' : 'gen'}`;
   const weightsFig = useMemo(
-    () => (viewSnapshot && viewSnapshot.models[selected] && viewSnapshot.models.length === config.models.length ? weightsFigure(viewSnapshot, selected, sel, points, revision) : null),
+    () => (viewSnapshot && viewSnapshot.models[selected] && viewSnapshot.models.length === config.models.length ? weightsView(viewSnapshot, selected, sel, points, revision) : null),
     [viewSnapshot, selected, sel, points, revision, config.models.length],
   );
   const shapeFig = useMemo(
-    () => shapeFigure({ alpha: sel.alpha, c: sel.c, T: sel.T, batch: Math.min(config.train.batchSize, points.x.length), beta: sel.beta }, barronRho, barronPsi),
+    () => shapeView({ alpha: sel.alpha, c: sel.c, T: sel.T, batch: Math.min(config.train.batchSize, points.x.length), beta: sel.beta }, barronRho, barronPsi),
     [sel.alpha, sel.c, sel.T, sel.beta, config.train.batchSize, points.x.length],
   );
-  const curvesFig = useMemo(() => (history.length ? curvesFigure(history, config.models, revision) : null), [history, config.models, revision]);
+  const curvesFig = useMemo(() => (history.length ? curvesView(history, config.models, revision) : null), [history, config.models, revision]);
   const shown = (h: Hideable) => !hide.includes(h);
 
   return (
@@ -552,16 +543,11 @@ export function App() {
           </div>
           {shown('views') && (
             <div className="views">
-              <section className="card view">
-                <Plot figure={weightsFig} height={330} testId="weights-view" />
+              <ViewPanel view={weightsFig} testId="weights-view" pngScale={pngScale}>
                 <p className="note">Weights of model {selected + 1} (click a model on the left to select it). Relative weight 1 is what plain averaging gives every point.</p>
-              </section>
-              <section className="card view">
-                <Plot figure={shapeFig} height={330} testId="shape-view" />
-              </section>
-              <section className="card view">
-                <Plot figure={curvesFig} height={330} testId="curves-view" />
-              </section>
+              </ViewPanel>
+              <ViewPanel view={shapeFig} testId="shape-view" pngScale={pngScale} />
+              <ViewPanel view={curvesFig} testId="curves-view" pngScale={pngScale} />
             </div>
           )}
         </main>

@@ -1,20 +1,177 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import Plotly from 'plotly.js-basic-dist-min';
-import type { Figure } from './figures';
+import { pointTraces, type Figure } from './figures';
 import { queueDraw } from './drawQueue';
+import { drawPoints, nearestPoint, rangesFromEvent } from './pointLayer';
 
-/** A Plotly figure, redrawn with Plotly.react whenever the figure object changes. */
-export function Plot({ figure, height = 300, testId }: { figure: Figure | null; height?: number; testId?: string }) {
+interface Axis {
+  _offset: number;
+  p2d(px: number): number;
+}
+
+type Root = HTMLElement & { _fullLayout?: { xaxis: Axis; yaxis: Axis }; layout?: Record<string, unknown>; data?: Record<string, unknown>[] };
+
+/** The figure last drawn in each plot element, for export. */
+const drawn = new WeakMap<HTMLElement, Figure>();
+
+/**
+ * A PNG of the plot as it is on screen (the user's zoom included), with its canvas points as SVG markers
+ * and a white background.
+ */
+export async function plotPng(el: HTMLElement, opts: { width: number; height: number; scale: number }): Promise<string> {
+  const fig = drawn.get(el);
+  const gd = el as Root;
+  if (!fig) throw new Error('nothing drawn yet');
+  // Points first, under the band and the lines, as on screen.
+  const data = [...pointTraces(fig.points ?? []), ...(gd.data ?? fig.data)];
+  const base = gd.layout ?? fig.layout;
+  const h = fig.heading;
+  const title = h ? { text: `<b>${h.title}</b>${h.subtitle ? `<br><span style="font-size:12px">${h.subtitle}</span>` : ''}`, font: { size: 14 }, x: 0.02, xanchor: 'left' } : undefined;
+  const margin = { ...(base.margin as object), ...(h ? { t: h.subtitle ? 56 : 34 } : {}) };
+  const layout = { ...base, title, margin, paper_bgcolor: '#fff', plot_bgcolor: '#fff', width: opts.width, height: opts.height };
+  // The colour scale, which the page shows as HTML in the heading, becomes a Plotly colour bar.
+  const cs = h?.colorScale;
+  if (cs) {
+    const mid = (cs.cmin + cs.cmax) / 2;
+    const colorbar = { title: { text: cs.label, side: 'right' }, thickness: 10, len: 0.7, tickvals: [cs.cmin, mid, cs.cmax], ticktext: [String(cs.cmin), String(mid), `≥${cs.cmax}`] };
+    data.push({ type: 'scatter', mode: 'markers', x: [null], y: [null], showlegend: false, hoverinfo: 'skip', marker: { color: [cs.cmin], cmin: cs.cmin, cmax: cs.cmax, colorscale: cs.scale, showscale: true, colorbar } });
+  }
+  return Plotly.toImage({ data, layout }, { format: 'png', width: opts.width, height: opts.height, scale: opts.scale });
+}
+
+export function download(name: string, href: string): void {
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = name;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+}
+
+/** The points' colour scale as a small horizontal key: label, cmin, a gradient, cmax (and beyond). */
+function ColorKey({ label, scale, cmin, cmax }: { label: string; scale: [number, string][]; cmin: number; cmax: number }) {
+  const gradient = `linear-gradient(to right, ${scale.map(([f, c]) => `${c} ${f * 100}%`).join(', ')})`;
+  return (
+    <span className="color-key" title={`point colour: ${label}, from ${cmin} to ${cmax} or more`}>
+      {label} {cmin} <i style={{ background: gradient }} /> ≥{cmax}
+    </span>
+  );
+}
+
+interface Props {
+  figure: Figure | null;
+  height?: number;
+  testId?: string;
+  /** File name (without .png) and scale of the camera button's PNG. */
+  pngName?: string;
+  pngScale?: number;
+  /** A click on empty plot area, in data coordinates (Plotly itself reports clicks on traces only). */
+  onPlotClick?(x: number, y: number, shift: boolean): void;
+}
+
+/**
+ * A Plotly figure, redrawn with Plotly.react whenever the figure object changes (the user's zoom survives
+ * through uirevision), with the figure's scatter points on a canvas underneath.
+ */
+export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale = 2, onPlotClick }: Props) {
   const ref = useRef<HTMLDivElement>(null);
+  const canvasRef = useRef<HTMLCanvasElement>(null);
+  const figRef = useRef<Figure | null>(null);
+  const boundRef = useRef(false);
+  const [tip, setTip] = useState<{ x: number; y: number; lines: string[] } | null>(null);
+  const pngRef = useRef({ name: pngName, scale: pngScale });
+  pngRef.current = { name: pngName, scale: pngScale };
+  // One config object for the plot's life: Plotly.react replots from scratch when the config changes.
+  const configRef = useRef({
+    displaylogo: false,
+    responsive: true,
+    modeBarButtonsToRemove: ['lasso2d', 'select2d', 'toImage'],
+    modeBarButtonsToAdd: [
+      {
+        name: 'Download as PNG',
+        icon: Plotly.Icons.camera,
+        click: () => {
+          const el = ref.current;
+          const { name, scale } = pngRef.current;
+          if (el) void plotPng(el, { width: el.clientWidth, height: el.clientHeight, scale }).then((src) => download(`${name}.png`, src));
+        },
+      },
+    ],
+  });
+
   useEffect(() => {
     const el = ref.current;
-    if (el && figure) queueDraw(el, () => void Plotly.react(el, figure.data, figure.layout, { displaylogo: false, responsive: true }));
+    if (!el || !figure) return;
+    queueDraw(el, () => {
+      figRef.current = figure;
+      drawn.set(el, figure);
+      void Plotly.react(el, figure.data, figure.layout, configRef.current).then((gd) => {
+        // The first plot gives the element Plotly's `on`: follow zoom, pan and resizes (all relayouts) from then on.
+        if (boundRef.current || !gd.on) return;
+        boundRef.current = true;
+        const redraw = (ranges = {}) => canvasRef.current && figRef.current && drawPoints(canvasRef.current, el, figRef.current.points ?? [], ranges);
+        gd.on('plotly_relayout', () => redraw());
+        gd.on('plotly_relayouting', (e) => redraw(rangesFromEvent(e as Record<string, unknown>)));
+      });
+      // Plotly.react draws synchronously; the axes it just laid out place the points.
+      if (canvasRef.current) drawPoints(canvasRef.current, el, figure.points ?? []);
+    });
   }, [figure]);
+
   useEffect(() => {
     const el = ref.current;
     return () => {
       if (el) Plotly.purge(el);
     };
   }, []);
-  return <div ref={ref} className="plot" style={{ height }} data-testid={testId} />;
+
+  useEffect(() => {
+    const el = ref.current as Root | null;
+    if (!el || !onPlotClick) return;
+    const handler = (e: MouseEvent) => {
+      const layout = el._fullLayout;
+      const target = e.target as Element | null;
+      if (!layout || !target?.closest('.nsewdrag')) return;
+      const box = el.getBoundingClientRect();
+      const x = layout.xaxis.p2d(e.clientX - box.left - layout.xaxis._offset);
+      const y = layout.yaxis.p2d(e.clientY - box.top - layout.yaxis._offset);
+      if (Number.isFinite(x) && Number.isFinite(y)) onPlotClick(x, y, e.shiftKey);
+    };
+    el.addEventListener('click', handler);
+    return () => el.removeEventListener('click', handler);
+  }, [onPlotClick]);
+
+  const onMove = (e: React.MouseEvent) => {
+    const el = ref.current;
+    const sets = figRef.current?.points;
+    if (!el || !sets?.length || e.buttons) return setTip(null);
+    const box = el.getBoundingClientRect();
+    const x = e.clientX - box.left;
+    const y = e.clientY - box.top;
+    const hit = nearestPoint(el, sets, x, y);
+    setTip(hit ? { x, y, lines: sets[hit[0]].hover!(hit[1]).split('<br>') } : null);
+  };
+
+  return (
+    <figure className="plot-figure">
+      {figure?.heading && (
+        <figcaption className="plot-heading">
+          <b>{figure.heading.title}</b>
+          {figure.heading.subtitle && <span>{figure.heading.subtitle}</span>}
+          {figure.heading.colorScale && <ColorKey {...figure.heading.colorScale} />}
+        </figcaption>
+      )}
+    <div className="plot-wrap" style={{ height }} onMouseMove={onMove} onMouseLeave={() => setTip(null)}>
+      <canvas ref={canvasRef} className="plot-points" aria-hidden="true" />
+      <div ref={ref} className="plot" style={{ height }} data-testid={testId} />
+      {tip && (
+        <div className="plot-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">
+          {tip.lines.map((l, i) => (
+            <div key={i}>{l}</div>
+          ))}
+        </div>
+      )}
+    </div>
+    </figure>
+  );
 }

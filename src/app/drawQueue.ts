@@ -3,6 +3,8 @@
 const waiting = new Map<HTMLElement, () => void>();
 /** Recent redraw durations (ms), for the benchmark. */
 export const drawTimes: number[] = [];
+/** The same, with what was drawn (the plot's test id or its panel's), for finding the slow view. */
+export const drawLog: { what: string; ms: number; at: number }[] = [];
 let scheduled = false;
 
 function drain(): void {
@@ -13,8 +15,11 @@ function drain(): void {
   waiting.delete(el);
   const t0 = performance.now();
   draw();
-  drawTimes.push(performance.now() - t0);
+  const ms = performance.now() - t0;
+  drawTimes.push(ms);
+  drawLog.push({ what: el.dataset.testid ?? el.closest<HTMLElement>('[data-testid]')?.dataset.testid ?? '?', ms, at: t0 });
   if (drawTimes.length > 200) drawTimes.shift();
+  if (drawLog.length > 1000) drawLog.shift();
   if (waiting.size) {
     scheduled = true;
     requestAnimationFrame(drain);

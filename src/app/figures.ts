@@ -7,6 +7,55 @@ import type { ModelSpec } from '../core/config';
 export interface Figure {
   data: Record<string, unknown>[];
   layout: Record<string, unknown>;
+  /** Scatter points drawn on a canvas under the Plotly traces (see pointLayer.ts); SVG traces for export. */
+  points?: PointSet[];
+  /**
+   * The plot's title, drawn as HTML above it: Plotly measures and redraws SVG titles on every update,
+   * which on a slow machine costs more than the lines themselves. PNG export puts it back in the image.
+   */
+  heading?: { title: string; subtitle?: string; colorScale?: { label: string; scale: [number, string][]; cmin: number; cmax: number } };
+}
+
+/** Colours from values on a piecewise-linear scale of [fraction, '#rrggbb'] stops over [cmin, cmax]. */
+export interface ColorScale {
+  values: ArrayLike<number>;
+  cmin: number;
+  cmax: number;
+  scale: [number, string][];
+}
+
+/** Markers of one kind on one pair of axes. */
+export interface PointSet {
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  xaxis?: string;
+  yaxis?: string;
+  symbol: 'circle' | 'x';
+  size: number;
+  opacity: number;
+  color: string | ColorScale;
+  /** The hover text of point i; sets without one are not hoverable. */
+  hover?: (i: number) => string;
+}
+
+/** The point sets as ordinary Plotly scatter traces (for PNG export, where they must be in the SVG). */
+export function pointTraces(sets: PointSet[]): Record<string, unknown>[] {
+  return sets.map((s) => ({
+    type: 'scatter',
+    mode: 'markers',
+    name: s.name,
+    x: Array.from(s.x),
+    y: Array.from(s.y),
+    xaxis: s.xaxis ?? 'x',
+    yaxis: s.yaxis ?? 'y',
+    showlegend: false,
+    hoverinfo: 'skip',
+    marker:
+      typeof s.color === 'string'
+        ? { color: s.color, size: s.size, symbol: s.symbol, opacity: s.opacity }
+        : { color: Array.from(s.color.values), cmin: s.color.cmin, cmax: s.color.cmax, colorscale: s.color.scale, size: s.size, symbol: s.symbol, opacity: s.opacity },
+  }));
 }
 
 const COLORS = {
@@ -17,7 +66,7 @@ const COLORS = {
 };
 
 /** A weight colour scale: grey-blue for down-weighted points, orange-red for up-weighted ones. */
-const WEIGHT_SCALE = [
+const WEIGHT_SCALE: [number, string][] = [
   [0, '#c9cfd8'],
   [0.5, '#6b8fb8'],
   [1, '#e4572e'],
@@ -59,7 +108,6 @@ export function pointWeights(spec: ModelSpec, model: ModelSnapshot): { values: F
 export interface FitOptions {
   /** Keeps the user's zoom across updates (Plotly's uirevision). */
   revision: string;
-  showColorbar?: boolean;
 }
 
 /**
@@ -76,17 +124,21 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
   const outlier: number[] = [];
   points.isOutlier.forEach((o, i) => (o ? outlier : inlier).push(i));
   const pick = (idx: number[], arr: ArrayLike<number>) => idx.map((i) => arr[i]);
-  const marker = (idx: number[], symbol: string, showscale: boolean) => ({
-    color: pick(idx, values),
-    cmin: 0,
-    cmax: 2,
-    colorscale: WEIGHT_SCALE,
-    size: symbol === 'x' ? 6 : 5,
-    symbol,
-    opacity: 0.75,
-    showscale,
-    colorbar: showscale ? { title: { text: label, side: 'right' }, thickness: 10, len: 0.7, tickvals: [0, 1, 2], ticktext: ['0', '1', '≥2'] } : undefined,
-  });
+  const pointSet = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => {
+    const w = pick(idx, values);
+    const x = pick(idx, points.x);
+    const y = pick(idx, points.y);
+    return {
+      name,
+      x,
+      y,
+      symbol,
+      size: symbol === 'x' ? 6 : 5,
+      opacity: 0.75,
+      color: { values: w, cmin: 0, cmax: 2, scale: WEIGHT_SCALE },
+      hover: (i) => `${name}<br>x = ${fmt(x[i])}, y = ${fmt(y[i])}<br>${label} = ${fmt(w[i])}`,
+    };
+  };
   const data: Record<string, unknown>[] = [];
   if (predictsVariance(spec.loss)) {
     const upper = mu.map((m, i) => m + 2 * sigma[i]);
@@ -103,10 +155,6 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
       hoverinfo: 'skip',
     });
   }
-  data.push(
-    { type: 'scatter', mode: 'markers', x: pick(inlier, points.x), y: pick(inlier, points.y), name: 'data', marker: marker(inlier, 'circle', options.showColorbar ?? true), hovertemplate: `x=%{x:.2f}<br>y=%{y:.2f}<br>${label}=%{marker.color:.2f}<extra>data</extra>` },
-    { type: 'scatter', mode: 'markers', x: pick(outlier, points.x), y: pick(outlier, points.y), name: 'injected outliers', marker: marker(outlier, 'x', false), hovertemplate: `x=%{x:.2f}<br>y=%{y:.2f}<br>${label}=%{marker.color:.2f}<extra>outlier</extra>` },
-  );
   if (snapshot.truthMean && snapshot.truthStd) {
     const tm = Array.from(snapshot.truthMean);
     const ts = Array.from(snapshot.truthStd);
@@ -123,15 +171,17 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
   const yRange = yRangeOf(snapshot, points);
   return {
     data,
+    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers')],
+    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
     layout: {
-      title: { text: `<b>${modelTitle(spec)}</b><br><span style="font-size:12px">${rmse}${sigmaErr}${phase ? ` · ${phase}` : ''}</span>`, font: { size: 14 }, x: 0.02, xanchor: 'left' },
-      margin: { l: 40, r: 10, t: 54, b: 30 },
+      margin: { l: 40, r: 10, t: 8, b: 30 },
       showlegend: false,
       uirevision: options.revision,
-      xaxis: { zeroline: false, range: [grid[0], grid[grid.length - 1]] },
-      yaxis: { zeroline: false, range: yRange },
-      plot_bgcolor: '#fff',
-      paper_bgcolor: '#fff',
+      xaxis: { zeroline: false, range: [grid[0], grid[grid.length - 1]], nticks: 6 },
+      yaxis: { zeroline: false, range: yRange, nticks: 6 },
+      // Transparent, so the point canvas under the figure shows through.
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      paper_bgcolor: 'rgba(0,0,0,0)',
       hovermode: 'closest',
     },
   };
@@ -155,22 +205,59 @@ export function yRangeOf(snapshot: Snapshot, points: Points): [number, number] {
 
 const MODEL_COLORS = ['#1f6fd1', '#e4572e', '#2a9d8f', '#9b5de5', '#f4a261', '#6c757d', '#d62828', '#3a86ff'];
 
+/** One legend entry of a view, drawn as HTML beside its plots. */
+export interface LegendItem {
+  name: string;
+  color: string;
+  /** A line (solid or dashed) or a marker. */
+  mark: 'line' | 'dash' | 'dot' | 'circle' | 'x';
+}
+
+/**
+ * A view: a row of single-axis plots sharing one HTML legend. Each plot is its own Plotly element, so a
+ * redraw costs one small figure per animation frame instead of one long task for all subplots.
+ */
+export interface View {
+  title: string;
+  plots: Figure[];
+  legend: LegendItem[];
+}
+
+function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unknown>, revision?: string): Record<string, unknown> {
+  return {
+    xaxis,
+    yaxis,
+    showlegend: false,
+    margin: { l: 46, r: 8, t: 6, b: xaxis.title ? 38 : 24 },
+    hovermode: 'closest',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    paper_bgcolor: 'rgba(0,0,0,0)',
+    ...(revision ? { uirevision: revision } : {}),
+  };
+}
+
 /** Weights view: B·wᵢ and αⱼ (relative) of one model against x and against the sample's own loss. */
-export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec, points: Points, revision: string): Figure {
+export function weightsView(snapshot: Snapshot, index: number, spec: ModelSpec, points: Points, revision: string): View {
   const m = snapshot.models[index];
   const out: number[] = [];
   const inl: number[] = [];
-  // At most about 600 points per view: enough to read the pattern, light enough to redraw every second.
-  const stride = Math.max(1, Math.ceil(points.x.length / 600));
+  // At most about 1500 points per plot: enough to read the pattern, light enough to redraw often.
+  const stride = Math.max(1, Math.ceil(points.x.length / 1500));
   points.isOutlier.forEach((o, i) => i % stride === 0 && (o ? out : inl).push(i));
   const pick = (idx: number[], a: ArrayLike<number>) => idx.map((i) => a[i]);
   const { values, label } = pointWeights(spec, m);
-  const series = (x: ArrayLike<number>, xaxis: string, yaxis: string, show: boolean) => [
-    { type: 'scatter', mode: 'markers', x: pick(inl, x), y: pick(inl, values), xaxis, yaxis, name: `${label}, inliers`, marker: { color: '#1f6fd1', size: 4, opacity: 0.6 }, showlegend: show },
-    { type: 'scatter', mode: 'markers', x: pick(out, x), y: pick(out, values), xaxis, yaxis, name: `${label}, outliers`, marker: { color: '#e4572e', size: 5, symbol: 'x', opacity: 0.7 }, showlegend: show },
-    { type: 'scatter', mode: 'markers', x: pick(inl, x), y: pick(inl, m.gradWeight), xaxis, yaxis, name: 'B·αⱼ (eq. 7), inliers', marker: { color: '#2a9d8f', size: 3, opacity: 0.5 }, showlegend: show },
-    { type: 'scatter', mode: 'markers', x: pick(out, x), y: pick(out, m.gradWeight), xaxis, yaxis, name: 'B·αⱼ, outliers', marker: { color: '#9b5de5', size: 4, symbol: 'x', opacity: 0.6 }, showlegend: show },
-  ];
+  const kinds = [
+    { name: `${label}, inliers`, idx: inl, w: values, color: '#1f6fd1', symbol: 'circle', size: 4, opacity: 0.6 },
+    { name: `${label}, outliers`, idx: out, w: values, color: '#e4572e', symbol: 'x', size: 5, opacity: 0.7 },
+    { name: 'B·αⱼ (eq. 7), inliers', idx: inl, w: m.gradWeight, color: '#2a9d8f', symbol: 'circle', size: 3, opacity: 0.5 },
+    { name: 'B·αⱼ, outliers', idx: out, w: m.gradWeight, color: '#9b5de5', symbol: 'x', size: 4, opacity: 0.6 },
+  ] as const;
+  const sets = (x: ArrayLike<number>, xname: string): PointSet[] =>
+    kinds.map((k) => {
+      const xs = pick(k.idx, x);
+      const ys = pick(k.idx, k.w);
+      return { name: k.name, x: xs, y: ys, color: k.color, symbol: k.symbol, size: k.size, opacity: k.opacity, hover: (i) => `${k.name}<br>${xname} = ${fmt(xs[i])}<br>weight = ${fmt(ys[i])}` };
+    });
   // Weights span orders of magnitude and αⱼ can be negative: frame the bulk, at least [−0.2, 2].
   const all = [...Array.from(values), ...Array.from(m.gradWeight)].filter(Number.isFinite).sort((a, b) => a - b);
   const q = (p: number) => all[Math.floor(p * (all.length - 1))] ?? 0;
@@ -178,53 +265,64 @@ export function weightsFigure(snapshot: Snapshot, index: number, spec: ModelSpec
   // Frame the loss axis on the bulk of the points: a few huge outlier losses would squash the rest.
   const sorted = Array.from(m.sampleLoss).filter(Number.isFinite).sort((a, b) => a - b);
   const lossRange = [sorted[0] ?? 0, sorted[Math.floor(0.97 * (sorted.length - 1))] ?? 1];
-  const one = (xaxis: string) => ({ type: 'scatter', mode: 'lines', x: xaxis === 'x' ? [Math.min(...points.x), Math.max(...points.x)] : lossRange, y: [1, 1], xaxis, yaxis: xaxis === 'x' ? 'y' : 'y2', line: { color: '#222', dash: 'dot', width: 1 }, name: '1 = plain averaging', showlegend: xaxis === 'x' });
+  const xRange = [Math.min(...points.x), Math.max(...points.x)];
+  const one = (x: number[]) => ({ type: 'scatter', mode: 'lines', x, y: [1, 1], line: { color: '#222', dash: 'dot', width: 1 }, name: '1 = plain averaging', hoverinfo: 'skip' });
   return {
-    data: [...series(points.x, 'x', 'y', true), ...series(m.sampleLoss, 'x2', 'y2', false), one('x'), one('x2')],
-    layout: {
-      title: { text: `<b>Weights</b> of ${modelTitle(spec)}`, font: { size: 14 }, x: 0.02, xanchor: 'left' },
-      grid: { rows: 1, columns: 2, pattern: 'independent' },
-      xaxis: { title: { text: 'x' } },
-      xaxis2: { title: { text: 'per-sample loss ℓᵢ' }, range: [lossRange[0] - 0.05 * (lossRange[1] - lossRange[0]), lossRange[1]] },
-      yaxis: { title: { text: 'relative weight' }, range: weightRange },
-      yaxis2: { range: weightRange },
-      margin: { l: 50, r: 10, t: 40, b: 40 },
-      legend: { orientation: 'h', y: -0.25 },
-      uirevision: revision,
-    },
+    title: `Weights of ${modelTitle(spec)}`,
+    plots: [
+      { data: [one(xRange)], points: sets(points.x, 'x'), heading: { title: 'relative weight against x' }, layout: smallLayout({}, { range: weightRange }, revision) },
+      {
+        data: [one(lossRange)],
+        points: sets(m.sampleLoss, 'ℓᵢ'),
+        heading: { title: 'relative weight against the sample’s loss ℓᵢ' },
+        layout: smallLayout({ range: [lossRange[0] - 0.05 * (lossRange[1] - lossRange[0]), lossRange[1]] }, { range: weightRange }, revision),
+      },
+    ],
+    legend: [...kinds.map((k) => ({ name: k.name, color: k.color, mark: k.symbol })), { name: '1 = plain averaging', color: '#222', mark: 'dot' as const }],
   };
 }
 
 /** Loss-shape view: Barron's ρ and ψ for α, the Boltzmann weight against NLL for T and B, β-NLL's sampling weight. */
-export function shapeFigure(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): Figure {
+export function shapeView(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): View {
   // Residuals in units of the scale c, so the shape reads the same whatever c is.
   const xs = Array.from({ length: 241 }, (_, i) => opts.c * (-6 + i * 0.05));
-  const faint = BARRON_NAMED.map(({ alpha, name }) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#bbb', width: 1 }, name, showlegend: false, hoverinfo: 'name' }));
+  const faint = BARRON_NAMED.map(({ alpha, name }) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, alpha, opts.c)), line: { color: '#bbb', width: 1 }, name, hoverinfo: 'name' }));
   // Boltzmann weight of a sample whose NLL exceeds the others' (all at 0) by Δ, relative to 1/B.
   const span = Number.isFinite(opts.T) ? opts.T : 4;
   const deltas = Array.from({ length: 201 }, (_, i) => span * (-2 + i * 0.1));
   const relW = (d: number) => (Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1);
   const sig = Array.from({ length: 100 }, (_, i) => 0.05 + i * 0.05);
+  const T = Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞';
   return {
-    data: [
-      ...faint,
-      { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, opts.alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#1f6fd1', width: 2.5 }, name: 'ρ(x, α, c)' },
-      { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => psi(x, opts.alpha, opts.c)), xaxis: 'x', yaxis: 'y', line: { color: '#e4572e', width: 2, dash: 'dash' }, name: 'ψ = ∂ρ/∂x' },
-      { type: 'scatter', mode: 'lines', x: deltas, y: deltas.map(relW), xaxis: 'x2', yaxis: 'y2', line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞'}, B = ${opts.batch})` },
-      { type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), xaxis: 'x3', yaxis: 'y3', line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` },
+    title: 'Loss shapes (live with the sliders)',
+    plots: [
+      {
+        data: [
+          ...faint,
+          { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, opts.alpha, opts.c)), line: { color: '#1f6fd1', width: 2.5 }, name: 'ρ(x, α, c)' },
+          { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => psi(x, opts.alpha, opts.c)), line: { color: '#e4572e', width: 2, dash: 'dash' }, name: 'ψ = ∂ρ/∂x' },
+        ],
+        heading: { title: `Barron, α = ${fmt(opts.alpha)}` },
+        layout: smallLayout({ title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } }, { range: [-1.5 / opts.c, 6] }),
+      },
+      {
+        data: [{ type: 'scatter', mode: 'lines', x: deltas, y: deltas.map(relW), line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${T}, B = ${opts.batch})` }],
+        heading: { title: `Boltzmann weight, T = ${T}, B = ${opts.batch}` },
+        layout: smallLayout({ title: { text: 'NLL above the batch (Δ)' } }, { type: 'log', title: { text: 'relative weight' } }),
+      },
+      {
+        data: [{ type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` }],
+        heading: { title: `β-NLL weight, β = ${fmt(opts.beta)}` },
+        layout: smallLayout({ title: { text: 'σ' } }, { type: 'log', title: { text: 'effective weight' } }),
+      },
     ],
-    layout: {
-      title: { text: '<b>Loss shapes</b> (live with the sliders)', font: { size: 14 }, x: 0.02, xanchor: 'left' },
-      grid: { rows: 1, columns: 3, pattern: 'independent' },
-      xaxis: { title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } },
-      yaxis: { range: [-1.5 / opts.c, 6] },
-      xaxis2: { title: { text: 'NLL above the batch (Δ)' } },
-      yaxis2: { type: 'log', title: { text: 'relative weight' } },
-      xaxis3: { title: { text: 'σ' } },
-      yaxis3: { type: 'log', title: { text: 'effective weight' } },
-      margin: { l: 50, r: 10, t: 40, b: 40 },
-      legend: { orientation: 'h', y: -0.25 },
-    },
+    legend: [
+      { name: 'ρ(x, α, c)', color: '#1f6fd1', mark: 'line' },
+      { name: 'ψ = ∂ρ/∂x', color: '#e4572e', mark: 'dash' },
+      { name: 'L2, pseudo-Huber, Cauchy, Geman-McClure, Welsch', color: '#bbb', mark: 'line' },
+      { name: 'B·wᵢ of a sample Δ above the rest of its batch', color: '#2a9d8f', mark: 'line' },
+      { name: 'σ^(2β)/σ²: β-NLL’s weight relative to MSE', color: '#9b5de5', mark: 'line' },
+    ],
   };
 }
 
@@ -234,36 +332,27 @@ export interface HistoryPoint {
 }
 
 /** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, on log-scaled steps. */
-export function curvesFigure(history: HistoryPoint[], specs: ModelSpec[], revision: string): Figure {
+export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision: string): View {
   const steps = history.map((h) => Math.max(1, h.step));
-  const data = specs.flatMap((s, k) =>
-    (['rmse', 'nll', 'outlierWeightShare'] as const).map((key, j) => ({
-      type: 'scatter',
-      mode: 'lines',
-      x: steps,
-      y: history.map((h) => h.models[k]?.[key] ?? null),
-      xaxis: j === 0 ? 'x' : `x${j + 1}`,
-      yaxis: j === 0 ? 'y' : `y${j + 1}`,
-      line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
-      name: `${k + 1}: ${modelTitle(s)}`,
-      legendgroup: String(k),
-      showlegend: j === 0,
-    })),
-  );
+  const metrics = [
+    { key: 'rmse', title: 'RMSE to the truth', yaxis: { type: 'log' } },
+    { key: 'nll', title: 'clean NLL', yaxis: {} },
+    { key: 'outlierWeightShare', title: 'outlier weight share', yaxis: { range: [0, 1] } },
+  ] as const;
   return {
-    data,
-    layout: {
-      title: { text: '<b>Training curves</b>', font: { size: 14 }, x: 0.02, xanchor: 'left' },
-      grid: { rows: 1, columns: 3, pattern: 'independent' },
-      xaxis: { type: 'log', title: { text: 'step' } },
-      xaxis2: { type: 'log', title: { text: 'step' } },
-      xaxis3: { type: 'log', title: { text: 'step' } },
-      yaxis: { type: 'log', title: { text: 'RMSE to the truth' } },
-      yaxis2: { title: { text: 'clean NLL' } },
-      yaxis3: { title: { text: 'outlier weight share' }, range: [0, 1] },
-      margin: { l: 50, r: 10, t: 40, b: 40 },
-      legend: { orientation: 'h', y: -0.25 },
-      uirevision: revision,
-    },
+    title: 'Training curves',
+    plots: metrics.map(({ key, title, yaxis }) => ({
+      data: specs.map((s, k) => ({
+        type: 'scatter',
+        mode: 'lines',
+        x: steps,
+        y: history.map((h) => h.models[k]?.[key] ?? null),
+        line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
+        name: `${k + 1}: ${modelTitle(s)}`,
+      })),
+      heading: { title: `${title} against step` },
+      layout: smallLayout({ type: 'log' }, yaxis, revision),
+    })),
+    legend: specs.map((s, k) => ({ name: `${k + 1}: ${modelTitle(s)}`, color: MODEL_COLORS[k % MODEL_COLORS.length], mark: 'line' as const })),
   };
 }

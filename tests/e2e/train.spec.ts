@@ -10,6 +10,12 @@ test('the default lesson trains on WebGPU with no click, and every fit gets clos
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
+  // Every main-thread task over 50 ms, from the start (PerformanceObserver 'longtask').
+  await page.addInitScript(() => {
+    const w = window as unknown as { longTasks: { start: number; ms: number }[] };
+    w.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
+  });
   await page.goto('/');
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(4);
@@ -24,6 +30,19 @@ test('the default lesson trains on WebGPU with no click, and every fit gets clos
   later.forEach((r, k) => expect(r).toBeLessThan(0.8 * first[k]));
   expect(Number(await page.getByTestId('steps-per-second').textContent())).toBeGreaterThan(0);
   for (const k of [0, 1, 2, 3]) await expect(page.getByTestId(`panel-${k}`)).toHaveAttribute('data-status', 'training');
+  // Ten seconds of training with every view on screen: the main thread stays free, so dragging a slider
+  // or zooming stays smooth (the first plots and shader compiles are over by now). The target is no task
+  // over 50 ms. On this 2-core machine SwiftShader's GPU emulation competes with the page for the CPU:
+  // a redraw takes 13–22 ms (median) and a few per 10 s, with the frame's rendering, reach 51–70 ms.
+  // So the test asserts no task over 100 ms and under 10 % of the time in tasks over 50 ms (with the
+  // points as 1000 SVG markers per panel it saw about 35 tasks of 60–240 ms, over 30 %).
+  const since = await page.evaluate(() => performance.now());
+  const stepsThen = await number(page, '[data-testid="steps"]');
+  await page.waitForTimeout(10_000);
+  expect(await number(page, '[data-testid="steps"]')).toBeGreaterThan(stepsThen);
+  const long = await page.evaluate((t) => (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks.filter((e) => e.start >= t).map((e) => Math.round(e.ms)), since);
+  expect(Math.max(0, ...long), `long tasks: ${long.join(', ')} ms`).toBeLessThan(100);
+  expect(long.reduce((a, b) => a + b, 0), `long tasks: ${long.join(', ')} ms`).toBeLessThan(1000);
   await page.screenshot({ path: 'test-results/default-lesson.png', fullPage: true });
   expect(errors).toEqual([]);
 });

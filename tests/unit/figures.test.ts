@@ -1,6 +1,7 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { curvesFigure, fitFigure, modelTitle, shapeFigure, weightsFigure } from '../../src/app/figures';
+import { curvesView, fitFigure, modelTitle, pointTraces, shapeView, weightsView } from '../../src/app/figures';
+import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
 import { barronPsi, barronRho } from '../../src/core/losses';
 import type { Snapshot } from '../../src/core/engine';
@@ -35,13 +36,22 @@ describe('figures', () => {
     expect(band.fill).toBe('toself');
     expect(band.x).toEqual([0, 1, 2, 3, 3, 2, 1, 0]);
     expect(band.y).toEqual([2, 3, 4, 5, 1, 0, -1, -2]);
-    const outliers = fig.data.find((t) => t.name === 'injected outliers')! as { x: number[]; marker: { symbol: string; color: number[] } };
-    expect(outliers.x).toEqual([2]);
-    expect(outliers.marker.symbol).toBe('x');
-    expect(outliers.marker.color).toEqual([Math.fround(0.01)]);
-    const title = (fig.layout.title as { text: string }).text;
-    expect(title).toContain('Robust-NLL (T=16)');
-    expect(title).toContain('RMSE 0.25');
+    // The points go on the canvas layer; as SVG traces (for PNG export) they keep symbols and colours.
+    const outliers = fig.points!.find((s) => s.name === 'injected outliers')!;
+    expect(Array.from(outliers.x)).toEqual([2]);
+    expect(outliers.symbol).toBe('x');
+    expect(outliers.hover!(0)).toContain('B·wᵢ = 1.0e-2');
+    const traces = pointTraces(fig.points!) as { name: string; x: number[]; marker: { symbol: string; color: number[] } }[];
+    const svg = traces.find((t) => t.name === 'injected outliers')!;
+    expect(svg.x).toEqual([2]);
+    expect(svg.marker.symbol).toBe('x');
+    expect(svg.marker.color).toEqual([Math.fround(0.01)]);
+    expect(traces.find((t) => t.name === 'data')!.x).toEqual([0, 1, 3]);
+    // The colour key is drawn as HTML in the heading, not as a Plotly colour bar redrawn every frame.
+    expect(fig.heading!.colorScale!.label).toBe('B·wᵢ');
+    expect(fig.data.some((t) => (t.marker as { showscale?: boolean } | undefined)?.showscale)).toBe(false);
+    expect(fig.heading!.title).toBe('Robust-NLL (T=16)');
+    expect(fig.heading!.subtitle).toContain('RMSE 0.25');
     expect(fig.layout.uirevision).toBe('r');
   });
 
@@ -49,7 +59,8 @@ describe('figures', () => {
     const mse = fitFigure(snapshot, 0, modelSpec('mse'), points, { revision: 'r' });
     expect(mse.data.some((t) => t.name === 'μ ± 2σ')).toBe(false);
     const sl = fitFigure(snapshot, 0, modelSpec('superloss-nll'), points, { revision: 'r' });
-    expect((sl.data.find((t) => t.name === 'injected outliers') as { marker: { color: number[] } }).marker.color).toEqual([Math.fround(0.3)]);
+    const colours = sl.points!.find((s) => s.name === 'injected outliers')!.color as { values: ArrayLike<number> };
+    expect(Array.from(colours.values)).toEqual([Math.fround(0.3)]);
   });
 
   it('titles carry the live hyperparameters, with ∞ and −∞ spelled out', () => {
@@ -58,26 +69,55 @@ describe('figures', () => {
     expect(modelTitle(modelSpec('superloss-mse', { lambda: 2, tauMode: 'ema' }))).toBe('SuperLoss(MSE) (λ=2, τ: ema)');
   });
 
-  it('the weights view plots B·wᵢ and B·αⱼ with a line at 1, and frames negative gradient weights', () => {
-    const fig = weightsFigure(snapshot, 0, spec, points, 'r');
-    // One reference line per subplot (against x, against the loss).
-    expect(fig.data.filter((t) => t.name === '1 = plain averaging').length).toBe(2);
-    expect((fig.layout.yaxis as { range: number[] }).range[0]).toBeLessThan(-0.2);
+  it('the weights view plots B·wᵢ and B·αⱼ against x and against the loss, with a line at 1, and frames negative gradient weights', () => {
+    const view = weightsView(snapshot, 0, spec, points, 'r');
+    expect(view.plots.length).toBe(2);
+    // One reference line per plot, four point sets per plot, one legend for both.
+    for (const plot of view.plots) {
+      expect(plot.data.filter((t) => t.name === '1 = plain averaging').length).toBe(1);
+      expect(plot.points!.map((s) => s.name)).toEqual(['B·wᵢ, inliers', 'B·wᵢ, outliers', 'B·αⱼ (eq. 7), inliers', 'B·αⱼ, outliers']);
+      expect((plot.layout.yaxis as { range: number[] }).range[0]).toBeLessThan(-0.2);
+    }
+    expect(Array.from(view.plots[1].points!.find((s) => s.name === 'B·wᵢ, outliers')!.x)).toEqual([Math.fround(9)]);
+    expect(Array.from(view.plots[0].points!.find((s) => s.name === 'B·αⱼ, outliers')!.y)).toEqual([Math.fround(-0.2)]);
+    expect(view.legend.map((l) => l.mark)).toEqual(['circle', 'x', 'circle', 'x', 'dot']);
+  });
+
+  it('the point layer: colours interpolate the scale and clamp; mid-drag ranges are read from the event', () => {
+    const scale: [number, string][] = [
+      [0, '#000000'],
+      [0.5, '#ff0000'],
+      [1, '#ffffff'],
+    ];
+    expect(scaleColor(0, 0, 2, scale)).toBe('rgb(0,0,0)');
+    expect(scaleColor(0.5, 0, 2, scale)).toBe('rgb(128,0,0)');
+    expect(scaleColor(1, 0, 2, scale)).toBe('rgb(255,0,0)');
+    expect(scaleColor(1.5, 0, 2, scale)).toBe('rgb(255,128,128)');
+    expect(scaleColor(99, 0, 2, scale)).toBe('rgb(255,255,255)');
+    expect(scaleColor(NaN, 0, 2, scale)).toBe('rgb(0,0,0)');
+    expect(rangesFromEvent({ 'xaxis.range[0]': 1, 'xaxis.range[1]': 2, 'yaxis2.range': [3, 4], 'xaxis.autorange': true })).toEqual({ xaxis: [1, 2], yaxis2: [3, 4] });
+    expect(rangesFromEvent({ 'xaxis.range[0]': 1 })).toEqual({});
   });
 
   it('the shape view draws ρ and ψ of the current α, and the Boltzmann weight for T and B', () => {
-    const fig = shapeFigure({ alpha: 0, c: 1, T: 2, batch: 10, beta: 0.5 }, barronRho, barronPsi);
-    const rho = fig.data.find((t) => t.name === 'ρ(x, α, c)') as { x: number[]; y: number[] };
+    const view = shapeView({ alpha: 0, c: 1, T: 2, batch: 10, beta: 0.5 }, barronRho, barronPsi);
+    const rho = view.plots[0].data.find((t) => t.name === 'ρ(x, α, c)') as { x: number[]; y: number[] };
     const i = rho.x.findIndex((x) => Math.abs(x - 2) < 1e-9);
     expect(rho.y[i]).toBeCloseTo(Math.log(3), 12);
-    const w = fig.data.find((t) => String(t.name).startsWith('B·w')) as { x: number[]; y: number[] };
+    const w = view.plots[1].data.find((t) => String(t.name).startsWith('B·w')) as { x: number[]; y: number[] };
     const z = w.x.findIndex((x) => Math.abs(x) < 1e-9);
     expect(w.y[z]).toBeCloseTo(1, 12);
   });
 
   it('training curves: three metrics per model on log-scaled steps', () => {
-    const fig = curvesFigure([{ step: 1, models: [{ rmse: 1, nll: 2, outlierWeightShare: 0.2 }] }, { step: 10, models: [{ rmse: 0.5, nll: 1, outlierWeightShare: 0.1 }] }], [spec], 'r');
-    expect(fig.data.length).toBe(3);
-    expect((fig.layout.xaxis as { type: string }).type).toBe('log');
+    const view = curvesView([{ step: 1, models: [{ rmse: 1, nll: 2, outlierWeightShare: 0.2 }] }, { step: 10, models: [{ rmse: 0.5, nll: 1, outlierWeightShare: 0.1 }] }], [spec, modelSpec('nll')], 'r');
+    expect(view.plots.length).toBe(3);
+    for (const plot of view.plots) {
+      expect(plot.data.length).toBe(2);
+      expect((plot.layout.xaxis as { type: string }).type).toBe('log');
+    }
+    expect(view.plots[0].data[0].y).toEqual([1, 0.5]);
+    expect(view.plots[2].data[0].y).toEqual([0.2, 0.1]);
+    expect(view.legend.map((l) => l.name)).toEqual(['1: Robust-NLL (T=16)', '2: NLL']);
   });
 });

@@ -1,0 +1,37 @@
+import type { ReactNode } from 'react';
+import type { LegendItem, View } from './figures';
+import { Plot } from './Plot';
+
+function Swatch({ item }: { item: LegendItem }) {
+  const { color, mark } = item;
+  return (
+    <svg width="22" height="10" aria-hidden="true">
+      {mark === 'circle' && <circle cx="11" cy="5" r="3.5" fill={color} />}
+      {mark === 'x' && <path d="M7.5 1.5l7 7M7.5 8.5l7-7" stroke={color} strokeWidth="1.8" />}
+      {(mark === 'line' || mark === 'dash' || mark === 'dot') && <line x1="1" y1="5" x2="21" y2="5" stroke={color} strokeWidth="2.2" strokeDasharray={mark === 'dash' ? '5 3' : mark === 'dot' ? '1.5 2.5' : undefined} />}
+    </svg>
+  );
+}
+
+/** A view: its title, a row of plots and one legend for them all. */
+export function ViewPanel({ view, height = 300, testId, pngScale, children }: { view: View | null; height?: number; testId: string; pngScale?: number; children?: ReactNode }) {
+  return (
+    <section className="card view" data-testid={testId}>
+      <h3 className="view-title">{view?.title ?? ' '}</h3>
+      <div className="view-plots" style={{ gridTemplateColumns: `repeat(${view?.plots.length ?? 1}, minmax(0, 1fr))` }}>
+        {view?.plots.map((f, i) => <Plot key={i} figure={f} height={height} pngName={`${testId}-${i + 1}`} pngScale={pngScale} />)}
+      </div>
+      {view && (
+        <ul className="legend">
+          {view.legend.map((item) => (
+            <li key={item.name}>
+              <Swatch item={item} />
+              {item.name}
+            </li>
+          ))}
+        </ul>
+      )}
+      {children}
+    </section>
+  );
+}
