@@ -274,6 +274,21 @@ export function App() {
     [points, imported, config.data],
   );
 
+  const removePoint = useCallback(
+    (i: number) => {
+      if (points.x.length <= 2) {
+        setInfo('Two points are the least a fit needs; nothing was removed.');
+        return;
+      }
+      const keep = (_: number, j: number) => j !== i;
+      const next: Points = { x: points.x.filter(keep), y: points.y.filter(keep), isOutlier: points.isOutlier.filter(keep) };
+      setImported(next);
+      void trainer.current?.setPoints(next, true, imported ? null : config.data);
+      setInfo(`Removed ${points.isOutlier[i] ? 'an outlier' : 'a point'} at (${points.x[i].toFixed(2)}, ${points.y[i].toFixed(2)}); ${next.x.length} points now.`);
+    },
+    [points, imported, config.data],
+  );
+
   const statusOf = (k: number) => {
     const s = snapshot?.models[k]?.status ?? 'training';
     return s === 'training' && !playing ? 'paused' : s;
@@ -299,7 +314,7 @@ export function App() {
         <h1>Robust Uncertainty Explorer</h1>
         <p className="lede">
           Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected outliers; colour is each point's weight; the dotted line and dashed band are the truth, the
-          shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier).
+          shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier; alt-click a point to remove it).
         </p>
       </header>
       {alert && (
@@ -538,7 +553,7 @@ export function App() {
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} onAddPoint={addPoint} pngScale={pngScale} />
+              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} onAddPoint={addPoint} onRemovePoint={removePoint} pngScale={pngScale} />
             ))}
           </div>
           {shown('views') && (

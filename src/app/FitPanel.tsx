@@ -15,12 +15,14 @@ interface Props {
   status: string;
   /** Click on the plot: add a point there (shift-click: an outlier). */
   onAddPoint?(x: number, y: number, outlier: boolean): void;
+  /** Alt-click on a point: remove it. */
+  onRemovePoint?(index: number): void;
   /** Scale of the camera button's PNG. */
   pngScale?: number;
 }
 
 /** One model's fit, with the test hooks a browser test reads (loss, RMSE, status). */
-export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, pngScale = 2 }: Props) {
+export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, onRemovePoint, pngScale = 2 }: Props) {
   const model = snapshot?.models[index];
   const figure = useMemo(
     () => (snapshot && model ? fitFigure(snapshot, index, spec, points, { revision }) : null),
@@ -35,7 +37,7 @@ export function FitPanel({ index, spec, snapshot, points, revision, status, onAd
       data-status={status}
       data-outlier-share={model ? String(model.metrics.outlierWeightShare) : ''}
     >
-      <Plot figure={figure} pngName={`panel-${index + 1}-${spec.loss}`} pngScale={pngScale} onPlotClick={onAddPoint} />
+      <Plot figure={figure} pngName={`panel-${index + 1}-${spec.loss}`} pngScale={pngScale} onPlotClick={onAddPoint} onPointAltClick={onRemovePoint} />
       {model?.message && (
         <p className="panel-message" role="alert">
           {model.message}

@@ -67,17 +67,22 @@ interface Props {
   pngScale?: number;
   /** A click on empty plot area, in data coordinates (Plotly itself reports clicks on traces only). */
   onPlotClick?(x: number, y: number, shift: boolean): void;
+  /** An alt-click on one of the figure's points: its data index (PointSet.index). */
+  onPointAltClick?(index: number): void;
 }
 
 /**
  * A Plotly figure, redrawn with Plotly.react whenever the figure object changes (the user's zoom survives
  * through uirevision), with the figure's scatter points on a canvas underneath.
  */
-export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale = 2, onPlotClick }: Props) {
+export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale = 2, onPlotClick, onPointAltClick }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const figRef = useRef<Figure | null>(null);
   const boundRef = useRef(false);
+  // The newest figure, drawn or still waiting for its frame: clicks hit what the data now is.
+  const latestRef = useRef<Figure | null>(figure);
+  latestRef.current = figure;
   const [tip, setTip] = useState<{ x: number; y: number; lines: string[] } | null>(null);
   const pngRef = useRef({ name: pngName, scale: pngScale });
   pngRef.current = { name: pngName, scale: pngScale };
@@ -127,19 +132,27 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
 
   useEffect(() => {
     const el = ref.current as Root | null;
-    if (!el || !onPlotClick) return;
+    if (!el || (!onPlotClick && !onPointAltClick)) return;
     const handler = (e: MouseEvent) => {
       const layout = el._fullLayout;
       const target = e.target as Element | null;
       if (!layout || !target?.closest('.nsewdrag')) return;
       const box = el.getBoundingClientRect();
+      if (e.altKey) {
+        const sets = latestRef.current?.points ?? [];
+        const hit = nearestPoint(el, sets, e.clientX - box.left, e.clientY - box.top);
+        const index = hit && sets[hit[0]].index?.[hit[1]];
+        if (index !== undefined && index !== null) onPointAltClick?.(index);
+        return;
+      }
+      if (!onPlotClick) return;
       const x = layout.xaxis.p2d(e.clientX - box.left - layout.xaxis._offset);
       const y = layout.yaxis.p2d(e.clientY - box.top - layout.yaxis._offset);
       if (Number.isFinite(x) && Number.isFinite(y)) onPlotClick(x, y, e.shiftKey);
     };
     el.addEventListener('click', handler);
     return () => el.removeEventListener('click', handler);
-  }, [onPlotClick]);
+  }, [onPlotClick, onPointAltClick]);
 
   const onMove = (e: React.MouseEvent) => {
     const el = ref.current;

@@ -37,6 +37,8 @@ export interface PointSet {
   color: string | ColorScale;
   /** The hover text of point i; sets without one are not hoverable. */
   hover?: (i: number) => string;
+  /** Where point i sits in the data (for removing it with a click). */
+  index?: number[];
 }
 
 /** The point sets as ordinary Plotly scatter traces (for PNG export, where they must be in the SVG). */
@@ -132,6 +134,7 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
       name,
       x,
       y,
+      index: idx,
       symbol,
       size: symbol === 'x' ? 6 : 5,
       opacity: 0.75,

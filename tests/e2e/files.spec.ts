@@ -73,6 +73,12 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   await page.keyboard.up('Shift');
   await expect(page.locator('.status-info')).toContainText('Added an outlier');
   await expect(page.locator('.status-info')).toContainText('52 points');
+  // Alt-click on that outlier removes it again.
+  await page.keyboard.down('Alt');
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.2);
+  await page.keyboard.up('Alt');
+  await expect(page.locator('.status-info')).toContainText('Removed an outlier');
+  await expect(page.locator('.status-info')).toContainText('51 points');
 
   // A link to this setup, opened in a new page, restores it.
   await page.getByTestId('alpha-1').focus();
