@@ -81,7 +81,7 @@ try {
   const bench = await browser.newPage();
   await bench.goto(`${base}/bench.html`);
   await bench.waitForFunction(() => document.getElementById('log')?.textContent === 'ready');
-  const opts = quick ? { backends: ['webgpu', 'wasm'], ks: [1, 8], ms: 2000, leakSteps: 200 } : { backends: ['webgpu', 'webgl', 'wasm', 'cpu'], ks: [1, 8, 64], ms: 3000, leakSteps: 1000 };
+  const opts = quick ? { backends: ['webgpu', 'wasm'], ks: [1, 8], ms: 2000, leakSteps: 200 } : { backends: ['webgpu', 'webgl', 'wasm', 'cpu'], ks: [1, 8, 64], ms: 3000, leakSteps: 9900 };
   const result = await bench.evaluate((o) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(o), opts);
   await browser.close();
   const { runs, adapter, notes } = result as { runs: { impl: string; backend: string; K: number; stepsPerSecond: number; kernelsPerStep: number | null; numTensors100: number | null; numTensorsLater: number | null; laterSteps: number | null }[]; adapter: string; notes: string[] };

@@ -2,6 +2,7 @@
 // dispatch, one workgroup per model, one invocation per minibatch sample. It mirrors the tfjs engine's
 // maths (src/core/engine.ts) step for step, so both paths reach the same parameters from the same
 // seed and minibatches; the browser test checks that.
+/** Invocations per workgroup: 16 × 16, as the two-level reductions below assume. */
 export const WORKGROUP = 256;
 
 export const FUSED_WGSL = /* wgsl */ `
@@ -32,6 +33,9 @@ var<workgroup> gm: array<f32, ${WORKGROUP}>;
 var<workgroup> gs: array<f32, ${WORKGROUP}>;
 var<workgroup> xb: array<f32, ${WORKGROUP}>;
 var<workgroup> red: array<f32, ${WORKGROUP}>;
+var<workgroup> red2: array<f32, ${WORKGROUP}>;
+var<workgroup> part: array<f32, 16>;
+var<workgroup> part2: array<f32, 16>;
 
 // The model's schedule, loaded uniformly so that whole phases (the Boltzmann reductions and their barriers)
 // can be skipped for models that do not need them.
@@ -67,30 +71,35 @@ fn hash4(a: u32, b: u32, c: u32, d: u32) -> u32 {
 fn softplus(s: f32) -> f32 { return max(s, 0.0) + log(1.0 + exp(-abs(s))); }
 fn sigmoid(s: f32) -> f32 { return 1.0 / (1.0 + exp(-s)); }
 
-fn reduceSum(t: u32) -> f32 {
-  var stride = WG / 2u;
-  loop {
-    if (stride == 0u) { break; }
-    workgroupBarrier();
-    if (t < stride) { red[t] = red[t] + red[t + stride]; }
-    stride = stride / 2u;
+// Reductions over the workgroup in two levels: 16 invocations each sum (or max) a row of 16, then every
+// invocation folds the 16 partial results. Three barriers instead of a tree's ten: on SwiftShader a barrier
+// over 256 invocations costs more than the arithmetic around it.
+// Two sums at once (red and red2).
+fn reduceSum2(t: u32) -> vec2<f32> {
+  workgroupBarrier();
+  if (t < 16u) {
+    var acc = vec2<f32>(0.0, 0.0);
+    for (var i = 0u; i < 16u; i = i + 1u) { acc = acc + vec2<f32>(red[t * 16u + i], red2[t * 16u + i]); }
+    part[t] = acc.x;
+    part2[t] = acc.y;
   }
   workgroupBarrier();
-  let r = red[0];
+  var r = vec2<f32>(0.0, 0.0);
+  for (var i = 0u; i < 16u; i = i + 1u) { r = r + vec2<f32>(part[i], part2[i]); }
   workgroupBarrier();
   return r;
 }
 
 fn reduceMax(t: u32) -> f32 {
-  var stride = WG / 2u;
-  loop {
-    if (stride == 0u) { break; }
-    workgroupBarrier();
-    if (t < stride) { red[t] = max(red[t], red[t + stride]); }
-    stride = stride / 2u;
+  workgroupBarrier();
+  if (t < 16u) {
+    var acc = -3.0e38;
+    for (var i = 0u; i < 16u; i = i + 1u) { acc = max(acc, red[t * 16u + i]); }
+    part[t] = acc;
   }
   workgroupBarrier();
-  let r = red[0];
+  var r = -3.0e38;
+  for (var i = 0u; i < 16u; i = i + 1u) { r = max(r, part[i]); }
   workgroupBarrier();
   return r;
 }
@@ -195,11 +204,12 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       red[t] = select(-3.0e38, -l * hp.invT, valid);
       let zmax = reduceMax(t);
       let e = select(0.0, exp(-l * hp.invT - zmax), valid);
+      // Σe and Σe·ℓ together: w = e/Σe, and the weighted mean loss is Σe·ℓ/Σe.
       red[t] = e;
-      let zsum = reduceSum(t);
-      let w = e / zsum;
-      red[t] = w * l;
-      let lbar = reduceSum(t);
+      red2[t] = select(0.0, e * l, valid);
+      let sums = reduceSum2(t);
+      let w = e / sums.x;
+      let lbar = sums.y / sums.x;
       if (wrapper == 1u) { g = w * (1.0 + hp.invT * (lbar - l)); } else { g = w; }
     }
     gm[t] = g * dmu;
