@@ -2,7 +2,7 @@ import { useMemo } from 'react';
 import type { Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
 import type { ModelSpec } from '../core/config';
-import { fitFigure } from './figures';
+import { dataFigure, fitFigure } from './figures';
 import { Plot } from './Plot';
 
 interface Props {
@@ -25,7 +25,7 @@ interface Props {
 export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, onRemovePoint, pngScale = 2 }: Props) {
   const model = snapshot?.models[index];
   const figure = useMemo(
-    () => (snapshot && model ? fitFigure(snapshot, index, spec, points, { revision }) : null),
+    () => (snapshot && model ? fitFigure(snapshot, index, spec, points, { revision }) : dataFigure(spec, points, { revision })),
     [snapshot, index, spec, points, revision, model],
   );
   return (

@@ -174,17 +174,17 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
           {figure.heading.colorScale && <ColorKey {...figure.heading.colorScale} />}
         </figcaption>
       )}
-    <div className="plot-wrap" style={{ height }} onMouseMove={onMove} onMouseLeave={() => setTip(null)}>
-      <canvas ref={canvasRef} className="plot-points" aria-hidden="true" />
-      <div ref={ref} className="plot" style={{ height }} data-testid={testId} />
-      {tip && (
-        <div className="plot-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">
-          {tip.lines.map((l, i) => (
-            <div key={i}>{l}</div>
-          ))}
-        </div>
-      )}
-    </div>
+      <div className="plot-wrap" style={{ height }} onMouseMove={onMove} onMouseLeave={() => setTip(null)}>
+        <canvas ref={canvasRef} className="plot-points" aria-hidden="true" />
+        <div ref={ref} className="plot" style={{ height }} data-testid={testId} />
+        {tip && (
+          <div className="plot-tip" style={{ left: tip.x + 12, top: tip.y + 12 }} role="tooltip">
+            {tip.lines.map((l, i) => (
+              <div key={i}>{l}</div>
+            ))}
+          </div>
+        )}
+      </div>
     </figure>
   );
 }

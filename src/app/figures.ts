@@ -190,8 +190,34 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
   };
 }
 
+/** The fit panel before the first training step: the data alone, on the axes the fit will use. */
+export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions): Figure {
+  let lo = Infinity;
+  let hi = -Infinity;
+  points.x.forEach((x) => ((lo = Math.min(lo, x)), (hi = Math.max(hi, x))));
+  const grey = (outlier: number): PointSet => {
+    const idx: number[] = [];
+    points.isOutlier.forEach((o, i) => o === outlier && idx.push(i));
+    return { name: outlier ? 'injected outliers' : 'data', x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol: outlier ? 'x' : 'circle', size: outlier ? 6 : 5, opacity: 0.6, color: '#8a94a3' };
+  };
+  return {
+    data: [],
+    points: [grey(0), grey(1)],
+    heading: { title: modelTitle(spec), subtitle: 'waiting for the first training step…' },
+    layout: {
+      margin: { l: 40, r: 10, t: 8, b: 30 },
+      showlegend: false,
+      uirevision: options.revision,
+      xaxis: { zeroline: false, range: Number.isFinite(lo) ? [lo, hi] : [0, 1], nticks: 6 },
+      yaxis: { zeroline: false, range: yRangeOf(null, points), nticks: 6 },
+      plot_bgcolor: 'rgba(0,0,0,0)',
+      paper_bgcolor: 'rgba(0,0,0,0)',
+    },
+  };
+}
+
 /** A y range that frames the truth and the inliers, so a few far outliers do not squash the picture. */
-export function yRangeOf(snapshot: Snapshot, points: Points): [number, number] {
+export function yRangeOf(snapshot: Snapshot | null, points: Points): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
   const take = (v: number) => {
@@ -200,7 +226,7 @@ export function yRangeOf(snapshot: Snapshot, points: Points): [number, number] {
       hi = Math.max(hi, v);
     }
   };
-  if (snapshot.truthMean && snapshot.truthStd) snapshot.truthMean.forEach((m, i) => (take(m + 2.5 * snapshot.truthStd![i]), take(m - 2.5 * snapshot.truthStd![i])));
+  if (snapshot?.truthMean && snapshot.truthStd) snapshot.truthMean.forEach((m, i) => (take(m + 2.5 * snapshot.truthStd![i]), take(m - 2.5 * snapshot.truthStd![i])));
   else points.y.forEach((y, i) => !points.isOutlier[i] && take(y));
   const pad = 0.15 * (hi - lo || 1);
   return [lo - pad, hi + pad];

@@ -1,6 +1,6 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { curvesView, fitFigure, modelTitle, pointTraces, shapeView, weightsView } from '../../src/app/figures';
+import { curvesView, dataFigure, fitFigure, modelTitle, pointTraces, shapeView, weightsView } from '../../src/app/figures';
 import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
 import { barronPsi, barronRho } from '../../src/core/losses';
@@ -53,6 +53,17 @@ describe('figures', () => {
     expect(fig.heading!.title).toBe('Robust-NLL (T=16)');
     expect(fig.heading!.subtitle).toContain('RMSE 0.25');
     expect(fig.layout.uirevision).toBe('r');
+  });
+
+  it('before the first step the panel shows the data alone, grey, on the inliers’ range', () => {
+    const fig = dataFigure(spec, points, { revision: 'r' });
+    expect(fig.data).toEqual([]);
+    expect(fig.points!.map((s) => Array.from(s.x))).toEqual([[0, 1, 3], [2]]);
+    expect(fig.heading!.subtitle).toContain('waiting');
+    const [lo, hi] = (fig.layout.yaxis as { range: number[] }).range;
+    // Inliers span 0…3: the outlier at 9 does not stretch the axis.
+    expect(lo).toBeLessThan(0);
+    expect(hi).toBeLessThan(4);
   });
 
   it('mean-only losses draw no band, and SuperLoss colours points by σ*', () => {
