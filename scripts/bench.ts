@@ -79,6 +79,7 @@ try {
 
   // 2. The engine against K separate engines, on each backend, on the benchmark page.
   const bench = await browser.newPage();
+  bench.on('console', (m) => m.text().startsWith('bench:') && console.log(m.text()));
   await bench.goto(`${base}/bench.html`);
   await bench.waitForFunction(() => document.getElementById('log')?.textContent === 'ready');
   const opts = quick ? { backends: ['webgpu', 'wasm'], ks: [1, 8], ms: 2000, leakSteps: 200 } : { backends: ['webgpu', 'webgl', 'wasm', 'cpu'], ks: [1, 8, 64], ms: 3000, leakSteps: 9900 };
