@@ -59,7 +59,7 @@ try {
   const after = await page.evaluate(() => ({
     frames: (window as unknown as { explorer: { frames: number } }).explorer.frames,
     tasks: (window as unknown as { longTasks: number[] }).longTasks,
-    draws: (window as unknown as { explorer: { drawTimes: number[] } }).explorer.drawTimes.slice(),
+    draws: (window as unknown as { explorer: { drawLog: { ms: number }[] } }).explorer.drawLog.slice(-200).map((d) => d.ms),
     steps: Number(document.querySelector('[data-testid="steps"]')?.textContent),
   }));
   const draws = after.draws.sort((a, b) => a - b);

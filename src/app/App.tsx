@@ -8,7 +8,7 @@ import { isBackendName } from '../platform/browser';
 import type { Frame, TrainerStatus } from '../worker/protocol';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
 import { parseCsv } from './csv';
-import { drawLog, drawTimes } from './drawQueue';
+import { drawLog } from './drawQueue';
 import { FitPanel } from './FitPanel';
 import { curvesView, shapeView, weightsView, type HistoryPoint } from './figures';
 import { findLesson, LESSONS, type LessonAction } from './lessons';
@@ -78,7 +78,7 @@ export function App() {
         setHistory(historyRef.current.slice());
       }
     };
-    const handle = { frames: 0, drawTimes, drawLog, loseDevice: () => t.loseDevice() };
+    const handle = { frames: 0, drawLog, loseDevice: () => t.loseDevice() };
     // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
     (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({

@@ -11,7 +11,7 @@ interface Axis {
 
 type Root = HTMLElement & { _fullLayout?: { xaxis: Axis; yaxis: Axis }; layout?: Record<string, unknown>; data?: Record<string, unknown>[] };
 
-/** The figure last drawn in each plot element, for export. */
+/** The figure last drawn in each plot element: what its canvas shows, its hover reads and its PNG exports. */
 const drawn = new WeakMap<HTMLElement, Figure>();
 
 /**
@@ -78,7 +78,6 @@ interface Props {
 export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale = 2, onPlotClick, onPointAltClick }: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const figRef = useRef<Figure | null>(null);
   const boundRef = useRef(false);
   // The newest figure, drawn or still waiting for its frame: clicks hit what the data now is.
   const latestRef = useRef<Figure | null>(figure);
@@ -108,13 +107,12 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
     const el = ref.current;
     if (!el || !figure) return;
     queueDraw(el, () => {
-      figRef.current = figure;
       drawn.set(el, figure);
       void Plotly.react(el, figure.data, figure.layout, configRef.current).then((gd) => {
         // The first plot gives the element Plotly's `on`: follow zoom, pan and resizes (all relayouts) from then on.
         if (boundRef.current || !gd.on) return;
         boundRef.current = true;
-        const redraw = (ranges = {}) => canvasRef.current && figRef.current && drawPoints(canvasRef.current, el, figRef.current.points ?? [], ranges);
+        const redraw = (ranges = {}) => canvasRef.current && drawPoints(canvasRef.current, el, drawn.get(el)?.points ?? [], ranges);
         gd.on('plotly_relayout', () => redraw());
         gd.on('plotly_relayouting', (e) => redraw(rangesFromEvent(e as Record<string, unknown>)));
       });
@@ -156,7 +154,7 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
 
   const onMove = (e: React.MouseEvent) => {
     const el = ref.current;
-    const sets = figRef.current?.points;
+    const sets = el && drawn.get(el)?.points;
     if (!el || !sets?.length || e.buttons) return setTip(null);
     const box = el.getBoundingClientRect();
     const x = e.clientX - box.left;

@@ -1,9 +1,7 @@
 // Plotly redraws, one per animation frame: several panels updating together would otherwise make one
 // long main-thread task. The latest figure for an element replaces any still waiting.
 const waiting = new Map<HTMLElement, () => void>();
-/** Recent redraw durations (ms), for the benchmark. */
-export const drawTimes: number[] = [];
-/** The same, with what was drawn (the plot's test id or its panel's), for finding the slow view. */
+/** Recent redraws, for the benchmark: what was drawn (the plot's test id or its panel's), how long it took (ms), when. */
 export const drawLog: { what: string; ms: number; at: number }[] = [];
 let scheduled = false;
 
@@ -16,9 +14,7 @@ function drain(): void {
   const t0 = performance.now();
   draw();
   const ms = performance.now() - t0;
-  drawTimes.push(ms);
   drawLog.push({ what: el.dataset.testid ?? el.closest<HTMLElement>('[data-testid]')?.dataset.testid ?? '?', ms, at: t0 });
-  if (drawTimes.length > 200) drawTimes.shift();
   if (drawLog.length > 1000) drawLog.shift();
   if (waiting.size) {
     scheduled = true;

@@ -112,6 +112,30 @@ export interface FitOptions {
   revision: string;
 }
 
+/** Indices of the inliers and of the injected outliers. */
+function splitByOutlier(points: Points): [number[], number[]] {
+  const inlier: number[] = [];
+  const outlier: number[] = [];
+  points.isOutlier.forEach((o, i) => (o ? outlier : inlier).push(i));
+  return [inlier, outlier];
+}
+
+/** Backgrounds left transparent, so the point canvas under a figure shows through. */
+const SEE_THROUGH = { plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' };
+
+/** The fit panel's layout, the same before and after the first step so the panel does not jump. */
+function fitLayout(xRange: number[], yRange: number[], revision: string): Record<string, unknown> {
+  return {
+    margin: { l: 40, r: 10, t: 8, b: 30 },
+    showlegend: false,
+    uirevision: revision,
+    xaxis: { zeroline: false, range: xRange, nticks: 6 },
+    yaxis: { zeroline: false, range: yRange, nticks: 6 },
+    hovermode: 'closest',
+    ...SEE_THROUGH,
+  };
+}
+
 /**
  * The fit panel: data (outliers as crosses) coloured by weight, the true mean (dotted) and true ±2σ,
  * the predicted mean and its ±2σ band as one closed polygon.
@@ -122,9 +146,7 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
   const mu = Array.from(model.mu);
   const sigma = Array.from(model.sigma);
   const { values, label } = pointWeights(spec, model);
-  const inlier: number[] = [];
-  const outlier: number[] = [];
-  points.isOutlier.forEach((o, i) => (o ? outlier : inlier).push(i));
+  const [inlier, outlier] = splitByOutlier(points);
   const pick = (idx: number[], arr: ArrayLike<number>) => idx.map((i) => arr[i]);
   const pointSet = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => {
     const w = pick(idx, values);
@@ -171,22 +193,11 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
   const phase = PHASES[model.phase];
   const rmse = Number.isFinite(model.metrics.rmse) ? `RMSE ${fmt(model.metrics.rmse)}` : '';
   const sigmaErr = predictsVariance(spec.loss) && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
-  const yRange = yRangeOf(snapshot, points);
   return {
     data,
     points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers')],
     heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
-    layout: {
-      margin: { l: 40, r: 10, t: 8, b: 30 },
-      showlegend: false,
-      uirevision: options.revision,
-      xaxis: { zeroline: false, range: [grid[0], grid[grid.length - 1]], nticks: 6 },
-      yaxis: { zeroline: false, range: yRange, nticks: 6 },
-      // Transparent, so the point canvas under the figure shows through.
-      plot_bgcolor: 'rgba(0,0,0,0)',
-      paper_bgcolor: 'rgba(0,0,0,0)',
-      hovermode: 'closest',
-    },
+    layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
 }
 
@@ -195,24 +206,13 @@ export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions)
   let lo = Infinity;
   let hi = -Infinity;
   points.x.forEach((x) => ((lo = Math.min(lo, x)), (hi = Math.max(hi, x))));
-  const grey = (outlier: number): PointSet => {
-    const idx: number[] = [];
-    points.isOutlier.forEach((o, i) => o === outlier && idx.push(i));
-    return { name: outlier ? 'injected outliers' : 'data', x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol: outlier ? 'x' : 'circle', size: outlier ? 6 : 5, opacity: 0.6, color: '#8a94a3' };
-  };
+  const [inlier, outlier] = splitByOutlier(points);
+  const grey = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => ({ name, x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol, size: symbol === 'x' ? 6 : 5, opacity: 0.6, color: '#8a94a3' });
   return {
     data: [],
-    points: [grey(0), grey(1)],
+    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers')],
     heading: { title: modelTitle(spec), subtitle: 'waiting for the first training step…' },
-    layout: {
-      margin: { l: 40, r: 10, t: 8, b: 30 },
-      showlegend: false,
-      uirevision: options.revision,
-      xaxis: { zeroline: false, range: Number.isFinite(lo) ? [lo, hi] : [0, 1], nticks: 6 },
-      yaxis: { zeroline: false, range: yRangeOf(null, points), nticks: 6 },
-      plot_bgcolor: 'rgba(0,0,0,0)',
-      paper_bgcolor: 'rgba(0,0,0,0)',
-    },
+    layout: fitLayout(Number.isFinite(lo) ? [lo, hi] : [0, 1], yRangeOf(null, points), options.revision),
   };
 }
 
@@ -259,8 +259,7 @@ function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unkno
     showlegend: false,
     margin: { l: 46, r: 8, t: 6, b: xaxis.title ? 38 : 24 },
     hovermode: 'closest',
-    plot_bgcolor: 'rgba(0,0,0,0)',
-    paper_bgcolor: 'rgba(0,0,0,0)',
+    ...SEE_THROUGH,
     ...(revision ? { uirevision: revision } : {}),
   };
 }

@@ -192,6 +192,13 @@ async function stopLoop(): Promise<void> {
   while (looping) await new Promise((r) => setTimeout(r, 5));
 }
 
+/** Goes on as the user asked: the loop if playing, else one frame showing where training stands. */
+async function resume(): Promise<void> {
+  playing = wantPlaying;
+  if (playing) void loop();
+  else await sendFrame();
+}
+
 /**
  * Applies a change with the loop stopped: the engine first takes the fused trainer's latest weights, the
  * change goes to the engine, the fused trainer is rebuilt to match, and training resumes as it was.
@@ -202,9 +209,7 @@ async function mutate(change: (e: Engine) => void | Promise<void>): Promise<void
   await syncFromFused();
   await change(engine);
   await refreshFused();
-  playing = wantPlaying;
-  if (playing) void loop();
-  else await sendFrame();
+  await resume();
 }
 
 const api: TrainerApi = {
@@ -249,9 +254,7 @@ const api: TrainerApi = {
     if (!engine) throw new Error('the trainer has not started');
     await stopLoop();
     runSteps(Math.max(1, Math.min(100_000, Math.floor(n))));
-    playing = wantPlaying;
-    if (playing) void loop();
-    else await sendFrame();
+    await resume();
   },
   async updateModel(index, patch) {
     if (config) config.models[index] = { ...config.models[index], ...patch };
