@@ -3,6 +3,8 @@ import { DEFAULT_ARCHITECTURE, type Architecture } from './model';
 import type { TauMode } from './losses/superloss';
 
 export interface ModelSpec {
+  /** Stable id ('m1', 'm2', …): lessons' links, the URL, JSON files and panels name a model by it, never by position. */
+  id: string;
   /** A loss id from LOSS_IDS, e.g. 'nll', 'robust-nll', 'superloss-mse'. */
   loss: string;
   /** Boltzmann temperature (Robust-NLL eq. 3); Infinity means uniform weights, i.e. the plain loss. */
@@ -42,6 +44,7 @@ export interface TrainSettings {
 }
 
 export const DEFAULT_MODEL: ModelSpec = {
+  id: '',
   loss: 'nll',
   T: 16,
   beta: 0.5,
@@ -68,8 +71,32 @@ export const DEFAULT_TRAIN: TrainSettings = {
   architecture: DEFAULT_ARCHITECTURE,
 };
 
+/** A model with the defaults; without an id in `overrides` it gets one from withIds (or the run that takes it). */
 export function modelSpec(loss: string, overrides: Partial<ModelSpec> = {}): ModelSpec {
   return { ...DEFAULT_MODEL, loss, ...overrides };
+}
+
+/** A new id for a model joining `models`: 'm' and the smallest number above every 'm<n>' id in use. */
+export function nextModelId(models: readonly { id: string }[]): string {
+  let max = 0;
+  for (const m of models) {
+    const n = /^m(\d+)$/.exec(m.id);
+    if (n) max = Math.max(max, Number(n[1]));
+  }
+  return `m${max + 1}`;
+}
+
+/** The same models, each with a unique id: missing or repeated ids are replaced by new ones, in order. */
+export function withIds(models: readonly ModelSpec[]): ModelSpec[] {
+  const out: ModelSpec[] = [];
+  const seen = new Set<string>();
+  for (const m of models) {
+    const ok = m.id !== '' && !seen.has(m.id);
+    const id = ok ? m.id : nextModelId([...models, ...out]);
+    seen.add(id);
+    out.push(ok ? m : { ...m, id });
+  }
+  return out;
 }
 
 /** Everything that defines a run: the data, the models and the shared training settings. */

@@ -1,0 +1,101 @@
+// The complete, portable training state of a run: what every training path (the tfjs engine on any
+// backend, the fused WebGPU kernel, Node) exports and imports exactly, so a hand-off continues the trajectory.
+import type { ModelSpec, TrainSettings } from './config';
+import { initialWeightsFlat } from './initialWeights';
+import { paramLayout, type Architecture } from './model';
+
+/** Adam's constants (Kingma & Ba), one source for the engine, the fused kernel and the benchmark baseline. */
+export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
+
+/** 0: mean-only warm-up (squared error), 1: NLL warm-up, 2: the model's own loss. */
+export type Phase = 0 | 1 | 2;
+export const PHASE_NAMES = ['mean warm-up', 'NLL warm-up', 'own loss'] as const;
+
+export interface Warmup {
+  meanSteps: number;
+  nllSteps: number;
+}
+
+/** A model's warm-up: its own override, else the shared one. */
+export function warmupOf(spec: ModelSpec, train: TrainSettings): Warmup {
+  return spec.warmup ?? { meanSteps: train.warmupMeanSteps, nllSteps: train.warmupNllSteps };
+}
+
+/** The warm-up rule: the phase of a model that has taken `steps` optimisation steps. */
+export function phaseAt(steps: number, warmup: Warmup): Phase {
+  return steps < warmup.meanSteps ? 0 : steps < warmup.meanSteps + warmup.nllSteps ? 1 : 2;
+}
+
+export interface ModelState {
+  /** The model's stable id (ModelSpec.id). */
+  id: string;
+  /** Parameters flattened in paramLayout order (one model's slice of each stacked tensor, in turn). */
+  params: Float32Array;
+  /** Adam's first and second moments, same layout (zeros for SGD, which keeps none). */
+  m: Float32Array;
+  v: Float32Array;
+  /** Adam's own step count (its bias correction); 0 whenever the moments restart. */
+  t: number;
+  /** Optimisation steps this model has taken: its warm-up phase follows from them. */
+  steps: number;
+  /** SuperLoss's τ state (running or EMA mode) and how many own-loss steps went into it. */
+  tau: number;
+  tauCount: number;
+  /** Null while the model trains; the reason once it diverged (it then takes no more steps). */
+  diverged: string | null;
+}
+
+export interface TrainingState {
+  /** The global minibatch step: minibatch `step` is drawn by hash32(batchSeed, STREAM.batch, step, j). */
+  step: number;
+  models: ModelState[];
+}
+
+/** Parameters per model for an architecture (the length of ModelState.params). */
+export function paramCount(arch: Architecture): number {
+  return paramLayout(arch, 1).shapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
+}
+
+/** A model at step 0: its seeded initial weights, no optimiser history, τ at the spec's value. */
+export function freshModelState(arch: Architecture, spec: ModelSpec): ModelState {
+  const params = initialWeightsFlat(arch, spec);
+  return { id: spec.id, params, m: new Float32Array(params.length), v: new Float32Array(params.length), t: 0, steps: 0, tau: spec.tau, tauCount: 0, diverged: null };
+}
+
+export function freshState(arch: Architecture, specs: ModelSpec[]): TrainingState {
+  return { step: 0, models: specs.map((s) => freshModelState(arch, s)) };
+}
+
+export function cloneModelState(s: ModelState): ModelState {
+  return { ...s, params: s.params.slice(), m: s.m.slice(), v: s.v.slice() };
+}
+
+export function cloneState(s: TrainingState): TrainingState {
+  return { step: s.step, models: s.models.map(cloneModelState) };
+}
+
+/** Why `state` cannot be loaded for these models and this architecture, or null when it can. */
+export function stateMismatch(state: TrainingState, arch: Architecture, specs: ModelSpec[]): string | null {
+  if (!(Number.isInteger(state.step) && state.step >= 0)) return `the global step must be a whole number ≥ 0 (got ${state.step})`;
+  if (state.models.length !== specs.length) return `the state has ${state.models.length} models; the configuration has ${specs.length}`;
+  const n = paramCount(arch);
+  for (let k = 0; k < specs.length; k++) {
+    const m = state.models[k];
+    const name = `model ${specs[k].id}`;
+    if (m.id !== specs[k].id) return `model ${k + 1} is ${m.id} in the state but ${specs[k].id} in the configuration`;
+    for (const [field, arr] of [['params', m.params], ['m', m.m], ['v', m.v]] as const) {
+      if (arr.length !== n) return `${name}: ${field} has ${arr.length} values; the architecture needs ${n}`;
+    }
+    if (!(Number.isInteger(m.steps) && m.steps >= 0)) return `${name}: steps must be a whole number ≥ 0 (got ${m.steps})`;
+    if (!(Number.isInteger(m.t) && m.t >= 0)) return `${name}: Adam's t must be a whole number ≥ 0 (got ${m.t})`;
+    if (!(Number.isInteger(m.tauCount) && m.tauCount >= 0)) return `${name}: tauCount must be a whole number ≥ 0 (got ${m.tauCount})`;
+    if (m.diverged === null) {
+      // A model still training must have finite parameters and moments; a diverged one keeps what it had.
+      for (const [field, arr] of [['params', m.params], ['m', m.m], ['v', m.v]] as const) {
+        const bad = arr.findIndex((x) => !Number.isFinite(x));
+        if (bad >= 0) return `${name}: ${field}[${bad}] is not finite, yet the model is not marked diverged`;
+      }
+    }
+  }
+  return null;
+}
