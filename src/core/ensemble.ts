@@ -98,14 +98,22 @@ function mixturePdf(mix: GaussianMixture, i: number, y: number): number {
 export function mixtureQuantile(mix: GaussianMixture, i: number, p: number): number {
   if (!(p > 0 && p < 1)) throw new Error(`invalid p for mixtureQuantile; not in (0, 1): ${p}`);
   const z = normalQuantile(p);
+  const M = mix.mus.length;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let m = 0; m < mix.mus.length; m++) {
-    const q = mix.mus[m][i] + mix.sigmas[m][i] * z;
-    lo = Math.min(lo, q);
-    hi = Math.max(hi, q);
+  let mean = 0;
+  let second = 0;
+  for (let m = 0; m < M; m++) {
+    const mu = mix.mus[m][i];
+    const sd = mix.sigmas[m][i];
+    lo = Math.min(lo, mu + sd * z);
+    hi = Math.max(hi, mu + sd * z);
+    mean += mu / M;
+    second += (mu * mu + sd * sd) / M;
   }
-  let x = 0.5 * (lo + hi);
+  // Start from the moment-matched Gaussian's quantile, which is close unless the members disagree strongly.
+  const guess = mean + Math.sqrt(Math.max(0, second - mean * mean)) * z;
+  let x = guess > lo && guess < hi ? guess : 0.5 * (lo + hi);
   for (let k = 0; k < 200 && hi - lo > 1e-14 * Math.max(1, Math.abs(lo), Math.abs(hi)); k++) {
     const g = mixtureCdf(mix, i, x) - p;
     if (g === 0) return x;
@@ -113,7 +121,7 @@ export function mixtureQuantile(mix: GaussianMixture, i: number, p: number): num
     else hi = x;
     const newton = x - g / mixturePdf(mix, i, x);
     const next = newton > lo && newton < hi ? newton : 0.5 * (lo + hi);
-    if (Math.abs(next - x) <= 1e-15 * Math.max(1, Math.abs(x))) return next;
+    if (Math.abs(next - x) <= 1e-13 * Math.max(1, Math.abs(x))) return next;
     x = next;
   }
   return x;
