@@ -1,7 +1,8 @@
 // The benchmark page: the batched engine against K separate engines, on each backend, in one page.
-import { DEFAULT_TRAIN, modelSpec } from '../core/config';
+import { DEFAULT_TRAIN, modelSpec, withIds } from '../core/config';
 import { defaultDataSpec, makePoints } from '../core/datasets';
 import { Engine } from '../core/engine';
+import { freshState } from '../core/state';
 import { tf } from '../core/tf';
 import { initBackend, webgpuDevice, type BackendName } from '../platform/browser';
 import { FusedTrainer } from '../fused/fused';
@@ -133,15 +134,16 @@ function gpuDevice(): GPUDevice {
 
 /** Steps per second of the fused kernel for K models, S steps per dispatch. */
 async function measureFused(k: number, ms: number, perDispatch: number): Promise<BenchRun> {
-  const fused = new FusedTrainer(gpuDevice(), points, models(k), train);
+  const specs = withIds(models(k));
+  const fused = new FusedTrainer(gpuDevice(), points, specs, train, freshState(train.architecture, specs));
   fused.run(perDispatch, perDispatch);
-  await fused.readWeights();
+  await fused.readState();
   let n = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < ms) {
     fused.run(perDispatch, perDispatch);
     n += perDispatch;
-    await fused.readWeights();
+    await fused.readState();
   }
   const stepsPerSecond = n / ((performance.now() - t0) / 1000);
   fused.dispose();
@@ -155,15 +157,15 @@ async function measureFused(k: number, ms: number, perDispatch: number): Promise
 async function fusedCheck(steps = 100): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
   await initBackend('webgpu');
   const losses = ['nll', 'mse', 'beta-nll', 'faithful', 'robust-nll', 'robust-mse', 'robust-beta-nll', 'tilted-nll', 'barron'];
-  const specs = losses.map((l, i) => modelSpec(l, { T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 }));
+  const specs = withIds(losses.map((l, i) => modelSpec(l, { T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 })));
   const settings = { ...train, warmupMeanSteps: 20, warmupNllSteps: 20 };
   const engine = new Engine(points, spec, specs, settings);
   engine.run(steps);
-  const reference = (await engine.snapshot()).models.map((m) => m.weights);
+  const reference = (await engine.exportState()).models.map((m) => m.params);
   engine.dispose();
-  const fused = new FusedTrainer(gpuDevice(), points, specs, settings);
+  const fused = new FusedTrainer(gpuDevice(), points, specs, settings, freshState(settings.architecture, specs));
   fused.run(steps, 25);
-  const ours = await fused.readWeights();
+  const ours = (await fused.readState()).models.map((m) => m.params);
   fused.dispose();
   return losses.map((loss, k) => {
     let maxAbsDiff = 0;
