@@ -79,7 +79,7 @@ export function App() {
         setHistory(historyRef.current.slice());
       }
     };
-    const handle = { frames: 0, drawLog, loseDevice: () => t.loseDevice() };
+    const handle = { frames: 0, drawLog, loseDevice: () => t.loseDevice(), memory: () => t.memory() };
     // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
     (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({
@@ -365,7 +365,7 @@ export function App() {
           <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
         </span>
         <span data-testid="path" title="the fused WGSL kernel trains all models in one dispatch; otherwise the batched TensorFlow.js graph">
-          {status.path === 'fused' ? 'fused WGSL kernel' : 'tfjs graph'}
+          {status.path}
         </span>
         <span data-testid="phase">{status.phase}</span>
         {status.notice && (

@@ -25,7 +25,7 @@ export interface SessionPlatform {
   memory(): { numTensors: number; gpuBuffers: number | null };
 }
 
-/** Time per tick (steps plus one snapshot read): frames about 7 times a second, reads ≤ 1 per frame. */
+/** Time per tick (steps plus one snapshot read): frames about 7 times a second where the snapshot is cheap. */
 const TICK_MS = 140;
 /** The state rides along in every frame's read up to this many floats; above it, every CHECKPOINT_MS. */
 const STATE_IN_EVERY_FRAME = 1 << 18;
@@ -55,6 +55,8 @@ export class TrainerSession {
   private runId = 0;
   private pointsSent = false;
   private budget = 1;
+  /** Recent ticks (steps, milliseconds): the budget model tick = a + b·steps is fitted to them. */
+  private ticks: { n: number; ms: number }[] = [];
   private lastFrame = { at: 0, step: 0 };
   private notice: string | null = null;
   private phase: TrainerPhase = 'starting';
@@ -121,6 +123,7 @@ export class TrainerSession {
     if (newRun) this.runId++;
     if (pointsChanged) this.pointsSent = false;
     this.budget = Math.max(1, Math.min(this.budget, 50));
+    this.ticks = [];
     this.lastFrame = { at: performance.now(), step: state.step };
     try {
       old?.dispose();
@@ -174,9 +177,7 @@ export class TrainerSession {
     this.path.run(this.budget);
     const sent = await this.sendFrame();
     if (!sent) return;
-    const ms = performance.now() - t0;
-    // The budget follows the measured time per tick (square-root damping: frames stay smooth when it changes).
-    this.budget = Math.max(1, Math.min(20_000, Math.round(this.budget * Math.sqrt(TICK_MS / Math.max(ms, 1)))));
+    this.budget = nextBudget(this.ticks, this.budget, performance.now() - t0);
     if (this.phase !== 'training') this.status('training');
   }
 
@@ -431,4 +432,26 @@ export class TrainerSession {
   get current(): { config: RunConfig | null; points: Points | null; path: TrainingPath | null; playing: boolean; phase: TrainerPhase; message: string | null } {
     return { config: this.config, points: this.points, path: this.path, playing: this.wantPlaying, phase: this.phase, message: this.statusMessage };
   }
+}
+
+/**
+ * Steps for the next tick. A tick costs a + b·steps: a is the frame (the snapshot and its read, whatever the
+ * steps), b the time per step; both are fitted by least squares to the last ticks. The tick aims at TICK_MS or,
+ * where the frame alone is slow (an emulated GPU), at 2a, so at least half the time trains. Until two budgets
+ * differ enough to fit, the budget grows. It never more than doubles or halves from one tick to the next.
+ */
+export function nextBudget(ticks: { n: number; ms: number }[], n: number, ms: number): number {
+  ticks.push({ n, ms });
+  if (ticks.length > 8) ticks.shift();
+  const clamp = (v: number) => Math.max(1, Math.min(20_000, Math.max(Math.ceil(n / 2), Math.min(2 * n, Math.round(v)))));
+  const mn = ticks.reduce((s, t) => s + t.n, 0) / ticks.length;
+  const mms = ticks.reduce((s, t) => s + t.ms, 0) / ticks.length;
+  const varN = ticks.reduce((s, t) => s + (t.n - mn) ** 2, 0);
+  // Nothing to fit yet (or a budget that has held still): nudge it, so the next ticks can be told apart.
+  if (varN < 1e-9 * Math.max(1, mn * mn) || ticks.length < 2) return clamp(ms < TICK_MS ? 2 * n : 1.25 * n + 1);
+  const b = ticks.reduce((s, t) => s + (t.n - mn) * (t.ms - mms), 0) / varN;
+  if (!(b > 0)) return clamp(2 * n);
+  const a = Math.max(0, mms - b * mn);
+  const target = Math.max(TICK_MS, 2 * a);
+  return clamp((target - a) / b);
 }
