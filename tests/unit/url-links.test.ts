@@ -1,7 +1,7 @@
 // Links made before links carried a version (v1: no `v`): every one must open exactly as it did.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { parseHash } from '../../src/app/urlState';
+import { migrateLink, parseHash, toHash } from '../../src/app/urlState';
 import { LESSONS, findLesson } from '../../src/app/lessons';
 
 const links = JSON.parse(readFileSync(new URL('./fixtures/links-v1.json', import.meta.url), 'utf8')) as Record<string, string>;
@@ -41,5 +41,32 @@ describe('links in the format of before v=2', () => {
     const s = parseHash(links.empty);
     expect(s.error).toBeNull();
     expect(s.lessonId).toBe(LESSONS[0].id);
+  });
+});
+
+describe('versioned links (v=2)', () => {
+  it('today’s links carry v=2 and read back the same', () => {
+    const config = findLesson('barron-line')!.config;
+    const edited = { ...config, models: config.models.map((m, k) => (k === 1 ? { ...m, alpha: -Infinity } : m)) };
+    const hash = toHash({ config: edited, lessonId: 'barron-line', hide: ['views'] });
+    expect(hash.startsWith('#v=2&')).toBe(true);
+    const back = parseHash(hash);
+    expect(back.config).toEqual(edited);
+    expect(back.hide).toEqual(['views']);
+    expect(migrateLink(hash).version).toBe(2);
+  });
+
+  it('a v1 link migrates to the same parameters as its v2 form', () => {
+    for (const link of Object.values(links)) {
+      const v1 = parseHash(link);
+      expect(parseHash(toHash(v1))).toEqual(v1);
+    }
+  });
+
+  it('unknown keys are ignored, in both versions and from a newer page', () => {
+    expect(parseHash('#lesson=nll-pitfall&zoom=3&_x=1')).toEqual(parseHash('#lesson=nll-pitfall'));
+    expect(parseHash('#v=2&lesson=nll-pitfall&future=yes').lessonId).toBe('nll-pitfall');
+    const newer = parseHash('#v=9&lesson=nope');
+    expect(newer.error).toMatch(/newer version, v9/);
   });
 });
