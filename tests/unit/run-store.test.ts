@@ -55,7 +55,7 @@ describe('undo and redo', () => {
     expect(redo(h)).toBeNull();
   });
 
-  it('a slider drag is one entry; another control, a pause or a destructive change is a new one', () => {
+  it('a slider drag is one entry; another control or a pause is a new one', () => {
     let h: H = createHistory(start);
     const T = (v: number) => withModels(start, (ms) => ms.map((m) => (m.id === 'm4' ? { ...m, T: v } : m)));
     for (let i = 0; i < 10; i++) h = commit(h, { state: T(10 - i), label: 'T', key: 'model:m4:T', at: i * 100 });
@@ -63,7 +63,12 @@ describe('undo and redo', () => {
     expect(h.present.state.config.models[3].T).toBe(1);
     expect(coalesces(h, { key: 'model:m4:T', at: 2000 })).toBe(false);
     expect(coalesces(h, { key: 'model:m4:beta', at: 950 })).toBe(false);
+    // A live control and a destructive one never merge; a destructive drag (a data slider) merges with itself.
     expect(coalesces(h, { key: 'model:m4:T', at: 950, destructive: true })).toBe(false);
+    let d: H = commit(createHistory(start), { state: lesson('nll-pitfall'), label: 'rate', key: 'data:outlierRate', destructive: true, at: 0, run: 'before' });
+    d = commit(d, { state: lesson('barron-line'), label: 'rate', key: 'data:outlierRate', destructive: true, at: 300, run: 'mid-drag' });
+    expect(d.past.length).toBe(1);
+    expect(d.past[0].run).toBe('before');
     h = commit(h, { state: T(0.5), label: 'T', key: 'model:m4:T', at: 2000 });
     expect(h.past.length).toBe(2);
     expect(undo(h)!.history.present.state.config.models[3].T).toBe(1);

@@ -45,7 +45,8 @@ export interface Commit<S, R> {
 
 /** True when `commit` would merge into the present entry instead of adding one. */
 export function coalesces<S, R>(h: History<S, R>, c: Pick<Commit<S, R>, 'key' | 'at' | 'destructive'>): boolean {
-  return !c.destructive && c.key !== undefined && c.key === h.lastKey && c.at - h.lastAt < COALESCE_MS && !h.present.destructive;
+  // A drag of a data slider is destructive at every step; it still merges (the run before the drag is kept).
+  return c.key !== undefined && c.key === h.lastKey && c.at - h.lastAt < COALESCE_MS && h.present.destructive === !!c.destructive;
 }
 
 export function commit<S, R>(h: History<S, R>, c: Commit<S, R>): History<S, R> {
