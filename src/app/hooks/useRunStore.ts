@@ -77,6 +77,8 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
   const pendingRuns = useRef(new WeakMap<RunEntry, Promise<RunExport | undefined>>());
   /** Walks run one after another (each may wait for a kept run). */
   const walking = useRef<Promise<void>>(Promise.resolve());
+  /** Changes committed so far (a walk in progress stops at a new one). */
+  const commitCount = useRef(0);
   /**
    * The browser's position (the `pos` of the entry it shows), the move this page asked for and has not yet seen
    * arrive (popstate), and what is queued behind it. Undo's bounds do not move under undo and redo, so
@@ -130,6 +132,7 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
       const done = () => {
         const before = ref.current;
         const next = commitTo(before, { state: to, label: c.label, destructive: c.destructive, key: c.key, at });
+        commitCount.current++;
         set(next);
         const entry: NavState = { app: SESSION, pos: next.index };
         // A merged step rewrites its entry; a pasted link takes over the entry the browser made for it.
@@ -183,8 +186,11 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
   const walkTo = useCallback(
     (pos: number) => {
       walking.current = walking.current.then(async () => {
-        while (ref.current.index > pos && ref.current.past.length) await step(-1);
-        while (ref.current.index < pos && ref.current.future.length) await step(1);
+        // A change made while the walk restores a run ends the walk: the browser has moved on with it.
+        const commits = commitCount.current;
+        const on = () => commits === commitCount.current;
+        while (on() && ref.current.index > pos && ref.current.past.length) await step(-1);
+        while (on() && ref.current.index < pos && ref.current.future.length) await step(1);
       });
     },
     [step],
