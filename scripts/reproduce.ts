@@ -4,8 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/platform/node';
-import { EXPERIMENTS, findExperiment, type ExperimentReport } from '../src/core/experiments';
+import { EXPERIMENTS, findExperiment } from '../src/core/experiments';
 import { runFileJson } from '../src/core/exportFile';
+import { markdownReport } from './report';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -30,10 +31,6 @@ function bar(label: string, done: number, started: number): void {
   process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)} % ${secs.toFixed(0)} s `);
 }
 
-function markdown(r: ExperimentReport, seconds: number, quick: boolean): string {
-  return `# ${r.title}\n\n${quick ? '**Quick version** (short runs for the test suite; not the paper settings).\n\n' : ''}Settings: ${r.settings}; seed ${seed}. Took ${seconds.toFixed(0)} s.\n\n${r.table}\n`;
-}
-
 const backend = await useNodeBackend(values.backend as 'wasm' | 'cpu');
 mkdirSync(values.out!, { recursive: true });
 const list = target === 'all' ? EXPERIMENTS : [findExperiment(target)];
@@ -45,7 +42,7 @@ for (const exp of list) {
   if (process.stderr.isTTY) process.stderr.write('\n');
   const run = { config: report.config, points: report.points, imported: false, state: report.state, snapshot: report.snapshot, history: [] };
   writeFileSync(join(values.out!, `${exp.id}.json`), runFileJson(run, { results: report.results, claims: report.claims }));
-  const md = markdown(report, seconds, values.quick!);
+  const md = markdownReport(report, { seconds, quick: values.quick!, seed });
   writeFileSync(join(values.out!, `${exp.id}.md`), md);
   console.log(`\n${md}`);
   disagreements += report.claims.filter((c) => !c.agrees).length;

@@ -2,14 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import Plotly from 'plotly.js-basic-dist-min';
 import { pointTraces, type Figure } from './figures';
 import { queueDraw } from './drawQueue';
-import { drawPoints, nearestPoint, rangesFromEvent } from './pointLayer';
+import { drawPoints, nearestPoint } from './pointLayer';
+import { isLaidOut, pixelToData, rangesFromEvent } from './plotlyAdapter';
 
-interface Axis {
-  _offset: number;
-  p2d(px: number): number;
-}
-
-type Root = HTMLElement & { _fullLayout?: { xaxis: Axis; yaxis: Axis }; layout?: Record<string, unknown>; data?: Record<string, unknown>[] };
+type Root = HTMLElement & { layout?: Record<string, unknown>; data?: Record<string, unknown>[] };
 
 /** The figure last drawn in each plot element: what its canvas shows, its hover reads and its PNG exports. */
 const drawn = new WeakMap<HTMLElement, Figure>();
@@ -129,12 +125,11 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
   }, []);
 
   useEffect(() => {
-    const el = ref.current as Root | null;
+    const el = ref.current;
     if (!el || (!onPlotClick && !onPointAltClick)) return;
     const handler = (e: MouseEvent) => {
-      const layout = el._fullLayout;
       const target = e.target as Element | null;
-      if (!layout || !target?.closest('.nsewdrag')) return;
+      if (!isLaidOut(el) || !target?.closest('.nsewdrag')) return;
       const box = el.getBoundingClientRect();
       if (e.altKey) {
         const sets = latestRef.current?.points ?? [];
@@ -144,9 +139,8 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
         return;
       }
       if (!onPlotClick) return;
-      const x = layout.xaxis.p2d(e.clientX - box.left - layout.xaxis._offset);
-      const y = layout.yaxis.p2d(e.clientY - box.top - layout.yaxis._offset);
-      if (Number.isFinite(x) && Number.isFinite(y)) onPlotClick(x, y, e.shiftKey);
+      const p = pixelToData(el, e.clientX - box.left, e.clientY - box.top);
+      if (p && Number.isFinite(p.x) && Number.isFinite(p.y)) onPlotClick(p.x, p.y, e.shiftKey);
     };
     el.addEventListener('click', handler);
     return () => el.removeEventListener('click', handler);

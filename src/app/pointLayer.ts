@@ -3,31 +3,11 @@
 // the same points on a canvas take about a millisecond, and Plotly then only redraws a few lines.
 // Plotly still owns the axes, zoom, pan and clicks; this layer reads its axes and follows them.
 import type { PointSet } from './figures';
+import { axisGeometry, axisName, toPixel, type Ranges } from './plotlyAdapter';
 
-interface Axis {
-  _offset: number;
-  _length: number;
-  range: [number, number];
-  type?: string;
-}
+export { rangesFromEvent } from './plotlyAdapter';
 
-type Ranges = Record<string, [number, number]>;
-
-interface PlotlyRoot extends HTMLElement {
-  _fullLayout?: Record<string, Axis | unknown>;
-}
-
-/** Pixel position of data value v on axis ax, with an optional range override (mid-drag). */
-function toPixel(ax: Axis, v: number, range: [number, number] | undefined, vertical: boolean): number {
-  const [r0, r1] = range ?? ax.range;
-  const f = (v - r0) / (r1 - r0);
-  return ax._offset + (vertical ? 1 - f : f) * ax._length;
-}
-
-function axisName(ref: string | undefined, letter: 'x' | 'y'): string {
-  const id = ref ?? letter;
-  return id === letter ? `${letter}axis` : `${letter}axis${id.slice(1)}`;
-}
+type PlotlyRoot = HTMLElement;
 
 const rgbCache = new Map<string, [number, number, number]>();
 function rgb(hex: string): [number, number, number] {
@@ -66,17 +46,17 @@ function binned(v: number, cmin: number, cmax: number): number {
 function project(gd: PlotlyRoot, set: PointSet, ranges: Ranges): { px: Float32Array; py: Float32Array; clip: [number, number, number, number] } | null {
   const xname = axisName(set.xaxis, 'x');
   const yname = axisName(set.yaxis, 'y');
-  const xa = gd._fullLayout?.[xname] as Axis | undefined;
-  const ya = gd._fullLayout?.[yname] as Axis | undefined;
-  if (!xa || !ya || xa.type === 'log' || ya.type === 'log') return null;
+  const xa = axisGeometry(gd, xname);
+  const ya = axisGeometry(gd, yname);
+  if (!xa || !ya || !xa.linear || !ya.linear) return null;
   const n = set.x.length;
   const px = new Float32Array(n);
   const py = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    px[i] = toPixel(xa, set.x[i], ranges[xname], false);
-    py[i] = toPixel(ya, set.y[i], ranges[yname], true);
+    px[i] = toPixel(xa, set.x[i], false, ranges[xname]);
+    py[i] = toPixel(ya, set.y[i], true, ranges[yname]);
   }
-  return { px, py, clip: [xa._offset, ya._offset, xa._length, ya._length] };
+  return { px, py, clip: [xa.offset, ya.offset, xa.length, ya.length] };
 }
 
 /** Draws the sets on the canvas to match the Plotly figure in gd (same size, same axes). */
@@ -161,20 +141,4 @@ export function nearestPoint(gd: PlotlyRoot, sets: PointSet[], x: number, y: num
     }
   });
   return best;
-}
-
-/** Range overrides from a plotly_relayouting event ({'xaxis.range[0]': …} or {'xaxis.range': […]}). */
-export function rangesFromEvent(e: Record<string, unknown>): Ranges {
-  const out: Ranges = {};
-  for (const [key, value] of Object.entries(e)) {
-    const m = /^([xy]axis\d*)\.range(?:\[([01])\])?$/.exec(key);
-    if (!m) continue;
-    const r = (out[m[1]] ??= [NaN, NaN]);
-    if (m[2] === undefined && Array.isArray(value)) {
-      r[0] = Number(value[0]);
-      r[1] = Number(value[1]);
-    } else r[Number(m[2])] = Number(value);
-  }
-  for (const [k, r] of Object.entries(out)) if (!r.every(Number.isFinite)) delete out[k];
-  return out;
 }

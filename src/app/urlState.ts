@@ -1,4 +1,6 @@
 // The whole configuration in the URL hash, as a pure pair: parseHash(string) → state, toHash(state) → string.
+// Links carry a version (v=2). A link without one is v1 (the format before versions) and is migrated, so
+// every link ever shared opens unchanged. Unknown keys are ignored, as TensorFlow Playground does.
 import type { RunConfig } from '../core/config';
 import { runConfigSchema, toJson } from '../core/schema';
 import { findLesson, LESSONS } from './lessons';
@@ -7,12 +9,37 @@ import { findLesson, LESSONS } from './lessons';
 export const HIDEABLE = ['models', 'data', 'training', 'views', 'lessons'] as const;
 export type Hideable = (typeof HIDEABLE)[number];
 
+/** The link format written today. */
+export const LINK_VERSION = 2;
+
 export interface UrlState {
   config: RunConfig;
   lessonId: string | null;
   hide: Hideable[];
   /** Why the link could not be used (then the default lesson opens), or null. */
   error: string | null;
+}
+
+/** A link's parameters in today's (v2) form: lesson, config (base64url JSON), hide. */
+type LinkParams = Map<string, string>;
+
+/**
+ * Each step takes a link of version v to version v + 1. v1 → v2 only added `v` itself: the keys and their
+ * meaning are the same (models without ids get m1, m2, … by position when the configuration is validated).
+ */
+const MIGRATIONS: Record<number, (p: LinkParams) => LinkParams> = {
+  1: (p) => p,
+};
+
+/** The parameters of a hash, migrated to today's version. */
+export function migrateLink(hash: string): { params: LinkParams; version: number } {
+  const search = new URLSearchParams(hash.replace(/^#/, ''));
+  const raw = Number(search.get('v') ?? '1');
+  const version = Number.isInteger(raw) && raw >= 1 ? raw : 1;
+  let params: LinkParams = new Map(search.entries());
+  params.delete('v');
+  for (let v = version; v < LINK_VERSION; v++) params = MIGRATIONS[v](params);
+  return { params, version };
 }
 
 function base64UrlEncode(text: string): string {
@@ -29,6 +56,7 @@ function base64UrlDecode(text: string): string {
 
 export function toHash(state: { config: RunConfig; lessonId?: string | null; hide?: Hideable[] }): string {
   const params = new URLSearchParams();
+  params.set('v', String(LINK_VERSION));
   const lesson = state.lessonId ? findLesson(state.lessonId) : null;
   // A lesson left as it was is just its id; anything else carries the full configuration.
   if (lesson && toJson(lesson.config) === toJson(state.config)) params.set('lesson', lesson.id);
@@ -39,7 +67,9 @@ export function toHash(state: { config: RunConfig; lessonId?: string | null; hid
 
 export function parseHash(hash: string): UrlState {
   const fallback = (error: string | null): UrlState => ({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [], error });
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const { params, version } = migrateLink(hash);
+  // A link from a newer page: read what this page knows (unknown keys are ignored) and say so if it fails.
+  const newer = version > LINK_VERSION ? ` (the link is from a newer version, v${version})` : '';
   const hide = (params.get('hide') ?? '')
     .split(',')
     .filter((h): h is Hideable => (HIDEABLE as readonly string[]).includes(h));
@@ -50,18 +80,18 @@ export function parseHash(hash: string): UrlState {
     try {
       raw = JSON.parse(base64UrlDecode(encoded));
     } catch {
-      return fallback('This link is damaged (its configuration could not be read); the default lesson opened instead.');
+      return fallback(`This link is damaged (its configuration could not be read)${newer}; the default lesson opened instead.`);
     }
     const parsed = runConfigSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message}); the default lesson opened instead.`);
+      return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message})${newer}; the default lesson opened instead.`);
     }
     return { config: parsed.data as RunConfig, lessonId: lessonId && findLesson(lessonId) ? lessonId : null, hide, error: null };
   }
   if (lessonId) {
     const lesson = findLesson(lessonId);
-    if (!lesson) return fallback(`There is no lesson "${lessonId}"; the default lesson opened instead.`);
+    if (!lesson) return fallback(`There is no lesson "${lessonId}"${newer}; the default lesson opened instead.`);
     return { config: lesson.config, lessonId: lesson.id, hide, error: null };
   }
   return { ...fallback(null), hide };

@@ -97,7 +97,7 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   await page.getByTestId('alpha-1').focus();
   await page.keyboard.press('End');
   const url = page.url();
-  expect(url).toContain('#config=');
+  expect(url).toMatch(/#v=2&config=/);
   const other = await context.newPage();
   await other.goto(url);
   await expect(other.getByTestId('backend')).toHaveText('webgpu');

@@ -27,7 +27,7 @@ describe('URL state', () => {
   });
 
   it('a lesson left as it is travels as its id', () => {
-    expect(toHash({ config: LESSONS[2].config, lessonId: LESSONS[2].id })).toBe(`#lesson=${LESSONS[2].id}`);
+    expect(toHash({ config: LESSONS[2].config, lessonId: LESSONS[2].id })).toBe(`#v=2&lesson=${LESSONS[2].id}`);
   });
 
   it('a tampered or unknown link opens the default lesson with a message, never throws', () => {

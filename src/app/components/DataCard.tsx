@@ -1,0 +1,54 @@
+import { DATASET_IDS, DATASETS, OUTLIER_KINDS, type DataSpec } from '../../core/datasets';
+import { DATA_SLIDERS } from '../params';
+import { Slider } from '../Slider';
+
+interface Props {
+  data: DataSpec;
+  /** How many points of the user's own are shown, or null (generated data). */
+  ownPoints: number | null;
+  keepWeights: boolean;
+  onKeepWeights(keep: boolean): void;
+  /** A change of the data spec; `control` names it so a slider drag is one undo step. */
+  onChange(patch: Partial<DataSpec>, control: string): void;
+}
+
+export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange }: Props) {
+  return (
+    <section className="card">
+      <h2>Data</h2>
+      <select value={data.dataset} onChange={(e) => onChange({ dataset: e.target.value as DataSpec['dataset'], n: DATASETS[e.target.value as DataSpec['dataset']].defaultN }, 'dataset')} aria-label="dataset">
+        {DATASET_IDS.map((d) => (
+          <option key={d} value={d}>
+            {DATASETS[d].label}
+          </option>
+        ))}
+      </select>
+      {ownPoints !== null && <p className="note">Showing your own data ({ownPoints} points); change any data setting to go back to generated data (Undo brings yours back).</p>}
+      <Slider def={DATA_SLIDERS.outlierRate!} value={data.outlierRate} onChange={(v) => onChange({ outlierRate: v }, 'outlierRate')} testId="outlier-rate" />
+      <label className="inline">
+        outlier kind{' '}
+        <select value={data.outlierKind} onChange={(e) => onChange({ outlierKind: e.target.value as DataSpec['outlierKind'] }, 'outlierKind')}>
+          {OUTLIER_KINDS.map((o) => (
+            <option key={o}>{o}</option>
+          ))}
+        </select>
+      </label>
+      <Slider def={DATA_SLIDERS.outlierScale!} value={data.outlierScale} onChange={(v) => onChange({ outlierScale: v }, 'outlierScale')} />
+      <Slider def={DATA_SLIDERS.noise!} value={data.noise} onChange={(v) => onChange({ noise: v }, 'noise')} />
+      <Slider def={DATA_SLIDERS.n!} value={data.n} onChange={(v) => onChange({ n: Math.round(v) }, 'n')} />
+      <label className="inline">
+        seed{' '}
+        <input
+          type="number"
+          value={data.seed}
+          // An empty field is an edit in progress, not seed 0.
+          onChange={(e) => e.target.value.trim() !== '' && Number.isInteger(Number(e.target.value)) && onChange({ seed: Number(e.target.value) }, 'seed')}
+          style={{ width: 70 }}
+        />
+      </label>
+      <label className="inline">
+        <input type="checkbox" checked={keepWeights} onChange={(e) => onKeepWeights(e.target.checked)} /> keep weights when data changes
+      </label>
+    </section>
+  );
+}

@@ -1,0 +1,37 @@
+import { findLesson, LESSONS, type LessonAction } from '../lessons';
+
+/** The lesson picker, the lesson's text and its in-line links. */
+export function LessonCard({ lessonId, onOpen, onActions }: { lessonId: string | null; onOpen(id: string): void; onActions(actions: LessonAction[]): void }) {
+  const lesson = lessonId ? findLesson(lessonId) : null;
+  return (
+    <section className="card">
+      <h2>Lessons</h2>
+      <select value={lessonId ?? ''} onChange={(e) => onOpen(e.target.value)} data-testid="lesson" aria-label="lesson">
+        {lessonId === null && <option value="">(your own setup)</option>}
+        {LESSONS.map((l) => (
+          <option key={l.id} value={l.id}>
+            {l.title}
+          </option>
+        ))}
+      </select>
+      {lesson && (
+        <div className="lesson-text">
+          <p className="cite">{lesson.citation}</p>
+          {lesson.text.map((para, i) => (
+            <p key={i}>
+              {para.map((seg, j) =>
+                typeof seg === 'string' ? (
+                  <span key={j}>{seg}</span>
+                ) : (
+                  <a key={j} href="#" onClick={(e) => (e.preventDefault(), onActions(seg.actions))}>
+                    {seg.link}
+                  </a>
+                ),
+              )}
+            </p>
+          ))}
+        </div>
+      )}
+    </section>
+  );
+}

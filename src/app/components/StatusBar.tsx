@@ -1,0 +1,43 @@
+import type { TrainerStatus } from '../../worker/protocol';
+
+/** The backend, step count, speed, training path and phase; the worker's messages and the page's info line. */
+export function StatusBar({ status, step, stepsPerSecond, info }: { status: TrainerStatus; step: number; stepsPerSecond: number; info: string | null }) {
+  return (
+    <div className="status" role="status">
+      <span>
+        backend <b data-testid="backend">{status.backend ?? '…'}</b>
+      </span>
+      <span>
+        step <b data-testid="steps">{step}</b>
+      </span>
+      <span>
+        <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
+      </span>
+      <span data-testid="path" title="the fused WGSL kernel trains all models in one dispatch; otherwise the batched TensorFlow.js graph">
+        {status.path}
+      </span>
+      <span data-testid="phase">{status.phase}</span>
+      {status.notice && (
+        <span className="status-notice" data-testid="status-notice">
+          {status.notice}
+        </span>
+      )}
+      {status.message && (
+        <span className={`status-message status-${status.phase}`} data-testid="status-message">
+          {status.message}
+        </span>
+      )}
+      {info && <span className="status-info">{info}</span>}
+    </div>
+  );
+}
+
+/** A message the user should read (a refused file or link), until dismissed. */
+export function Alert({ text, onDismiss }: { text: string | null; onDismiss(): void }) {
+  if (!text) return null;
+  return (
+    <div className="alert" role="alert" data-testid="alert">
+      {text} <button onClick={onDismiss}>dismiss</button>
+    </div>
+  );
+}

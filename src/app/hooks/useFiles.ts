@@ -1,0 +1,118 @@
+// Files and links: JSON export and import (all or nothing), CSV import, the grid as a PNG, copied links.
+import { useCallback } from 'react';
+import { parseRunFile, runFileJson } from '../../core/exportFile';
+import { parseCsv } from '../csv';
+import { download, plotPng } from '../Plot';
+import type { Hideable } from '../urlState';
+import { toHash } from '../urlState';
+import type { RunStore } from './useRunStore';
+import type { TrainerView } from './useTrainer';
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void }) {
+  const { trainer, historyRef } = run;
+  const { keepWeights, onInfo, onAlert } = opts;
+
+  const exportJson = useCallback(async () => {
+    const t = trainer.current;
+    if (!t) return;
+    try {
+      // The worker's own (configuration, state, snapshot): never a newer configuration with an older snapshot.
+      const r = await t.exportRun();
+      const json = runFileJson({ ...r, history: historyRef.current.map((h) => ({ step: h.step, models: h.models })) });
+      download(`explorer-step-${r.snapshot.step}.json`, URL.createObjectURL(new Blob([json], { type: 'application/json' })));
+    } catch (err) {
+      onAlert(`Export failed: ${message(err)}`);
+    }
+  }, [trainer, historyRef, onAlert]);
+
+  const importFile = useCallback(
+    async (file: File) => {
+      const text = await file.text();
+      const t = trainer.current;
+      if (!t) return;
+      if (file.name.toLowerCase().endsWith('.csv')) {
+        const r = parseCsv(text);
+        if (!r.ok) return onAlert(`${file.name}: ${r.message} Your data is unchanged.`);
+        try {
+          await store.change({ state: (s) => ({ ...s, userData: { points: r.points, truth: null } }), label: `loaded ${file.name}`, destructive: !keepWeights, acceptFirst: true, apply: () => t.setPoints(r.points, keepWeights, null) });
+        } catch (err) {
+          return onAlert(`${file.name}: ${message(err)}. Your data is unchanged.`);
+        }
+        onAlert(null);
+        onInfo(`Loaded ${r.points.x.length} points from ${file.name}.`);
+        return;
+      }
+      try {
+        const f = parseRunFile(text);
+        run.adoptHistory(
+          f.history.map((h) => ({
+            step: h.step,
+            models: h.models.map((m, k) => ({ id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN) })),
+          })),
+        );
+        // All or nothing: the worker builds the imported run beside the current one and swaps only on success.
+        await store.change({
+          state: (s) => ({ ...s, config: f.config, lessonId: null, userData: f.imported ? { points: f.points, truth: null } : null, selectedId: f.config.models[f.config.models.length - 1].id }),
+          label: `opened ${file.name}`,
+          destructive: true,
+          acceptFirst: true,
+          apply: () => t.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state }),
+        });
+        onAlert(null);
+        onInfo(`Restored ${file.name} at step ${f.state.step}${f.migrated ? ` (${f.migrated})` : ''}.`);
+      } catch (err) {
+        run.adoptHistory(null);
+        onAlert(`${file.name}: ${message(err)}. Nothing was changed.`);
+      }
+    },
+    [trainer, store, run, keepWeights, onInfo, onAlert],
+  );
+
+  const exportGridPng = useCallback(async (grid: HTMLElement | null, scale: number, step: number) => {
+    const plots = Array.from(grid?.querySelectorAll<HTMLElement>('.panel .plot') ?? []);
+    if (!plots.length) return;
+    const images = await Promise.all(plots.map((p) => plotPng(p, { width: 480, height: 360, scale })));
+    const cols = Math.min(4, images.length);
+    const rows = Math.ceil(images.length / cols);
+    const cw = 480 * scale;
+    const ch = 360 * scale;
+    const canvas = document.createElement('canvas');
+    canvas.width = cols * cw;
+    canvas.height = rows * ch;
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    await Promise.all(
+      images.map(
+        (src, i) =>
+          new Promise<void>((resolve) => {
+            const img = new Image();
+            img.onload = () => {
+              ctx.drawImage(img, (i % cols) * cw, Math.floor(i / cols) * ch);
+              resolve();
+            };
+            img.src = src;
+          }),
+      ),
+    );
+    download(`explorer-grid-step-${step}.png`, canvas.toDataURL('image/png'));
+  }, []);
+
+  const copyLink = useCallback(
+    async (hide: Hideable[] | null) => {
+      const s = store.state;
+      const url = `${location.origin}${location.pathname}${location.search}${toHash({ config: s.config, lessonId: s.lessonId, hide: hide ?? s.hide })}`;
+      try {
+        await navigator.clipboard.writeText(url);
+        onInfo(hide ? `Copied a link that hides: ${hide.join(', ') || 'nothing'}.` : 'Copied a link to this exact setup.');
+      } catch {
+        onInfo(`Copy this link: ${url}`);
+      }
+    },
+    [store.state, onInfo],
+  );
+
+  return { exportJson, importFile, exportGridPng, copyLink };
+}
