@@ -1,95 +1,178 @@
-// Host side of the fused WebGPU path: buffers on TensorFlow.js's own GPUDevice, one dispatch per S steps,
-// hyperparameters in a small storage buffer (a slider move is one write, never a recompile).
+// Host side of the fused WebGPU path: one pipeline per device and kernel shape (cached), buffers made once,
+// S steps per dispatch, hyperparameters written only when a spec changes, one persistent staging buffer
+// for reads. The GPU owns θ, Adam's m and v, the counters and τ between reads; the host mirrors only the
+// step counts (they follow from what it enqueued) and the divergence flags (it sets them).
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
 import { parseLossId } from '../core/losses';
-import { paramLayout } from '../core/model';
-import { initialWeightsFlat } from '../core/initialWeights';
-import { FUSED_WGSL, WORKGROUP } from './kernel.wgsl';
+import { logPartitionTable } from '../core/losses/barronPartition';
+import { studentTConstant } from '../core/losses/studentT';
+import { ACTIVATIONS } from '../core/model';
+import { paramCount, stateMismatch, type ModelState, type TrainingState } from '../core/state';
+import { BASE_CODE, COUNTER, COUNTER_FIELDS, HYPER, HYPER_FIELDS, META, META_FIELDS, TAU_MODE_CODE, WRAPPER_CODE } from './contract';
+import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
 
-const BASE_CODES: Record<string, number> = { nll: 0, mse: 1, 'beta-nll': 2, faithful: 3, barron: 4 };
-const WRAPPER_CODES: Record<string, number> = { none: 0, boltzmann: 1, 'boltzmann-const': 2 };
-const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 };
+export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
+/** Invocations per workgroup (the WebGPU default limit). */
+const WORKGROUP = Number(globalThis.process?.env?.FUSED_WG ?? 256);
+/** Aim of one dispatch's GPU time: long enough to amortise a submit, short enough to keep frames flowing. */
+const TARGET_DISPATCH_MS = 6;
 
-/** Why a model or setting cannot take the fused path, or null when it can. */
-export function fusedUnsupported(spec: ModelSpec, train: TrainSettings): string | null {
-  const { base, wrapper } = parseLossId(spec.loss);
-  if (!(base in BASE_CODES)) return `${base} is not in the fused kernel`;
-  if (!(wrapper in WRAPPER_CODES)) return `${wrapper} is not in the fused kernel`;
-  if (train.optimizer !== 'adam') return 'the fused kernel runs Adam only';
+/** Why a model or setting cannot take the fused path (null when it can). n = number of training points. */
+export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: number): string | null {
+  try {
+    parseLossId(spec.loss);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const { base } = parseLossId(spec.loss);
   const a = train.architecture;
-  if (a.hidden.length !== 1 || a.activation !== 'relu' || !a.shared) return 'the fused kernel covers one hidden ReLU layer with a shared trunk';
-  if (a.hidden[0] >= WORKGROUP) return `hidden width must be below ${WORKGROUP}`;
-  if (train.batchSize > WORKGROUP) return `batch size must be at most ${WORKGROUP}`;
-  if (base === 'barron' && spec.alpha === Infinity) return 'α = +∞ is not offered';
+  if (a.hidden.length > FUSED_LIMITS.maxLayers) return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
+  if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth))) return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
+  if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${a.activation}`;
+  if (!(a.varianceFloor > 0)) return `the variance floor must be > 0 (got ${a.varianceFloor})`;
+  if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${train.optimizer}`;
+  if (!(Number.isInteger(n) && n >= 2)) return `the data needs at least two points (got ${n})`;
+  const full = train.batchSize >= n;
+  if (full && n > FUSED_LIMITS.maxFullBatch) return `a full batch of ${n} rows exceeds the fused kernel's ${FUSED_LIMITS.maxFullBatch}`;
+  if (!full && train.batchSize > FUSED_LIMITS.maxBatch) return `batch size ${train.batchSize} exceeds the fused kernel's ${FUSED_LIMITS.maxBatch}`;
+  if (!(Number.isInteger(train.batchSize) && train.batchSize >= 1)) return `batch size must be a whole number ≥ 1 (got ${train.batchSize})`;
+  if (base === 'barron' && (spec.alpha === Infinity || Number.isNaN(spec.alpha))) return `α = ${spec.alpha} is not offered`;
+  if (base === 'barron' && !(spec.c > 0)) return `Barron's c must be > 0 (got ${spec.c})`;
+  if (base === 'student-t' && !(spec.nu > 0)) return `Student-t's ν must be > 0 (got ${spec.nu})`;
   return null;
 }
 
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
+
+/** The compute pipeline for this kernel source on this device, compiled once. */
+function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
+  let byCode = pipelines.get(device);
+  if (!byCode) pipelines.set(device, (byCode = new Map()));
+  let p = byCode.get(code);
+  if (!p) {
+    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    byCode.set(code, p);
+  }
+  return p;
+}
+
+const HYPER_WORDS = HYPER_FIELDS.length;
+const COUNTER_WORDS = COUNTER_FIELDS.length;
+
 export class FusedTrainer {
-  private readonly pipeline: GPUComputePipeline;
-  private readonly bindGroup: GPUBindGroup;
+  readonly paramBuffer: GPUBuffer;
+  readonly tauBuffer: GPUBuffer;
+  private readonly optBuffer: GPUBuffer;
+  private readonly counterBuffer: GPUBuffer;
   private readonly metaBuffer: GPUBuffer;
   private readonly hyperBuffer: GPUBuffer;
-  private readonly paramBuffer: GPUBuffer;
+  private readonly staging: GPUBuffer;
   private readonly buffers: GPUBuffer[];
-  private readonly nParams: number;
-  private readonly batch: number;
-  private readonly fullBatch: boolean;
-  private steps: number[];
-  private active: boolean[];
-  private globalStep = 0;
-  private specs: ModelSpec[];
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly k: number;
+  private readonly p: number;
+  private readonly specs: ModelSpec[];
+  private readonly messages: (string | null)[];
+  private readonly steps: number[];
+  private readonly meta = new Uint32Array(META_FIELDS.length);
+  private readonly hyperWords: ArrayBuffer;
+  private hyperDirty = true;
+  private globalStep: number;
+  private disposed = false;
+  private reading: Promise<unknown> = Promise.resolve();
+  /** Steps per dispatch, adapted from the measured rate; and what the rate is measured from. */
+  private perDispatch: number;
+  private enqueuedSinceRead = 0;
+  private firstSubmitSinceRead = 0;
 
   constructor(
     private readonly device: GPUDevice,
     private readonly points: Points,
     specs: ModelSpec[],
     private readonly train: TrainSettings,
-    /** Where to start: per-model weights and step counts (as Engine.modelWeights gives them); fresh otherwise. */
-    initial?: { weights: Float32Array[]; steps: number[]; step: number },
+    state: TrainingState,
   ) {
+    const n = points.x.length;
+    if (specs.length === 0) throw new Error('fused path: no models');
     for (const s of specs) {
-      const why = fusedUnsupported(s, train);
+      const why = fusedUnsupported(s, train, n);
       if (why) throw new Error(`fused path: ${why}`);
     }
+    const mismatch = stateMismatch(state, train.architecture, specs);
+    if (mismatch) throw new Error(`fused path: ${mismatch}`);
+    this.k = specs.length;
+    this.p = paramCount(train.architecture);
     this.specs = specs.map((s) => ({ ...s }));
-    this.steps = initial ? [...initial.steps] : specs.map(() => 0);
-    this.globalStep = initial?.step ?? 0;
-    this.active = specs.map(() => true);
-    const n = points.x.length;
-    this.fullBatch = train.batchSize >= n;
-    this.batch = this.fullBatch ? n : train.batchSize;
-    if (this.batch > WORKGROUP) throw new Error(`fused path: batch of ${this.batch} exceeds ${WORKGROUP}`);
-    const layout = paramLayout(train.architecture, 1);
-    this.nParams = layout.shapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
-    const { mean, std } = inputScale(points.x);
-    const storage = (data: Float32Array<ArrayBuffer>, extra = 0) => {
-      const b = device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC | extra });
-      device.queue.writeBuffer(b, 0, data);
-      return b;
+    this.messages = state.models.map((m) => m.diverged);
+    this.steps = state.models.map((m) => m.steps);
+    this.globalStep = state.step;
+    const fullBatch = train.batchSize >= n;
+    const table = logPartitionTable();
+    const shape: KernelShape = {
+      arch: train.architecture,
+      n,
+      batch: fullBatch ? n : train.batchSize,
+      fullBatch,
+      workgroup: WORKGROUP,
+      logZCount: table.value.length,
+      logZStepsPerUnit: table.stepsPerUnit,
     };
-    const x = storage(Float32Array.from(points.x, (v) => (v - mean) / std));
-    const y = storage(Float32Array.from(points.y));
-    const init = new Float32Array(this.nParams * specs.length);
-    specs.forEach((s, k) => {
-      if (initial) {
-        if (initial.weights[k].length !== this.nParams) throw new Error(`fused path: model ${k} has ${initial.weights[k].length} weights, expected ${this.nParams}`);
-        init.set(initial.weights[k], k * this.nParams);
-        return;
-      }
-      init.set(initialWeightsFlat(train.architecture, s), k * this.nParams);
+    const scratchFloats = this.k * scratchLayout(shape).perModel;
+    if (scratchFloats * 4 > device.limits.maxStorageBufferBindingSize) {
+      throw new Error(`fused path: ${this.k} models of this size need ${((scratchFloats * 4) / 2 ** 20).toFixed(0)} MiB of scratch, over the device's ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`);
+    }
+    this.pipeline = pipelineFor(device, fusedKernelSource(shape));
+    const KP = this.k * this.p;
+    const make = (floats: number, usage: number) => device.createBuffer({ size: Math.max(16, 4 * floats), usage });
+    const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+    const { mean, std } = inputScale(points.x);
+    const data = new Float32Array(2 * table.value.length + 2 * n);
+    data.set(table.value, 0);
+    data.set(table.slope, table.value.length);
+    data.set(Float32Array.from(points.x, (v) => (v - mean) / std), 2 * table.value.length);
+    data.set(points.y, 2 * table.value.length + n);
+    const dataBuffer = make(data.length, STORAGE);
+    device.queue.writeBuffer(dataBuffer, 0, data);
+    this.paramBuffer = make(KP, STORAGE);
+    this.optBuffer = make(2 * KP, STORAGE);
+    this.tauBuffer = make(this.k, STORAGE);
+    this.counterBuffer = make(this.k * COUNTER_WORDS, STORAGE);
+    const scratch = make(scratchFloats, GPUBufferUsage.STORAGE);
+    this.hyperBuffer = make(this.k * HYPER_WORDS, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    this.metaBuffer = make(this.meta.length, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.staging = make(3 * KP + this.k + this.k * COUNTER_WORDS, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.buffers = [dataBuffer, this.paramBuffer, this.optBuffer, this.tauBuffer, this.counterBuffer, scratch, this.hyperBuffer, this.metaBuffer, this.staging];
+    this.hyperWords = new ArrayBuffer(4 * this.k * HYPER_WORDS);
+    this.load(state);
+    const entries = [this.metaBuffer, dataBuffer, this.hyperBuffer, this.paramBuffer, this.optBuffer, this.tauBuffer, this.counterBuffer, scratch];
+    this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    // A first guess from the work per step (SwiftShader does ~1 GFLOP/s, a GPU far more); readState refines it.
+    const flopsPerStep = 8 * this.k * shape.batch * this.p;
+    this.perDispatch = clampSteps((TARGET_DISPATCH_MS * 1e6) / flopsPerStep);
+  }
+
+  private load(state: TrainingState): void {
+    const KP = this.k * this.p;
+    const params = new Float32Array(KP);
+    const opt = new Float32Array(2 * KP);
+    const tau = new Float32Array(this.k);
+    const counters = new Uint32Array(this.k * COUNTER_WORDS);
+    state.models.forEach((m: ModelState, k) => {
+      params.set(m.params, k * this.p);
+      opt.set(m.m, k * this.p);
+      opt.set(m.v, KP + k * this.p);
+      tau[k] = m.tau;
+      counters[k * COUNTER_WORDS + COUNTER.t] = m.t;
+      counters[k * COUNTER_WORDS + COUNTER.steps] = m.steps;
+      counters[k * COUNTER_WORDS + COUNTER.tauCount] = m.tauCount;
     });
-    this.paramBuffer = storage(init);
-    const m1 = storage(new Float32Array(init.length));
-    const m2 = storage(new Float32Array(init.length));
-    this.hyperBuffer = device.createBuffer({ size: 64 * specs.length, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.metaBuffer = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.buffers = [x, y, this.paramBuffer, m1, m2, this.hyperBuffer, this.metaBuffer];
-    this.pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: FUSED_WGSL }), entryPoint: 'main' } });
-    this.bindGroup = device.createBindGroup({
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [this.metaBuffer, x, y, this.hyperBuffer, this.paramBuffer, m1, m2].map((buffer, binding) => ({ binding, resource: { buffer } })),
-    });
+    const q = this.device.queue;
+    q.writeBuffer(this.paramBuffer, 0, params);
+    q.writeBuffer(this.optBuffer, 0, opt);
+    q.writeBuffer(this.tauBuffer, 0, tau);
+    q.writeBuffer(this.counterBuffer, 0, counters);
   }
 
   get step(): number {
@@ -100,83 +183,150 @@ export class FusedTrainer {
     return [...this.steps];
   }
 
-  /** Pauses (false) or resumes models one by one, e.g. a diverged one. */
-  setActive(active: boolean[]): void {
-    this.active = [...active];
+  /** Steps one dispatch runs now (adapted to the measured rate). */
+  get stepsPerDispatch(): number {
+    return this.perDispatch;
   }
 
-  /** Live hyperparameters: written with the next dispatch. */
-  updateModel(k: number, patch: Partial<ModelSpec>): void {
-    const next = { ...this.specs[k], ...patch };
-    const why = fusedUnsupported(next, this.train);
+  private checkIndex(k: number): void {
+    if (!(Number.isInteger(k) && k >= 0 && k < this.k)) throw new Error(`invalid model index; not in [0, ${this.k}): ${k}`);
+  }
+
+  /** Live change of model k's loss or hyperparameters: the next dispatch uses it; θ, m, v, t and τ stay. */
+  updateModel(k: number, spec: ModelSpec): void {
+    this.checkIndex(k);
+    const why = fusedUnsupported(spec, this.train, this.points.x.length);
     if (why) throw new Error(`fused path: ${why}`);
-    this.specs[k] = next;
+    this.specs[k] = { ...spec };
+    this.hyperDirty = true;
+  }
+
+  /** A diverged model (message set) takes no more steps; null lets it train again. */
+  setDiverged(k: number, message: string | null): void {
+    this.checkIndex(k);
+    this.messages[k] = message;
+    this.hyperDirty = true;
   }
 
   private writeHyper(): void {
-    const words = new ArrayBuffer(64 * this.specs.length);
-    const f = new Float32Array(words);
-    const u = new Uint32Array(words);
+    const f = new Float32Array(this.hyperWords);
+    const u = new Uint32Array(this.hyperWords);
     this.specs.forEach((s, k) => {
+      const o = k * HYPER_WORDS;
       const { base, wrapper } = parseLossId(s.loss);
-      const o = 16 * k;
-      const usesT = wrapper !== 'none';
-      f[o] = usesT && Number.isFinite(s.T) ? 1 / s.T : 0;
-      f[o + 1] = s.beta;
-      f[o + 2] = Number.isFinite(s.alpha) ? s.alpha : 0;
-      f[o + 3] = s.c;
-      f[o + 4] = this.train.learningRate * s.lrScale;
-      f[o + 5] = s.alpha === -Infinity ? 1 : 0;
-      u[o + 6] = BASE_CODES[base];
-      u[o + 7] = WRAPPER_CODES[wrapper];
-      u[o + 8] = s.warmup?.meanSteps ?? this.train.warmupMeanSteps;
-      u[o + 9] = s.warmup?.nllSteps ?? this.train.warmupNllSteps;
-      u[o + 10] = this.steps[k];
-      u[o + 11] = this.active[k] ? 1 : 0;
-      f[o + 12] = this.steps[k];
+      const usesT = wrapper === 'boltzmann' || wrapper === 'boltzmann-const';
+      const warm = s.warmup ?? { meanSteps: this.train.warmupMeanSteps, nllSteps: this.train.warmupNllSteps };
+      u[o + HYPER.base] = BASE_CODE[base];
+      u[o + HYPER.wrapper] = WRAPPER_CODE[wrapper];
+      u[o + HYPER.tauMode] = TAU_MODE_CODE[s.tauMode];
+      u[o + HYPER.enabled] = this.messages[k] === null ? 1 : 0;
+      // Warm-ups past 2³² − 1 steps never end, as in the engine.
+      u[o + HYPER.warmMean] = Math.min(warm.meanSteps, 0xffffffff);
+      u[o + HYPER.warmNll] = Math.min(warm.nllSteps, 0xffffffff);
+      u[o + HYPER.welsch] = s.alpha === -Infinity ? 1 : 0;
+      u[o + HYPER.sgd] = this.train.optimizer === 'sgd' ? 1 : 0;
+      f[o + HYPER.lr] = this.train.learningRate * s.lrScale;
+      f[o + HYPER.invT] = usesT && Number.isFinite(s.T) ? 1 / s.T : 0;
+      f[o + HYPER.beta] = s.beta;
+      f[o + HYPER.alpha] = Number.isFinite(s.alpha) ? s.alpha : 0;
+      f[o + HYPER.c] = s.c;
+      f[o + HYPER.lambda] = s.lambda;
+      f[o + HYPER.tauFixed] = s.tau;
+      f[o + HYPER.nu] = s.nu;
+      f[o + HYPER.tConst] = base === 'student-t' ? studentTConstant(s.nu) : 0;
     });
-    this.device.queue.writeBuffer(this.hyperBuffer, 0, words);
+    this.device.queue.writeBuffer(this.hyperBuffer, 0, this.hyperWords);
+    this.hyperDirty = false;
   }
 
-  /** Enqueues `count` steps for every model, `perDispatch` steps to one dispatch. Reads nothing back. */
-  run(count: number, perDispatch = 50): void {
+  /** Enqueues `count` steps for every non-diverged model; reads nothing back. */
+  run(count: number): void {
+    if (this.disposed) throw new Error('fused path: the trainer was disposed');
+    if (!(Number.isInteger(count) && count >= 0)) throw new Error(`invalid step count; not a whole number ≥ 0: ${count}`);
+    if (count === 0) return;
+    if (this.hyperDirty) this.writeHyper();
+    if (this.enqueuedSinceRead === 0) this.firstSubmitSinceRead = performance.now();
     for (let done = 0; done < count; ) {
-      const s = Math.min(perDispatch, count - done);
-      const meta = new ArrayBuffer(48);
-      const u = new Uint32Array(meta);
-      const f = new Float32Array(meta);
-      u.set([this.points.x.length, this.batch, this.train.architecture.hidden[0], s, this.train.batchSeed >>> 0, this.globalStep, this.nParams, this.fullBatch ? 1 : 0]);
-      f.set([this.train.architecture.varianceFloor, ADAM.beta1, ADAM.beta2, ADAM.epsilon], 8);
-      this.device.queue.writeBuffer(this.metaBuffer, 0, meta);
-      this.writeHyper();
+      const s = Math.min(this.perDispatch, count - done);
+      this.meta[META.stepBase] = this.globalStep + done;
+      this.meta[META.steps] = s;
+      this.meta[META.seed] = this.train.batchSeed >>> 0;
+      this.device.queue.writeBuffer(this.metaBuffer, 0, this.meta);
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(this.pipeline);
       pass.setBindGroup(0, this.bindGroup);
-      pass.dispatchWorkgroups(this.specs.length);
+      pass.dispatchWorkgroups(this.k);
       pass.end();
       this.device.queue.submit([encoder.finish()]);
-      this.globalStep += s;
-      this.steps = this.steps.map((v, k) => (this.active[k] ? v + s : v));
       done += s;
     }
+    this.globalStep += count;
+    this.enqueuedSinceRead += count;
+    for (let k = 0; k < this.k; k++) if (this.messages[k] === null) this.steps[k] += count;
   }
 
-  /** Every model's parameters, flattened in the engine's layout (one read). */
-  async readWeights(): Promise<Float32Array[]> {
-    const size = this.nParams * this.specs.length * 4;
-    const staging = this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  /** The exact training state, with ONE copy and ONE mapAsync of the persistent staging buffer. */
+  readState(): Promise<TrainingState> {
+    const next = this.reading.then(() => this.readNow());
+    this.reading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readNow(): Promise<TrainingState> {
+    if (this.disposed) throw new Error('fused path: the trainer was disposed');
+    const KP = this.k * this.p;
     const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(this.paramBuffer, 0, staging, 0, size);
+    let o = 0;
+    for (const [src, floats] of [[this.paramBuffer, KP], [this.optBuffer, 2 * KP], [this.tauBuffer, this.k], [this.counterBuffer, this.k * COUNTER_WORDS]] as const) {
+      encoder.copyBufferToBuffer(src, 0, this.staging, 4 * o, 4 * floats);
+      o += floats;
+    }
     this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
-    const all = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return this.specs.map((_, k) => all.slice(k * this.nParams, (k + 1) * this.nParams));
+    const step = this.globalStep;
+    const messages = [...this.messages];
+    const enqueued = this.enqueuedSinceRead;
+    const since = this.firstSubmitSinceRead;
+    this.enqueuedSinceRead = 0;
+    try {
+      await this.staging.mapAsync(GPUMapMode.READ, 0, 4 * o);
+    } catch (err) {
+      if (this.disposed) throw new Error('fused path: the trainer was disposed during a read');
+      throw err;
+    }
+    const range = this.staging.getMappedRange(0, 4 * o);
+    const f = new Float32Array(range);
+    const u = new Uint32Array(range);
+    const models = this.specs.map((spec, k): ModelState => {
+      const c = 3 * KP + this.k + k * COUNTER_WORDS;
+      return {
+        id: spec.id,
+        params: f.slice(k * this.p, (k + 1) * this.p),
+        m: f.slice(KP + k * this.p, KP + (k + 1) * this.p),
+        v: f.slice(2 * KP + k * this.p, 2 * KP + (k + 1) * this.p),
+        t: u[c + COUNTER.t],
+        steps: u[c + COUNTER.steps],
+        tau: f[3 * KP + k],
+        tauCount: u[c + COUNTER.tauCount],
+        diverged: messages[k],
+      };
+    });
+    this.staging.unmap();
+    if (enqueued > 0) {
+      // The GPU was busy from the first submit to now: its rate sets the next dispatches' size.
+      const msPerStep = (performance.now() - since) / enqueued;
+      if (msPerStep > 0) this.perDispatch = clampSteps(TARGET_DISPATCH_MS / msPerStep);
+    }
+    return { step, models };
   }
 
   dispose(): void {
-    this.buffers.forEach((b) => b.destroy());
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const b of this.buffers) b.destroy();
   }
+}
+
+function clampSteps(s: number): number {
+  return Math.max(1, Math.min(500, Math.round(Number.isFinite(s) ? s : 1)));
 }
