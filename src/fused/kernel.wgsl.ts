@@ -6,8 +6,9 @@
 // rows recomputes each chunk's forward pass in the backward pass rather than keeping every row's activations.
 import { STREAM } from '../core/rng';
 import type { Architecture } from '../core/model';
-import { ACTIVATION_WGSL, kernelLayout, wgslF32, wgslSharedConstants, type KernelLayout } from './contract';
+import { kernelLayout, wgslF32, wgslSharedConstants, type KernelLayout } from './contract';
 import { LOSSES_WGSL, MATH_WGSL } from './losses.wgsl';
+import { passes } from './passes.wgsl';
 
 /** Rows of one activation chunk: a multiple of every workgroup size used, so a row keeps its invocation. */
 export const CHUNK_ROWS = 256;
@@ -58,166 +59,7 @@ export function fusedKernelSource(shape: KernelShape): string {
   const WG = shape.workgroup;
   const R = sc.chunk;
   const nChunks = Math.ceil(shape.batch / R);
-  const towers = lay.towers.length;
-  const L = arch.hidden.length;
-  const Wd = arch.hidden;
-  const O = lay.outputs;
-  const sumW = Wd.reduce((a, b) => a + b, 0);
-  const maxW = Math.max(0, ...Wd);
-  const towerStride = towers === 2 ? lay.towers[1].wOut - lay.towers[0].wOut : 0;
-  const pre = Wd.map((_, l) => Wd.slice(0, l).reduce((a, b) => a + b, 0));
-  const act = ACTIVATION_WGSL[arch.activation];
-  const T0 = lay.towers[0];
-  // Index expressions; tw, r, u, i are WGSL names in scope where they are used.
-  const actAt = (l: number, r: string, u: string) => `SA + tw * ${R * sumW}u + ${R * pre[l]}u + (${r}) * ${Wd[l]}u + (${u})`;
-  const deltaAt = (d: number, r: string, u: string) => `SD + (${d}u * ${towers}u + tw) * ${R * maxW}u + (${r}) * ${maxW}u + (${u})`;
-  const param = (offset: number, idx: string) => `params[PB + tw * ${towerStride}u + ${offset}u + (${idx})]`;
-  const fanIn = (l: number) => (l === 0 ? 1 : Wd[l - 1]);
-  // The input of layer l (the head when l = L) at row r, input unit i.
-  const input = (l: number, r: string, i: string) => (l === 0 ? `scratch[SR + (c * ${R}u + ${r}) * ${ROW_WORDS}u + ${ROW.x}u]` : `scratch[${actAt(l - 1, r, i)}]`);
-  // Gradient wrt output o of tower tw at row r.
-  const gOut = (r: string, o: string) => {
-    const row = `SR + (c * ${R}u + ${r}) * ${ROW_WORDS}u`;
-    return O === 2 ? `scratch[${row} + select(${ROW.dmu}u, ${ROW.ds}u, ${o} == 1u)]` : `scratch[${row} + select(${ROW.dmu}u, ${ROW.ds}u, tw == 1u)]`;
-  };
-
-  const forward = (): string => {
-    const out: string[] = [];
-    out.push(`
-    for (var r = t; r < rows; r = r + WG) {
-      let j = c * ${R}u + r;
-      let idx = rowIndex(g, j);
-      let rb = SR + j * ${ROW_WORDS}u;
-      let x = data[X_OFF + idx];
-      scratch[rb + ${ROW.x}u] = x;
-      scratch[rb + ${ROW.y}u] = data[Y_OFF + idx];`);
-    if (L > 0) {
-      out.push(`
-      for (var tw = 0u; tw < ${towers}u; tw = tw + 1u) {
-        for (var u = 0u; u < ${Wd[0]}u; u = u + 1u) {
-          let z = ${param(T0.w[0], 'u')} * x + ${param(T0.b[0], 'u')};
-          scratch[${actAt(0, 'r', 'u')}] = ${act.value};
-        }
-      }`);
-    }
-    out.push(`
-    }`);
-    for (let l = 1; l < L; l++) {
-      out.push(`
-    storageBarrier();
-    for (var it = t; it < ${towers}u * rows * ${Wd[l]}u; it = it + WG) {
-      let u = it % ${Wd[l]}u;
-      let r = (it / ${Wd[l]}u) % rows;
-      let tw = it / (${Wd[l]}u * rows);
-      var z = 0.0;
-      for (var i = 0u; i < ${Wd[l - 1]}u; i = i + 1u) { z = z + scratch[${actAt(l - 1, 'r', 'i')}] * ${param(T0.w[l], `i * ${Wd[l]}u + u`)}; }
-      z = z + ${param(T0.b[l], 'u')};
-      scratch[${actAt(l, 'r', 'u')}] = ${act.value};
-    }`);
-    }
-    out.push(`
-    storageBarrier();`);
-    return out.join('');
-  };
-
-  // The heads at row r: μ and s (tower 0's two outputs, or each tower's one).
-  const head = (): string => {
-    const fin = fanIn(L);
-    const h = (tw: number, i: string) => (L === 0 ? 'x' : `scratch[SA + ${tw * R * sumW}u + ${R * pre[L - 1]}u + r * ${Wd[L - 1]}u + ${i}]`);
-    const p = (tw: number, off: number, idx: string) => `params[PB + ${tw * towerStride + off}u + ${idx}]`;
-    if (O === 2) {
-      return `
-      var mu = ${p(0, T0.bOut, '0u')};
-      var s = ${p(0, T0.bOut, '1u')};
-      for (var i = 0u; i < ${fin}u; i = i + 1u) {
-        let h = ${h(0, 'i')};
-        mu = mu + h * ${p(0, T0.wOut, '2u * i')};
-        s = s + h * ${p(0, T0.wOut, '2u * i + 1u')};
-      }`;
-    }
-    return `
-      var mu = ${p(0, T0.bOut, '0u')};
-      var s = ${p(1, T0.bOut, '0u')};
-      for (var i = 0u; i < ${fin}u; i = i + 1u) {
-        mu = mu + ${h(0, 'i')} * ${p(0, T0.wOut, 'i')};
-        s = s + ${h(1, 'i')} * ${p(1, T0.wOut, 'i')};
-      }`;
-  };
-
-  // Backward through the head and the hidden layers for chunk c; gradients summed into scratch (SG).
-  const backward = (): string => {
-    const out: string[] = [];
-    const store = (target: string) => `if (c == 0u) { scratch[${target}] = acc; } else { scratch[${target}] = scratch[${target}] + acc; }`;
-    const fin = fanIn(L);
-    // Head: Wout [fin, O] and bout [O].
-    out.push(`
-    for (var it = t; it < ${towers * (fin + 1) * O}u; it = it + WG) {
-      let o = it % ${O}u;
-      let i = (it / ${O}u) % ${fin + 1}u;
-      let tw = it / ${(fin + 1) * O}u;
-      var acc = 0.0;
-      if (i == ${fin}u) {
-        for (var r = 0u; r < rows; r = r + 1u) { acc = acc + ${gOut('r', 'o')}; }
-        ${store(`SG + tw * ${towerStride}u + ${T0.bOut}u + o`)}
-      } else {
-        for (var r = 0u; r < rows; r = r + 1u) { acc = acc + ${input(L, 'r', 'i')} * ${gOut('r', 'o')}; }
-        ${store(`SG + tw * ${towerStride}u + ${T0.wOut}u + i * ${O}u + o`)}
-      }
-    }`);
-    if (L > 0) {
-      const wl = Wd[L - 1];
-      const term =
-        O === 2
-          ? `${param(T0.wOut, '2u * u')} * ${gOut('r', '0u')} + trunkVar * ${param(T0.wOut, '2u * u + 1u')} * ${gOut('r', '1u')}`
-          : `${param(T0.wOut, 'u')} * ${gOut('r', '0u')}`;
-      out.push(`
-    for (var it = t; it < ${towers}u * rows * ${wl}u; it = it + WG) {
-      let u = it % ${wl}u;
-      let r = (it / ${wl}u) % rows;
-      let tw = it / (${wl}u * rows);
-      let h = scratch[${actAt(L - 1, 'r', 'u')}];
-      scratch[${deltaAt((L - 1) % 2, 'r', 'u')}] = (${term}) * (${act.slopeFromOutput});
-    }`);
-    }
-    out.push(`
-    storageBarrier();`);
-    for (let l = L - 1; l >= 0; l--) {
-      const w = Wd[l];
-      const fi = fanIn(l);
-      const d = l % 2;
-      out.push(`
-    for (var it = t; it < ${towers * (fi + 1) * w}u; it = it + WG) {
-      let u = it % ${w}u;
-      let i = (it / ${w}u) % ${fi + 1}u;
-      let tw = it / ${(fi + 1) * w}u;
-      var acc = 0.0;
-      if (i == ${fi}u) {
-        for (var r = 0u; r < rows; r = r + 1u) { acc = acc + scratch[${deltaAt(d, 'r', 'u')}]; }
-        ${store(`SG + tw * ${towerStride}u + ${T0.b[l]}u + u`)}
-      } else {
-        for (var r = 0u; r < rows; r = r + 1u) { acc = acc + ${input(l, 'r', 'i')} * scratch[${deltaAt(d, 'r', 'u')}]; }
-        ${store(`SG + tw * ${towerStride}u + ${T0.w[l]}u + i * ${w}u + u`)}
-      }
-    }`);
-      if (l > 0) {
-        const wp = Wd[l - 1];
-        out.push(`
-    for (var it = t; it < ${towers}u * rows * ${wp}u; it = it + WG) {
-      let i = it % ${wp}u;
-      let r = (it / ${wp}u) % rows;
-      let tw = it / (${wp}u * rows);
-      var acc = 0.0;
-      for (var u = 0u; u < ${w}u; u = u + 1u) { acc = acc + ${param(T0.w[l], `i * ${w}u + u`)} * scratch[${deltaAt(d, 'r', 'u')}]; }
-      let h = scratch[${actAt(l - 1, 'r', 'i')}];
-      scratch[${deltaAt(1 - d, 'r', 'i')}] = acc * (${act.slopeFromOutput});
-    }`);
-      }
-      out.push(`
-    storageBarrier();`);
-    }
-    return out.join('');
-  };
-
+  const { forward, head, backward } = passes({ arch, lay, R, rowWords: ROW_WORDS, row: ROW });
   const chunkLoop = (body: string) => `
   for (var c = 0u; c < ${nChunks}u; c = c + 1u) {
     let rows = min(${R}u, ${shape.batch}u - c * ${R}u);${body}${nChunks > 1 ? '\n    storageBarrier();' : ''}
@@ -256,6 +98,10 @@ struct Plan { enabled: u32, base: u32, wrapper: u32, tauMode: u32, warmMean: u32
 var<workgroup> planVar: Plan;
 var<workgroup> red: array<vec4<f32>, ${WG}>;
 var<workgroup> part: array<vec4<f32>, 16>;
+// The current chunk's x and weighted output gradients, read by every unit's sweep over the rows.
+var<workgroup> wgX: array<f32, ${R}>;
+var<workgroup> wgMu: array<f32, ${R}>;
+var<workgroup> wgS: array<f32, ${R}>;
 
 ${MATH_WGSL}
 ${LOSSES_WGSL}
@@ -395,8 +241,10 @@ ${chunkLoop(`${forward()}
       } else if (superloss) {
         w = superlossSigma(l, tau, hp.lambda) / f32(B);
       }
-      scratch[rb + ${ROW.dmu}u] = w * scratch[rb + ${ROW.dmu}u];
-      scratch[rb + ${ROW.ds}u] = w * scratch[rb + ${ROW.ds}u];
+${nChunks === 1 ? `wgX[j] = scratch[rb + ${ROW.x}u];
+      wgMu[j] = w * scratch[rb + ${ROW.dmu}u];
+      wgS[j] = w * scratch[rb + ${ROW.ds}u];` : `scratch[rb + ${ROW.dmu}u] = w * scratch[rb + ${ROW.dmu}u];
+      scratch[rb + ${ROW.ds}u] = w * scratch[rb + ${ROW.ds}u];`}
       lat = lat + vec4<f32>(w * scratch[rb + ${ROW.da}u], w * scratch[rb + ${ROW.dc}u], 0.0, 0.0);
     }
     var latentGrad = vec2<f32>(0.0);
@@ -404,10 +252,17 @@ ${chunkLoop(`${forward()}
       let sa = sigmoid(latA);
       latentGrad = reduceSum(t, lat).xy * vec2<f32>(ADAPTIVE_ALPHA_SPAN * sa * (1.0 - sa), sigmoid(latC));
     }
-    storageBarrier();
+    workgroupBarrier();
 
-    // Pass 2: backward, chunk by chunk (a batch of more than one chunk recomputes its forward pass).
-${chunkLoop(`${nChunks > 1 ? forward() : ''}${backward()}`)}
+    // Pass 2: backward, chunk by chunk (a batch of more than one chunk recomputes its stored activations).
+${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
+    for (var r = t; r < rows; r = r + WG) {
+      let rb = SR + (c * ${R}u + r) * ${ROW_WORDS}u;
+      wgX[r] = scratch[rb + ${ROW.x}u];
+      wgMu[r] = scratch[rb + ${ROW.dmu}u];
+      wgS[r] = scratch[rb + ${ROW.ds}u];
+    }
+    workgroupBarrier();` : ''}${backward()}`)}
 
     // The optimiser over every parameter; the latents take a zero gradient unless Barron's adaptive loss is live.
     if (plan.sgd != 0u) {
