@@ -11,12 +11,11 @@ import { ACTIVATIONS } from '../core/model';
 import { paramCount, stateMismatch, type ModelState, type TrainingState } from '../core/state';
 import { BASE_CODE, COUNTER, COUNTER_FIELDS, HYPER, HYPER_FIELDS, META, META_FIELDS, TAU_MODE_CODE, WRAPPER_CODE } from './contract';
 import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
+import { DispatchSizer, TARGET_MS } from './sizer';
 
 export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
 /** Invocations per workgroup (the WebGPU default limit). */
-const WORKGROUP = Number(globalThis.process?.env?.FUSED_WG ?? 256);
-/** Aim of one dispatch's GPU time: long enough to amortise a submit, short enough to keep frames flowing. */
-const TARGET_DISPATCH_MS = 6;
+const WORKGROUP = 256;
 
 /** Why a model or setting cannot take the fused path (null when it can). n = number of training points. */
 export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: number): string | null {
@@ -82,9 +81,10 @@ export class FusedTrainer {
   private globalStep: number;
   private disposed = false;
   private reading: Promise<unknown> = Promise.resolve();
-  /** Steps per dispatch, adapted from the measured rate; and what the rate is measured from. */
-  private perDispatch: number;
+  /** Steps per dispatch, adapted from what reads measure; and what they measure from. */
+  private readonly sizer: DispatchSizer;
   private enqueuedSinceRead = 0;
+  private dispatchesSinceRead = 0;
   private firstSubmitSinceRead = 0;
 
   constructor(
@@ -150,7 +150,7 @@ export class FusedTrainer {
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })) });
     // A first guess from the work per step (SwiftShader does ~1 GFLOP/s, a GPU far more); readState refines it.
     const flopsPerStep = 8 * this.k * shape.batch * this.p;
-    this.perDispatch = clampSteps((TARGET_DISPATCH_MS * 1e6) / flopsPerStep);
+    this.sizer = new DispatchSizer((TARGET_MS * 1e6) / flopsPerStep);
   }
 
   private load(state: TrainingState): void {
@@ -185,7 +185,7 @@ export class FusedTrainer {
 
   /** Steps one dispatch runs now (adapted to the measured rate). */
   get stepsPerDispatch(): number {
-    return this.perDispatch;
+    return this.sizer.steps;
   }
 
   private checkIndex(k: number): void {
@@ -247,7 +247,7 @@ export class FusedTrainer {
     if (this.hyperDirty) this.writeHyper();
     if (this.enqueuedSinceRead === 0) this.firstSubmitSinceRead = performance.now();
     for (let done = 0; done < count; ) {
-      const s = Math.min(this.perDispatch, count - done);
+      const s = Math.min(this.sizer.steps, count - done);
       this.meta[META.stepBase] = this.globalStep + done;
       this.meta[META.steps] = s;
       this.meta[META.seed] = this.train.batchSeed >>> 0;
@@ -260,6 +260,7 @@ export class FusedTrainer {
       pass.end();
       this.device.queue.submit([encoder.finish()]);
       done += s;
+      this.dispatchesSinceRead++;
     }
     this.globalStep += count;
     this.enqueuedSinceRead += count;
@@ -286,8 +287,10 @@ export class FusedTrainer {
     const step = this.globalStep;
     const messages = [...this.messages];
     const enqueued = this.enqueuedSinceRead;
+    const dispatches = this.dispatchesSinceRead;
     const since = this.firstSubmitSinceRead;
     this.enqueuedSinceRead = 0;
+    this.dispatchesSinceRead = 0;
     try {
       await this.staging.mapAsync(GPUMapMode.READ, 0, 4 * o);
     } catch (err) {
@@ -312,11 +315,8 @@ export class FusedTrainer {
       };
     });
     this.staging.unmap();
-    if (enqueued > 0) {
-      // The GPU was busy from the first submit to now: its rate sets the next dispatches' size.
-      const msPerStep = (performance.now() - since) / enqueued;
-      if (msPerStep > 0) this.perDispatch = clampSteps(TARGET_DISPATCH_MS / msPerStep);
-    }
+    // The GPU was busy from the first submit to now (reads follow runs): that sizes the next dispatches.
+    if (enqueued > 0) this.sizer.observe(dispatches, enqueued, performance.now() - since);
     return { step, models };
   }
 
@@ -325,8 +325,4 @@ export class FusedTrainer {
     this.disposed = true;
     for (const b of this.buffers) b.destroy();
   }
-}
-
-function clampSteps(s: number): number {
-  return Math.max(1, Math.min(500, Math.round(Number.isFinite(s) ? s : 1)));
 }
