@@ -14,8 +14,11 @@ import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgs
 import { DispatchSizer, TARGET_MS } from './sizer';
 
 export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
-/** Invocations per workgroup (the WebGPU default limit). */
-const WORKGROUP = 256;
+/** Invocations per workgroup: the default limit (256), fewer for small batches, whose idle invocations would
+ * still take part in every barrier (on SwiftShader each one is a fiber switch). */
+function workgroupFor(rows: number): number {
+  return rows <= 64 ? 64 : rows <= 128 ? 128 : 256;
+}
 
 /** Why a model or setting cannot take the fused path (null when it can). n = number of training points. */
 export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: number): string | null {
@@ -115,7 +118,7 @@ export class FusedTrainer {
       n,
       batch: fullBatch ? n : train.batchSize,
       fullBatch,
-      workgroup: WORKGROUP,
+      workgroup: workgroupFor(fullBatch ? n : train.batchSize),
       logZCount: table.value.length,
       logZStepsPerUnit: table.stepsPerUnit,
     };
