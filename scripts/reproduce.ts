@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/platform/node';
 import { EXPERIMENTS, findExperiment, type ExperimentReport } from '../src/core/experiments';
-import { makeExport, toJson } from '../src/core/schema';
+import { runFileJson } from '../src/core/exportFile';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -43,8 +43,8 @@ for (const exp of list) {
   const report = await exp.run({ quick: values.quick!, seed, onProgress: (d) => bar(exp.id, d, started) });
   const seconds = (performance.now() - started) / 1000;
   if (process.stderr.isTTY) process.stderr.write('\n');
-  const file = { ...makeExport(report.config, report.points, report.snapshot, []), results: report.results, claims: report.claims };
-  writeFileSync(join(values.out!, `${exp.id}.json`), toJson(file, 1));
+  const run = { config: report.config, points: report.points, imported: false, state: report.state, snapshot: report.snapshot, history: [] };
+  writeFileSync(join(values.out!, `${exp.id}.json`), runFileJson(run, { results: report.results, claims: report.claims }));
   const md = markdown(report, seconds, values.quick!);
   writeFileSync(join(values.out!, `${exp.id}.md`), md);
   console.log(`\n${md}`);

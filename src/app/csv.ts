@@ -5,6 +5,9 @@ import type { Points } from '../core/datasets';
 export const CSV_MAX_BYTES = 2_000_000;
 export const CSV_MAX_ROWS = 20_000;
 
+/** The largest float32, 3.4028234663852886e38, as shown to the user. */
+const FLOAT32_MAX_TEXT = '3.4e38';
+
 export type CsvResult = { ok: true; points: Points } | { ok: false; message: string };
 
 // A header names its columns: neither of the first two cells is a number.
@@ -32,6 +35,9 @@ export function parseCsv(text: string): CsvResult {
     const yv = Number(ys);
     if (xs === '' || !Number.isFinite(xv)) return { ok: false, message: `Row ${line}: x is not a finite number ("${xs}").` };
     if (ys === '' || !Number.isFinite(yv)) return { ok: false, message: `Row ${line}: y is not a finite number ("${ys}").` };
+    // The data are stored as float32: a finite float64 beyond ±3.4e38 would silently become ±Infinity.
+    if (!Number.isFinite(Math.fround(xv))) return { ok: false, message: `Row ${line}: x is too large ("${xs}"); the limit is ±${FLOAT32_MAX_TEXT}.` };
+    if (!Number.isFinite(Math.fround(yv))) return { ok: false, message: `Row ${line}: y is too large ("${ys}"); the limit is ±${FLOAT32_MAX_TEXT}.` };
     if (os !== undefined && !['0', '1', 'true', 'false', ''].includes(os.toLowerCase())) return { ok: false, message: `Row ${line}: the outlier column must be 0 or 1 ("${os}").` };
     x[i] = xv;
     y[i] = yv;

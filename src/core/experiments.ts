@@ -1,10 +1,11 @@
 // The papers' experiments, run on the same engine as the explorer. Each returns our figures beside the
 // papers' claims; `quick` is a short version for the test suite (direction of each claim, not its size).
-import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type RunConfig, type TrainSettings } from './config';
+import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig, type TrainSettings } from './config';
 import { DATASETS, defaultDataSpec, inputScale, makePoints, type DataSpec, type Points } from './datasets';
 import { Engine, type Snapshot } from './engine';
 import { paramLayout } from './model';
-import type { Claim, ExperimentResult } from './schema';
+import { freshState, type TrainingState } from './state';
+import type { Claim, ExperimentResult } from './exportFile';
 
 export interface ExperimentOptions {
   quick: boolean;
@@ -18,10 +19,11 @@ export interface ExperimentReport {
   title: string;
   /** One line of settings, as run. */
   settings: string;
-  /** A representative run for the explorer to open (config, points and its last snapshot). */
+  /** A representative run for the explorer to open (config, points, its last snapshot and training state). */
   config: RunConfig;
   points: Points;
   snapshot: Snapshot;
+  state: TrainingState;
   results: ExperimentResult[];
   claims: Claim[];
   /** The markdown table: ours beside the paper's. */
@@ -38,15 +40,16 @@ const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 const fmt = (v: number) =>
   Number.isInteger(v) ? String(v) : Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v);
 
-/** Trains in chunks so progress can be reported and the event loop breathes; returns the last snapshot. */
-async function train(engine: Engine, steps: number, progress: (done: number) => void): Promise<Snapshot> {
+/** Trains in chunks so progress can be reported and the event loop breathes; returns the last snapshot and state. */
+async function train(engine: Engine, steps: number, progress: (done: number) => void): Promise<{ snapshot: Snapshot; state: TrainingState }> {
   const chunk = 250;
   for (let done = 0; done < steps; done += chunk) {
     engine.run(Math.min(chunk, steps - done));
     progress(Math.min(steps, done + chunk) / steps);
     await new Promise((r) => setTimeout(r, 0));
   }
-  return engine.snapshot();
+  const { snapshot, state } = await engine.frame(true);
+  return { snapshot, state: state! };
 }
 
 function table(header: string[], rows: (string | number)[][]): string {
@@ -130,10 +133,10 @@ const fig3: Experiment = {
     const arch = { hidden: [], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
     // sec. 4.1: SGD, lr 1e-4, batch 16, 10⁴ iterations, T = 1, initialised at the closed form.
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, optimizer: 'sgd', learningRate: 1e-4, batchSize: 16, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: seed, architecture: arch };
-    const specs = FIG3_VARIANTS.map((v) => modelSpec(v.loss, { T: 1, beta: 0.5 }));
+    const specs = withIds(FIG3_VARIANTS.map((v) => modelSpec(v.loss, { T: 1, beta: 0.5 })));
     const errors = new Map<string, number[][]>([...labels, 'closed-form'].map((l) => [l, rates.map(() => [])]));
     const results: ExperimentResult[] = [];
-    let last: { config: RunConfig; points: Points; snapshot: Snapshot } | null = null;
+    let last: { config: RunConfig; points: Points; snapshot: Snapshot; state: TrainingState } | null = null;
     let done = 0;
     for (const [r, rate] of rates.entries()) {
       for (let run = 0; run < runs; run++) {
@@ -145,16 +148,17 @@ const fig3: Experiment = {
         points.x.forEach((x, i) => (rss += (points.y[i] - a * x - b) ** 2));
         errors.get('closed-form')![r].push((a - w) ** 2);
         results.push({ loss: 'closed-form', params: {}, condition: { outlierRate: rate, run }, metrics: { weightError: (a - w) ** 2 } });
-        const engine = new Engine(points, data, specs, trainSettings);
-        engine.loadModelWeights(FIG3_VARIANTS.map((v) => linearWeights(a, b, v.start === 'unit' ? 1 : rss / points.x.length, points, arch)));
-        const snapshot = await train(engine, steps, (f) => onProgress?.((done + f) / (rates.length * runs)));
+        const start = freshState(arch, specs);
+        FIG3_VARIANTS.forEach((v, k) => (start.models[k].params = linearWeights(a, b, v.start === 'unit' ? 1 : rss / points.x.length, points, arch)));
+        const engine = new Engine(points, data, specs, trainSettings, start);
+        const { snapshot, state } = await train(engine, steps, (f) => onProgress?.((done + f) / (rates.length * runs)));
         snapshot.models.forEach((m, k) => {
-          const [slope] = linearFit(m.weights, points);
+          const [slope] = linearFit(state.models[k].params, points);
           const err = (slope - w) ** 2;
           errors.get(labels[k])![r].push(err);
           results.push({ loss: FIG3_VARIANTS[k].loss, params: { T: 1, beta: 0.5 }, condition: { outlierRate: rate, run, varianceStart: FIG3_VARIANTS[k].start }, metrics: { weightError: err, rmse: m.metrics.rmse } });
         });
-        last = { config: { data, models: specs, train: trainSettings }, points, snapshot };
+        last = { config: { data, models: specs, train: trainSettings }, points, snapshot, state };
         engine.dispose();
         done++;
       }
@@ -212,24 +216,27 @@ const fig1: Experiment = {
     const names = ['NLL', 'β-NLL (β = 0.5)', 'Faithful', 'Robust-NLL (warm start)', 'Robust-NLL (cold start)'];
     const results: ExperimentResult[] = [];
     const metrics: Record<string, { rmse: number; sigmaError: number; nll: number }>[] = [];
-    let last: { config: RunConfig; points: Points; snapshot: Snapshot } | null = null;
+    let last: { config: RunConfig; points: Points; snapshot: Snapshot; state: TrainingState } | null = null;
     for (const [c, cond] of conditions.entries()) {
       const data: DataSpec = { ...defaultDataSpec('hetero-sine'), seed, outlierRate: cond.outlierRate };
       const points = makePoints(data);
-      const specs: ModelSpec[] = [
-        modelSpec('nll'),
-        modelSpec('beta-nll', { beta: 0.5 }),
-        modelSpec('faithful'),
-        modelSpec('robust-nll', { T: cond.T }),
-        modelSpec('robust-nll', { T: cond.T, warmup: { meanSteps: 0, nllSteps: 0 } }),
-      ].map((s) => ({ ...s, initSeed: seed }));
+      const specs: ModelSpec[] = withIds(
+        [
+          modelSpec('nll'),
+          modelSpec('beta-nll', { beta: 0.5 }),
+          modelSpec('faithful'),
+          modelSpec('robust-nll', { T: cond.T }),
+          modelSpec('robust-nll', { T: cond.T, warmup: { meanSteps: 0, nllSteps: 0 } }),
+        ].map((s) => ({ ...s, initSeed: seed })),
+      );
       const engine = new Engine(points, data, specs, trainSettings);
       // Checkpoints along the way: a late divergence shows up in the results, not just at the end.
       const checkpoints = quick ? [steps] : [10_000, 25_000, 50_000, 75_000, steps];
       let snapshot: Snapshot | null = null;
+      let state: TrainingState | null = null;
       let at = 0;
       for (const cp of checkpoints) {
-        snapshot = await train(engine, cp - at, (f) => onProgress?.((c + (at + f * (cp - at)) / steps) / conditions.length));
+        ({ snapshot, state } = await train(engine, cp - at, (f) => onProgress?.((c + (at + f * (cp - at)) / steps) / conditions.length)));
         at = cp;
         if (cp < steps)
           snapshot.models.forEach((m, k) =>
@@ -247,7 +254,7 @@ const fig1: Experiment = {
         });
       });
       metrics.push(row);
-      last = { config: { data, models: specs, train: trainSettings }, points, snapshot: snapshot! };
+      last = { config: { data, models: specs, train: trainSettings }, points, snapshot: snapshot!, state: state! };
       engine.dispose();
     }
     const dirty = metrics[1];
@@ -310,14 +317,15 @@ const betaFig1: Experiment = {
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, learningRate: 5e-4, batchSize: 100, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: seed, architecture: arch };
     const data: DataSpec = { ...defaultDataSpec('beta-sine'), seed, outlierRate: 0 };
     const points = makePoints(data);
-    const specs = [modelSpec('nll'), modelSpec('beta-nll', { beta: 0.5 }), modelSpec('mse')].map((s) => ({ ...s, initSeed: seed }));
+    const specs = withIds([modelSpec('nll'), modelSpec('beta-nll', { beta: 0.5 }), modelSpec('mse')].map((s) => ({ ...s, initSeed: seed })));
     const engine = new Engine(points, data, specs, trainSettings);
     const checkpoints = quick ? [100, 300] : [1000, 10_000, 30_000, 100_000];
     const history: number[][] = [];
     let snapshot: Snapshot | null = null;
+    let state: TrainingState | null = null;
     let at = 0;
     for (const cp of checkpoints) {
-      snapshot = await train(engine, cp - at, (f) => onProgress?.((at + f * (cp - at)) / steps));
+      ({ snapshot, state } = await train(engine, cp - at, (f) => onProgress?.((at + f * (cp - at)) / steps)));
       at = cp;
       history.push(snapshot.models.map((m) => m.metrics.rmse));
     }
@@ -338,6 +346,7 @@ const betaFig1: Experiment = {
       config: { data, models: specs, train: trainSettings },
       points,
       snapshot: snapshot!,
+      state: state!,
       results,
       claims,
       table: `RMSE to the true mean during training\n\n${table(['step', 'NLL', 'β-NLL (0.5)', 'MSE'], checkpoints.map((cp, i) => [cp, ...history[i]]))}\n\n${claimsTable(claims)}`,
@@ -358,12 +367,12 @@ const barronLine: Experiment = {
     // Full batches (batch = N = 50), Adam lr 0.01, scale 0.1; the adaptive loss starts at α = 1, c = 0.1.
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, learningRate: 0.01, batchSize: points.x.length, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: seed, architecture: arch };
     const alphas = [2, 1, 0, -2];
-    const specs = [...alphas.map((a) => modelSpec('barron', { alpha: a, c: 0.1 })), modelSpec('barron-adaptive', { alpha: 1, c: 0.1 })].map((s) => ({ ...s, initSeed: seed }));
+    const specs = withIds([...alphas.map((a) => modelSpec('barron', { alpha: a, c: 0.1 })), modelSpec('barron-adaptive', { alpha: 1, c: 0.1 })].map((s) => ({ ...s, initSeed: seed })));
     const engine = new Engine(points, data, specs, trainSettings);
-    const snapshot = await train(engine, steps, (f) => onProgress?.(f));
+    const { snapshot, state } = await train(engine, steps, (f) => onProgress?.(f));
     engine.dispose();
     const names = [...alphas.map((a) => `α = ${a}`), 'adaptive'];
-    const fits = snapshot.models.map((m) => linearFit(m.weights, points));
+    const fits = state.models.map((m) => linearFit(m.params, points));
     const err = fits.map(([a, b]) => Math.abs(a - 0.7) + Math.abs(b - 0.15));
     const results: ExperimentResult[] = snapshot.models.map((m, k) => ({
       loss: m.loss,
@@ -382,6 +391,7 @@ const barronLine: Experiment = {
       config: { data, models: specs, train: trainSettings },
       points,
       snapshot,
+      state,
       results,
       claims,
       table: `${table(['loss', 'slope (0.7)', 'intercept (0.15)', 'error (Δslope + Δintercept, absolute)'], names.map((n, k) => [n, fits[k][0], fits[k][1], err[k]]))}\n\n${claimsTable(claims)}`,
@@ -401,18 +411,18 @@ const superlossRegression: Experiment = {
     const losses = ['mse', 'superloss-mse', 'robust-mse', 'barron', 'superloss-barron', 'robust-barron'];
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: quick ? 300 : 1000, warmupNllSteps: 0, batchSeed: seed };
     // T = 4 puts the Boltzmann inlier region at squared errors of a few units, the scale of this noise.
-    const specs = losses.map((l) => modelSpec(l, { alpha: 1, c: 1, T: 4, lambda: 1, tauMode: 'ema', initSeed: seed }));
+    const specs = withIds(losses.map((l) => modelSpec(l, { alpha: 1, c: 1, T: 4, lambda: 1, tauMode: 'ema', initSeed: seed })));
     const rmse: number[][] = [];
     const results: ExperimentResult[] = [];
-    let last: { config: RunConfig; points: Points; snapshot: Snapshot } | null = null;
+    let last: { config: RunConfig; points: Points; snapshot: Snapshot; state: TrainingState } | null = null;
     for (const [r, rate] of rates.entries()) {
       const data: DataSpec = { ...defaultDataSpec('hetero-sine'), n: quick ? 500 : 1000, seed, outlierRate: rate, outlierKind: 'uniform', outlierScale: 5 };
       const points = makePoints(data);
       const engine = new Engine(points, data, specs, trainSettings);
-      const snapshot = await train(engine, steps, (f) => onProgress?.((r + f) / rates.length));
+      const { snapshot, state } = await train(engine, steps, (f) => onProgress?.((r + f) / rates.length));
       rmse.push(snapshot.models.map((m) => m.metrics.rmse));
       snapshot.models.forEach((m) => results.push({ loss: m.loss, params: { T: 4, lambda: 1, tauMode: 'ema', alpha: 1, c: 1 }, condition: { noisyRate: rate }, metrics: { rmse: m.metrics.rmse } }));
-      last = { config: { data, models: specs, train: trainSettings }, points, snapshot };
+      last = { config: { data, models: specs, train: trainSettings }, points, snapshot, state };
       engine.dispose();
     }
     const degrade = (k: number) => rmse[rmse.length - 1][k] - rmse[0][k];

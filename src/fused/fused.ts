@@ -8,7 +8,7 @@ import { parseLossId } from '../core/losses';
 import { logPartitionTable } from '../core/losses/barronPartition';
 import { studentTConstant } from '../core/losses/studentT';
 import { ACTIVATIONS } from '../core/model';
-import { paramCount, stateMismatch, type ModelState, type TrainingState } from '../core/state';
+import { paramCount, stateMismatch, warmupOf, type ModelState, type TrainingState } from '../core/state';
 import { BASE_CODE, COUNTER, COUNTER_FIELDS, HYPER, HYPER_FIELDS, META, META_FIELDS, TAU_MODE_CODE, WRAPPER_CODE } from './contract';
 import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
 import { DispatchSizer, TARGET_MS } from './sizer';
@@ -65,7 +65,9 @@ const COUNTER_WORDS = COUNTER_FIELDS.length;
 export class FusedTrainer {
   readonly paramBuffer: GPUBuffer;
   readonly tauBuffer: GPUBuffer;
-  private readonly optBuffer: GPUBuffer;
+  /** Adam's m and v, K×P each in layout order (zeros under SGD). */
+  readonly m1Buffer: GPUBuffer;
+  readonly m2Buffer: GPUBuffer;
   private readonly counterBuffer: GPUBuffer;
   private readonly metaBuffer: GPUBuffer;
   private readonly hyperBuffer: GPUBuffer;
@@ -78,6 +80,9 @@ export class FusedTrainer {
   private readonly specs: ModelSpec[];
   private readonly messages: (string | null)[];
   private readonly steps: number[];
+  /** Host mirrors of Adam's t and τ's update count (they follow from what was enqueued, as steps do). */
+  private readonly adamT: number[];
+  private readonly tauCounts: number[];
   private readonly meta = new Uint32Array(META_FIELDS.length);
   private readonly hyperWords: ArrayBuffer;
   private hyperDirty = true;
@@ -110,6 +115,8 @@ export class FusedTrainer {
     this.specs = specs.map((s) => ({ ...s }));
     this.messages = state.models.map((m) => m.diverged);
     this.steps = state.models.map((m) => m.steps);
+    this.adamT = state.models.map((m) => m.t);
+    this.tauCounts = state.models.map((m) => m.tauCount);
     this.globalStep = state.step;
     const fullBatch = train.batchSize >= n;
     const table = logPartitionTable();
@@ -139,17 +146,18 @@ export class FusedTrainer {
     const dataBuffer = make(data.length, STORAGE);
     device.queue.writeBuffer(dataBuffer, 0, data);
     this.paramBuffer = make(KP, STORAGE);
-    this.optBuffer = make(2 * KP, STORAGE);
+    this.m1Buffer = make(KP, STORAGE);
+    this.m2Buffer = make(KP, STORAGE);
     this.tauBuffer = make(this.k, STORAGE);
     this.counterBuffer = make(this.k * COUNTER_WORDS, STORAGE);
     const scratch = make(scratchFloats, GPUBufferUsage.STORAGE);
     this.hyperBuffer = make(this.k * HYPER_WORDS, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     this.metaBuffer = make(this.meta.length, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.staging = make(3 * KP + this.k + this.k * COUNTER_WORDS, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    this.buffers = [dataBuffer, this.paramBuffer, this.optBuffer, this.tauBuffer, this.counterBuffer, scratch, this.hyperBuffer, this.metaBuffer, this.staging];
+    this.buffers = [dataBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.counterBuffer, scratch, this.hyperBuffer, this.metaBuffer, this.staging];
     this.hyperWords = new ArrayBuffer(4 * this.k * HYPER_WORDS);
     this.load(state);
-    const entries = [this.metaBuffer, dataBuffer, this.hyperBuffer, this.paramBuffer, this.optBuffer, this.tauBuffer, this.counterBuffer, scratch];
+    const entries = [this.metaBuffer, dataBuffer, this.hyperBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.counterBuffer, scratch];
     this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })) });
     // A first guess from the work per step (SwiftShader does ~1 GFLOP/s, a GPU far more); readState refines it.
     const flopsPerStep = 8 * this.k * shape.batch * this.p;
@@ -159,13 +167,14 @@ export class FusedTrainer {
   private load(state: TrainingState): void {
     const KP = this.k * this.p;
     const params = new Float32Array(KP);
-    const opt = new Float32Array(2 * KP);
+    const m1 = new Float32Array(KP);
+    const m2 = new Float32Array(KP);
     const tau = new Float32Array(this.k);
     const counters = new Uint32Array(this.k * COUNTER_WORDS);
     state.models.forEach((m: ModelState, k) => {
       params.set(m.params, k * this.p);
-      opt.set(m.m, k * this.p);
-      opt.set(m.v, KP + k * this.p);
+      m1.set(m.m, k * this.p);
+      m2.set(m.v, k * this.p);
       tau[k] = m.tau;
       counters[k * COUNTER_WORDS + COUNTER.t] = m.t;
       counters[k * COUNTER_WORDS + COUNTER.steps] = m.steps;
@@ -173,7 +182,8 @@ export class FusedTrainer {
     });
     const q = this.device.queue;
     q.writeBuffer(this.paramBuffer, 0, params);
-    q.writeBuffer(this.optBuffer, 0, opt);
+    q.writeBuffer(this.m1Buffer, 0, m1);
+    q.writeBuffer(this.m2Buffer, 0, m2);
     q.writeBuffer(this.tauBuffer, 0, tau);
     q.writeBuffer(this.counterBuffer, 0, counters);
   }
@@ -267,7 +277,23 @@ export class FusedTrainer {
     }
     this.globalStep += count;
     this.enqueuedSinceRead += count;
-    for (let k = 0; k < this.k; k++) if (this.messages[k] === null) this.steps[k] += count;
+    for (let k = 0; k < this.k; k++) {
+      if (this.messages[k] !== null) continue;
+      const spec = this.specs[k];
+      if (this.train.optimizer === 'adam') this.adamT[k] += count;
+      if (parseLossId(spec.loss).wrapper === 'superloss' && spec.tauMode !== 'fixed') {
+        // τ moves on every step taken in the model's own phase.
+        const w = warmupOf(spec, this.train);
+        const ownFrom = Math.max(this.steps[k], w.meanSteps + w.nllSteps);
+        this.tauCounts[k] += Math.max(0, this.steps[k] + count - ownFrom);
+      }
+      this.steps[k] += count;
+    }
+  }
+
+  /** The host-side part of the state (Adam's t, τ's count, divergence), without a device read. */
+  counters(): { t: number[]; tauCount: number[]; diverged: (string | null)[] } {
+    return { t: [...this.adamT], tauCount: [...this.tauCounts], diverged: [...this.messages] };
   }
 
   /** The exact training state, with ONE copy and ONE mapAsync of the persistent staging buffer. */
@@ -282,7 +308,7 @@ export class FusedTrainer {
     const KP = this.k * this.p;
     const encoder = this.device.createCommandEncoder();
     let o = 0;
-    for (const [src, floats] of [[this.paramBuffer, KP], [this.optBuffer, 2 * KP], [this.tauBuffer, this.k], [this.counterBuffer, this.k * COUNTER_WORDS]] as const) {
+    for (const [src, floats] of [[this.paramBuffer, KP], [this.m1Buffer, KP], [this.m2Buffer, KP], [this.tauBuffer, this.k], [this.counterBuffer, this.k * COUNTER_WORDS]] as const) {
       encoder.copyBufferToBuffer(src, 0, this.staging, 4 * o, 4 * floats);
       o += floats;
     }

@@ -89,10 +89,11 @@ const SCRATCH_PER_MODEL: u32 = ${sc.perModel}u;
 @group(0) @binding(1) var<storage, read> data: array<f32>;
 @group(0) @binding(2) var<storage, read> hyper: array<Hyper>;
 @group(0) @binding(3) var<storage, read_write> params: array<f32>;
-@group(0) @binding(4) var<storage, read_write> opt: array<f32>;
-@group(0) @binding(5) var<storage, read_write> taus: array<f32>;
-@group(0) @binding(6) var<storage, read_write> counters: array<Counters>;
-@group(0) @binding(7) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(4) var<storage, read_write> mom1: array<f32>;
+@group(0) @binding(5) var<storage, read_write> mom2: array<f32>;
+@group(0) @binding(6) var<storage, read_write> taus: array<f32>;
+@group(0) @binding(7) var<storage, read_write> counters: array<Counters>;
+@group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
 
 struct Plan { enabled: u32, base: u32, wrapper: u32, tauMode: u32, warmMean: u32, warmNll: u32, sgd: u32, t: u32, steps: u32, tauCount: u32 };
 var<workgroup> planVar: Plan;
@@ -276,10 +277,10 @@ ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
       let c2 = max(1.0 - exp(tt * ADAM_LOG_BETA2), 1e-12);
       for (var p = t; p < P; p = p + WG) {
         let gp = select(select(scratch[SG + p], latentGrad.y, p == SCALE_LATENT), latentGrad.x, p == ALPHA_LATENT);
-        let m = opt[PB + p] * ADAM_BETA1 + gp * ADAM_ONE_MINUS_BETA1;
-        let v = opt[${'K_TIMES_P'} + PB + p] * ADAM_BETA2 + gp * gp * ADAM_ONE_MINUS_BETA2;
-        opt[PB + p] = m;
-        opt[${'K_TIMES_P'} + PB + p] = v;
+        let m = mom1[PB + p] * ADAM_BETA1 + gp * ADAM_ONE_MINUS_BETA1;
+        let v = mom2[PB + p] * ADAM_BETA2 + gp * gp * ADAM_ONE_MINUS_BETA2;
+        mom1[PB + p] = m;
+        mom2[PB + p] = v;
         params[PB + p] = params[PB + p] - stepSize * (m / (sqrt(v / c2) + ADAM_EPS));
       }
     }
@@ -303,5 +304,5 @@ ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
     counters[k] = Counters(select(plan.t + cfg.steps, plan.t, plan.sgd != 0u), plan.steps + cfg.steps, tauCount, 0u);
   }
 }
-`.replace(/K_TIMES_P/g, 'arrayLength(&opt) / 2u');
+`;
 }

@@ -128,9 +128,14 @@ fn lossBarron(mu: f32, y: f32, alpha: f32, c: f32, welsch: bool) -> LossOut {
   return LossOut((b / a) * expm1(0.5 * a * L), lin * exp((0.5 * a - 1.0) * L), 0.0, 0.0, 0.0);
 }
 
-// log Z(α) from the core's table, by the same cubic Hermite interpolant, and its derivative in α.
+// log Z(α) as the core computes it: S(α) = −(b/4) log b (b = 2 − α) plus the same cubic Hermite interpolant
+// of the table of log Z − S; and its derivative in α.
 fn logPartition(alpha: f32) -> vec2<f32> {
-  let u = clamp(alpha, 0.0, 2.0) * LOGZ_STEPS;
+  let clipped = clamp(alpha, 0.0, 2.0);
+  let b = 2.0 - clipped;
+  let logB = log(max(b, 1e-30));
+  let singular = vec2<f32>(-0.25 * b * logB, 0.25 * (logB + 1.0));
+  let u = clipped * LOGZ_STEPS;
   let i = min(u32(floor(u)), LOGZ_COUNT - 2u);
   let f = u - f32(i);
   let v0 = data[LOGZ_VALUE + i];
@@ -142,7 +147,7 @@ fn logPartition(alpha: f32) -> vec2<f32> {
   let value = (2.0 * f3 - 3.0 * f2 + 1.0) * v0 + (f3 - 2.0 * f2 + f) * s0 + (-2.0 * f3 + 3.0 * f2) * v1 + (f3 - f2) * s1;
   // H₀'(t) = −6t(1 − |t|), H₁'(t) = (1 − |t|)(1 − 3|t|) at t = f (node i) and t = f − 1 (node i + 1).
   let d = v0 * (-6.0 * f * (1.0 - f)) + s0 * (1.0 - f) * (1.0 - 3.0 * f) + v1 * (6.0 * (1.0 - f) * f) + s1 * f * (3.0 * f - 2.0);
-  return vec2<f32>(value, d * LOGZ_STEPS);
+  return vec2<f32>(value, d * LOGZ_STEPS) + singular;
 }
 
 // Barron's adaptive NLL: ρ(x, α, c) + log c + log Z(α) with α in (0, 2), the general branch (b = 2 − α, a = α).

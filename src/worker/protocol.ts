@@ -2,6 +2,7 @@
 import type { ModelSpec, RunConfig, TrainSettings } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
+import type { TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 
 export type TrainerPhase = 'starting' | 'compiling' | 'training' | 'paused' | 'error';
@@ -15,14 +16,22 @@ export interface TrainerStatus {
   notice: string | null;
   /** 'fused': the WGSL kernel trains every model; 'tfjs': the batched TensorFlow.js graph. */
   path: 'fused' | 'tfjs';
+  /** What the user asked for: the loop runs while this is true (a fail-over keeps it). */
+  playing: boolean;
 }
 
-/** One snapshot and the loop's own figures, at most every ~100 ms. */
+/** One snapshot and the loop's own figures. */
 export interface Frame {
   snapshot: Snapshot;
+  /** The configuration the snapshot belongs to (the page draws the snapshot with it, never with a newer one). */
+  config: RunConfig;
+  /** The points trained on, sent only when they changed since the last frame (null otherwise). */
+  points: Points | null;
   stepsPerSecond: number;
-  /** GPU→CPU reads since the previous frame (one per frame by design). */
+  /** Device → host reads for this frame (one by design). */
   reads: number;
+  /** Bumped whenever the run was replaced (restart, import, data): history from an older one does not continue. */
+  run: number;
 }
 
 export interface TrainerListener {
@@ -38,26 +47,49 @@ export interface StartOptions {
   fused?: boolean;
 }
 
-/** What the worker exposes. Calls are queued behind the running tick and act on the next step. */
+/** A whole run as the worker holds it: configuration, points, exact state, and the snapshot of that state. */
+export interface RunExport {
+  config: RunConfig;
+  points: Points;
+  /** True when the points are the user's own (CSV or an imported file), not config.data's. */
+  imported: boolean;
+  state: TrainingState;
+  snapshot: Snapshot;
+}
+
+/** A run to load: applied all or nothing. */
+export interface RunImport {
+  config: RunConfig;
+  points: Points;
+  imported: boolean;
+  state: TrainingState;
+}
+
+/** What the worker exposes. Every call is queued and applied in order, after the running tick. */
 export interface TrainerApi {
   start(config: RunConfig, options: StartOptions, listener: TrainerListener): Promise<BackendChoice>;
-  play(): void;
+  play(): Promise<void>;
   pause(): Promise<void>;
-  /** Runs exactly n steps (while paused) and sends a frame. */
+  /** Runs exactly n steps and sends a frame. */
   step(n: number): Promise<void>;
-  updateModel(index: number, patch: Partial<ModelSpec>): Promise<void>;
+  /** A live change of one model (by id): its loss or hyperparameters; nothing restarts. */
+  updateModel(id: string, patch: Partial<Omit<ModelSpec, 'id'>>): Promise<void>;
   setTrain(patch: Partial<TrainSettings>): Promise<void>;
-  /** Rebuilds the stack: slot j copies old model sources[j] or starts fresh (null). */
-  setModels(models: ModelSpec[], sources: (number | null)[]): Promise<void>;
+  /** The new list of models: ids already present keep their training state, `copyFrom[newId]` copies another's, new ids start fresh. */
+  setModels(models: ModelSpec[], copyFrom?: Record<string, string>): Promise<void>;
   setData(spec: DataSpec, keepWeights: boolean): Promise<void>;
-  /** The user's points; `truth` is the spec they came from when they extend generated data (a clicked point), else null. */
+  /** The user's points; `truth` is the spec they extend (clicked points on generated data), null for a CSV. */
   setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void>;
-  /** A new run with this configuration on the same backend (a lesson, an imported file). */
+  /** A new run with this configuration on the same backend (a lesson); null points: generated from config.data. */
   restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void>;
-  /** Restores trained weights (per model, flattened) and the step counts, e.g. from an imported file. */
-  loadWeights(perModel: Float32Array[], steps: number[], globalStep: number): Promise<void>;
-  resetModel(index: number): Promise<void>;
+  /** Replaces the run with an imported one; on any failure the current run is kept and the call rejects. */
+  importRun(run: RunImport): Promise<void>;
+  /** The run as it stands now (one read): export it as a file. */
+  exportRun(): Promise<RunExport>;
+  resetModel(id: string): Promise<void>;
   resetAll(): Promise<void>;
   /** For tests: destroys the WebGPU device, as a driver reset would. */
   loseDevice(): Promise<boolean>;
+  /** For tests: tfjs's live tensor count and the fused path's live GPU buffers. */
+  memory(): Promise<{ numTensors: number; gpuBuffers: number | null }>;
 }

@@ -65,6 +65,9 @@ describe('CSV import', () => {
       ['0,1,maybe\n1,2,0\n', /outlier column/],
       ['1,1\n1,2\n', /Every x is the same/],
       ['x,y\n1,2\n', /at least two/],
+      // Finite in float64, Infinity once stored as float32.
+      ['x,y\n0,1\n1,1e39\n', /Row 3: y is too large/],
+      ['x,y\n-1e39,1\n1,2\n', /Row 2: x is too large/],
     ];
     for (const [text, message] of cases) {
       const r = parseCsv(text);

@@ -1,12 +1,13 @@
-// The batched engine: K stacked models behave exactly like K separate ones, live hyperparameters,
-// warm-up, per-model reset, divergence and leaks. WASM backend (as the reproduction command uses).
+// The tfjs engine: K stacked models behave exactly like K separate ones, live hyperparameters, warm-up,
+// divergence, what the snapshot reports for each wrapper and for Student-t, and leaks. WASM backend.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/platform/node';
 import { tf } from '../../src/core/tf';
 import { Engine } from '../../src/core/engine';
-import { DEFAULT_TRAIN, modelSpec, type TrainSettings } from '../../src/core/config';
+import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type TrainSettings } from '../../src/core/config';
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { paramLayout } from '../../src/core/model';
+import { freshState, type TrainingState } from '../../src/core/state';
 
 const SPEC = { ...defaultDataSpec('hetero-sine'), n: 300 };
 const POINTS = makePoints(SPEC);
@@ -16,48 +17,53 @@ beforeAll(async () => {
   expect(await useNodeBackend('wasm')).toBe('wasm');
 });
 
-/** Model k's slice of every stacked parameter. */
-async function sliceOf(engine: Engine, k: number): Promise<Float32Array[]> {
-  const { values, shapes } = await engine.getWeights();
-  return values.map((v, p) => {
-    const per = shapes[p].slice(1).reduce((a, b) => a * b, 1);
-    return v.slice(k * per, (k + 1) * per);
-  });
+const params = async (engine: Engine): Promise<Float32Array[]> => (await engine.exportState()).models.map((m) => m.params);
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
+  return worst;
 }
 
-function maxDiff(a: Float32Array[], b: Float32Array[]): number {
-  let worst = 0;
-  a.forEach((arr, p) => arr.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - b[p][i])))));
-  return worst;
+/** The values of parameter `name` within one model's flattened parameters. */
+function slot(arch: TrainSettings['architecture'], flat: Float32Array, name: string): Float32Array {
+  const layout = paramLayout(arch, 1);
+  let offset = 0;
+  for (let p = 0; p < layout.names.length; p++) {
+    const size = layout.shapes[p].reduce((a, b) => a * b, 1);
+    if (layout.names[p] === name) return flat.slice(offset, offset + size);
+    offset += size;
+  }
+  throw new Error(`no parameter ${name}`);
 }
 
 describe('Engine', () => {
   it('trains K stacked models to the same parameters as K separate runs with the same seeds and batches', async () => {
-    const specs = [
+    const specs = withIds([
       modelSpec('nll', { initSeed: 11 }),
       modelSpec('robust-nll', { initSeed: 12, T: 4 }),
-      modelSpec('superloss-beta-nll', { initSeed: 13 }),
+      modelSpec('superloss-beta-nll', { initSeed: 13, tauMode: 'running' }),
       modelSpec('barron-adaptive', { initSeed: 14 }),
-    ];
+    ]);
     const stacked = new Engine(POINTS, SPEC, specs, TRAIN);
     stacked.run(25);
+    const together = await params(stacked);
     for (let k = 0; k < specs.length; k++) {
       const alone = new Engine(POINTS, SPEC, [specs[k]], TRAIN);
       alone.run(25);
-      expect(maxDiff(await sliceOf(stacked, k), await sliceOf(alone, 0))).toBeLessThan(1e-4);
+      expect(maxDiff(together[k], (await params(alone))[0])).toBeLessThan(1e-4);
       alone.dispose();
     }
     stacked.dispose();
   });
 
   it('the warm-up trains the mean alone first: the variance output weights do not move', async () => {
-    const engine = new Engine(POINTS, SPEC, [modelSpec('nll')], { ...TRAIN, warmupMeanSteps: 20 });
-    const layout = paramLayout(TRAIN.architecture, 1);
-    const out = layout.names.indexOf('Wout');
-    const before = (await engine.getWeights()).values[out];
+    const train = { ...TRAIN, warmupMeanSteps: 20 };
+    const engine = new Engine(POINTS, SPEC, withIds([modelSpec('nll')]), train);
+    const before = slot(train.architecture, (await params(engine))[0], 'Wout');
     engine.run(20);
-    const after = (await engine.getWeights()).values[out];
-    // Wout is [1, H, 2]: even entries feed μ, odd ones σ².
+    const after = slot(train.architecture, (await params(engine))[0], 'Wout');
+    // Wout is [H, 2]: even entries feed μ, odd ones σ².
     let muMoved = 0;
     after.forEach((v, i) => {
       if (i % 2 === 1) expect(v).toBe(before[i]);
@@ -65,54 +71,54 @@ describe('Engine', () => {
     });
     expect(muMoved).toBeGreaterThan(0);
     engine.run(1);
-    const nllPhase = (await engine.getWeights()).values[out];
+    const nllPhase = slot(train.architecture, (await params(engine))[0], 'Wout');
     expect(nllPhase.some((v, i) => i % 2 === 1 && v !== before[i])).toBe(true);
     engine.dispose();
   });
 
   it('a hyperparameter change takes effect on the next step, without a reset', async () => {
-    const base = new Engine(POINTS, SPEC, [modelSpec('robust-nll', { T: 16 })], { ...TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 });
-    const changed = new Engine(POINTS, SPEC, [modelSpec('robust-nll', { T: 16 })], { ...TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 });
+    const train = { ...TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 };
+    const spec = withIds([modelSpec('robust-nll', { T: 16 })]);
+    const base = new Engine(POINTS, SPEC, spec, train);
+    const changed = new Engine(POINTS, SPEC, spec, train);
     base.run(10);
     changed.run(10);
-    expect(maxDiff(await sliceOf(base, 0), await sliceOf(changed, 0))).toBe(0);
-    changed.updateModel(0, { T: 0.5 });
+    expect(maxDiff((await params(base))[0], (await params(changed))[0])).toBe(0);
+    changed.updateModel(0, { ...spec[0], T: 0.5 });
     const weightsBefore = (await base.snapshot()).models[0].weight;
     const weightsAfter = (await changed.snapshot()).models[0].weight;
     expect(Math.max(...weightsAfter)).toBeGreaterThan(2 * Math.max(...weightsBefore));
     base.run(1);
     changed.run(1);
     expect(changed.step).toBe(11);
-    expect(maxDiff(await sliceOf(base, 0), await sliceOf(changed, 0))).toBeGreaterThan(0);
+    expect(maxDiff((await params(base))[0], (await params(changed))[0])).toBeGreaterThan(0);
     base.dispose();
     changed.dispose();
   });
 
-  it('does not leak tensors: the count after 1500 steps equals the count after 100', async () => {
-    const engine = new Engine(POINTS, SPEC, [modelSpec('robust-nll'), modelSpec('superloss-nll'), modelSpec('barron-adaptive'), modelSpec('faithful')], {
-      ...TRAIN,
-      architecture: { ...TRAIN.architecture, hidden: [4] },
-    });
-    engine.run(100);
-    await engine.snapshot();
+  it('does not leak tensors: runs, frames with and without state, live changes, exports and rebuilt engines', async () => {
+    const specs = withIds([modelSpec('robust-nll'), modelSpec('superloss-nll', { tauMode: 'running' }), modelSpec('barron-adaptive'), modelSpec('faithful')]);
+    const train = { ...TRAIN, architecture: { ...TRAIN.architecture, hidden: [4] } };
+    let engine = new Engine(POINTS, SPEC, specs, train);
+    engine.run(50);
+    await engine.frame(true);
     const early = tf.memory().numTensors;
-    for (let i = 0; i < 7; i++) {
-      engine.run(200);
-      engine.updateModel(0, { T: 1 + i });
-      await engine.snapshot();
+    for (let i = 0; i < 6; i++) {
+      engine.run(50);
+      engine.updateModel(0, { ...specs[0], T: 1 + i });
+      await engine.frame(i % 2 === 0);
+      const state = await engine.exportState();
+      engine.dispose();
+      engine = new Engine(POINTS, SPEC, engine.models.slice(), train, state);
     }
     expect(tf.memory().numTensors).toBe(early);
     engine.dispose();
   });
 
-  it('pauses a diverging model alone, says why, and lets the user reset it', async () => {
-    // Plain SGD at learning rate 1e6 (Adam's steps are bounded by lr, so it would merely wander).
-    const engine = new Engine(POINTS, SPEC, [modelSpec('nll', { lrScale: 1e8 }), modelSpec('nll')], {
-      ...TRAIN,
-      optimizer: 'sgd',
-      warmupMeanSteps: 0,
-      warmupNllSteps: 0,
-    });
+  it('stops a diverging model alone and says why; the others go on', async () => {
+    // Plain SGD at a huge learning rate (Adam's steps are bounded by lr, so it would merely wander).
+    const specs = withIds([modelSpec('nll', { lrScale: 1e8 }), modelSpec('nll')]);
+    const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, optimizer: 'sgd', warmupMeanSteps: 0, warmupNllSteps: 0 });
     engine.run(20);
     const snap = await engine.snapshot();
     expect(snap.models[0].status).toBe('diverged');
@@ -123,34 +129,16 @@ describe('Engine', () => {
     const later = await engine.snapshot();
     expect(later.models[1].steps).toBe(stepsBefore + 5);
     expect(later.models[0].steps).toBe(snap.models[0].steps);
-    engine.updateModel(0, { lrScale: 1 });
-    engine.resetModel(0);
-    engine.run(3);
-    const reset = await engine.snapshot();
-    expect(reset.models[0].status).toBe('training');
-    expect(reset.models[0].steps).toBe(3);
-    expect(Number.isFinite(reset.models[0].metrics.rmse)).toBe(true);
-    engine.dispose();
-  });
-
-  it('resetting one model restores its initial weights and leaves the others alone; duplicating copies weights', async () => {
-    const specs = [modelSpec('nll', { initSeed: 3 }), modelSpec('mse', { initSeed: 4 })];
-    const engine = new Engine(POINTS, SPEC, specs, TRAIN);
-    const init0 = await sliceOf(engine, 0);
-    engine.run(10);
-    const trained1 = await sliceOf(engine, 1);
-    engine.resetModel(0);
-    expect(maxDiff(await sliceOf(engine, 0), init0)).toBe(0);
-    expect(maxDiff(await sliceOf(engine, 1), trained1)).toBe(0);
-    engine.restack([0, 1, 1], [specs[0], specs[1], modelSpec('robust-mse', { initSeed: 4 })]);
-    expect(maxDiff(await sliceOf(engine, 2), trained1)).toBe(0);
-    expect(engine.modelCount).toBe(3);
+    // The state keeps the diverged model as it was: non-finite parameters and its message.
+    const state = await engine.exportState();
+    expect(state.models[0].diverged).toMatch(/diverged/);
+    expect(state.models[0].params.some((v) => !Number.isFinite(v))).toBe(true);
     engine.dispose();
   });
 
   it('trains separate mean and variance networks (two towers, tanh) as well as a shared trunk', async () => {
     const arch = { hidden: [8, 8], activation: 'tanh' as const, shared: false, varianceFloor: 1e-6 };
-    const engine = new Engine(POINTS, SPEC, [modelSpec('nll'), modelSpec('faithful')], { ...TRAIN, architecture: arch });
+    const engine = new Engine(POINTS, SPEC, withIds([modelSpec('nll'), modelSpec('faithful')]), { ...TRAIN, architecture: arch });
     const first = await engine.snapshot();
     engine.run(60);
     const later = await engine.snapshot();
@@ -159,17 +147,87 @@ describe('Engine', () => {
     engine.dispose();
   });
 
-  it('snapshots carry what the views need, with metrics against the truth', async () => {
-    const engine = new Engine(POINTS, SPEC, [modelSpec('robust-nll')], TRAIN);
+  it('snapshots carry what the views need, with metrics against the truth, and the model ids', async () => {
+    const engine = new Engine(POINTS, SPEC, withIds([modelSpec('robust-nll', { id: 'a7' })]), TRAIN);
     const snap = await engine.snapshot();
     const m = snap.models[0];
+    expect(m.id).toBe('a7');
     expect(snap.grid.length).toBeGreaterThanOrEqual(200);
     expect(m.mu.length).toBe(snap.grid.length);
     expect(m.sigma.length).toBe(snap.grid.length);
     expect(m.weight.length).toBe(POINTS.x.length);
-    // Relative weights average to 1 over the training set.
-    expect(m.weight.reduce((a, b) => a + b, 0) / m.weight.length).toBeCloseTo(1, 3);
     for (const v of Object.values(m.metrics)) expect(Number.isFinite(v)).toBe(true);
     engine.dispose();
+  });
+
+  it("reports each model's real gradient weight: α (eq. 7) for eq. 6, w for constant weights, σ* for SuperLoss, 1 for a plain loss", async () => {
+    const specs = withIds([modelSpec('robust-nll', { T: 0.5 }), modelSpec('tilted-nll', { T: 0.5 }), modelSpec('superloss-nll', { tauMode: 'fixed', tau: 1 }), modelSpec('nll')]);
+    const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 });
+    engine.run(30);
+    const [robust, tilted, superloss, plain] = (await engine.snapshot()).models;
+    // Eq. 7 at a small T pushes high-loss points away: negative α. Constant weights never do.
+    expect(Math.min(...robust.gradWeight)).toBeLessThan(0);
+    expect(Math.min(...tilted.gradWeight)).toBeGreaterThanOrEqual(0);
+    expect(maxDiff(tilted.gradWeight, tilted.weight)).toBe(0);
+    expect(maxDiff(superloss.gradWeight, superloss.sigmaStar)).toBe(0);
+    expect(plain.gradWeight.every((v) => v === 1)).toBe(true);
+    // And the α shown is eq. 7 of the model's own weights and losses: αⱼ = wⱼ(1 + (Σwℓ − ℓⱼ)/T), times N.
+    const n = robust.weight.length;
+    const w = Array.from(robust.weight, (v) => v / n);
+    const mean = w.reduce((s, wi, i) => s + wi * robust.sampleLoss[i], 0);
+    const alpha = w.map((wi, i) => n * wi * (1 + (mean - robust.sampleLoss[i]) / 0.5));
+    expect(maxDiff(robust.gradWeight, alpha)).toBeLessThan(1e-3 * Math.max(1, ...alpha.map(Math.abs)));
+    engine.dispose();
+  });
+
+  it("draws Student-t's band at its standard deviation scale·√(ν/(ν−2)), and its scale (flagged) when ν ≤ 2", async () => {
+    const specs = withIds([modelSpec('student-t', { nu: 4 }), modelSpec('student-t', { nu: 2 }), modelSpec('nll')]);
+    const engine = new Engine(POINTS, SPEC, specs, TRAIN);
+    const state = await engine.exportState();
+    const snap = await engine.snapshot();
+    // All three start from the same output bias (σ² or scale² = 1 + floor) but different weights: compare at one
+    // point through the ratio to a Gaussian model with the same raw output would need equal weights, so restart
+    // them from one state instead.
+    engine.dispose();
+    const same: TrainingState = { step: 0, models: state.models.map((m) => ({ ...m, params: state.models[2].params.slice() })) };
+    const again = new Engine(POINTS, SPEC, specs, TRAIN, same);
+    const [t4, t2, gauss] = (await again.snapshot()).models;
+    expect(t4.bandIsScale).toBe(false);
+    expect(t2.bandIsScale).toBe(true);
+    t4.sigma.forEach((s, i) => expect(s / gauss.sigma[i]).toBeCloseTo(Math.SQRT2, 5));
+    t2.sigma.forEach((s, i) => expect(s).toBeCloseTo(gauss.sigma[i], 6));
+    expect(Number.isNaN(t2.metrics.sigmaError)).toBe(true);
+    expect(Number.isFinite(t4.metrics.sigmaError)).toBe(true);
+    expect(snap.models[0].metrics.nll).not.toBe(snap.models[2].metrics.nll);
+    again.dispose();
+  });
+
+  it("SuperLoss's running τ averages the model's own-loss steps only (the warm-up does not anchor it), per model", async () => {
+    const specs: ModelSpec[] = withIds([modelSpec('superloss-nll', { tauMode: 'running', tau: 100 }), modelSpec('superloss-nll', { tauMode: 'running', tau: 100, warmup: { meanSteps: 0, nllSteps: 0 } })]);
+    const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, warmupMeanSteps: 40, warmupNllSteps: 40, batchSize: 300 });
+    engine.run(80);
+    let state = await engine.exportState();
+    // Model 1 has been in its own phase for 80 steps; model 0 not yet: its τ is untouched.
+    expect(state.models[0].tau).toBe(100);
+    expect(state.models[0].tauCount).toBe(0);
+    expect(state.models[1].tauCount).toBe(80);
+    engine.run(1);
+    state = await engine.exportState();
+    // The first own-loss step takes the batch's mean loss itself (full batch: the training set's mean NLL).
+    expect(state.models[0].tauCount).toBe(1);
+    const snap = await engine.snapshot();
+    const meanLoss = snap.models[0].sampleLoss.reduce((a, b) => a + b, 0) / POINTS.x.length;
+    expect(Math.abs(state.models[0].tau - meanLoss)).toBeLessThan(0.05 * Math.abs(meanLoss) + 0.05);
+    engine.dispose();
+  });
+
+  it('refuses a state that does not fit, naming what is wrong', () => {
+    const specs = withIds([modelSpec('nll'), modelSpec('mse')]);
+    const state = freshState(TRAIN.architecture, specs);
+    expect(() => new Engine(POINTS, SPEC, specs.slice(0, 1), TRAIN, state)).toThrow(/2 models; the configuration has 1/);
+    const short = { ...state, models: state.models.map((m) => ({ ...m, params: m.params.slice(1) })) };
+    expect(() => new Engine(POINTS, SPEC, specs, TRAIN, short)).toThrow(/params has \d+ values; the architecture needs/);
+    const nan = { ...state, models: state.models.map((m) => ({ ...m, params: m.params.map(() => NaN) })) };
+    expect(() => new Engine(POINTS, SPEC, specs, TRAIN, nan)).toThrow(/not finite, yet the model is not marked diverged/);
   });
 });

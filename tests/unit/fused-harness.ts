@@ -17,31 +17,32 @@ export async function testDevice(): Promise<GPUDevice | null> {
   }
 }
 
-/** The engine's parameters after `steps` steps from a fresh start, per model, flattened in layout order. */
-export async function engineParams(points: Points, data: DataSpec, specs: ModelSpec[], train: TrainSettings, steps: number): Promise<Float32Array[]> {
-  const engine = new Engine(points, data, specs, train);
-  engine.run(steps);
-  const { weights } = await engine.modelWeights();
-  engine.dispose();
-  return weights;
+/** The engine's exported state after each of `checkpoints` (ascending step counts), from `start` or fresh. */
+export async function engineStates(points: Points, data: DataSpec, specs: ModelSpec[], train: TrainSettings, checkpoints: number[], start?: TrainingState): Promise<TrainingState[]> {
+  const engine = new Engine(points, data, specs, train, start);
+  const out: TrainingState[] = [];
+  try {
+    let done = 0;
+    for (const c of checkpoints) {
+      engine.run(c - done);
+      done = c;
+      out.push(await engine.exportState());
+    }
+  } finally {
+    engine.dispose();
+  }
+  return out;
 }
 
-/** The kernel's state after `steps` steps (split in two runs with a read in between, if `resumeAt` is given:
- * the second half starts from a NEW trainer built from the exported state). */
-export async function fusedState(device: GPUDevice, points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, resumeAt?: number): Promise<TrainingState> {
-  let state = freshState(train.architecture, specs);
-  if (resumeAt !== undefined) {
-    const first = new FusedTrainer(device, points, specs, train, state);
-    first.run(resumeAt);
-    state = await first.readState();
-    first.dispose();
-    steps -= resumeAt;
+/** The kernel's state after `steps` steps from `start` (fresh when omitted). */
+export async function fusedState(device: GPUDevice, points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, start?: TrainingState): Promise<TrainingState> {
+  const fused = new FusedTrainer(device, points, specs, train, start ?? freshState(train.architecture, specs));
+  try {
+    fused.run(steps);
+    return await fused.readState();
+  } finally {
+    fused.dispose();
   }
-  const fused = new FusedTrainer(device, points, specs, train, state);
-  fused.run(steps);
-  const out = await fused.readState();
-  fused.dispose();
-  return out;
 }
 
 export interface Diff {

@@ -83,6 +83,8 @@ describe('FusedTrainer host', () => {
     expect(s10.models[1].tauCount).toBe(4);
     expect(s10.models[1].tau).not.toBe(SPECS[1].tau);
     expect(s10.models[0].tauCount).toBe(0);
+    // The host's mirror (read without the device) says the same.
+    expect(trainer.counters()).toEqual({ t: s10.models.map((m) => m.t), tauCount: s10.models.map((m) => m.tauCount), diverged: [null, null, null] });
     trainer.updateModel(0, { ...SPECS[0], loss: 'robust-student-t' });
     const s10b = await trainer.readState();
     expect(s10b.models[0].params).toEqual(s10.models[0].params);

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/platform/node';
 import { findExperiment, leastSquares } from '../../src/core/experiments';
-import { makeExport, parseExport, toJson } from '../../src/core/schema';
+import { parseRunFile, runFileJson } from '../../src/core/exportFile';
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
@@ -11,7 +11,8 @@ beforeAll(async () => {
 
 async function quick(id: string) {
   const report = await findExperiment(id).run({ quick: true, seed: 1 });
-  const file = parseExport(toJson({ ...makeExport(report.config, report.points, report.snapshot, []), results: report.results, claims: report.claims }));
+  const run = { config: report.config, points: report.points, imported: false, state: report.state, snapshot: report.snapshot, history: [] };
+  const file = parseRunFile(runFileJson(run, { results: report.results, claims: report.claims }));
   expect(file.results!.length).toBeGreaterThan(0);
   expect(file.claims!.length).toBe(report.claims.length);
   return report;

@@ -31,7 +31,9 @@ export function barronRho(x: number, alpha: number, c: number): number {
   const half = 0.5 * Math.log1p(z / b);
   // b/α · expm1(α·half) = b · half · expm1(u)/u with u = α·half: no b/α blow-up for subnormal α.
   const u = alpha * half;
-  return b * half * (u === 0 ? 1 : Math.expm1(u) / u);
+  const rho = b * half * (u === 0 ? 1 : Math.expm1(u) / u);
+  // For α < 0, ρ saturates at its supremum (α − 2)/α; the rounding of b·half·expm1(u)/u can exceed it by an ulp or two.
+  return alpha < 0 ? Math.min(rho, (alpha - 2) / alpha) : rho;
 }
 
 /** ψ(x, α, c) = ∂ρ/∂x = x/c² · (z/|α−2| + 1)^{α/2 − 1}, with the same special cases. */

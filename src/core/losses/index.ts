@@ -72,3 +72,8 @@ export function lossHypers(id: string): HyperId[] {
 export function predictsVariance(id: string): boolean {
   return BASE_LOSSES[parseLossId(id).base].predictsVariance;
 }
+
+/** Whether a wrapper weights samples by Boltzmann weights at a temperature T (the one source of that fact). */
+export function wrapperUsesT(wrapper: Wrapper): boolean {
+  return (WRAPPERS[wrapper].uses as readonly HyperId[]).includes('T');
+}

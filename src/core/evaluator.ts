@@ -1,0 +1,227 @@
+// A snapshot of K models with ONE read from the device: μ and σ on the view grid, the fit metrics, and per
+// training point each model's loss, weight, gradient weight and σ*. Fed by any path's parameter tensors.
+import type { ModelSpec, TrainSettings } from './config';
+import { inputScale, linspace, makeHeldOut, truthOf, DATASETS, type DataSpec, type Points, type Truth } from './datasets';
+import type { HyperTensors } from './hyper';
+import { adaptiveAlpha, adaptiveScale, parseLossId } from './losses';
+import { bandIsScale, fitMetrics, outlierWeightShare, predictiveOf, predictiveStd, type FitMetrics } from './metrics';
+import { forward, type Architecture } from './model';
+import { baseLosses, sampleWeights, wrapperObjective } from './objective';
+import { phaseAt, warmupOf, type Phase } from './state';
+import { tf, type Tensor } from './tf';
+
+export type ModelStatus = 'training' | 'diverged';
+
+export interface ModelMetrics extends FitMetrics {
+  /** The model's own objective over the whole training set. */
+  trainLoss: number;
+  /** Share of the total weight on injected outliers (Boltzmann w, SuperLoss σ*, else uniform). */
+  outlierWeightShare: number;
+}
+
+export interface ModelSnapshot {
+  id: string;
+  loss: string;
+  status: ModelStatus;
+  message: string | null;
+  steps: number;
+  phase: Phase;
+  metrics: ModelMetrics;
+  /** μ and the band's σ on the snapshot's grid: the predictive std, or Student-t's scale when ν ≤ 2 (bandIsScale). */
+  mu: Float32Array;
+  sigma: Float32Array;
+  bandIsScale: boolean;
+  /** Per training point: the model's per-sample loss, N·wᵢ, the weight of its gradient relative to plain averaging, σ*. */
+  sampleLoss: Float32Array;
+  weight: Float32Array;
+  gradWeight: Float32Array;
+  sigmaStar: Float32Array;
+  /** Barron's adaptive α and c as learned (NaN for other losses). */
+  learnedAlpha: number;
+  learnedScale: number;
+}
+
+export interface Snapshot {
+  step: number;
+  backend: string;
+  grid: Float32Array;
+  truthMean: Float32Array | null;
+  truthStd: Float32Array | null;
+  models: ModelSnapshot[];
+}
+
+/** What a path knows of its models besides their tensors. */
+export interface SnapshotInfo {
+  specs: readonly ModelSpec[];
+  train: TrainSettings;
+  steps: readonly number[];
+  diverged: readonly (string | null)[];
+  step: number;
+  backend: string;
+}
+
+const GRID = 200;
+const METRIC_GRID = 200;
+
+export class Evaluator {
+  readonly points: Points;
+  readonly truth: Truth | null;
+  readonly grid: Float32Array;
+  private readonly metricGrid: Float32Array;
+  private readonly heldOut: { x: Float32Array; y: Float32Array };
+  private readonly truthGrid: { mean: Float32Array; std: Float32Array } | null;
+  private readonly truthMetric: { mean: Float64Array; std: Float64Array } | null;
+  /** Standardised training inputs and targets (what the tfjs path trains on). */
+  readonly x: Tensor;
+  readonly y: Tensor;
+  private readonly evalX: Tensor;
+  private disposed = false;
+
+  constructor(points: Points, dataSpec: DataSpec | null, private readonly arch: Architecture) {
+    if (points.x.length < 2) throw new Error('the data needs at least two points');
+    this.points = points;
+    const truth = dataSpec ? truthOf(dataSpec) : null;
+    this.truth = truth;
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (const v of points.x) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const { mean, std } = inputScale(points.x);
+    const domain = dataSpec ? DATASETS[dataSpec.dataset].domain : [lo, hi];
+    const view = dataSpec ? DATASETS[dataSpec.dataset].view : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
+    this.grid = linspace(view[0], view[1], GRID);
+    this.metricGrid = linspace(domain[0], domain[1], METRIC_GRID);
+    this.heldOut = dataSpec ? makeHeldOut(dataSpec) : { x: new Float32Array(0), y: new Float32Array(0) };
+    this.truthGrid = truth ? { mean: Float32Array.from(this.grid, truth.mean), std: Float32Array.from(this.grid, truth.std) } : null;
+    this.truthMetric = truth ? { mean: Float64Array.from(this.metricGrid, truth.mean), std: Float64Array.from(this.metricGrid, truth.std) } : null;
+    const standardise = (xs: Float32Array) => Float32Array.from(xs, (v) => (v - mean) / std);
+    const evalX = new Float32Array(GRID + METRIC_GRID + this.heldOut.x.length + points.x.length);
+    evalX.set(standardise(this.grid), 0);
+    evalX.set(standardise(this.metricGrid), GRID);
+    evalX.set(standardise(this.heldOut.x), GRID + METRIC_GRID);
+    evalX.set(standardise(points.x), GRID + METRIC_GRID + this.heldOut.x.length);
+    this.x = tf.tensor1d(standardise(points.x));
+    this.y = tf.tensor1d(points.y);
+    this.evalX = tf.tensor1d(evalX);
+  }
+
+  /**
+   * Packs the snapshot of models with these parameters into ONE [K, width] tensor, with `extra` ([K, E], e.g.
+   * the training state) appended to each row so that it comes back in the same read.
+   */
+  private pack(params: Tensor[], h: HyperTensors, tau: Tensor, extra: Tensor | null): Tensor {
+    return tf.tidy(() => {
+      const k = params[0].shape[0];
+      const nTrain = this.points.x.length;
+      const nEval = this.evalX.shape[0];
+      const { mu, variance } = forward(params, this.arch, this.evalX);
+      const muT = tf.slice(mu, [0, nEval - nTrain], [-1, nTrain]);
+      const varT = tf.slice(variance, [0, nEval - nTrain], [-1, nTrain]);
+      const base = baseLosses(params, muT, varT, this.y, h);
+      const { weight, gradWeight, sigmaStar } = sampleWeights(base, h, tau);
+      const trainLoss = tf.reshape(wrapperObjective(base, h, tau), [k, 1]);
+      const finite = tf.stack(params.map((p) => tf.all(tf.isFinite(tf.reshape(p, [k, -1])), 1)), 1);
+      const paramsFinite = tf.cast(tf.all(finite, 1, true), 'float32');
+      const n = params.length;
+      const learned = tf.concat([adaptiveAlpha(params[n - 2]), adaptiveScale(params[n - 1])], 1);
+      const parts = [mu, variance, base, weight, gradWeight, sigmaStar, trainLoss, paramsFinite, learned];
+      return tf.concat(extra ? [...parts, extra] : parts, 1);
+    });
+  }
+
+  /** The snapshot, the `extra` rows, and the models found diverged by it (with the reason). One read. */
+  async read(params: Tensor[], h: HyperTensors, tau: Tensor, extra: Tensor | null, info: SnapshotInfo): Promise<{ snapshot: Snapshot; extra: Float32Array[] | null; divergences: Map<number, string> }> {
+    if (this.disposed) throw new Error('the evaluator was disposed');
+    const packed = this.pack(params, h, tau, extra);
+    const width = packed.shape[1]!;
+    let flat: Float32Array;
+    try {
+      flat = (await packed.data()) as Float32Array;
+    } finally {
+      packed.dispose();
+    }
+    return this.unpack(flat, width, extra ? extra.shape[1]! : 0, info);
+  }
+
+  private unpack(flat: Float32Array, width: number, extraWidth: number, info: SnapshotInfo) {
+    const nTrain = this.points.x.length;
+    const nHeld = this.heldOut.x.length;
+    const nEval = GRID + METRIC_GRID + nHeld + nTrain;
+    const models: ModelSnapshot[] = [];
+    const extras: Float32Array[] = [];
+    const divergences = new Map<number, string>();
+    info.specs.forEach((spec, m) => {
+      const row = flat.subarray(m * width, (m + 1) * width);
+      let o = 0;
+      const take = (len: number) => row.subarray(o, (o += len));
+      const mu = take(nEval);
+      const v = take(nEval);
+      const sampleLoss = take(nTrain).slice();
+      const weight = take(nTrain).slice();
+      const gradWeight = take(nTrain).slice();
+      const sigmaStar = take(nTrain).slice();
+      const [trainLoss, paramsFinite, learnedAlpha, learnedScale] = take(4);
+      if (extraWidth) extras.push(take(extraWidth).slice());
+      const parts = parseLossId(spec.loss);
+      const predictive = predictiveOf(spec);
+      const held = GRID + METRIC_GRID;
+      const fit = fitMetrics({
+        gridMu: mu.subarray(GRID, held),
+        gridV: v.subarray(GRID, held),
+        truthMean: this.truthMetric?.mean ?? null,
+        truthStd: this.truthMetric?.std ?? null,
+        heldMu: mu.subarray(held, held + nHeld),
+        heldV: v.subarray(held, held + nHeld),
+        heldY: this.heldOut.y,
+        predictive,
+      });
+      const share = parts.wrapper === 'superloss' ? sigmaStar : weight;
+      let status: ModelStatus = info.diverged[m] === null ? 'training' : 'diverged';
+      let message = info.diverged[m];
+      if (status === 'training' && !(paramsFinite > 0.5 && Number.isFinite(trainLoss))) {
+        message = divergenceMessage(spec, info, m, paramsFinite > 0.5, v);
+        divergences.set(m, message);
+        status = 'diverged';
+      }
+      models.push({
+        id: spec.id,
+        loss: spec.loss,
+        status,
+        message,
+        steps: info.steps[m],
+        phase: phaseAt(info.steps[m], warmupOf(spec, info.train)),
+        metrics: { ...fit, trainLoss, outlierWeightShare: outlierWeightShare(share, this.points.isOutlier) },
+        mu: mu.slice(0, GRID),
+        sigma: Float32Array.from(v.subarray(0, GRID), (x) => predictiveStd(x, predictive)),
+        bandIsScale: bandIsScale(predictive),
+        sampleLoss,
+        weight,
+        gradWeight,
+        sigmaStar,
+        learnedAlpha: parts.base === 'barron-adaptive' ? learnedAlpha : NaN,
+        learnedScale: parts.base === 'barron-adaptive' ? learnedScale : NaN,
+      });
+    });
+    const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models };
+    return { snapshot, extra: extraWidth ? extras : null, divergences };
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.x.dispose();
+    this.y.dispose();
+    this.evalX.dispose();
+  }
+}
+
+function divergenceMessage(spec: ModelSpec, info: SnapshotInfo, m: number, paramsFinite: boolean, variance: Float32Array): string {
+  const floor = info.train.architecture.varianceFloor;
+  let minVar = Infinity;
+  for (const v of variance) if (v < minVar) minVar = v;
+  const what = !paramsFinite ? 'its parameters became NaN or infinite' : 'its loss became NaN or infinite';
+  const why = minVar <= floor * 1.01 ? `; the variance had collapsed to the floor (${floor})` : '';
+  return `${spec.loss} diverged at step ${info.steps[m]}: ${what}${why}. Lower the learning rate (now ${info.train.learningRate}) or reset this model.`;
+}
