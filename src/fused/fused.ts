@@ -14,10 +14,21 @@ import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgs
 import { DispatchSizer, TARGET_MS } from './sizer';
 
 export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
-/** Invocations per workgroup: the default limit (256), fewer for small batches, whose idle invocations would
- * still take part in every barrier (on SwiftShader each one is a fiber switch). */
-function workgroupFor(rows: number): number {
+/**
+ * Invocations per workgroup: the default limit (256), fewer for small batches, whose idle invocations would
+ * still take part in every barrier. A CPU emulation (SwiftShader) gets 64 always: there a barrier is a fiber
+ * switch per invocation group and costs more than the parallelism buys.
+ */
+export function workgroupFor(device: GPUDevice, rows: number): number {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  const emulated = !!info && (info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.description} ${info.device}`));
+  if (emulated) return 64;
   return rows <= 64 ? 64 : rows <= 128 ? 128 : 256;
+}
+
+export interface FusedOptions {
+  /** Invocations per workgroup (64, 128 or 256); chosen by workgroupFor when left out. */
+  workgroup?: number;
 }
 
 /** Why a model or setting cannot take the fused path (null when it can). n = number of training points. */
@@ -101,6 +112,7 @@ export class FusedTrainer {
     specs: ModelSpec[],
     private readonly train: TrainSettings,
     state: TrainingState,
+    options: FusedOptions = {},
   ) {
     const n = points.x.length;
     if (specs.length === 0) throw new Error('fused path: no models');
@@ -125,7 +137,7 @@ export class FusedTrainer {
       n,
       batch: fullBatch ? n : train.batchSize,
       fullBatch,
-      workgroup: workgroupFor(fullBatch ? n : train.batchSize),
+      workgroup: options.workgroup ?? workgroupFor(device, fullBatch ? n : train.batchSize),
       logZCount: table.value.length,
       logZStepsPerUnit: table.stepsPerUnit,
     };

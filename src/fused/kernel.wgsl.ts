@@ -12,6 +12,8 @@ import { passes } from './passes.wgsl';
 
 /** Rows of one activation chunk: a multiple of every workgroup size used, so a row keeps its invocation. */
 export const CHUNK_ROWS = 256;
+/** Parameters kept in workgroup memory up to this many floats (8 KiB of the 16 KiB a workgroup may use). */
+const PARAM_CACHE_MAX = 2048;
 /** Words kept per minibatch row: x, y, then ℓ and the weighted derivatives in μ, s, α, c. */
 export const ROW = { x: 0, y: 1, l: 2, dmu: 3, ds: 4, da: 5, dc: 6 } as const;
 const ROW_WORDS = 7;
@@ -59,7 +61,9 @@ export function fusedKernelSource(shape: KernelShape): string {
   const WG = shape.workgroup;
   const R = sc.chunk;
   const nChunks = Math.ceil(shape.batch / R);
-  const { forward, head, backward } = passes({ arch, lay, R, rowWords: ROW_WORDS, row: ROW });
+  // A model small enough keeps a copy of its parameters in workgroup memory (read by every row and unit).
+  const cached = lay.params <= PARAM_CACHE_MAX;
+  const { forward, head, backward } = passes({ arch, lay, R, rowWords: ROW_WORDS, row: ROW, cached });
   const chunkLoop = (body: string) => `
   for (var c = 0u; c < ${nChunks}u; c = c + 1u) {
     let rows = min(${R}u, ${shape.batch}u - c * ${R}u);${body}${nChunks > 1 ? '\n    storageBarrier();' : ''}
@@ -97,12 +101,15 @@ const SCRATCH_PER_MODEL: u32 = ${sc.perModel}u;
 
 struct Plan { enabled: u32, base: u32, wrapper: u32, tauMode: u32, warmMean: u32, warmNll: u32, sgd: u32, t: u32, steps: u32, tauCount: u32 };
 var<workgroup> planVar: Plan;
+/** SuperLoss's τ for the step, kept by invocation 0 and mirrored to storage for reads. */
+var<workgroup> tauVar: f32;
 var<workgroup> red: array<vec4<f32>, ${WG}>;
 var<workgroup> part: array<vec4<f32>, 16>;
 // The current chunk's x and weighted output gradients, read by every unit's sweep over the rows.
 var<workgroup> wgX: array<f32, ${R}>;
 var<workgroup> wgMu: array<f32, ${R}>;
-var<workgroup> wgS: array<f32, ${R}>;
+var<workgroup> wgS: array<f32, ${R}>;${cached ? `
+var<workgroup> wp: array<f32, ${lay.params}>;` : ''}
 
 ${MATH_WGSL}
 ${LOSSES_WGSL}
@@ -173,7 +180,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
   let plan = workgroupUniformLoad(&planVar);
   // A diverged model takes no step: nothing of it changes.
-  if (plan.enabled == 0u) { return; }
+  if (plan.enabled == 0u) { return; }${cached ? `
+  for (var p = t; p < P; p = p + WG) { wp[p] = params[PB + p]; }` : ''}
+  if (t == 0u) { tauVar = taus[k]; }
+  workgroupBarrier();
   // Faithful: the variance head's gradient never reaches a shared trunk (in every phase, as in the engine).
   let trunkVar = select(1.0, 0.0, plan.base == BASE_FAITHFUL);
   var tauCount = plan.tauCount;
@@ -182,8 +192,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     let phase = phaseAt(plan.steps + st, plan.warmMean, plan.warmNll);
     let own = phase == PHASE_OWN;
     let wrapper = select(WRAP_NONE, plan.wrapper, own);
-    let latA = params[PB + ALPHA_LATENT];
-    let latC = params[PB + SCALE_LATENT];
+    let latA = ${cached ? 'wp[ALPHA_LATENT]' : 'params[PB + ALPHA_LATENT]'};
+    let latC = ${cached ? 'wp[SCALE_LATENT]' : 'params[PB + SCALE_LATENT]'};
     let adaptive = vec2<f32>(ADAPTIVE_ALPHA_LO + ADAPTIVE_ALPHA_SPAN * sigmoid(latA), softplus(latC) + ADAPTIVE_SCALE_MIN);
 
     // Pass 1: forward and per-row losses; row j stays with invocation j % WG from here to the weighting.
@@ -225,7 +235,7 @@ ${chunkLoop(`${forward()}
     }
     let superloss = wrapper == WRAP_SUPERLOSS;
     let tauMoves = superloss && plan.tauMode != TAU_FIXED;
-    let tau = select(taus[k], hp.tauFixed, plan.tauMode == TAU_FIXED);
+    let tau = select(tauVar, hp.tauFixed, plan.tauMode == TAU_FIXED);
     if (tauMoves) {
       var acc = vec4<f32>(0.0);
       for (var j = t; j < B; j = j + WG) { acc.x = acc.x + scratch[SR + j * ${ROW_WORDS}u + ${ROW.l}u]; }
@@ -269,7 +279,9 @@ ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
     if (plan.sgd != 0u) {
       for (var p = t; p < P; p = p + WG) {
         let gp = select(select(scratch[SG + p], latentGrad.y, p == SCALE_LATENT), latentGrad.x, p == ALPHA_LATENT);
-        params[PB + p] = params[PB + p] - hp.lr * gp;
+        let next = params[PB + p] - hp.lr * gp;
+        params[PB + p] = next;
+        ${cached ? 'wp[p] = next;' : ''}
       }
     } else {
       let tt = f32(plan.t + st + 1u);
@@ -281,12 +293,15 @@ ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
         let v = mom2[PB + p] * ADAM_BETA2 + gp * gp * ADAM_ONE_MINUS_BETA2;
         mom1[PB + p] = m;
         mom2[PB + p] = v;
-        params[PB + p] = params[PB + p] - stepSize * (m / (sqrt(v / c2) + ADAM_EPS));
+        let next = params[PB + p] - stepSize * (m / (sqrt(v / c2) + ADAM_EPS));
+        params[PB + p] = next;
+        ${cached ? 'wp[p] = next;' : ''}
       }
     }
     // SuperLoss's τ: the value used above, then the batch's mean loss folded in (running mean or EMA).
     if (t == 0u) {
       if (plan.tauMode == TAU_FIXED) {
+        tauVar = hp.tauFixed;
         taus[k] = hp.tauFixed;
       } else if (tauMoves) {
         tauCount = tauCount + 1u;
@@ -295,10 +310,13 @@ ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
         if (tauCount > 1u) {
           next = select(0.9 * tau + 0.1 * meanLoss, tau * ((n - 1.0) / n) + meanLoss / n, plan.tauMode == TAU_RUNNING);
         }
-        if (isFinite(next)) { taus[k] = next; }
+        if (isFinite(next)) {
+          tauVar = next;
+          taus[k] = next;
+        }
       }
     }
-    storageBarrier();
+    ${cached ? 'workgroupBarrier();' : 'storageBarrier();\n    workgroupBarrier();'}
   }
   if (t == 0u) {
     counters[k] = Counters(select(plan.t + cfg.steps, plan.t, plan.sgd != 0u), plan.steps + cfg.steps, tauCount, 0u);

@@ -14,10 +14,13 @@ export interface PassContext {
   R: number;
   rowWords: number;
   row: { x: number; y: number };
+  /** Read parameters from the workgroup's copy (wp) rather than from storage. */
+  cached: boolean;
 }
 
 export function passes(ctx: PassContext) {
-  const { arch, lay, R, rowWords, row } = ctx;
+  const { arch, lay, R, rowWords, row, cached } = ctx;
+  const at = (expr: string) => (cached ? `wp[${expr}]` : `params[PB + ${expr}]`);
   const towers = lay.towers.length;
   const L = arch.hidden.length;
   const Wd = arch.hidden;
@@ -30,7 +33,7 @@ export function passes(ctx: PassContext) {
   const T0 = lay.towers[0];
   const actAt = (l: number, r: string, u: string) => `SA + tw * ${R * sumW}u + ${R * pre[l]}u + (${r}) * ${Wd[l]}u + (${u})`;
   const deltaAt = (d: number, r: string, u: string) => `SD + (${d}u * ${towers}u + tw) * ${R * maxW}u + (${r}) * ${maxW}u + (${u})`;
-  const param = (offset: number, idx: string) => `params[PB + tw * ${towerStride}u + ${offset}u + (${idx})]`;
+  const param = (offset: number, idx: string) => at(`tw * ${towerStride}u + ${offset}u + (${idx})`);
   const grad = (offset: number, idx: string) => `SG + tw * ${towerStride}u + ${offset}u + (${idx})`;
   const store = (target: string, value: string) => `if (c == 0u) { scratch[${target}] = ${value}; } else { scratch[${target}] = scratch[${target}] + ${value}; }`;
   // The chunk's rows in workgroup memory (x and the weighted output gradients), filled before the backward pass.
@@ -82,7 +85,7 @@ export function passes(ctx: PassContext) {
       if (L === 1) return `h${tw}`;
       return `scratch[SA + ${tw * R * sumW}u + ${R * pre[L - 1]}u + r * ${Wd[L - 1]}u + ${u}]`;
     };
-    const p = (tw: number, off: number, idx: string) => `params[PB + ${tw * towerStride + off}u + ${idx}]`;
+    const p = (tw: number, off: number, idx: string) => at(`${tw * towerStride + off}u + ${idx}`);
     const recompute = (tw: number) => (L === 1 ? `
         let z${tw} = ${p(tw, T0.w[0], 'i')} * x + ${p(tw, T0.b[0], 'i')};
         let h${tw} = ${act.value.replace(/\bz\b/g, `z${tw}`)};` : '');
