@@ -5,7 +5,7 @@
 
 export const TARGET_MS = 6;
 export const MAX_STEPS = 500;
-export const MAX_DISPATCH_MS = 50;
+export const MAX_DISPATCH_MS = 100;
 
 interface Observation {
   steps: number;
@@ -35,7 +35,7 @@ export class DispatchSizer {
       this.s = clampSteps(this.s * 2);
       return;
     }
-    // Never past MAX_DISPATCH_MS: a long dispatch delays every read behind it (the UI's frames).
+    // Never past MAX_DISPATCH_MS: a long dispatch delays every read queued behind it (the UI's frames).
     const budget = Math.min(MAX_DISPATCH_MS, Math.max(TARGET_MS, 10 * fit.overhead));
     this.s = clampSteps(budget / Math.max(fit.perStep, 1e-6));
   }
