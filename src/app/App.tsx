@@ -1,9 +1,9 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { DEFAULT_MODEL, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
+import { DEFAULT_MODEL, nextModelId, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
 import { DATASET_IDS, DATASETS, OUTLIER_KINDS, makePoints, type DataSpec, type Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
+import { parseRunFile, runFileJson } from '../core/exportFile';
 import { barronPsi, barronRho, LOSS_IDS, lossHypers, lossLabel, TAU_MODES, type TauMode } from '../core/losses';
-import { makeExport, parseExport, toJson } from '../core/schema';
 import { isBackendName } from '../platform/browser';
 import type { Frame, TrainerStatus } from '../worker/protocol';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
@@ -36,25 +36,26 @@ export function App() {
   const [config, setConfig] = useState<RunConfig>(initial.config);
   const [lessonId, setLessonId] = useState<string | null>(initial.lessonId);
   const [hide] = useState<Hideable[]>(initial.hide);
-  const [imported, setImported] = useState<Points | null>(null);
+  /** The user's own points (CSV, clicks, a file) and the data spec they extend (null: no known truth). */
+  const [userData, setUserData] = useState<{ points: Points; truth: DataSpec | null } | null>(null);
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
   const [viewSnapshot, setViewSnapshot] = useState<Snapshot | null>(null);
   const viewsAt = useRef(0);
   const [history, setHistory] = useState<HistoryPoint[]>([]);
   const [stepsPerSecond, setStepsPerSecond] = useState(0);
-  const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null, path: 'tfjs' });
+  const [status, setStatus] = useState<TrainerStatus>({ phase: 'starting', backend: null, message: 'starting…', notice: null, path: 'tfjs', playing: true });
   const [playing, setPlaying] = useState(true);
   const [keepWeights, setKeepWeights] = useState(false);
   const [pngScale, setPngScale] = useState(2);
   const [teacherHide, setTeacherHide] = useState<Hideable[]>(['data', 'training', 'models']);
-  const [selected, setSelected] = useState(Math.max(0, initial.config.models.length - 1));
+  const [selectedId, setSelectedId] = useState(initial.config.models[initial.config.models.length - 1].id);
   const [alert, setAlert] = useState<string | null>(initial.error);
   const [info, setInfo] = useState<string | null>(null);
   const trainer = useRef<TrainerClient | null>(null);
   const pending = useRef<Frame | null>(null);
   const historyRef = useRef<HistoryPoint[]>([]);
   const gridRef = useRef<HTMLDivElement>(null);
-  const points = useMemo(() => imported ?? makePoints(config.data), [imported, config.data]);
+  const points = useMemo(() => userData?.points ?? makePoints(config.data), [userData, config.data]);
 
   // The URL always describes the run on screen.
   useEffect(() => {
@@ -78,7 +79,7 @@ export function App() {
         setHistory(historyRef.current.slice());
       }
     };
-    const handle = { frames: 0, drawLog, loseDevice: () => t.loseDevice() };
+    const handle = { frames: 0, drawLog, loseDevice: () => t.loseDevice(), memory: () => t.memory() };
     // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
     (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({
@@ -87,17 +88,18 @@ export function App() {
         pending.current = f;
         const h = historyRef.current;
         if (h.length && f.snapshot.step < h[h.length - 1].step) h.length = 0;
-        h.push({ step: f.snapshot.step, models: f.snapshot.models.map((m) => ({ rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare })) });
+        h.push({ step: f.snapshot.step, models: f.snapshot.models.map((m) => ({ id: m.id, rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare })) });
         // Keep the curves light: past the cap, drop every other older point (log-scaled steps stay even).
         if (h.length > MAX_HISTORY) historyRef.current = h.filter((_, i) => i % 2 === 0 || i > h.length - 50);
         if (!timer) timer = window.setTimeout(flush, RENDER_MS);
       },
       status(s) {
         setStatus(s);
+        setPlaying(s.playing);
       },
     });
     t.start(initial.config, { backend: forcedBackend(), autoplay: true, fused: new URLSearchParams(location.search).get('fused') !== '0' }, listener).catch((err: unknown) =>
-      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null, path: 'tfjs' }),
+      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null, path: 'tfjs', playing: false }),
     );
     return () => {
       window.clearTimeout(timer);
@@ -107,16 +109,19 @@ export function App() {
   }, []);
 
   const restart = useCallback(
-    (next: RunConfig, pts: Points | null = null) => {
+    (next: RunConfig) => {
       historyRef.current = [];
       setHistory([]);
       setConfig(next);
-      setImported(pts);
-      setSelected((s) => Math.min(s, next.models.length - 1));
-      return trainer.current?.restart(next, pts, playing);
+      setUserData(null);
+      setSelectedId(next.models[next.models.length - 1].id);
+      return trainer.current?.restart(next, null, playing);
     },
     [playing],
   );
+
+  /** A call the worker refused (a stale id, a state that does not fit): say so; the worker changed nothing. */
+  const refused = useCallback((err: unknown) => setAlert(err instanceof Error ? err.message : String(err)), []);
 
   const togglePlay = useCallback(() => {
     const t = trainer.current;
@@ -126,20 +131,27 @@ export function App() {
     setPlaying(!playing);
   }, [playing]);
 
-  const updateModel = useCallback((index: number, patch: Partial<ModelSpec>) => {
-    setConfig((c) => ({ ...c, models: c.models.map((m, k) => (k === index ? { ...m, ...patch } : m)) }));
-    void trainer.current?.updateModel(index, patch);
-  }, []);
+  const updateModel = useCallback(
+    (id: string, patch: Partial<Omit<ModelSpec, 'id'>>) => {
+      setConfig((c) => ({ ...c, models: c.models.map((m) => (m.id === id ? { ...m, ...patch } : m)) }));
+      trainer.current?.updateModel(id, patch).catch(refused);
+    },
+    [refused],
+  );
 
-  const setModels = useCallback((models: ModelSpec[], sources: (number | null)[]) => {
-    setConfig((c) => ({ ...c, models }));
-    void trainer.current?.setModels(models, sources);
-  }, []);
+  /** The new list of models: kept ids go on training, `copyFrom[newId]` starts from another's state, new ids afresh. */
+  const setModels = useCallback(
+    (models: ModelSpec[], copyFrom: Record<string, string> = {}) => {
+      setConfig((c) => ({ ...c, models }));
+      trainer.current?.setModels(models, copyFrom).catch(refused);
+    },
+    [refused],
+  );
 
   const updateData = useCallback(
     (patch: Partial<DataSpec>) => {
       const data = { ...config.data, ...patch };
-      setImported(null);
+      setUserData(null);
       setConfig((c) => ({ ...c, data }));
       void trainer.current?.setData(data, keepWeights);
       if (!keepWeights) historyRef.current = [];
@@ -155,12 +167,15 @@ export function App() {
   const runActions = useCallback(
     (actions: LessonAction[]) => {
       for (const a of actions) {
-        if (a.kind === 'model') updateModel(a.index, a.patch);
-        else if (a.kind === 'data') updateData(a.patch);
+        if (a.kind === 'model') {
+          // The link names a model by id: if it was removed, say so and change nothing.
+          if (!config.models.some((m) => m.id === a.id)) setAlert(`This link changes model ${a.id}, which is no longer here; nothing was changed. Reopen the lesson to get it back.`);
+          else updateModel(a.id, a.patch);
+        } else if (a.kind === 'data') updateData(a.patch);
         else updateTrain(a.patch);
       }
     },
-    [updateModel, updateData, updateTrain],
+    [config.models, updateModel, updateData, updateTrain],
   );
 
   const openLesson = useCallback(
@@ -174,11 +189,18 @@ export function App() {
     [restart],
   );
 
-  const exportJson = useCallback(() => {
-    if (!snapshot) return;
-    const file = makeExport(config, points, snapshot, historyRef.current.map((h) => ({ step: h.step, models: h.models })), imported !== null);
-    download(`explorer-step-${snapshot.step}.json`, URL.createObjectURL(new Blob([toJson(file)], { type: 'application/json' })));
-  }, [config, points, snapshot, imported]);
+  const exportJson = useCallback(async () => {
+    const t = trainer.current;
+    if (!t) return;
+    try {
+      // The worker's own (configuration, state, snapshot): never a newer configuration with an older snapshot.
+      const run = await t.exportRun();
+      const json = runFileJson({ ...run, history: historyRef.current.map((h) => ({ step: h.step, models: h.models })) });
+      download(`explorer-step-${run.snapshot.step}.json`, URL.createObjectURL(new Blob([json], { type: 'application/json' })));
+    } catch (err) {
+      setAlert(`Export failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }, []);
 
   const importFile = useCallback(
     async (file: File) => {
@@ -189,31 +211,38 @@ export function App() {
           setAlert(`${file.name}: ${r.message} Your data is unchanged.`);
           return;
         }
+        try {
+          await trainer.current?.setPoints(r.points, keepWeights, null);
+        } catch (err) {
+          setAlert(`${file.name}: ${err instanceof Error ? err.message : String(err)}. Your data is unchanged.`);
+          return;
+        }
         setAlert(null);
-        setImported(r.points);
+        setUserData({ points: r.points, truth: null });
         historyRef.current = [];
-        void trainer.current?.setPoints(r.points, keepWeights, null);
         setInfo(`Loaded ${r.points.x.length} points from ${file.name}.`);
         return;
       }
       try {
-        const f = parseExport(text);
-        const pts: Points | null = f.data.imported ? { x: Float32Array.from(f.data.x, Number), y: Float32Array.from(f.data.y, Number), isOutlier: Uint8Array.from(f.data.isOutlier) } : null;
-        await restart(f.config as RunConfig, pts);
-        await trainer.current?.loadWeights(
-          f.models.map((m) => Float32Array.from(m.weights, Number)),
-          f.models.map((m) => m.steps),
-          f.step,
-        );
-        historyRef.current = f.history.map((h) => ({ step: h.step, models: h.models.map((m) => ({ rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN) })) }));
+        const f = parseRunFile(text);
+        // All or nothing: the worker builds the imported run beside the current one and swaps only on success.
+        await trainer.current?.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state });
+        setConfig(f.config);
+        setUserData(f.imported ? { points: f.points, truth: null } : null);
+        setSelectedId(f.config.models[f.config.models.length - 1].id);
+        historyRef.current = f.history.map((h) => ({
+          step: h.step,
+          models: h.models.map((m, k) => ({ id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN) })),
+        }));
+        setHistory(historyRef.current.slice());
         setLessonId(null);
         setAlert(null);
-        setInfo(`Restored ${file.name} at step ${f.step}.`);
+        setInfo(`Restored ${file.name} at step ${f.state.step}${f.migrated ? ` (${f.migrated})` : ''}.`);
       } catch (err) {
         setAlert(`${file.name}: ${err instanceof Error ? err.message : String(err)}. Nothing was changed.`);
       }
     },
-    [keepWeights, restart],
+    [keepWeights],
   );
 
   const exportGridPng = useCallback(async () => {
@@ -259,6 +288,9 @@ export function App() {
     [config, lessonId, hide, teacherHide],
   );
 
+  /** Clicked points extend the data they were added to: generated data keeps its truth (RMSE, σ error). */
+  const truth = userData ? userData.truth : config.data;
+
   const addPoint = useCallback(
     (x: number, y: number, outlier: boolean) => {
       const next: Points = {
@@ -266,12 +298,12 @@ export function App() {
         y: Float32Array.from([...points.y, y]),
         isOutlier: Uint8Array.from([...points.isOutlier, outlier ? 1 : 0]),
       };
-      setImported(next);
+      setUserData({ points: next, truth });
       // Training goes on from where it is: one new point should not restart the lesson.
-      void trainer.current?.setPoints(next, true, imported ? null : config.data);
+      trainer.current?.setPoints(next, true, truth).catch(refused);
       setInfo(`Added ${outlier ? 'an outlier' : 'a point'} at (${x.toFixed(2)}, ${y.toFixed(2)}); ${next.x.length} points now.`);
     },
-    [points, imported, config.data],
+    [points, truth, refused],
   );
 
   const removePoint = useCallback(
@@ -282,25 +314,25 @@ export function App() {
       }
       const keep = (_: number, j: number) => j !== i;
       const next: Points = { x: points.x.filter(keep), y: points.y.filter(keep), isOutlier: points.isOutlier.filter(keep) };
-      setImported(next);
-      void trainer.current?.setPoints(next, true, imported ? null : config.data);
+      setUserData({ points: next, truth });
+      trainer.current?.setPoints(next, true, truth).catch(refused);
       setInfo(`Removed ${points.isOutlier[i] ? 'an outlier' : 'a point'} at (${points.x[i].toFixed(2)}, ${points.y[i].toFixed(2)}); ${next.x.length} points now.`);
     },
-    [points, imported, config.data],
+    [points, truth, refused],
   );
 
-  const statusOf = (k: number) => {
-    const s = snapshot?.models[k]?.status ?? 'training';
+  const statusOf = (id: string) => {
+    const s = snapshot?.models.find((m) => m.id === id)?.status ?? 'training';
     return s === 'training' && !playing ? 'paused' : s;
   };
 
   const lesson = lessonId ? findLesson(lessonId) : null;
-  const sel = config.models[selected] ?? config.models[0];
-  const revision = `${config.data.dataset}-${imported ? 'csv' : 'gen'}`;
-  const weightsFig = useMemo(
-    () => (viewSnapshot && viewSnapshot.models[selected] && viewSnapshot.models.length === config.models.length ? weightsView(viewSnapshot, selected, sel, points, revision) : null),
-    [viewSnapshot, selected, sel, points, revision, config.models.length],
-  );
+  const sel = config.models.find((m) => m.id === selectedId) ?? config.models[0];
+  const revision = `${config.data.dataset}-${userData ? 'own' : 'gen'}`;
+  const weightsFig = useMemo(() => {
+    const m = viewSnapshot?.models.find((x) => x.id === sel.id);
+    return m ? weightsView(m, sel, points, revision) : null;
+  }, [viewSnapshot, sel, points, revision]);
   const shapeFig = useMemo(
     () => shapeView({ alpha: sel.alpha, c: sel.c, T: sel.T, batch: Math.min(config.train.batchSize, points.x.length), beta: sel.beta }, barronRho, barronPsi),
     [sel.alpha, sel.c, sel.T, sel.beta, config.train.batchSize, points.x.length],
@@ -333,7 +365,7 @@ export function App() {
           <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
         </span>
         <span data-testid="path" title="the fused WGSL kernel trains all models in one dispatch; otherwise the batched TensorFlow.js graph">
-          {status.path === 'fused' ? 'fused WGSL kernel' : 'tfjs graph'}
+          {status.path}
         </span>
         <span data-testid="phase">{status.phase}</span>
         {status.notice && (
@@ -349,7 +381,7 @@ export function App() {
         {info && <span className="status-info">{info}</span>}
       </div>
       <div className="toolbar">
-        <button type="button" onClick={togglePlay} data-testid="play">
+        <button type="button" onClick={togglePlay} data-testid="play" aria-pressed={playing}>
           {playing ? 'Pause' : 'Play'}
         </button>
         <button type="button" onClick={() => void trainer.current?.step(10)} disabled={playing}>
@@ -369,7 +401,7 @@ export function App() {
             </option>
           ))}
         </select>
-        <button type="button" onClick={exportJson} data-testid="export-json">
+        <button type="button" onClick={() => void exportJson()} data-testid="export-json">
           Export JSON
         </button>
         <label className="file-button">
@@ -431,27 +463,40 @@ export function App() {
             <section className="card">
               <h2>Models</h2>
               {config.models.map((m, k) => (
-                <div key={k} className={`model ${k === selected ? 'model-selected' : ''}`} onClick={() => setSelected(k)}>
+                <div key={m.id} className={`model ${m.id === sel.id ? 'model-selected' : ''}`} onClick={() => setSelectedId(m.id)} data-model-id={m.id}>
                   <div className="model-head">
                     <b>{k + 1}</b>
-                    <select value={m.loss} onChange={(e) => updateModel(k, { loss: e.target.value })} aria-label={`loss of model ${k + 1}`} data-testid={`loss-${k}`}>
+                    <select value={m.loss} onChange={(e) => updateModel(m.id, { loss: e.target.value })} aria-label={`loss of model ${k + 1}`} data-testid={`loss-${k}`}>
                       {LOSS_IDS.map((id) => (
                         <option key={id} value={id}>
                           {lossLabel(id)}
                         </option>
                       ))}
                     </select>
-                    <button type="button" title="duplicate this model" aria-label="duplicate" disabled={config.models.length >= MAX_MODELS} onClick={() => setModels([...config.models, { ...m }], [...config.models.map((_, j) => j), k])}>
+                    <button
+                      type="button"
+                      title="duplicate this model (the copy starts from its weights)"
+                      aria-label="duplicate"
+                      disabled={config.models.length >= MAX_MODELS}
+                      onClick={() => {
+                        const id = nextModelId(config.models);
+                        setModels([...config.models, { ...m, id }], { [id]: m.id });
+                      }}
+                    >
                       dup
                     </button>
-                    <button type="button" title="reset this model" onClick={() => void trainer.current?.resetModel(k)}>
+                    <button type="button" title="reset this model" data-testid={`reset-${m.id}`} onClick={() => trainer.current?.resetModel(m.id).catch(refused)}>
                       ↺
                     </button>
                     <button
                       type="button"
                       title="remove"
                       disabled={config.models.length <= 1}
-                      onClick={() => (setModels(config.models.filter((_, j) => j !== k), config.models.map((_, j) => j).filter((j) => j !== k)), setSelected(0))}
+                      onClick={() => {
+                        const rest = config.models.filter((x) => x.id !== m.id);
+                        setModels(rest);
+                        setSelectedId(rest[rest.length - 1].id);
+                      }}
                     >
                       ×
                     </button>
@@ -460,22 +505,23 @@ export function App() {
                     h === 'tauMode' ? (
                       <label key={h} className="inline">
                         τ mode{' '}
-                        <select value={m.tauMode} onChange={(e) => updateModel(k, { tauMode: e.target.value as TauMode })}>
+                        <select value={m.tauMode} onChange={(e) => updateModel(m.id, { tauMode: e.target.value as TauMode })}>
                           {TAU_MODES.map((t) => (
                             <option key={t}>{t}</option>
                           ))}
                         </select>
                       </label>
                     ) : MODEL_SLIDERS[h] && (h !== 'tau' || m.tauMode === 'fixed') ? (
-                      <Slider key={h} def={MODEL_SLIDERS[h]!} value={m[h] as number} onChange={(v) => updateModel(k, { [h]: v })} testId={`${h}-${k}`} />
+                      <Slider key={h} def={MODEL_SLIDERS[h]!} value={m[h] as number} onChange={(v) => updateModel(m.id, { [h]: v })} testId={`${h}-${k}`} />
                     ) : null,
                   )}
                 </div>
               ))}
               <button
                 type="button"
+                data-testid="add-model"
                 disabled={config.models.length >= MAX_MODELS}
-                onClick={() => setModels([...config.models, { ...DEFAULT_MODEL, loss: 'robust-nll', initSeed: config.models.length + 1 }], [...config.models.map((_, j) => j), null])}
+                onClick={() => setModels([...config.models, { ...DEFAULT_MODEL, id: nextModelId(config.models), loss: 'robust-nll', initSeed: config.models.length + 1 }])}
               >
                 + add a model
               </button>
@@ -491,7 +537,7 @@ export function App() {
                   </option>
                 ))}
               </select>
-              {imported && <p className="note">Showing your own data ({imported.x.length} points); change any data setting to go back to generated data.</p>}
+              {userData && <p className="note">Showing your own data ({userData.points.x.length} points); change any data setting to go back to generated data.</p>}
               <Slider def={DATA_SLIDERS.outlierRate!} value={config.data.outlierRate} onChange={(v) => updateData({ outlierRate: v })} testId="outlier-rate" />
               <label className="inline">
                 outlier kind{' '}
@@ -505,7 +551,14 @@ export function App() {
               <Slider def={DATA_SLIDERS.noise!} value={config.data.noise} onChange={(v) => updateData({ noise: v })} />
               <Slider def={DATA_SLIDERS.n!} value={config.data.n} onChange={(v) => updateData({ n: Math.round(v) })} />
               <label className="inline">
-                seed <input type="number" value={config.data.seed} onChange={(e) => Number.isInteger(Number(e.target.value)) && updateData({ seed: Number(e.target.value) })} style={{ width: 70 }} />
+                seed{' '}
+                <input
+                  type="number"
+                  value={config.data.seed}
+                  // An empty field is an edit in progress, not seed 0.
+                  onChange={(e) => e.target.value.trim() !== '' && Number.isInteger(Number(e.target.value)) && updateData({ seed: Number(e.target.value) })}
+                  style={{ width: 70 }}
+                />
               </label>
               <label className="inline">
                 <input type="checkbox" checked={keepWeights} onChange={(e) => setKeepWeights(e.target.checked)} /> keep weights when data changes
@@ -553,13 +606,13 @@ export function App() {
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={k} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(k)} onAddPoint={addPoint} onRemovePoint={removePoint} pngScale={pngScale} />
+              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={points} revision={revision} status={statusOf(m.id)} onAddPoint={addPoint} onRemovePoint={removePoint} pngScale={pngScale} />
             ))}
           </div>
           {shown('views') && (
             <div className="views">
               <ViewPanel view={weightsFig} testId="weights-view" pngScale={pngScale}>
-                <p className="note">Weights of model {selected + 1} (click a model on the left to select it). Relative weight 1 is what plain averaging gives every point.</p>
+                <p className="note">Weights of model {config.models.indexOf(sel) + 1} (click a model on the left to select it). Relative weight 1 is what plain averaging gives every point.</p>
               </ViewPanel>
               <ViewPanel view={shapeFig} testId="shape-view" pngScale={pngScale} />
               <ViewPanel view={curvesFig} testId="curves-view" pngScale={pngScale} />

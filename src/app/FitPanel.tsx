@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import type { Points } from '../core/datasets';
-import type { Snapshot } from '../core/engine';
+import type { ModelSnapshot, Snapshot } from '../core/engine';
 import type { ModelSpec } from '../core/config';
 import { dataFigure, fitFigure } from './figures';
 import { Plot } from './Plot';
@@ -21,17 +21,20 @@ interface Props {
   pngScale?: number;
 }
 
-/** One model's fit, with the test hooks a browser test reads (loss, RMSE, status). */
+/** One model's fit, with the test hooks a browser test reads (id, loss, steps, RMSE, status). */
 export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, onRemovePoint, pngScale = 2 }: Props) {
-  const model = snapshot?.models[index];
+  // The snapshot's model with this panel's id: a panel never shows another model's fit after a removal.
+  const model: ModelSnapshot | undefined = snapshot?.models.find((m) => m.id === spec.id);
   const figure = useMemo(
-    () => (snapshot && model ? fitFigure(snapshot, index, spec, points, { revision }) : dataFigure(spec, points, { revision })),
-    [snapshot, index, spec, points, revision, model],
+    () => (snapshot && model ? fitFigure(snapshot, model, spec, points, { revision }) : dataFigure(spec, points, { revision })),
+    [snapshot, spec, points, revision, model],
   );
   return (
     <section
       className={`panel panel-${status}`}
       data-testid={`panel-${index}`}
+      data-model-id={spec.id}
+      data-steps={model ? String(model.steps) : '0'}
       data-loss={spec.loss}
       data-rmse={model ? String(model.metrics.rmse) : ''}
       data-status={status}

@@ -140,8 +140,7 @@ function fitLayout(xRange: number[], yRange: number[], revision: string): Record
  * The fit panel: data (outliers as crosses) coloured by weight, the true mean (dotted) and true ±2σ,
  * the predicted mean and its ±2σ band as one closed polygon.
  */
-export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, points: Points, options: FitOptions): Figure {
-  const model = snapshot.models[index];
+export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelSpec, points: Points, options: FitOptions): Figure {
   const grid = Array.from(snapshot.grid);
   const mu = Array.from(model.mu);
   const sigma = Array.from(model.sigma);
@@ -176,7 +175,8 @@ export function fitFigure(snapshot: Snapshot, index: number, spec: ModelSpec, po
       fill: 'toself',
       fillcolor: COLORS.band,
       line: { width: 0 },
-      name: 'μ ± 2σ',
+      // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so.
+      name: model.bandIsScale ? 'μ ± 2·scale (ν ≤ 2: no finite σ)' : 'μ ± 2σ',
       hoverinfo: 'skip',
     });
   }
@@ -265,8 +265,21 @@ function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unkno
 }
 
 /** Weights view: B·wᵢ and αⱼ (relative) of one model against x and against the sample's own loss. */
-export function weightsView(snapshot: Snapshot, index: number, spec: ModelSpec, points: Points, revision: string): View {
-  const m = snapshot.models[index];
+/** What a model's gradient weight is (REVIEW bug 6: each wrapper trains with a different one). */
+export function gradWeightLabel(spec: ModelSpec): string {
+  switch (parseLossId(spec.loss).wrapper) {
+    case 'boltzmann':
+      return 'B·αⱼ (eq. 7)';
+    case 'boltzmann-const':
+      return 'B·wⱼ (constant weights)';
+    case 'superloss':
+      return 'σ*ⱼ (SuperLoss)';
+    case 'none':
+      return '1 (plain mean)';
+  }
+}
+
+export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, revision: string): View {
   const out: number[] = [];
   const inl: number[] = [];
   // At most about 1500 points per plot: enough to read the pattern, light enough to redraw often.
@@ -277,8 +290,8 @@ export function weightsView(snapshot: Snapshot, index: number, spec: ModelSpec, 
   const kinds = [
     { name: `${label}, inliers`, idx: inl, w: values, color: '#1f6fd1', symbol: 'circle', size: 4, opacity: 0.6 },
     { name: `${label}, outliers`, idx: out, w: values, color: '#e4572e', symbol: 'x', size: 5, opacity: 0.7 },
-    { name: 'B·αⱼ (eq. 7), inliers', idx: inl, w: m.gradWeight, color: '#2a9d8f', symbol: 'circle', size: 3, opacity: 0.5 },
-    { name: 'B·αⱼ, outliers', idx: out, w: m.gradWeight, color: '#9b5de5', symbol: 'x', size: 4, opacity: 0.6 },
+    { name: `gradient weight ${gradWeightLabel(spec)}, inliers`, idx: inl, w: m.gradWeight, color: '#2a9d8f', symbol: 'circle', size: 3, opacity: 0.5 },
+    { name: `gradient weight, outliers`, idx: out, w: m.gradWeight, color: '#9b5de5', symbol: 'x', size: 4, opacity: 0.6 },
   ] as const;
   const sets = (x: ArrayLike<number>, xname: string): PointSet[] =>
     kinds.map((k) => {
@@ -356,7 +369,8 @@ export function shapeView(opts: { alpha: number; c: number; T: number; batch: nu
 
 export interface HistoryPoint {
   step: number;
-  models: { rmse: number; nll: number; outlierWeightShare: number }[];
+  /** The models' metrics at that step, each with its model's id. */
+  models: { id: string; rmse: number; nll: number; outlierWeightShare: number }[];
 }
 
 /** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, on log-scaled steps. */
@@ -374,7 +388,7 @@ export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision
         type: 'scatter',
         mode: 'lines',
         x: steps,
-        y: history.map((h) => h.models[k]?.[key] ?? null),
+        y: history.map((h) => h.models.find((m) => m.id === s.id)?.[key] ?? null),
         line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
         name: `${k + 1}: ${modelTitle(s)}`,
       })),

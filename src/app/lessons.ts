@@ -1,9 +1,10 @@
 // Lessons: a named, exact configuration, a short text, and in-line links that set the views to a scenario.
-import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
+import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
 import { defaultDataSpec, type DataSpec } from '../core/datasets';
 
 export type LessonAction =
-  | { kind: 'model'; index: number; patch: Partial<ModelSpec> }
+  /** A change to one model, named by its id (a removed model makes the link say so and change nothing). */
+  | { kind: 'model'; id: string; patch: Partial<Omit<ModelSpec, 'id'>> }
   | { kind: 'data'; patch: Partial<DataSpec> }
   | { kind: 'train'; patch: Partial<TrainSettings> };
 
@@ -18,12 +19,18 @@ export interface Lesson {
   text: Segment[][];
 }
 
+/** Lessons are written with models in order; each gets the id of its position (m1, m2, …), which links use. */
+function lesson(l: Lesson): Lesson {
+  return { ...l, config: { ...l.config, models: withIds(l.config.models) } };
+}
+
 const sine = defaultDataSpec('hetero-sine');
 const warm = { ...DEFAULT_TRAIN };
 const linearArch = { hidden: [] as number[], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
 const m = (loss: string, o: Partial<ModelSpec> = {}) => modelSpec(loss, o);
 
-export const LESSONS: Lesson[] = [
+export const LESSONS: Lesson[] = (
+  [
   {
     id: 'nll-vs-outliers',
     title: 'NLL vs outliers',
@@ -35,9 +42,9 @@ export const LESSONS: Lesson[] = [
       ],
       [
         'All four first fit the mean alone, then train with NLL, then switch to their own loss: Robust-NLL needs that warm start. ',
-        { link: 'Drop T to 0.5', actions: [{ kind: 'model', index: 3, patch: { T: 0.5 } }] },
+        { link: 'Drop T to 0.5', actions: [{ kind: 'model', id: 'm4', patch: { T: 0.5 } }] },
         ' to see the weights concentrate on a few points; ',
-        { link: 'raise T to ∞', actions: [{ kind: 'model', index: 3, patch: { T: Infinity } }] },
+        { link: 'raise T to ∞', actions: [{ kind: 'model', id: 'm4', patch: { T: Infinity } }] },
         ' and Robust-NLL becomes NLL. ',
         { link: 'Remove the outliers', actions: [{ kind: 'data', patch: { outlierRate: 0 } }] },
         ' and every loss finds the truth.',
@@ -70,7 +77,7 @@ export const LESSONS: Lesson[] = [
       [
         'Twelve periods of 0.4 sin 2πx with tiny noise. NLL weights each point by 1/σ²: once a region is explained by a large variance, its gradient fades and NLL stops fitting it. β-NLL multiplies the loss by σ^(2β) (no gradient through it) and keeps learning; MSE has no variance to hide behind.',
       ],
-      [{ link: 'Set β to 1', actions: [{ kind: 'model', index: 1, patch: { beta: 1 } }] }, ' to give the mean the MSE gradient exactly.'],
+      [{ link: 'Set β to 1', actions: [{ kind: 'model', id: 'm2', patch: { beta: 1 } }] }, ' to give the mean the MSE gradient exactly.'],
     ],
   },
   {
@@ -96,7 +103,7 @@ export const LESSONS: Lesson[] = [
     text: [
       [
         'Ten per cent of the points are flipped far from the line. L2 (α = 2) is pulled toward them; as α falls, the loss saturates and the line snaps back. The adaptive loss learns α and c itself. ',
-        { link: 'Try Welsch (α = −∞)', actions: [{ kind: 'model', index: 3, patch: { alpha: -Infinity } }] },
+        { link: 'Try Welsch (α = −∞)', actions: [{ kind: 'model', id: 'm4', patch: { alpha: -Infinity } }] },
         '.',
       ],
     ],
@@ -136,7 +143,8 @@ export const LESSONS: Lesson[] = [
     config: { data: sine, models: [m('nll'), m('superloss-nll', { lambda: 1, tauMode: 'ema' }), m('robust-nll', { T: 16 })], train: warm },
     text: [['SuperLoss gives each sample a confidence σ* in closed form (Lambert W) from how its loss compares with a threshold τ; Boltzmann weights compare losses within the minibatch. Both fade the outliers; the colours show σ* and B·wᵢ.']],
   },
-];
+  ] satisfies Lesson[]
+).map(lesson);
 
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

@@ -2,10 +2,10 @@
 import { DEFAULT_TRAIN, modelSpec } from '../core/config';
 import { defaultDataSpec, makePoints } from '../core/datasets';
 import { Engine } from '../core/engine';
+import { freshState } from '../core/state';
 import { tf } from '../core/tf';
 import { initBackend, webgpuDevice, type BackendName } from '../platform/browser';
 import { FusedTrainer } from '../fused/fused';
-import { freshState } from '../core/state';
 import { JsTrainer } from './jsTrainer';
 import { fusedBench, type FusedBenchRow } from './fusedBench';
 

@@ -53,7 +53,8 @@ const fileSchema = z.object({
   grid: numbers,
   models: z.array(modelViewSchema),
   state: z.object({ step: count, models: z.array(modelStateSchema) }).optional(),
-  history: z.array(z.object({ step: z.number(), models: z.array(z.record(z.string(), z.number().nullable())) })),
+  /** Metrics along the run; each entry names its model (version 2) or sits at its position (version 1). */
+  history: z.array(z.object({ step: z.number(), models: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.null()]))) })),
   results: z
     .array(z.object({ loss: z.string(), params: z.record(z.string(), z.unknown()), condition: z.record(z.string(), z.unknown()), metrics: z.record(z.string(), z.number().nullable()) }))
     .optional(),

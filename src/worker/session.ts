@@ -9,6 +9,9 @@ import { parseLossId } from '../core/losses';
 import { freshModelState, freshState, paramCount, stateMismatch, cloneModelState, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { Frame, RunExport, RunImport, StartOptions, TrainerListener, TrainerPhase } from './protocol';
+import { nextBudget } from './tickBudget';
+
+export { nextBudget };
 
 /** What the session needs from its surroundings: the worker gives it the browser's, tests a Node one. */
 export interface SessionPlatform {
@@ -25,8 +28,6 @@ export interface SessionPlatform {
   memory(): { numTensors: number; gpuBuffers: number | null };
 }
 
-/** Time per tick (steps plus one snapshot read): frames about 7 times a second, reads ≤ 1 per frame. */
-const TICK_MS = 140;
 /** The state rides along in every frame's read up to this many floats; above it, every CHECKPOINT_MS. */
 const STATE_IN_EVERY_FRAME = 1 << 18;
 const CHECKPOINT_MS = 2000;
@@ -55,6 +56,8 @@ export class TrainerSession {
   private runId = 0;
   private pointsSent = false;
   private budget = 1;
+  /** Recent ticks (steps, milliseconds): the budget model tick = a + b·steps is fitted to them. */
+  private ticks: { n: number; ms: number }[] = [];
   private lastFrame = { at: 0, step: 0 };
   private notice: string | null = null;
   private phase: TrainerPhase = 'starting';
@@ -121,6 +124,7 @@ export class TrainerSession {
     if (newRun) this.runId++;
     if (pointsChanged) this.pointsSent = false;
     this.budget = Math.max(1, Math.min(this.budget, 50));
+    this.ticks = [];
     this.lastFrame = { at: performance.now(), step: state.step };
     try {
       old?.dispose();
@@ -174,9 +178,7 @@ export class TrainerSession {
     this.path.run(this.budget);
     const sent = await this.sendFrame();
     if (!sent) return;
-    const ms = performance.now() - t0;
-    // The budget follows the measured time per tick (square-root damping: frames stay smooth when it changes).
-    this.budget = Math.max(1, Math.min(20_000, Math.round(this.budget * Math.sqrt(TICK_MS / Math.max(ms, 1)))));
+    this.budget = nextBudget(this.ticks, this.budget, performance.now() - t0);
     if (this.phase !== 'training') this.status('training');
   }
 

@@ -1,6 +1,6 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { curvesView, dataFigure, fitFigure, modelTitle, pointTraces, shapeView, weightsView } from '../../src/app/figures';
+import { curvesView, dataFigure, fitFigure, gradWeightLabel, modelTitle, pointTraces, shapeView, weightsView } from '../../src/app/figures';
 import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
 import { barronPsi, barronRho } from '../../src/core/losses';
@@ -10,6 +10,7 @@ import type { Points } from '../../src/core/datasets';
 const points: Points = { x: Float32Array.from([0, 1, 2, 3]), y: Float32Array.from([0, 1, 9, 3]), isOutlier: Uint8Array.from([0, 0, 1, 0]) };
 const grid = Float32Array.from([0, 1, 2, 3]);
 const model = {
+  id: 'm1',
   loss: 'robust-nll',
   status: 'training' as const,
   message: null,
@@ -24,14 +25,14 @@ const model = {
   sigmaStar: Float32Array.from([1, 1, 0.3, 1]),
   learnedAlpha: NaN,
   learnedScale: NaN,
-  weights: new Float32Array(0),
+  bandIsScale: false,
 };
 const snapshot: Snapshot = { step: 10, backend: 'cpu', grid, truthMean: grid, truthStd: Float32Array.from([0.5, 0.5, 0.5, 0.5]), models: [model] };
-const spec = modelSpec('robust-nll', { T: 16 });
+const spec = modelSpec('robust-nll', { T: 16, id: 'm1' });
 
 describe('figures', () => {
   it('the fit panel: a closed ±2σ polygon, outliers as crosses, weights as colours, the loss and RMSE in the title', () => {
-    const fig = fitFigure(snapshot, 0, spec, points, { revision: 'r' });
+    const fig = fitFigure(snapshot, model, spec, points, { revision: 'r' });
     const band = fig.data.find((t) => t.name === 'μ ± 2σ')!;
     expect(band.fill).toBe('toself');
     expect(band.x).toEqual([0, 1, 2, 3, 3, 2, 1, 0]);
@@ -67,9 +68,9 @@ describe('figures', () => {
   });
 
   it('mean-only losses draw no band, and SuperLoss colours points by σ*', () => {
-    const mse = fitFigure(snapshot, 0, modelSpec('mse'), points, { revision: 'r' });
+    const mse = fitFigure(snapshot, model, modelSpec('mse'), points, { revision: 'r' });
     expect(mse.data.some((t) => t.name === 'μ ± 2σ')).toBe(false);
-    const sl = fitFigure(snapshot, 0, modelSpec('superloss-nll'), points, { revision: 'r' });
+    const sl = fitFigure(snapshot, model, modelSpec('superloss-nll'), points, { revision: 'r' });
     const colours = sl.points!.find((s) => s.name === 'injected outliers')!.color as { values: ArrayLike<number> };
     expect(Array.from(colours.values)).toEqual([Math.fround(0.3)]);
   });
@@ -81,16 +82,16 @@ describe('figures', () => {
   });
 
   it('the weights view plots B·wᵢ and B·αⱼ against x and against the loss, with a line at 1, and frames negative gradient weights', () => {
-    const view = weightsView(snapshot, 0, spec, points, 'r');
+    const view = weightsView(model, spec, points, 'r');
     expect(view.plots.length).toBe(2);
     // One reference line per plot, four point sets per plot, one legend for both.
     for (const plot of view.plots) {
       expect(plot.data.filter((t) => t.name === '1 = plain averaging').length).toBe(1);
-      expect(plot.points!.map((s) => s.name)).toEqual(['B·wᵢ, inliers', 'B·wᵢ, outliers', 'B·αⱼ (eq. 7), inliers', 'B·αⱼ, outliers']);
+      expect(plot.points!.map((s) => s.name)).toEqual(['B·wᵢ, inliers', 'B·wᵢ, outliers', 'gradient weight B·αⱼ (eq. 7), inliers', 'gradient weight, outliers']);
       expect((plot.layout.yaxis as { range: number[] }).range[0]).toBeLessThan(-0.2);
     }
     expect(Array.from(view.plots[1].points!.find((s) => s.name === 'B·wᵢ, outliers')!.x)).toEqual([Math.fround(9)]);
-    expect(Array.from(view.plots[0].points!.find((s) => s.name === 'B·αⱼ, outliers')!.y)).toEqual([Math.fround(-0.2)]);
+    expect(Array.from(view.plots[0].points!.find((s) => s.name === 'gradient weight, outliers')!.y)).toEqual([Math.fround(-0.2)]);
     expect(view.legend.map((l) => l.mark)).toEqual(['circle', 'x', 'circle', 'x', 'dot']);
   });
 
@@ -120,8 +121,24 @@ describe('figures', () => {
     expect(w.y[z]).toBeCloseTo(1, 12);
   });
 
+  it("names each wrapper's own gradient weight (eq. 7's α only for eq. 6), and a Student-t band at ν ≤ 2 as a scale", () => {
+    expect(gradWeightLabel(modelSpec('robust-nll'))).toMatch(/α.*eq\. 7/);
+    expect(gradWeightLabel(modelSpec('tilted-nll'))).toMatch(/constant/);
+    expect(gradWeightLabel(modelSpec('superloss-nll'))).toMatch(/σ\*/);
+    expect(gradWeightLabel(modelSpec('nll'))).toMatch(/plain/);
+    const t = fitFigure(snapshot, { ...model, loss: 'student-t', bandIsScale: true }, modelSpec('student-t', { nu: 2 }), points, { revision: 'r' });
+    expect(t.data.some((d) => String(d.name).includes('scale'))).toBe(true);
+  });
+
   it('training curves: three metrics per model on log-scaled steps', () => {
-    const view = curvesView([{ step: 1, models: [{ rmse: 1, nll: 2, outlierWeightShare: 0.2 }] }, { step: 10, models: [{ rmse: 0.5, nll: 1, outlierWeightShare: 0.1 }] }], [spec, modelSpec('nll')], 'r');
+    const view = curvesView(
+      [
+        { step: 1, models: [{ id: 'm1', rmse: 1, nll: 2, outlierWeightShare: 0.2 }] },
+        { step: 10, models: [{ id: 'm1', rmse: 0.5, nll: 1, outlierWeightShare: 0.1 }] },
+      ],
+      [spec, modelSpec('nll', { id: 'm2' })],
+      'r',
+    );
     expect(view.plots.length).toBe(3);
     for (const plot of view.plots) {
       expect(plot.data.length).toBe(2);

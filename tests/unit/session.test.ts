@@ -9,7 +9,7 @@ import { Engine, type PathFrame, type TrainingPath } from '../../src/core/engine
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig } from '../../src/core/config';
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { freshModelState, type TrainingState } from '../../src/core/state';
-import { TrainerSession, type SessionPlatform } from '../../src/worker/session';
+import { nextBudget, TrainerSession, type SessionPlatform } from '../../src/worker/session';
 import type { Frame, TrainerStatus } from '../../src/worker/protocol';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 120 };
@@ -109,6 +109,21 @@ const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
   return worst;
 };
+
+describe('the steps per tick', () => {
+  it('converge where a tick costs the frame plus steps: half the time trains when the frame is slow, 140 ms when it is cheap', () => {
+    for (const [a, b, want] of [
+      [300, 2, 150], // an emulated GPU: the frame alone takes 300 ms
+      [5, 0.1, 1350],
+      [20, 50, 2], // a slow step: at least one per tick
+    ]) {
+      const ticks: { n: number; ms: number }[] = [];
+      let n = 1;
+      for (let i = 0; i < 40; i++) n = nextBudget(ticks, n, a + b * n);
+      expect(Math.abs(n - want) / want, `a = ${a}, b = ${b}: ${n}`).toBeLessThan(0.05);
+    }
+  });
+});
 
 describe('hand-offs continue the trajectory', () => {
   it('N steps straight equal N/2 steps, a hand-off (export → a new path from the state), N/2 steps: every model, Adam and τ included', async () => {
