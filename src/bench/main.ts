@@ -140,11 +140,11 @@ function gpuDevice(): GPUDevice {
  * through the warm-up into each loss; the largest parameter difference per loss. (Every loss, wrapper and
  * architecture is checked in Node: tests/unit/fused-equality.test.ts; this checks the browser's own device.)
  */
-async function fusedCheck(steps = 100): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
+async function fusedCheck(steps = 20): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
   await initBackend('webgpu');
   const losses = ['nll', 'mse', 'beta-nll', 'student-t', 'faithful', 'moment-matching', 'barron', 'barron-adaptive', 'robust-nll', 'tilted-nll', 'superloss-nll'];
   const specs = losses.map((l, i) => modelSpec(l, { id: `m${i + 1}`, T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 }));
-  const settings = { ...train, warmupMeanSteps: 20, warmupNllSteps: 20 };
+  const settings = { ...train, warmupMeanSteps: 5, warmupNllSteps: 5 };
   const engine = new Engine(points, spec, specs, settings);
   engine.run(steps);
   const reference = (await engine.exportState()).models.map((m) => m.params);
