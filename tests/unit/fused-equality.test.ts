@@ -61,12 +61,12 @@ const GRADIENT_ONLY: Record<string, Architecture> = {
 };
 
 const STEPS = 40;
-/** Tolerances, stated: θ after 40 Adam steps within 1e-3 (observed up to ~2e-4: Adam normalises tiny float32
+/** Tolerances, stated: θ after 40 Adam steps within 2e-3 (observed up to 7e-4: Adam normalises tiny float32
  * differences of near-zero gradients into full-size steps); the raw gradient within 1e-4 of its largest entry
  * (observed ~1e-6), except Barron's α latent: within 1e-3 of its own size (plus the same 1e-4 of the largest entry), as
  * the engine's float32 sum for d log Z/dα over the table's nodes differs by up to 2e-4 between its own cpu and wasm
  * backends. */
-const THETA_TOL = 1e-3;
+const THETA_TOL = 2e-3;
 const GRAD_REL_TOL = 1e-4;
 const ALPHA_GRAD_REL_TOL = 1e-3;
 /** Adam's m and v within 1e-2 of their largest entry (near-zero gradients of dead units differ in relative terms). */
