@@ -1,11 +1,12 @@
 // How many steps one dispatch runs (S). A dispatch costs a fixed overhead o plus a per step: o is ~0.05–0.5 ms
 // on a GPU (FINDINGS: 0.45 ms per round trip in Chrome) but tens of ms on SwiftShader, a is anything from
 // microseconds to a second. Fitting T(S) = o + a·S to what reads measure gives both; S is then sized so a
-// dispatch lasts about TARGET_MS, or ten overheads where those are longer (so the overhead stays ≤ 10 %).
+// dispatch lasts about TARGET_MS, or four overheads where those are longer (the overhead stays ≤ 20 %), but
+// at most MAX_DISPATCH_MS (a long dispatch delays every read queued behind it: the UI's frames).
 
 export const TARGET_MS = 6;
 export const MAX_STEPS = 500;
-export const MAX_DISPATCH_MS = 100;
+export const MAX_DISPATCH_MS = 1000;
 
 interface Observation {
   steps: number;
@@ -35,8 +36,7 @@ export class DispatchSizer {
       this.s = clampSteps(this.s * 2);
       return;
     }
-    // Never past MAX_DISPATCH_MS: a long dispatch delays every read queued behind it (the UI's frames).
-    const budget = Math.min(MAX_DISPATCH_MS, Math.max(TARGET_MS, 10 * fit.overhead));
+    const budget = Math.min(MAX_DISPATCH_MS, Math.max(TARGET_MS, 4 * fit.overhead));
     this.s = clampSteps(budget / Math.max(fit.perStep, 1e-6));
   }
 

@@ -16,9 +16,10 @@ describe('DispatchSizer', () => {
   it('a GPU (0.05 ms overhead, 20 µs a step): dispatches of about TARGET_MS', () => {
     expect(converge(0.05, 0.02)).toBe(Math.round(TARGET_MS / 0.02));
   });
-  it('a CPU emulation (30 ms overhead, 5 ms a step): ten overheads, capped at MAX_DISPATCH_MS', () => {
-    expect(converge(30, 5)).toBe(Math.round(MAX_DISPATCH_MS / 5));
-    expect(converge(3, 0.5)).toBe(Math.round(30 / 0.5));
+  it('a CPU emulation (30 ms overhead, 5 ms a step): four overheads, at most MAX_DISPATCH_MS', () => {
+    expect(converge(30, 5)).toBe(Math.round(120 / 5));
+    expect(converge(3, 0.5)).toBe(Math.round(12 / 0.5));
+    expect(converge(400, 20)).toBe(Math.round(MAX_DISPATCH_MS / 20));
   });
   it('stays within [1, MAX_STEPS] and ignores empty observations', () => {
     expect(converge(0, 1e-6)).toBe(MAX_STEPS);
