@@ -61,6 +61,28 @@ export function passes(ctx: PassContext) {
     out.push(`
     }`);
     for (let l = 1; l < L; l++) {
+      if (Wd[l] % 4 === 0) {
+        // Four units per invocation: each input activation loaded once for four multiply-adds.
+        const q = Wd[l] / 4;
+        const lanes = [0, 1, 2, 3];
+        out.push(`
+    storageBarrier();
+    for (var it = t; it < ${towers}u * rows * ${q}u; it = it + WG) {
+      let u4 = (it % ${q}u) * 4u;
+      let r = (it / ${q}u) % rows;
+      let tw = it / (${q}u * rows);
+      var zz = vec4<f32>(0.0);
+      for (var i = 0u; i < ${Wd[l - 1]}u; i = i + 1u) {
+        let h = scratch[${actAt(l - 1, 'r', 'i')}];
+        zz = zz + h * vec4<f32>(${lanes.map((c) => param(T0.w[l], `i * ${Wd[l]}u + u4 + ${c}u`)).join(', ')});
+      }
+      zz = zz + vec4<f32>(${lanes.map((c) => param(T0.b[l], `u4 + ${c}u`)).join(', ')});${lanes
+        .map((c) => `
+      { let z = zz[${c}]; scratch[${actAt(l, 'r', `u4 + ${c}u`)}] = ${act.value}; }`)
+        .join('')}
+    }`);
+        continue;
+      }
       out.push(`
     storageBarrier();
     for (var it = t; it < ${towers}u * rows * ${Wd[l]}u; it = it + WG) {
@@ -170,7 +192,26 @@ export function passes(ctx: PassContext) {
       const w = Wd[l];
       const wp = Wd[l - 1];
       const d = l % 2;
-      out.push(`
+      if (w % 4 === 0) {
+        // Four units per invocation, as in the forward pass.
+        const q = w / 4;
+        const lanes = [0, 1, 2, 3];
+        out.push(`
+    for (var it = t; it < ${towers * wp * q}u; it = it + WG) {
+      let u4 = (it % ${q}u) * 4u;
+      let i = (it / ${q}u) % ${wp}u;
+      let tw = it / ${wp * q}u;
+      var acc4 = vec4<f32>(0.0);
+      for (var r = 0u; r < rows; r = r + 1u) {
+        let h = scratch[${actAt(l - 1, 'r', 'i')}];
+        acc4 = acc4 + h * vec4<f32>(${lanes.map((c) => `scratch[${deltaAt(d, 'r', `u4 + ${c}u`)}]`).join(', ')});
+      }${lanes
+        .map((c) => `
+      ${store(grad(T0.w[l], `i * ${w}u + u4 + ${c}u`), `acc4[${c}]`)}`)
+        .join('')}
+    }`);
+      } else {
+        out.push(`
     for (var it = t; it < ${towers * wp * w}u; it = it + WG) {
       let u = it % ${w}u;
       let i = (it / ${w}u) % ${wp}u;
@@ -178,7 +219,9 @@ export function passes(ctx: PassContext) {
       var acc = 0.0;
       for (var r = 0u; r < rows; r = r + 1u) { acc = acc + scratch[${actAt(l - 1, 'r', 'i')}] * scratch[${deltaAt(d, 'r', 'u')}]; }
       ${store(grad(T0.w[l], `i * ${w}u + u`), 'acc')}
-    }
+    }`);
+      }
+      out.push(`
     for (var it = t; it < ${towers * wp}u; it = it + WG) {
       let i = it % ${wp}u;
       let tw = it / ${wp}u;
