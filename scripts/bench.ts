@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
+import { fusedTable, type FusedBenchRow } from '../src/bench/fusedBench';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'scripts/bench-results.json' }, 'tfjs-max-k': { type: 'string' } } });
 const quick = values.quick!;
@@ -88,8 +89,8 @@ try {
   const opts = quick ? { backends: ['webgpu', 'wasm'], ks: [1, 8], ms: 2000, leakSteps: 200, tfjsMaxK } : { backends: ['webgpu', 'webgl', 'wasm', 'cpu'], ks: [1, 8, 64], ms: 3000, leakSteps: 9900, tfjsMaxK };
   const result = await bench.evaluate((o) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(o), opts);
   await browser.close();
-  const { runs, adapter, notes } = result as { runs: { impl: string; backend: string; K: number; stepsPerSecond: number; kernelsPerStep: number | null; numTensors100: number | null; numTensorsLater: number | null; laterSteps: number | null }[]; adapter: string; notes: string[] };
-  const out = { date: new Date().toISOString(), quick, machine: { adapter, userAgent, cores: (await import('node:os')).cpus().length }, page: pageFigures, runs, notes };
+  const { runs, fused, adapter, notes } = result as { fused: FusedBenchRow[]; runs: { impl: string; backend: string; K: number; stepsPerSecond: number; kernelsPerStep: number | null; numTensors100: number | null; numTensorsLater: number | null; laterSteps: number | null }[]; adapter: string; notes: string[] };
+  const out = { date: new Date().toISOString(), quick, machine: { adapter, userAgent, cores: (await import('node:os')).cpus().length }, page: pageFigures, runs, fused, notes };
   mkdirSync('scripts', { recursive: true });
   writeFileSync(values.out!, JSON.stringify(out, null, 1));
 
@@ -103,12 +104,13 @@ try {
     if (e1 && e8 && n8) console.log(`${backend}: engine K=8 vs naive K=8: ${(e8.stepsPerSecond / n8.stepsPerSecond).toFixed(1)}× steps/s; kernels K=8 / K=1: ${((e8.kernelsPerStep ?? 0) / (e1.kernelsPerStep ?? 1)).toFixed(2)}×`);
   }
   for (const K of new Set(runs.map((r) => r.K))) {
-    const fused = runs.find((r) => r.impl === 'fused' && r.K === K);
+    const fusedRow = fused.find((r) => r.impl === 'fused' && r.arch === '1 × 50 ReLU' && r.K === K);
     const engine = runs.find((r) => r.impl === 'engine' && r.backend === 'webgpu' && r.K === K);
     const js = runs.find((r) => r.impl === 'js' && r.K === K);
-    const parts = [fused && engine ? `fused vs engine (webgpu) ${(fused.stepsPerSecond / engine.stepsPerSecond).toFixed(1)}×` : '', fused && js ? `fused vs js ${(fused.stepsPerSecond / js.stepsPerSecond).toFixed(2)}×` : ''].filter(Boolean);
+    const parts = [fusedRow && engine ? `fused vs engine (webgpu) ${(fusedRow.stepsPerSecond / engine.stepsPerSecond).toFixed(1)}×` : '', fusedRow && js ? `fused vs js ${(fusedRow.stepsPerSecond / js.stepsPerSecond).toFixed(2)}×` : ''].filter(Boolean);
     if (parts.length) console.log(`K=${K}: ${parts.join('; ')}`);
   }
+  if (fused.length) console.log(`\nfused kernel (batch 256, NLL and Robust-NLL in turn):\n${fusedTable(fused)}`);
   console.log(`\npage: first step ${pageFigures.firstStepMs} ms, ${pageFigures.readsPerSecond.toFixed(1)} reads/s, ${pageFigures.uiStepsPerSecond.toFixed(1)} steps/s with the full UI, ${pageFigures.longTasks} long tasks (> 50 ms) in 10 s (longest ${pageFigures.longestTaskMs.toFixed(0)} ms; median panel redraw ${pageFigures.medianRedrawMs?.toFixed(0)} ms), ${(pageFigures.jsGzipBytes / 1024).toFixed(0)} KiB of JavaScript (gzip) on first load`);
   console.log(`adapter ${adapter}; ${notes.length ? `skipped: ${notes.join('; ')}` : 'every backend ran'}; wrote ${values.out}`);
 } finally {

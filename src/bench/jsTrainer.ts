@@ -1,9 +1,18 @@
-// The TensorFlow-Playground-style baseline for the benchmark only: the same model and maths as the fused
-// kernel (1 → H ReLU → μ, σ²; NLL or Robust-NLL with the eq. 6 gradient; Adam), in plain Float32Arrays.
+// The TensorFlow-Playground-style baseline for the benchmark only: a shared-trunk mean/variance MLP of any depth
+// and activation, NLL or Robust-NLL with the eq. 6 gradient, Adam, in plain Float32Arrays on one thread. Same
+// parameter layout, initial weights and minibatches as the engine and the fused kernel.
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
-import { batchIndex } from '../core/engine';
-import { initialWeightsFlat } from '../core/initialWeights';
+import { hash32, STREAM } from '../core/rng';
+import { freshModelState } from '../core/state';
+
+type Act = (z: number) => number;
+const ACT: Record<string, { f: Act; slope: Act }> = {
+  relu: { f: (z) => (z > 0 ? z : 0), slope: (h) => (h > 0 ? 1 : 0) },
+  tanh: { f: Math.tanh, slope: (h) => 1 - h * h },
+  elu: { f: (z) => (z >= 0 ? z : Math.expm1(z)), slope: (h) => (h >= 0 ? 1 : h + 1) },
+  sigmoid: { f: (z) => 1 / (1 + Math.exp(-z)), slope: (h) => h * (1 - h) },
+};
 
 export class JsTrainer {
   private readonly params: Float32Array[];
@@ -17,83 +26,120 @@ export class JsTrainer {
     private readonly specs: ModelSpec[],
     private readonly train: TrainSettings,
   ) {
+    if (!train.architecture.shared) throw new Error('the JS baseline covers a shared trunk only');
     const { mean, std } = inputScale(points.x);
     this.x = Float32Array.from(points.x, (v) => (v - mean) / std);
-    this.params = specs.map((s) => initialWeightsFlat(train.architecture, s));
+    this.params = specs.map((s) => freshModelState(train.architecture, s).params);
     this.m1 = this.params.map((p) => new Float32Array(p.length));
     this.m2 = this.params.map((p) => new Float32Array(p.length));
   }
 
   run(steps: number): void {
-    const H = this.train.architecture.hidden[0];
-    const B = this.train.batchSize;
+    const arch = this.train.architecture;
+    const widths = [1, ...arch.hidden];
+    const L = arch.hidden.length;
+    const act = ACT[arch.activation];
+    const B = Math.min(this.train.batchSize, this.x.length);
     const n = this.x.length;
+    // Offsets of W_l, b_l, Wout, bout in the flattened layout.
+    const offW: number[] = [];
+    const offB: number[] = [];
+    let o = 0;
+    for (let l = 0; l < L; l++) {
+      offW.push(o);
+      o += widths[l] * widths[l + 1];
+      offB.push(o);
+      o += widths[l + 1];
+    }
+    const oWo = o;
+    const oBo = o + 2 * widths[L];
+    const P = this.params[0].length;
+    const h = widths.map((w) => new Float32Array(B * w));
+    const delta = widths.map((w) => new Float32Array(B * w));
     const gm = new Float32Array(B);
     const gs = new Float32Array(B);
-    const xb = new Float32Array(B);
     const loss = new Float32Array(B);
-    const grad = new Float32Array(4 * H + 2);
+    const grad = new Float32Array(P);
     for (let s = 0; s < steps; s++, this.step++) {
+      for (let r = 0; r < B; r++) h[0][r] = this.x[B >= n ? r : hash32(this.train.batchSeed, STREAM.batch, this.step, r) % n];
       this.specs.forEach((spec, k) => {
         const p = this.params[k];
         const invT = spec.loss === 'robust-nll' && Number.isFinite(spec.T) ? 1 / spec.T : 0;
-        let zmax = -Infinity;
-        for (let j = 0; j < B; j++) {
-          const i = batchIndex(this.train.batchSeed, this.step, j, n);
-          const x = this.x[i];
-          let mu = p[4 * H];
-          let sv = p[4 * H + 1];
-          for (let h = 0; h < H; h++) {
-            const a = Math.max(p[h] * x + p[H + h], 0);
-            mu += a * p[2 * H + 2 * h];
-            sv += a * p[2 * H + 2 * h + 1];
-          }
-          const v = Math.max(sv, 0) + Math.log1p(Math.exp(-Math.abs(sv))) + this.train.architecture.varianceFloor;
-          const r = mu - this.points.y[i];
-          loss[j] = 0.5 * Math.log(v) + (r * r) / (2 * v);
-          gm[j] = r / v;
-          gs[j] = ((v - r * r) / (2 * v * v)) / (1 + Math.exp(-sv));
-          xb[j] = x;
-          zmax = Math.max(zmax, -loss[j] * invT);
-        }
-        let z = 0;
-        for (let j = 0; j < B; j++) z += Math.exp(-loss[j] * invT - zmax);
-        let lbar = 0;
-        for (let j = 0; j < B; j++) lbar += (Math.exp(-loss[j] * invT - zmax) / z) * loss[j];
-        for (let j = 0; j < B; j++) {
-          const w = Math.exp(-loss[j] * invT - zmax) / z;
-          const g = invT > 0 ? w * (1 + invT * (lbar - loss[j])) : 1 / B;
-          gm[j] *= g;
-          gs[j] *= g;
-        }
-        grad.fill(0);
-        for (let h = 0; h < H; h++) {
-          const w0 = p[h];
-          const b0 = p[H + h];
-          const wm = p[2 * H + 2 * h];
-          const wv = p[2 * H + 2 * h + 1];
-          for (let j = 0; j < B; j++) {
-            const pre = w0 * xb[j] + b0;
-            if (pre > 0) {
-              const back = gm[j] * wm + gs[j] * wv;
-              grad[h] += back * xb[j];
-              grad[H + h] += back;
-              grad[2 * H + 2 * h] += gm[j] * pre;
-              grad[2 * H + 2 * h + 1] += gs[j] * pre;
+        for (let l = 0; l < L; l++) {
+          const wi = widths[l];
+          const wo = widths[l + 1];
+          for (let r = 0; r < B; r++) {
+            for (let u = 0; u < wo; u++) {
+              let z = p[offB[l] + u];
+              for (let i = 0; i < wi; i++) z += h[l][r * wi + i] * p[offW[l] + i * wo + u];
+              h[l + 1][r * wo + u] = act.f(z);
             }
           }
         }
-        for (let j = 0; j < B; j++) {
-          grad[4 * H] += gm[j];
-          grad[4 * H + 1] += gs[j];
+        let zmax = -Infinity;
+        const wl = widths[L];
+        for (let r = 0; r < B; r++) {
+          const i = B >= n ? r : hash32(this.train.batchSeed, STREAM.batch, this.step, r) % n;
+          let mu = p[oBo];
+          let sv = p[oBo + 1];
+          for (let u = 0; u < wl; u++) {
+            mu += h[L][r * wl + u] * p[oWo + 2 * u];
+            sv += h[L][r * wl + u] * p[oWo + 2 * u + 1];
+          }
+          const v = Math.max(sv, 0) + Math.log1p(Math.exp(-Math.abs(sv))) + arch.varianceFloor;
+          const res = mu - this.points.y[i];
+          loss[r] = 0.5 * Math.log(v) + (res * res) / (2 * v);
+          gm[r] = res / v;
+          gs[r] = (v - res * res) / (2 * v * v) / (1 + Math.exp(-sv));
+          zmax = Math.max(zmax, -loss[r] * invT);
+        }
+        let z = 0;
+        let lz = 0;
+        for (let r = 0; r < B; r++) {
+          const e = Math.exp(-loss[r] * invT - zmax);
+          z += e;
+          lz += e * loss[r];
+        }
+        for (let r = 0; r < B; r++) {
+          const w = Math.exp(-loss[r] * invT - zmax) / z;
+          const g = invT > 0 ? w * (1 + invT * (lz / z - loss[r])) : 1 / B;
+          gm[r] *= g;
+          gs[r] *= g;
+        }
+        grad.fill(0);
+        for (let r = 0; r < B; r++) {
+          grad[oBo] += gm[r];
+          grad[oBo + 1] += gs[r];
+          for (let u = 0; u < wl; u++) {
+            const hv = h[L][r * wl + u];
+            grad[oWo + 2 * u] += hv * gm[r];
+            grad[oWo + 2 * u + 1] += hv * gs[r];
+            delta[L][r * wl + u] = (gm[r] * p[oWo + 2 * u] + gs[r] * p[oWo + 2 * u + 1]) * act.slope(hv);
+          }
+        }
+        for (let l = L - 1; l >= 0; l--) {
+          const wi = widths[l];
+          const wo = widths[l + 1];
+          for (let r = 0; r < B; r++) {
+            for (let i = 0; i < wi; i++) {
+              const hin = h[l][r * wi + i];
+              let back = 0;
+              for (let u = 0; u < wo; u++) {
+                const d = delta[l + 1][r * wo + u];
+                grad[offW[l] + i * wo + u] += hin * d;
+                back += p[offW[l] + i * wo + u] * d;
+              }
+              if (l > 0) delta[l][r * wi + i] = back * act.slope(hin);
+            }
+            for (let u = 0; u < wo; u++) grad[offB[l] + u] += delta[l + 1][r * wo + u];
+          }
         }
         const t = this.step + 1;
-        const c1 = 1 - 0.9 ** t;
+        const lr = (this.train.learningRate * spec.lrScale) / (1 - 0.9 ** t);
         const c2 = 1 - 0.999 ** t;
-        const lr = this.train.learningRate / c1;
         const m1 = this.m1[k];
         const m2 = this.m2[k];
-        for (let q = 0; q < 4 * H + 2; q++) {
+        for (let q = 0; q < P; q++) {
           m1[q] = 0.9 * m1[q] + 0.1 * grad[q];
           m2[q] = 0.999 * m2[q] + 0.001 * grad[q] * grad[q];
           p[q] -= (lr * m1[q]) / (Math.sqrt(m2[q] / c2) + 1e-8);

@@ -1,5 +1,5 @@
 // The benchmark page: the batched engine against K separate engines, on each backend, in one page.
-import { DEFAULT_TRAIN, modelSpec, withIds } from '../core/config';
+import { DEFAULT_TRAIN, modelSpec } from '../core/config';
 import { defaultDataSpec, makePoints } from '../core/datasets';
 import { Engine } from '../core/engine';
 import { freshState } from '../core/state';
@@ -7,6 +7,7 @@ import { tf } from '../core/tf';
 import { initBackend, webgpuDevice, type BackendName } from '../platform/browser';
 import { FusedTrainer } from '../fused/fused';
 import { JsTrainer } from './jsTrainer';
+import { fusedBench, type FusedBenchRow } from './fusedBench';
 
 export interface BenchRun {
   impl: 'naive' | 'engine' | 'fused' | 'js';
@@ -22,7 +23,7 @@ export interface BenchRun {
 const spec = defaultDataSpec('hetero-sine');
 const points = makePoints(spec);
 const train = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 };
-const models = (k: number) => Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { T: 16, initSeed: i + 1 }));
+const models = (k: number) => Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }));
 
 /** Waits for the device to finish what was enqueued: one tiny read. */
 async function sync(): Promise<void> {
@@ -86,8 +87,9 @@ async function measure(backend: BackendName, k: number, ms: number, leakSteps: n
   return out;
 }
 
-async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: number; leakSteps: number; tfjsMaxK: number }): Promise<{ runs: BenchRun[]; adapter: string; notes: string[] }> {
+async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: number; leakSteps: number; tfjsMaxK: number }): Promise<{ runs: BenchRun[]; fused: FusedBenchRow[]; adapter: string; notes: string[] }> {
   const runs: BenchRun[] = [];
+  const fused: FusedBenchRow[] = [];
   const notes: string[] = [];
   let adapter = 'none';
   try {
@@ -120,10 +122,11 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
       console.log(`bench: ${backend}, K = ${k}`);
       if (k <= opts.tfjsMaxK) runs.push(...(await measure(backend, k, opts.ms, opts.leakSteps)));
       else if (!notes.some((n) => n.startsWith(`tfjs K = ${k}`))) notes.push(`tfjs K = ${k}: not measured (above tfjsMaxK = ${opts.tfjsMaxK})`);
-      if (backend === 'webgpu') runs.push(await measureFused(k, opts.ms, 50));
     }
+    // The fused kernel's rows (K = 1, 8, 64 on both shapes, the JS trainer beside them) on tfjs's own device.
+    if (backend === 'webgpu') fused.push(...(await fusedBench(gpuDevice(), points, opts.ms, console.log)));
   }
-  return { runs, adapter, notes };
+  return { runs, fused, adapter, notes };
 }
 
 function gpuDevice(): GPUDevice {
@@ -132,39 +135,22 @@ function gpuDevice(): GPUDevice {
   return device;
 }
 
-/** Steps per second of the fused kernel for K models, S steps per dispatch. */
-async function measureFused(k: number, ms: number, perDispatch: number): Promise<BenchRun> {
-  const specs = withIds(models(k));
-  const fused = new FusedTrainer(gpuDevice(), points, specs, train, freshState(train.architecture, specs));
-  fused.run(perDispatch, perDispatch);
-  await fused.readState();
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    fused.run(perDispatch, perDispatch);
-    n += perDispatch;
-    await fused.readState();
-  }
-  const stepsPerSecond = n / ((performance.now() - t0) / 1000);
-  fused.dispose();
-  return { impl: 'fused', backend: 'webgpu', K: k, stepsPerSecond, kernelsPerStep: 1 / perDispatch, numTensors100: null, numTensorsLater: null, laterSteps: null };
-}
-
 /**
- * The fused kernel against the tfjs engine on the same device: same seeds, same minibatches, `steps`
- * steps through the warm-up into each loss; the largest parameter difference per loss.
+ * The fused kernel against the tfjs engine on the same device: same seeds, same minibatches, `steps` steps
+ * through the warm-up into each loss; the largest parameter difference per loss. (Every loss, wrapper and
+ * architecture is checked in Node: tests/unit/fused-equality.test.ts; this checks the browser's own device.)
  */
-async function fusedCheck(steps = 100): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
+async function fusedCheck(steps = 20): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
   await initBackend('webgpu');
-  const losses = ['nll', 'mse', 'beta-nll', 'faithful', 'robust-nll', 'robust-mse', 'robust-beta-nll', 'tilted-nll', 'barron'];
-  const specs = withIds(losses.map((l, i) => modelSpec(l, { T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 })));
-  const settings = { ...train, warmupMeanSteps: 20, warmupNllSteps: 20 };
+  const losses = ['nll', 'mse', 'beta-nll', 'student-t', 'faithful', 'moment-matching', 'barron', 'barron-adaptive', 'robust-nll', 'tilted-nll', 'superloss-nll'];
+  const specs = losses.map((l, i) => modelSpec(l, { id: `m${i + 1}`, T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 }));
+  const settings = { ...train, warmupMeanSteps: 5, warmupNllSteps: 5 };
   const engine = new Engine(points, spec, specs, settings);
   engine.run(steps);
   const reference = (await engine.exportState()).models.map((m) => m.params);
   engine.dispose();
   const fused = new FusedTrainer(gpuDevice(), points, specs, settings, freshState(settings.architecture, specs));
-  fused.run(steps, 25);
+  fused.run(steps);
   const ours = (await fused.readState()).models.map((m) => m.params);
   fused.dispose();
   return losses.map((loss, k) => {

@@ -1,67 +1,110 @@
-// Host side of the fused WebGPU path: buffers on TensorFlow.js's own GPUDevice, one dispatch per S steps,
-// hyperparameters in a small storage buffer (a slider move is one write, never a recompile).
+// Host side of the fused WebGPU path: one pipeline per device and kernel shape (cached), buffers made once,
+// S steps per dispatch, hyperparameters written only when a spec changes, one persistent staging buffer
+// for reads. The GPU owns θ, Adam's m and v, the counters and τ between reads; the host mirrors only the
+// step counts (they follow from what it enqueued) and the divergence flags (it sets them).
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
 import { parseLossId } from '../core/losses';
-import { ADAM, paramCount, warmupOf, type TrainingState } from '../core/state';
-import { FUSED_WGSL, WORKGROUP } from './kernel.wgsl';
+import { logPartitionTable } from '../core/losses/barronPartition';
+import { studentTConstant } from '../core/losses/studentT';
+import { ACTIVATIONS } from '../core/model';
+import { paramCount, stateMismatch, warmupOf, type ModelState, type TrainingState } from '../core/state';
+import { BASE_CODE, COUNTER, COUNTER_FIELDS, HYPER, HYPER_FIELDS, META, META_FIELDS, TAU_MODE_CODE, WRAPPER_CODE } from './contract';
+import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
+import { DispatchSizer, TARGET_MS } from './sizer';
 
-const BASE_CODES: Record<string, number> = { nll: 0, mse: 1, 'beta-nll': 2, faithful: 3, barron: 4 };
-const WRAPPER_CODES: Record<string, number> = { none: 0, boltzmann: 1, 'boltzmann-const': 2 };
+export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
+/**
+ * Invocations per workgroup: the default limit (256), fewer for small batches, whose idle invocations would
+ * still take part in every barrier. A CPU emulation (SwiftShader) gets 64 always: there a barrier is a fiber
+ * switch per invocation group and costs more than the parallelism buys.
+ */
+export function workgroupFor(device: GPUDevice, rows: number): number {
+  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
+  const emulated = !!info && (info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.description} ${info.device}`));
+  if (emulated) return 64;
+  return rows <= 64 ? 64 : rows <= 128 ? 128 : 256;
+}
 
-/** Why a model or setting cannot take the fused path, or null when it can. */
-export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n = 0): string | null {
-  const { base, wrapper } = parseLossId(spec.loss);
-  if (!(base in BASE_CODES)) return `${base} is not in the fused kernel`;
-  if (!(wrapper in WRAPPER_CODES)) return `${wrapper} is not in the fused kernel`;
-  if (train.optimizer !== 'adam') return 'the fused kernel runs Adam only';
+export interface FusedOptions {
+  /** Invocations per workgroup (64, 128 or 256); chosen by workgroupFor when left out. */
+  workgroup?: number;
+}
+
+/** Why a model or setting cannot take the fused path (null when it can). n = number of training points. */
+export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: number): string | null {
+  try {
+    parseLossId(spec.loss);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const { base } = parseLossId(spec.loss);
   const a = train.architecture;
-  if (a.hidden.length !== 1 || a.activation !== 'relu' || !a.shared) return 'the fused kernel covers one hidden ReLU layer with a shared trunk';
-  if (a.hidden[0] >= WORKGROUP) return `hidden width must be below ${WORKGROUP}`;
-  if (Math.min(train.batchSize, n || train.batchSize) > WORKGROUP) return `batch size must be at most ${WORKGROUP}`;
-  if (base === 'barron' && spec.alpha === Infinity) return 'α = +∞ is not offered';
+  if (a.hidden.length > FUSED_LIMITS.maxLayers) return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
+  if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth))) return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
+  if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${a.activation}`;
+  if (!(a.varianceFloor > 0)) return `the variance floor must be > 0 (got ${a.varianceFloor})`;
+  if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${train.optimizer}`;
+  if (!(Number.isInteger(n) && n >= 2)) return `the data needs at least two points (got ${n})`;
+  const full = train.batchSize >= n;
+  if (full && n > FUSED_LIMITS.maxFullBatch) return `a full batch of ${n} rows exceeds the fused kernel's ${FUSED_LIMITS.maxFullBatch}`;
+  if (!full && train.batchSize > FUSED_LIMITS.maxBatch) return `batch size ${train.batchSize} exceeds the fused kernel's ${FUSED_LIMITS.maxBatch}`;
+  if (!(Number.isInteger(train.batchSize) && train.batchSize >= 1)) return `batch size must be a whole number ≥ 1 (got ${train.batchSize})`;
+  if (base === 'barron' && (spec.alpha === Infinity || Number.isNaN(spec.alpha))) return `α = ${spec.alpha} is not offered`;
+  if (base === 'barron' && !(spec.c > 0)) return `Barron's c must be > 0 (got ${spec.c})`;
+  if (base === 'student-t' && !(spec.nu > 0)) return `Student-t's ν must be > 0 (got ${spec.nu})`;
   return null;
 }
 
-const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
-/** One pipeline per device: compiling the kernel is the slow part of a rebuild. */
-function pipelineFor(device: GPUDevice): GPUComputePipeline {
-  let p = pipelines.get(device);
+/** The compute pipeline for this kernel source on this device, compiled once. */
+function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
+  let byCode = pipelines.get(device);
+  if (!byCode) pipelines.set(device, (byCode = new Map()));
+  let p = byCode.get(code);
   if (!p) {
-    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code: FUSED_WGSL }), entryPoint: 'main' } });
-    pipelines.set(device, p);
+    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    byCode.set(code, p);
   }
   return p;
 }
 
-const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
+const HYPER_WORDS = HYPER_FIELDS.length;
+const COUNTER_WORDS = COUNTER_FIELDS.length;
 
 export class FusedTrainer {
-  private readonly pipeline: GPUComputePipeline;
-  private readonly bindGroup: GPUBindGroup;
-  private readonly metaBuffer: GPUBuffer;
-  private readonly hyperBuffer: GPUBuffer;
   readonly paramBuffer: GPUBuffer;
+  readonly tauBuffer: GPUBuffer;
+  /** Adam's m and v, K×P each in layout order (zeros under SGD). */
   readonly m1Buffer: GPUBuffer;
   readonly m2Buffer: GPUBuffer;
-  /** Each model's τ; the kernel does not run SuperLoss, so it stays at the state's value. */
-  readonly tauBuffer: GPUBuffer;
+  private readonly counterBuffer: GPUBuffer;
+  private readonly metaBuffer: GPUBuffer;
+  private readonly hyperBuffer: GPUBuffer;
   private readonly staging: GPUBuffer;
   private readonly buffers: GPUBuffer[];
-  private readonly nParams: number;
-  private readonly batch: number;
-  private readonly fullBatch: boolean;
-  private readonly meta = new ArrayBuffer(48);
-  private readonly hyperWords: ArrayBuffer;
+  private readonly pipeline: GPUComputePipeline;
+  private readonly bindGroup: GPUBindGroup;
+  private readonly k: number;
+  private readonly p: number;
+  private readonly specs: ModelSpec[];
+  private readonly messages: (string | null)[];
   private readonly steps: number[];
+  /** Host mirrors of Adam's t and τ's update count (they follow from what was enqueued, as steps do). */
   private readonly adamT: number[];
-  private readonly tau: number[];
-  private readonly tauCount: number[];
-  private readonly diverged: (string | null)[];
+  private readonly tauCounts: number[];
+  private readonly meta = new Uint32Array(META_FIELDS.length);
+  private readonly hyperWords: ArrayBuffer;
+  private hyperDirty = true;
   private globalStep: number;
-  private specs: ModelSpec[];
   private disposed = false;
+  private reading: Promise<unknown> = Promise.resolve();
+  /** Steps per dispatch, adapted from what reads measure; and what they measure from. */
+  private readonly sizer: DispatchSizer;
+  private enqueuedSinceRead = 0;
+  private dispatchesSinceRead = 0;
+  private firstSubmitSinceRead = 0;
 
   constructor(
     private readonly device: GPUDevice,
@@ -69,56 +112,92 @@ export class FusedTrainer {
     specs: ModelSpec[],
     private readonly train: TrainSettings,
     state: TrainingState,
+    options: FusedOptions = {},
   ) {
     const n = points.x.length;
+    if (specs.length === 0) throw new Error('fused path: no models');
     for (const s of specs) {
       const why = fusedUnsupported(s, train, n);
       if (why) throw new Error(`fused path: ${why}`);
     }
+    const mismatch = stateMismatch(state, train.architecture, specs);
+    if (mismatch) throw new Error(`fused path: ${mismatch}`);
+    this.k = specs.length;
+    this.p = paramCount(train.architecture);
     this.specs = specs.map((s) => ({ ...s }));
-    this.nParams = paramCount(train.architecture);
-    const k = specs.length;
-    if (state.models.length !== k) throw new Error(`fused path: the state has ${state.models.length} models, the run ${k}`);
+    this.messages = state.models.map((m) => m.diverged);
     this.steps = state.models.map((m) => m.steps);
     this.adamT = state.models.map((m) => m.t);
-    this.tau = state.models.map((m) => m.tau);
-    this.tauCount = state.models.map((m) => m.tauCount);
-    this.diverged = state.models.map((m) => m.diverged);
+    this.tauCounts = state.models.map((m) => m.tauCount);
     this.globalStep = state.step;
-    this.fullBatch = train.batchSize >= n;
-    this.batch = this.fullBatch ? n : train.batchSize;
-    if (this.batch > WORKGROUP) throw new Error(`fused path: batch of ${this.batch} exceeds ${WORKGROUP}`);
+    const fullBatch = train.batchSize >= n;
+    const table = logPartitionTable();
+    const shape: KernelShape = {
+      arch: train.architecture,
+      n,
+      batch: fullBatch ? n : train.batchSize,
+      fullBatch,
+      workgroup: options.workgroup ?? workgroupFor(device, fullBatch ? n : train.batchSize),
+      logZCount: table.value.length,
+      logZStepsPerUnit: table.stepsPerUnit,
+    };
+    const scratchFloats = this.k * scratchLayout(shape).perModel;
+    if (scratchFloats * 4 > device.limits.maxStorageBufferBindingSize) {
+      throw new Error(`fused path: ${this.k} models of this size need ${((scratchFloats * 4) / 2 ** 20).toFixed(0)} MiB of scratch, over the device's ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`);
+    }
+    this.pipeline = pipelineFor(device, fusedKernelSource(shape));
+    const KP = this.k * this.p;
+    const make = (floats: number, usage: number) => device.createBuffer({ size: Math.max(16, 4 * floats), usage });
+    const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
     const { mean, std } = inputScale(points.x);
-    const storage = (data: Float32Array<ArrayBuffer>) => {
-      const b = device.createBuffer({ size: Math.max(16, data.byteLength), usage: STORAGE });
-      device.queue.writeBuffer(b, 0, data);
-      return b;
-    };
-    const pack = (pick: (m: TrainingState['models'][number]) => Float32Array) => {
-      const out = new Float32Array(this.nParams * k);
-      state.models.forEach((m, j) => {
-        const v = pick(m);
-        if (v.length !== this.nParams) throw new Error(`fused path: model ${m.id} has ${v.length} values, expected ${this.nParams}`);
-        out.set(v, j * this.nParams);
-      });
-      return out;
-    };
-    const x = storage(Float32Array.from(points.x, (v) => (v - mean) / std));
-    const y = storage(Float32Array.from(points.y));
-    this.paramBuffer = storage(pack((m) => m.params));
-    this.m1Buffer = storage(pack((m) => m.m));
-    this.m2Buffer = storage(pack((m) => m.v));
-    this.tauBuffer = storage(Float32Array.from(this.tau));
-    this.hyperWords = new ArrayBuffer(64 * k);
-    this.hyperBuffer = device.createBuffer({ size: 64 * k, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
-    this.metaBuffer = device.createBuffer({ size: 48, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    this.staging = device.createBuffer({ size: 4 * (3 * this.nParams * k + k), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-    this.buffers = [x, y, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.hyperBuffer, this.metaBuffer, this.staging];
-    this.pipeline = pipelineFor(device);
-    this.bindGroup = device.createBindGroup({
-      layout: this.pipeline.getBindGroupLayout(0),
-      entries: [this.metaBuffer, x, y, this.hyperBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer].map((buffer, binding) => ({ binding, resource: { buffer } })),
+    const data = new Float32Array(2 * table.value.length + 2 * n);
+    data.set(table.value, 0);
+    data.set(table.slope, table.value.length);
+    data.set(Float32Array.from(points.x, (v) => (v - mean) / std), 2 * table.value.length);
+    data.set(points.y, 2 * table.value.length + n);
+    const dataBuffer = make(data.length, STORAGE);
+    device.queue.writeBuffer(dataBuffer, 0, data);
+    this.paramBuffer = make(KP, STORAGE);
+    this.m1Buffer = make(KP, STORAGE);
+    this.m2Buffer = make(KP, STORAGE);
+    this.tauBuffer = make(this.k, STORAGE);
+    this.counterBuffer = make(this.k * COUNTER_WORDS, STORAGE);
+    const scratch = make(scratchFloats, GPUBufferUsage.STORAGE);
+    this.hyperBuffer = make(this.k * HYPER_WORDS, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
+    this.metaBuffer = make(this.meta.length, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
+    this.staging = make(3 * KP + this.k + this.k * COUNTER_WORDS, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
+    this.buffers = [dataBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.counterBuffer, scratch, this.hyperBuffer, this.metaBuffer, this.staging];
+    this.hyperWords = new ArrayBuffer(4 * this.k * HYPER_WORDS);
+    this.load(state);
+    const entries = [this.metaBuffer, dataBuffer, this.hyperBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.counterBuffer, scratch];
+    this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    // A first guess from the work per step (SwiftShader does ~1 GFLOP/s, a GPU far more); readState refines it.
+    const flopsPerStep = 8 * this.k * shape.batch * this.p;
+    this.sizer = new DispatchSizer((TARGET_MS * 1e6) / flopsPerStep);
+  }
+
+  private load(state: TrainingState): void {
+    const KP = this.k * this.p;
+    const params = new Float32Array(KP);
+    const m1 = new Float32Array(KP);
+    const m2 = new Float32Array(KP);
+    const tau = new Float32Array(this.k);
+    const counters = new Uint32Array(this.k * COUNTER_WORDS);
+    state.models.forEach((m: ModelState, k) => {
+      params.set(m.params, k * this.p);
+      m1.set(m.m, k * this.p);
+      m2.set(m.v, k * this.p);
+      tau[k] = m.tau;
+      counters[k * COUNTER_WORDS + COUNTER.t] = m.t;
+      counters[k * COUNTER_WORDS + COUNTER.steps] = m.steps;
+      counters[k * COUNTER_WORDS + COUNTER.tauCount] = m.tauCount;
     });
+    const q = this.device.queue;
+    q.writeBuffer(this.paramBuffer, 0, params);
+    q.writeBuffer(this.m1Buffer, 0, m1);
+    q.writeBuffer(this.m2Buffer, 0, m2);
+    q.writeBuffer(this.tauBuffer, 0, tau);
+    q.writeBuffer(this.counterBuffer, 0, counters);
   }
 
   get step(): number {
@@ -129,111 +208,162 @@ export class FusedTrainer {
     return [...this.steps];
   }
 
-  /** The host-side part of the state (Adam's t, τ's count, divergence), without a device read. */
-  counters(): { t: number[]; tauCount: number[]; diverged: (string | null)[] } {
-    return { t: [...this.adamT], tauCount: [...this.tauCount], diverged: [...this.diverged] };
+  /** Steps one dispatch runs now (adapted to the measured rate). */
+  get stepsPerDispatch(): number {
+    return this.sizer.steps;
   }
 
-  /** A diverged model takes no more steps (its t and steps freeze); null lets it train again. */
-  setDiverged(k: number, message: string | null): void {
-    this.diverged[k] = message;
+  private checkIndex(k: number): void {
+    if (!(Number.isInteger(k) && k >= 0 && k < this.k)) throw new Error(`invalid model index; not in [0, ${this.k}): ${k}`);
   }
 
-  /** Live hyperparameters: written with the next dispatch. */
+  /** Live change of model k's loss or hyperparameters: the next dispatch uses it; θ, m, v, t and τ stay. */
   updateModel(k: number, spec: ModelSpec): void {
+    this.checkIndex(k);
     const why = fusedUnsupported(spec, this.train, this.points.x.length);
     if (why) throw new Error(`fused path: ${why}`);
     this.specs[k] = { ...spec };
+    this.hyperDirty = true;
+  }
+
+  /** A diverged model (message set) takes no more steps; null lets it train again. */
+  setDiverged(k: number, message: string | null): void {
+    this.checkIndex(k);
+    this.messages[k] = message;
+    this.hyperDirty = true;
   }
 
   private writeHyper(): void {
     const f = new Float32Array(this.hyperWords);
     const u = new Uint32Array(this.hyperWords);
     this.specs.forEach((s, k) => {
+      const o = k * HYPER_WORDS;
       const { base, wrapper } = parseLossId(s.loss);
-      const o = 16 * k;
-      const w = warmupOf(s, this.train);
-      f[o] = wrapper !== 'none' && Number.isFinite(s.T) ? 1 / s.T : 0;
-      f[o + 1] = s.beta;
-      f[o + 2] = Number.isFinite(s.alpha) ? s.alpha : 0;
-      f[o + 3] = s.c;
-      f[o + 4] = this.train.learningRate * s.lrScale;
-      f[o + 5] = s.alpha === -Infinity ? 1 : 0;
-      u[o + 6] = BASE_CODES[base];
-      u[o + 7] = WRAPPER_CODES[wrapper];
-      u[o + 8] = w.meanSteps;
-      u[o + 9] = w.nllSteps;
-      u[o + 10] = this.steps[k];
-      u[o + 11] = this.diverged[k] === null ? 1 : 0;
-      // The kernel adds the step within the dispatch and 1: Adam's own t continues where it stopped.
-      f[o + 12] = this.adamT[k];
+      const usesT = wrapper === 'boltzmann' || wrapper === 'boltzmann-const';
+      const warm = s.warmup ?? { meanSteps: this.train.warmupMeanSteps, nllSteps: this.train.warmupNllSteps };
+      u[o + HYPER.base] = BASE_CODE[base];
+      u[o + HYPER.wrapper] = WRAPPER_CODE[wrapper];
+      u[o + HYPER.tauMode] = TAU_MODE_CODE[s.tauMode];
+      u[o + HYPER.enabled] = this.messages[k] === null ? 1 : 0;
+      // Warm-ups past 2³² − 1 steps never end, as in the engine.
+      u[o + HYPER.warmMean] = Math.min(warm.meanSteps, 0xffffffff);
+      u[o + HYPER.warmNll] = Math.min(warm.nllSteps, 0xffffffff);
+      u[o + HYPER.welsch] = s.alpha === -Infinity ? 1 : 0;
+      u[o + HYPER.sgd] = this.train.optimizer === 'sgd' ? 1 : 0;
+      f[o + HYPER.lr] = this.train.learningRate * s.lrScale;
+      f[o + HYPER.invT] = usesT && Number.isFinite(s.T) ? 1 / s.T : 0;
+      f[o + HYPER.beta] = s.beta;
+      f[o + HYPER.alpha] = Number.isFinite(s.alpha) ? s.alpha : 0;
+      f[o + HYPER.c] = s.c;
+      f[o + HYPER.lambda] = s.lambda;
+      f[o + HYPER.tauFixed] = s.tau;
+      f[o + HYPER.nu] = s.nu;
+      f[o + HYPER.tConst] = base === 'student-t' ? studentTConstant(s.nu) : 0;
     });
     this.device.queue.writeBuffer(this.hyperBuffer, 0, this.hyperWords);
+    this.hyperDirty = false;
   }
 
-  /** Enqueues `count` steps for every model still training, at most 200 to one dispatch. Reads nothing back. */
-  run(count: number, perDispatch = 200): void {
-    if (this.disposed) throw new Error('the fused trainer was disposed');
-    const u = new Uint32Array(this.meta);
-    const f = new Float32Array(this.meta);
+  /** Enqueues `count` steps for every non-diverged model; reads nothing back. */
+  run(count: number): void {
+    if (this.disposed) throw new Error('fused path: the trainer was disposed');
+    if (!(Number.isInteger(count) && count >= 0)) throw new Error(`invalid step count; not a whole number ≥ 0: ${count}`);
+    if (count === 0) return;
+    if (this.hyperDirty) this.writeHyper();
+    if (this.enqueuedSinceRead === 0) this.firstSubmitSinceRead = performance.now();
     for (let done = 0; done < count; ) {
-      const s = Math.min(perDispatch, count - done);
-      u.set([this.points.x.length, this.batch, this.train.architecture.hidden[0], s, this.train.batchSeed >>> 0, this.globalStep, this.nParams, this.fullBatch ? 1 : 0]);
-      f.set([this.train.architecture.varianceFloor, ADAM.beta1, ADAM.beta2, ADAM.epsilon], 8);
+      const s = Math.min(this.sizer.steps, count - done);
+      this.meta[META.stepBase] = this.globalStep + done;
+      this.meta[META.steps] = s;
+      this.meta[META.seed] = this.train.batchSeed >>> 0;
       this.device.queue.writeBuffer(this.metaBuffer, 0, this.meta);
-      this.writeHyper();
       const encoder = this.device.createCommandEncoder();
       const pass = encoder.beginComputePass();
       pass.setPipeline(this.pipeline);
       pass.setBindGroup(0, this.bindGroup);
-      pass.dispatchWorkgroups(this.specs.length);
+      pass.dispatchWorkgroups(this.k);
       pass.end();
       this.device.queue.submit([encoder.finish()]);
-      this.globalStep += s;
-      this.diverged.forEach((d, k) => {
-        if (d !== null) return;
-        this.steps[k] += s;
-        this.adamT[k] += s;
-      });
       done += s;
+      this.dispatchesSinceRead++;
+    }
+    this.globalStep += count;
+    this.enqueuedSinceRead += count;
+    for (let k = 0; k < this.k; k++) {
+      if (this.messages[k] !== null) continue;
+      const spec = this.specs[k];
+      if (this.train.optimizer === 'adam') this.adamT[k] += count;
+      if (parseLossId(spec.loss).wrapper === 'superloss' && spec.tauMode !== 'fixed') {
+        // τ moves on every step taken in the model's own phase.
+        const w = warmupOf(spec, this.train);
+        const ownFrom = Math.max(this.steps[k], w.meanSteps + w.nllSteps);
+        this.tauCounts[k] += Math.max(0, this.steps[k] + count - ownFrom);
+      }
+      this.steps[k] += count;
     }
   }
 
-  /** The exact training state: parameters, moments and τ in one copy and one read. */
-  async readState(): Promise<TrainingState> {
-    if (this.disposed) throw new Error('the fused trainer was disposed');
-    const k = this.specs.length;
-    const bytes = 4 * this.nParams * k;
+  /** The host-side part of the state (Adam's t, τ's count, divergence), without a device read. */
+  counters(): { t: number[]; tauCount: number[]; diverged: (string | null)[] } {
+    return { t: [...this.adamT], tauCount: [...this.tauCounts], diverged: [...this.messages] };
+  }
+
+  /** The exact training state, with ONE copy and ONE mapAsync of the persistent staging buffer. */
+  readState(): Promise<TrainingState> {
+    const next = this.reading.then(() => this.readNow());
+    this.reading = next.catch(() => undefined);
+    return next;
+  }
+
+  private async readNow(): Promise<TrainingState> {
+    if (this.disposed) throw new Error('fused path: the trainer was disposed');
+    const KP = this.k * this.p;
     const encoder = this.device.createCommandEncoder();
-    encoder.copyBufferToBuffer(this.paramBuffer, 0, this.staging, 0, bytes);
-    encoder.copyBufferToBuffer(this.m1Buffer, 0, this.staging, bytes, bytes);
-    encoder.copyBufferToBuffer(this.m2Buffer, 0, this.staging, 2 * bytes, bytes);
-    encoder.copyBufferToBuffer(this.tauBuffer, 0, this.staging, 3 * bytes, 4 * k);
+    let o = 0;
+    for (const [src, floats] of [[this.paramBuffer, KP], [this.m1Buffer, KP], [this.m2Buffer, KP], [this.tauBuffer, this.k], [this.counterBuffer, this.k * COUNTER_WORDS]] as const) {
+      encoder.copyBufferToBuffer(src, 0, this.staging, 4 * o, 4 * floats);
+      o += floats;
+    }
     this.device.queue.submit([encoder.finish()]);
-    await this.staging.mapAsync(GPUMapMode.READ);
-    const all = new Float32Array(this.staging.getMappedRange().slice(0));
+    const step = this.globalStep;
+    const messages = [...this.messages];
+    const enqueued = this.enqueuedSinceRead;
+    const dispatches = this.dispatchesSinceRead;
+    const since = this.firstSubmitSinceRead;
+    this.enqueuedSinceRead = 0;
+    this.dispatchesSinceRead = 0;
+    try {
+      await this.staging.mapAsync(GPUMapMode.READ, 0, 4 * o);
+    } catch (err) {
+      if (this.disposed) throw new Error('fused path: the trainer was disposed during a read');
+      throw err;
+    }
+    const range = this.staging.getMappedRange(0, 4 * o);
+    const f = new Float32Array(range);
+    const u = new Uint32Array(range);
+    const models = this.specs.map((spec, k): ModelState => {
+      const c = 3 * KP + this.k + k * COUNTER_WORDS;
+      return {
+        id: spec.id,
+        params: f.slice(k * this.p, (k + 1) * this.p),
+        m: f.slice(KP + k * this.p, KP + (k + 1) * this.p),
+        v: f.slice(2 * KP + k * this.p, 2 * KP + (k + 1) * this.p),
+        t: u[c + COUNTER.t],
+        steps: u[c + COUNTER.steps],
+        tau: f[3 * KP + k],
+        tauCount: u[c + COUNTER.tauCount],
+        diverged: messages[k],
+      };
+    });
     this.staging.unmap();
-    const p = this.nParams;
-    const part = (i: number, j: number) => all.slice(i * p * k + j * p, i * p * k + (j + 1) * p);
-    return {
-      step: this.globalStep,
-      models: this.specs.map((s, j) => ({
-        id: s.id,
-        params: part(0, j),
-        m: part(1, j),
-        v: part(2, j),
-        t: this.adamT[j],
-        steps: this.steps[j],
-        tau: all[3 * p * k + j],
-        tauCount: this.tauCount[j],
-        diverged: this.diverged[j],
-      })),
-    };
+    // The GPU was busy from the first submit to now (reads follow runs): that sizes the next dispatches.
+    if (enqueued > 0) this.sizer.observe(dispatches, enqueued, performance.now() - since);
+    return { step, models };
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.buffers.forEach((b) => b.destroy());
+    for (const b of this.buffers) b.destroy();
   }
 }

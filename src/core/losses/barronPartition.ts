@@ -82,6 +82,11 @@ function getTable(): Table {
   return table;
 }
 
+/** The table itself (values and slopes × step at α_i = i / stepsPerUnit), for the fused kernel's copy. */
+export function logPartitionTable(): { value: Float64Array; slope: Float64Array; stepsPerUnit: number } {
+  return { ...getTable(), stepsPerUnit: STEPS_PER_UNIT };
+}
+
 function hermite(f: number, v0: number, v1: number, s0: number, s1: number): number {
   const f2 = f * f;
   const f3 = f2 * f;

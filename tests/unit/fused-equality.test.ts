@@ -1,0 +1,152 @@
+// The fused WGSL kernel against the tfjs engine, through Dawn in Node (SwiftShader without a GPU): every base
+// loss × wrapper, stacked as K = 32 models, on four architectures, with a minibatch and a full batch. Per case:
+// the whole training state after 40 Adam steps (10 mean-only, 10 NLL, 20 own-loss) from a fresh start, and
+// from the ENGINE's exported state at step 20 (a hand-off between paths); and the raw gradient of one SGD step
+// at lr = 1 ((θ₀ − θ₁) against the engine's), which Adam's scale invariance cannot hide. Skips, saying why,
+// when Dawn finds no adapter.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type TrainSettings } from '../../src/core/config';
+import { defaultDataSpec, makePoints } from '../../src/core/datasets';
+import { LOSS_IDS, parseLossId, TAU_MODES } from '../../src/core/losses';
+import type { Architecture } from '../../src/core/model';
+import { freshState } from '../../src/core/state';
+import { useNodeBackend } from '../../src/platform/node';
+import { diff, engineStates, fusedState, testDevice } from './fused-harness';
+
+let device: GPUDevice | null = null;
+beforeAll(async () => {
+  await useNodeBackend('wasm');
+  device = await testDevice();
+  if (!device) console.warn('SKIPPED fused kernel equality: no WebGPU adapter in Node (install libvulkan1 and chromium for SwiftShader, or set VK_ICD_FILENAMES)');
+}, 60_000);
+
+const MINI = { ...defaultDataSpec('hetero-sine'), n: 300 };
+const FULL = { ...defaultDataSpec('hetero-sine'), n: 48 };
+/** Barron's fixed α per wrapper: the general branch, Cauchy (0), L2 (2) and Welsch (−∞). */
+const BARRON_ALPHA = [1, 0, 2, -Infinity];
+
+/** Every loss id once, with hyperparameters away from their defaults, τ's three modes in turn and three learning-rate
+ * scales; one SuperLoss model skips the warm-up (its τ moves from step 0). */
+function allLosses(): ModelSpec[] {
+  return LOSS_IDS.map((loss, k) => {
+    const { base, wrapper } = parseLossId(loss);
+    const w = ['none', 'boltzmann', 'boltzmann-const', 'superloss'].indexOf(wrapper);
+    return modelSpec(loss, {
+      id: `m${k + 1}`,
+      initSeed: k + 1,
+      T: 3,
+      beta: 0.7,
+      alpha: base === 'barron' ? BARRON_ALPHA[w] : 1.3,
+      c: base === 'barron' ? 0.8 : 1.5,
+      nu: 3,
+      lambda: 0.7,
+      tau: 0.9,
+      tauMode: TAU_MODES[k % 3],
+      lrScale: [1, 0.5, 2][k % 3],
+      ...(loss === 'superloss-nll' ? { warmup: { meanSteps: 0, nllSteps: 0 } } : {}),
+    });
+  });
+}
+
+const ARCHS: Record<string, Architecture> = {
+  'one hidden ReLU layer [50]': { hidden: [50], activation: 'relu', shared: true, varianceFloor: 1e-6 },
+  '2 × tanh [16, 16]': { hidden: [16, 16], activation: 'tanh', shared: true, varianceFloor: 1e-6 },
+  'linear []': { hidden: [], activation: 'relu', shared: true, varianceFloor: 1e-6 },
+  'separate towers, ELU [12]': { hidden: [12], activation: 'elu', shared: false, varianceFloor: 1e-8 },
+};
+/** Extra shapes for the one-step gradient only (cheap): sigmoid, three layers, separate deep towers. */
+const GRADIENT_ONLY: Record<string, Architecture> = {
+  'separate towers, sigmoid [8, 8]': { hidden: [8, 8], activation: 'sigmoid', shared: false, varianceFloor: 1e-6 },
+  '3 × ReLU [8, 8, 8]': { hidden: [8, 8, 8], activation: 'relu', shared: true, varianceFloor: 1e-6 },
+};
+
+const STEPS = 40;
+/** Tolerances, stated: θ after 40 Adam steps within 2e-3 (observed up to 7e-4: Adam normalises tiny float32
+ * differences of near-zero gradients into full-size steps); the raw gradient within 1e-4 of its largest entry
+ * (observed ~1e-6), except Barron's α latent: within 1e-3 of its own size (plus the same 1e-4 of the largest entry), as
+ * the engine's float32 sum for d log Z/dα over the table's nodes differs by up to 2e-4 between its own cpu and wasm
+ * backends. */
+const THETA_TOL = 2e-3;
+const GRAD_REL_TOL = 1e-4;
+const ALPHA_GRAD_REL_TOL = 1e-3;
+/** Adam's m and v within 1e-2 of their largest entry (near-zero gradients of dead units differ in relative terms). */
+const MOMENT_REL_TOL = 1e-2;
+
+function settings(arch: Architecture, full: boolean, sgd: boolean): TrainSettings {
+  return {
+    ...DEFAULT_TRAIN,
+    optimizer: sgd ? 'sgd' : 'adam',
+    learningRate: sgd ? 1 : 0.01,
+    batchSize: full ? 64 : 32,
+    warmupMeanSteps: sgd ? 0 : 10,
+    warmupNllSteps: sgd ? 0 : 10,
+    batchSeed: 7,
+    architecture: arch,
+  };
+}
+
+const observed: string[] = [];
+
+describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (full) => {
+  const data = full ? FULL : MINI;
+  const points = makePoints(data);
+  const specs = allLosses();
+
+  it.each(Object.keys(ARCHS))('state after 40 Adam steps, fresh and handed over from the engine at 20: %s', async (name) => {
+    if (!device) return;
+    const train = settings(ARCHS[name], full, false);
+    const [mid, reference] = await engineStates(points, data, specs, train, [STEPS / 2, STEPS]);
+    for (const from of ['fresh', 'engine@20'] as const) {
+      const state = from === 'fresh' ? await fusedState(device, points, specs, train, STEPS) : await fusedState(device, points, specs, train, STEPS / 2, mid);
+      expect(state.step).toBe(STEPS);
+      let worst = { loss: '', d: 0 };
+      specs.forEach((spec, k) => {
+        const [m, r] = [state.models[k], reference.models[k]];
+        expect([m.id, m.steps, m.t, m.tauCount, m.diverged], spec.loss).toEqual([r.id, r.steps, r.t, r.tauCount, r.diverged]);
+        const d = diff(r.params, m.params);
+        expect(d.maxAbs, spec.loss).toBeGreaterThan(0.1);
+        expect(d.maxAbsDiff, `${spec.loss} θ (parameter ${d.at})`).toBeLessThan(THETA_TOL);
+        // Adam's moments relative to their own scale (m ~ g, v ~ g²).
+        for (const [field, a, b] of [['m', r.m, m.m], ['v', r.v, m.v]] as const) {
+          const dm = diff(a, b);
+          expect(dm.maxAbsDiff, `${spec.loss} ${field} (parameter ${dm.at})`).toBeLessThanOrEqual(MOMENT_REL_TOL * dm.maxAbs);
+        }
+        expect(Math.abs(m.tau - r.tau), `${spec.loss} τ`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.tau)));
+        if (d.maxAbsDiff > worst.d) worst = { loss: spec.loss, d: d.maxAbsDiff };
+      });
+      observed.push(`${full ? 'full' : 'mini'} ${name} ${from}: max |Δθ| ${worst.d.toExponential(2)} (${worst.loss})`);
+    }
+  });
+
+  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])('raw gradient of one SGD step: %s', async (name) => {
+    if (!device) return;
+    const train = settings(ARCHS[name] ?? GRADIENT_ONLY[name], full, true);
+    const start = freshState(train.architecture, specs);
+    const [engineState] = await engineStates(points, data, specs, train, [1]);
+    const reference = engineState.models.map((m) => m.params);
+    const state = await fusedState(device, points, specs, train, 1);
+    let worst = { loss: '', r: 0 };
+    specs.forEach((spec, k) => {
+      const theta0 = start.models[k].params;
+      const g = theta0.map((v, i) => v - reference[k][i]);
+      const ours = theta0.map((v, i) => v - state.models[k].params[i]);
+      const scale = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      expect(scale, spec.loss).toBeGreaterThan(1e-3);
+      // Barron's α latent (second to last) on its own scale, the rest against the largest entry.
+      const n = g.length;
+      expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale);
+      const d = diff(g.subarray(0, n - 2), ours.subarray(0, n - 2));
+      expect(d.maxAbsDiff / scale, `${spec.loss} (parameter ${d.at})`).toBeLessThan(GRAD_REL_TOL);
+      if (d.maxAbsDiff / scale > worst.r) worst = { loss: spec.loss, r: d.maxAbsDiff / scale };
+      // SGD keeps no moments and no Adam step count.
+      expect(state.models[k].t).toBe(0);
+    });
+    observed.push(`${full ? 'full' : 'mini'} ${name} gradient: max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
+  });
+});
+
+describe('observed', () => {
+  it('prints the largest differences seen', () => {
+    if (observed.length) console.log(observed.join('\n'));
+  });
+});
