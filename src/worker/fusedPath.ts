@@ -53,12 +53,15 @@ export class FusedPath implements TrainingPath {
     const flatParams = view(this.trainer.paramBuffer, p);
     const layout = paramLayout(this.train.architecture, k);
     let offset = 0;
-    const params = layout.shapes.map((shape) => {
-      const size = shape.slice(1).reduce((a, b) => a * b, 1);
-      const t = tf.reshape(tf.slice(flatParams, [0, offset], [k, size]), shape);
-      offset += size;
-      return t;
-    });
+    // Inside tidy: each slice goes once its reshape exists (a slice per parameter per frame leaked here).
+    const params = tf.tidy(() =>
+      layout.shapes.map((shape) => {
+        const size = shape.slice(1).reduce((a, b) => a * b, 1);
+        const t = tf.reshape(tf.slice(flatParams, [0, offset], [k, size]), shape);
+        offset += size;
+        return t;
+      }),
+    );
     const flat = [flatParams, view(this.trainer.m1Buffer, p), view(this.trainer.m2Buffer, p)];
     return { params, flat, tau: view(this.trainer.tauBuffer, 1) };
   }
