@@ -26,6 +26,7 @@ const model = {
   learnedAlpha: NaN,
   learnedScale: NaN,
   bandIsScale: false,
+  uncertainty: null,
 };
 const snapshot: Snapshot = { step: 10, backend: 'cpu', grid, truthMean: grid, truthStd: Float32Array.from([0.5, 0.5, 0.5, 0.5]), models: [model] };
 const spec = modelSpec('robust-nll', { T: 16, id: 'm1' });
