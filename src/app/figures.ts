@@ -3,6 +3,7 @@ import type { Points } from '../core/datasets';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
 import { BARRON_NAMED, lossLabel, lossHypers, parseLossId, predictsVariance, type HyperId } from '../core/losses';
 import type { ModelSpec } from '../core/config';
+import { judgedSet } from '../core/uncertainty';
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -369,17 +370,33 @@ export function shapeView(opts: { alpha: number; c: number; T: number; batch: nu
 
 export interface HistoryPoint {
   step: number;
-  /** The models' metrics at that step, each with its model's id. */
-  models: { id: string; rmse: number; nll: number; outlierWeightShare: number }[];
+  /**
+   * The models' metrics at that step, each with its model's id; miscalibration area and CRPS on the set the model
+   * is judged on (the clean held-out set, or your own data's training inliers), NaN for mean-only models.
+   */
+  models: { id: string; rmse: number; nll: number; outlierWeightShare: number; miscalibrationArea: number; crps: number }[];
 }
 
-/** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, on log-scaled steps. */
+/** A snapshot's point on the training curves. */
+export function historyPointOf(snapshot: Snapshot): HistoryPoint {
+  return {
+    step: snapshot.step,
+    models: snapshot.models.map((m) => {
+      const judged = judgedSet(m.uncertainty)?.metrics;
+      return { id: m.id, rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare, miscalibrationArea: judged?.miscalibrationArea ?? NaN, crps: judged?.crps ?? NaN };
+    }),
+  };
+}
+
+/** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, miscalibration area and CRPS, on log-scaled steps. */
 export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision: string): View {
   const steps = history.map((h) => Math.max(1, h.step));
   const metrics = [
     { key: 'rmse', title: 'RMSE to the truth', yaxis: { type: 'log' } },
     { key: 'nll', title: 'clean NLL', yaxis: {} },
     { key: 'outlierWeightShare', title: 'outlier weight share', yaxis: { range: [0, 1] } },
+    { key: 'miscalibrationArea', title: 'miscalibration area', yaxis: { rangemode: 'tozero' } },
+    { key: 'crps', title: 'CRPS', yaxis: { type: 'log' } },
   ] as const;
   return {
     title: 'Training curves',

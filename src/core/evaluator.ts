@@ -9,6 +9,7 @@ import { forward, type Architecture } from './model';
 import { baseLosses, sampleWeights, wrapperObjective } from './objective';
 import { phaseAt, warmupOf, type Phase } from './state';
 import { tf, type Tensor } from './tf';
+import { UncertaintyJudge, type JudgeRequest, type UncertaintyBlock } from './uncertainty';
 
 export type ModelStatus = 'training' | 'diverged';
 
@@ -39,6 +40,12 @@ export interface ModelSnapshot {
   /** Barron's adaptive α and c as learned (NaN for other losses). */
   learnedAlpha: number;
   learnedScale: number;
+  /**
+   * The predicted distribution judged without the true σ (calibration, PIT, sharpness, CRPS, interval score,
+   * NLL) on the clean held-out set, the training inliers and the injected outliers; null for mean-only models.
+   * Its `step` may lag `steps` by a few frames when many models share the judge's budget (uncertainty.ts).
+   */
+  uncertainty: UncertaintyBlock | null;
 }
 
 export interface Snapshot {
@@ -75,6 +82,7 @@ export class Evaluator {
   readonly x: Tensor;
   readonly y: Tensor;
   private readonly evalX: Tensor;
+  private readonly judge = new UncertaintyJudge();
   private disposed = false;
 
   constructor(points: Points, dataSpec: DataSpec | null, private readonly arch: Architecture) {
@@ -152,6 +160,7 @@ export class Evaluator {
     const models: ModelSnapshot[] = [];
     const extras: Float32Array[] = [];
     const divergences = new Map<number, string>();
+    const judging: JudgeRequest[] = [];
     info.specs.forEach((spec, m) => {
       const row = flat.subarray(m * width, (m + 1) * width);
       let o = 0;
@@ -202,8 +211,19 @@ export class Evaluator {
         sigmaStar,
         learnedAlpha: parts.base === 'barron-adaptive' ? learnedAlpha : NaN,
         learnedScale: parts.base === 'barron-adaptive' ? learnedScale : NaN,
+        uncertainty: null,
+      });
+      judging.push({
+        id: spec.id,
+        step: info.steps[m],
+        input: {
+          predictive,
+          held: { mu: mu.subarray(held, held + nHeld), v: v.subarray(held, held + nHeld), y: this.heldOut.y },
+          train: { mu: mu.subarray(held + nHeld), v: v.subarray(held + nHeld), y: this.points.y, isOutlier: this.points.isOutlier },
+        },
       });
     });
+    this.judge.judge(judging).forEach((block, m) => (models[m].uncertainty = block));
     const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models };
     return { snapshot, extra: extraWidth ? extras : null, divergences };
   }

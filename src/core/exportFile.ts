@@ -8,6 +8,7 @@ import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
 import { runConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
+import { flattenUncertainty } from './uncertainty';
 
 export const FORMAT = 'robust-uncertainty-explorer';
 export const VERSION = 2;
@@ -171,7 +172,8 @@ export function makeRunFile(run: { config: RunConfig; points: Points; imported: 
       sigma: nums(m.sigma),
       weight: nums(m.weight),
       gradWeight: nums(m.gradWeight),
-      metrics: Object.fromEntries(Object.entries(m.metrics).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+      // The fit metrics and, flattened per set ("heldOut.crps", …), the scalar uncertainty metrics.
+      metrics: Object.fromEntries(Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty) }).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
     })),
     state: {
       step: run.state.step,

@@ -26,6 +26,7 @@ const model = {
   learnedAlpha: NaN,
   learnedScale: NaN,
   bandIsScale: false,
+  uncertainty: null,
 };
 const snapshot: Snapshot = { step: 10, backend: 'cpu', grid, truthMean: grid, truthStd: Float32Array.from([0.5, 0.5, 0.5, 0.5]), models: [model] };
 const spec = modelSpec('robust-nll', { T: 16, id: 'm1' });
@@ -130,22 +131,25 @@ describe('figures', () => {
     expect(t.data.some((d) => String(d.name).includes('scale'))).toBe(true);
   });
 
-  it('training curves: three metrics per model on log-scaled steps', () => {
+  it('training curves: five metrics per model on log-scaled steps, calibration among them', () => {
     const view = curvesView(
       [
-        { step: 1, models: [{ id: 'm1', rmse: 1, nll: 2, outlierWeightShare: 0.2 }] },
-        { step: 10, models: [{ id: 'm1', rmse: 0.5, nll: 1, outlierWeightShare: 0.1 }] },
+        { step: 1, models: [{ id: 'm1', rmse: 1, nll: 2, outlierWeightShare: 0.2, miscalibrationArea: 0.3, crps: 0.9 }] },
+        { step: 10, models: [{ id: 'm1', rmse: 0.5, nll: 1, outlierWeightShare: 0.1, miscalibrationArea: 0.05, crps: 0.4 }] },
       ],
       [spec, modelSpec('nll', { id: 'm2' })],
       'r',
     );
-    expect(view.plots.length).toBe(3);
+    expect(view.plots.length).toBe(5);
     for (const plot of view.plots) {
       expect(plot.data.length).toBe(2);
       expect((plot.layout.xaxis as { type: string }).type).toBe('log');
     }
     expect(view.plots[0].data[0].y).toEqual([1, 0.5]);
     expect(view.plots[2].data[0].y).toEqual([0.2, 0.1]);
+    expect(view.plots[3].heading!.title).toMatch(/miscalibration area/);
+    expect(view.plots[3].data[0].y).toEqual([0.3, 0.05]);
+    expect(view.plots[4].data[0].y).toEqual([0.9, 0.4]);
     expect(view.legend.map((l) => l.name)).toEqual(['1: Robust-NLL (T=16)', '2: NLL']);
   });
 });

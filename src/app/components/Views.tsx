@@ -5,6 +5,7 @@ import type { Snapshot } from '../../core/engine';
 import { barronPsi, barronRho } from '../../core/losses';
 import { curvesView, shapeView, weightsView, type HistoryPoint } from '../figures';
 import { ViewPanel } from '../ViewPanel';
+import { CalibrationView } from './CalibrationView';
 
 interface Props {
   config: RunConfig;
@@ -17,7 +18,7 @@ interface Props {
   pngScale: number;
 }
 
-/** The selected model's weights, its loss's shape, and every model's curves. */
+/** The selected model's weights, its loss's shape, every model's curves, and the calibration of the predicted σ. */
 export function Views({ config, selected: sel, snapshot, history, points, uiRevision, pngScale }: Props) {
   const weightsFig = useMemo(() => {
     const m = snapshot?.models.find((x) => x.id === sel.id);
@@ -35,6 +36,7 @@ export function Views({ config, selected: sel, snapshot, history, points, uiRevi
       </ViewPanel>
       <ViewPanel view={shapeFig} testId="shape-view" pngScale={pngScale} />
       <ViewPanel view={curvesFig} testId="curves-view" pngScale={pngScale} />
+      <CalibrationView models={config.models} selected={sel} snapshot={snapshot} pngScale={pngScale} />
     </div>
   );
 }

@@ -49,7 +49,11 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
         run.adoptHistory(
           f.history.map((h) => ({
             step: h.step,
-            models: h.models.map((m, k) => ({ id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN) })),
+            models: h.models.map((m, k) => ({
+              id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN),
+              miscalibrationArea: Number(m.miscalibrationArea ?? NaN),
+              crps: Number(m.crps ?? NaN),
+            })),
           })),
         );
         // All or nothing: the worker builds the imported run beside the current one and swaps only on success.

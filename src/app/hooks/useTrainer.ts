@@ -6,7 +6,7 @@ import { isBackendName } from '../../platform/browser';
 import { createTrainer, listen, type TrainerClient } from '../../worker/client';
 import type { TrainerStatus } from '../../worker/protocol';
 import { drawLog } from '../drawQueue';
-import type { HistoryPoint } from '../figures';
+import { historyPointOf, type HistoryPoint } from '../figures';
 
 /** The views redraw at most this often; the worker may send frames faster. */
 const RENDER_MS = 500;
@@ -86,7 +86,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
         }
         const h = historyRef.current;
         if (h.length && f.snapshot.step < h[h.length - 1].step) h.length = 0;
-        h.push({ step: f.snapshot.step, models: f.snapshot.models.map((m) => ({ id: m.id, rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare })) });
+        h.push(historyPointOf(f.snapshot));
         // Keep the curves light: past the cap, drop every other older point (log-scaled steps stay even).
         if (h.length > MAX_HISTORY) historyRef.current = h.filter((_, i) => i % 2 === 0 || i > h.length - 50);
         if (!timer) timer = window.setTimeout(flush, RENDER_MS);

@@ -1,0 +1,77 @@
+import { useMemo, useState } from 'react';
+import type { ModelSpec } from '../../core/config';
+import type { Snapshot } from '../../core/engine';
+import type { UncertaintySet } from '../../core/uncertainty';
+import { calibrationView, defaultSet, METRIC_COLUMNS, metricsTable, missingReason, SET_LABEL, sortRows, type SortOrder } from '../calibrationFigures';
+import { ViewPanel } from '../ViewPanel';
+
+interface Props {
+  models: readonly ModelSpec[];
+  selected: ModelSpec;
+  snapshot: Snapshot | null;
+  pngScale: number;
+}
+
+/** The selected model's reliability curve and PIT histogram, and every model's uncertainty metrics in a sortable table. */
+export function CalibrationView({ models, selected, snapshot, pngScale }: Props) {
+  const [chosen, setChosen] = useState<UncertaintySet | null>(null);
+  const [order, setOrder] = useState<SortOrder>({ key: 'model', descending: false });
+  const hasTruth = Boolean(snapshot?.truthMean);
+  // Your own data has no held-out set: fall back to the inliers rather than an empty view.
+  const set: UncertaintySet = chosen === 'heldOut' && snapshot && !hasTruth ? 'inliers' : (chosen ?? defaultSet(snapshot));
+  const model = snapshot?.models.find((m) => m.id === selected.id);
+  const view = useMemo(() => (model ? calibrationView(model, selected, set) : null), [model, selected, set]);
+  const rows = useMemo(() => sortRows(metricsTable(snapshot, models, set), order), [snapshot, models, set, order]);
+  const sortBy = (key: string) => setOrder((o) => ({ key, descending: o.key === key ? !o.descending : false }));
+  const arrow = (key: string) => (order.key === key ? (order.descending ? ' ▼' : ' ▲') : '');
+  const why = missingReason(model, set, hasTruth);
+  return (
+    <ViewPanel view={view} testId="calibration-view" pngScale={pngScale}>
+      <p className="note">
+        {hasTruth || !snapshot
+          ? 'The predicted distribution judged as the uncertainty community does, without the true σ: the clean held-out set stands in for new data.'
+          : 'Your own data has no clean held-out set (holding part of it out would change what is trained on): these metrics judge the training inliers the models were fit to, so they flatter.'}{' '}
+        {!view && `Model ${models.indexOf(selected) + 1}: ${why ?? 'nothing to show yet'}.`}
+      </p>
+      <label className="note">
+        judged on{' '}
+        <select data-testid="calibration-set" value={set} onChange={(e) => setChosen(e.target.value as UncertaintySet)}>
+          {(['heldOut', 'inliers', 'outliers'] as const).map((s) => (
+            <option key={s} value={s} disabled={s === 'heldOut' && Boolean(snapshot) && !hasTruth}>
+              {SET_LABEL[s]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="table-scroll">
+        <table className="metrics-table" data-testid="metrics-table">
+          <thead>
+            <tr>
+              <th title="The models in their order; click to restore it" onClick={() => sortBy('model')} data-sort-key="model">
+                model{arrow('model')}
+              </th>
+              {METRIC_COLUMNS.map((c) => (
+                <th key={c.key} title={`${c.title}. Click to sort.`} onClick={() => sortBy(c.key)} data-sort-key={c.key}>
+                  {c.label}
+                  {arrow(c.key)}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr key={r.id} data-model-id={r.id} className={r.id === selected.id ? 'selected' : undefined}>
+                <td>{r.label}</td>
+                {r.cells.map((c) => (
+                  <td key={c.key} data-metric={c.key} title={c.why ?? undefined}>
+                    {c.text}
+                  </td>
+                ))}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </ViewPanel>
+  );
+}

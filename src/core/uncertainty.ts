@@ -1,0 +1,147 @@
+// How the uncertainty community judges a predicted σ without knowing the true one (issue 14): calibration.ts's
+// metrics of a model's own predictive distribution on the clean held-out set, the training inliers and the
+// injected outliers, from μ and the variance head's output v already read for the snapshot (float64, no tensors).
+import { uncertaintyMetrics, type Prediction, type UncertaintyMetrics } from './calibration';
+import type { Predictive } from './metrics';
+
+export type UncertaintySet = 'heldOut' | 'inliers' | 'outliers';
+export const UNCERTAINTY_SETS: readonly UncertaintySet[] = ['heldOut', 'inliers', 'outliers'];
+
+/**
+ * A model's metrics per set; a set is null when it is empty (no truth: no held-out set) or its μ, v are not
+ * finite. `step` is the model's step they were computed at (the judge refreshes models in turn, see below).
+ */
+export type UncertaintyBlock = Record<UncertaintySet, UncertaintyMetrics | null> & { step: number };
+
+/**
+ * Calibration levels: 99 (p = 0.01, …, 0.99) costs nothing next to the per-point CDFs, quantiles and CRPS
+ * once the PITs are sorted, so the curve keeps calibration.ts's default resolution.
+ */
+export const CALIBRATION_LEVELS = 99;
+
+/** The predictive distribution v stands for: σ² for a Gaussian, scale² for a Student-t; null for mean-only models. */
+export function predictionOf(predictive: Predictive, mu: ArrayLike<number>, v: ArrayLike<number>): Prediction | null {
+  if (predictive.kind === 'none') return null;
+  const spread = Float64Array.from(v, Math.sqrt);
+  const m = Float64Array.from(mu);
+  return predictive.kind === 'student-t' ? { kind: 'student-t', mu: m, scale: spread, nu: predictive.nu } : { kind: 'gaussian', mu: m, sigma: spread };
+}
+
+/** One set's metrics, or null when it is empty or the model's outputs there are not finite (a diverged model). */
+export function setMetrics(predictive: Predictive, mu: ArrayLike<number>, v: ArrayLike<number>, y: ArrayLike<number>): UncertaintyMetrics | null {
+  if (y.length === 0) return null;
+  for (let i = 0; i < y.length; i++) if (!(Number.isFinite(mu[i]) && v[i] > 0 && v[i] < Infinity)) return null;
+  const pred = predictionOf(predictive, mu, v);
+  if (!pred) return null;
+  return uncertaintyMetrics(pred, y, { levels: CALIBRATION_LEVELS });
+}
+
+export interface UncertaintyInput {
+  predictive: Predictive;
+  /** μ, v and targets at the clean held-out points (empty without a known truth). */
+  held: { mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number> };
+  /** μ, v and targets at the training points, with their outlier flags. */
+  train: { mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number>; isOutlier: ArrayLike<number> };
+}
+
+/** The whole block, or null for a mean-only model (no predictive distribution to judge). */
+export function uncertaintyBlock(u: UncertaintyInput, step = 0): UncertaintyBlock | null {
+  if (u.predictive.kind === 'none') return null;
+  const { mu, v, y, isOutlier } = u.train;
+  const split = (outlier: boolean) => {
+    const idx: number[] = [];
+    for (let i = 0; i < y.length; i++) if (Boolean(isOutlier[i]) === outlier) idx.push(i);
+    return setMetrics(
+      u.predictive,
+      idx.map((i) => mu[i]),
+      idx.map((i) => v[i]),
+      idx.map((i) => y[i]),
+    );
+  };
+  return { step, heldOut: setMetrics(u.predictive, u.held.mu, u.held.v, u.held.y), inliers: split(false), outliers: split(true) };
+}
+
+/**
+ * Targets judged per snapshot. calibration.ts costs about 5–10 µs a target (a CDF, four quantiles, CRPS and NLL
+ * each), so K = 8 models with 400 held-out and 1000 training targets would add ~100 ms to every frame of a
+ * ~140 ms tick. Past this budget the judge refreshes the models in turn and the others keep their last block.
+ */
+export const JUDGE_BUDGET = 1500;
+
+export interface JudgeRequest {
+  id: string;
+  /** The model's own step count, recorded in its block. */
+  step: number;
+  input: UncertaintyInput;
+}
+
+/**
+ * Computes the uncertainty blocks of a snapshot's models within JUDGE_BUDGET targets (at least one model a
+ * call, round-robin), keeping each model's last block otherwise. A model seen for the first time, or whose
+ * predictive distribution changed (loss, ν), is judged at once. Deterministic: it counts targets, not time.
+ */
+export class UncertaintyJudge {
+  private readonly last = new Map<string, { key: string; block: UncertaintyBlock | null }>();
+  private next = 0;
+
+  judge(models: readonly JudgeRequest[]): (UncertaintyBlock | null)[] {
+    const keyOf = (r: JudgeRequest) => JSON.stringify(r.input.predictive);
+    const cost = (r: JudgeRequest) => r.input.held.y.length + r.input.train.y.length;
+    const fresh = new Set<number>();
+    let spent = 0;
+    models.forEach((r, k) => {
+      const seen = this.last.get(r.id);
+      if (!seen || seen.key !== keyOf(r)) (fresh.add(k), (spent += cost(r)));
+    });
+    for (let tried = 0; tried < models.length; tried++) {
+      const k = (this.next + tried) % models.length;
+      if (fresh.has(k)) continue;
+      if (fresh.size > 0 && spent + cost(models[k]) > JUDGE_BUDGET) break;
+      fresh.add(k);
+      spent += cost(models[k]);
+      this.next = (k + 1) % models.length;
+    }
+    const ids = new Set(models.map((r) => r.id));
+    for (const id of this.last.keys()) if (!ids.has(id)) this.last.delete(id);
+    return models.map((r, k) => {
+      if (fresh.has(k)) this.last.set(r.id, { key: keyOf(r), block: uncertaintyBlock(r.input, r.step) });
+      return this.last.get(r.id)!.block;
+    });
+  }
+}
+
+/** The set a model is judged on: the clean held-out set where there is one, else (your own data) the training inliers. */
+export function judgedSet(block: UncertaintyBlock | null): { set: UncertaintySet; metrics: UncertaintyMetrics } | null {
+  if (!block) return null;
+  if (block.heldOut) return { set: 'heldOut', metrics: block.heldOut };
+  if (block.inliers) return { set: 'inliers', metrics: block.inliers };
+  return null;
+}
+
+/** The scalar metrics of one set, by name (coverage as coverage1, coverage2, coverage3). */
+export function scalarMetrics(m: UncertaintyMetrics): Record<string, number> {
+  const out: Record<string, number> = { n: m.n };
+  for (const c of m.coverage) out[`coverage${c.k}`] = c.observed;
+  Object.assign(out, {
+    coverage95: m.coverage95,
+    miscalibrationArea: m.miscalibrationArea,
+    rmsCalibrationError: m.rmsCalibrationError,
+    sharpness: m.sharpness,
+    meanHalfWidth68: m.meanHalfWidth68,
+    crps: m.crps,
+    intervalScore95: m.intervalScore95,
+    nll: m.nll,
+  });
+  return out;
+}
+
+/** The block's scalars flattened for the run file's per-model metrics: "heldOut.crps", "outliers.coverage2", …; a missing set has no keys. */
+export function flattenUncertainty(block: UncertaintyBlock | null): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const set of UNCERTAINTY_SETS) {
+    const m = block?.[set];
+    if (!m) continue;
+    for (const [k, v] of Object.entries(scalarMetrics(m))) out[`${set}.${k}`] = v;
+  }
+  return out;
+}
