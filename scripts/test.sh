@@ -11,6 +11,15 @@ if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# Dawn in Node (npm 'webgpu') runs the fused kernel's tests on SwiftShader's Vulkan driver, which Chromium
+# installs; the Vulkan loader itself is Debian's libvulkan1 (Chromium bundles its own copy).
+if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
+  echo "== installing Debian's libvulkan1 (needed by the fused kernel's tests in Node)"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libvulkan1 >/dev/null
+fi
+
 echo "== type check"
 npx tsc --noEmit
 echo "== unit and property tests"

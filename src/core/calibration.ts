@@ -85,10 +85,17 @@ function kernelOf(pred: Prediction, n: number): Kernel {
     const { mu, sigma } = pred;
     checkArray('mu', mu, n, false);
     checkArray('sigma', sigma, n, true);
+    // Location-scale family: one standard quantile per level serves every input.
+    const cache = new Map<number, number>();
+    const stdQuantile = (p: number) => {
+      let v = cache.get(p);
+      if (v === undefined) cache.set(p, (v = normalQuantile(p)));
+      return v;
+    };
     return {
       n,
       cdf: (i, y) => normalCdf((y - mu[i]) / sigma[i]),
-      quantile: (i, p) => mu[i] + sigma[i] * normalQuantile(p),
+      quantile: (i, p) => mu[i] + sigma[i] * stdQuantile(p),
       crps: (i, y) => crpsGaussian(y, mu[i], sigma[i]),
       nll: (i, y) => gaussianNllAt(y, mu[i], sigma[i]),
       std: (i) => sigma[i],
