@@ -10,7 +10,7 @@ import { objective, tauOf } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
 import { hash32, STREAM } from './rng';
 import { freshState, paramCount, phaseAt, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
-import { tf, type Tensor } from './tf';
+import { readOnce, tf, type Tensor } from './tf';
 
 export type { ModelSnapshot, ModelStatus, ModelMetrics, Snapshot } from './evaluator';
 export type { Phase } from './state';
@@ -250,12 +250,7 @@ export class Engine implements TrainingPath {
   async exportState(): Promise<TrainingState> {
     const packed = this.stateTensor();
     const width = packed.shape[1]!;
-    let flat: Float32Array;
-    try {
-      flat = (await packed.data()) as Float32Array;
-    } finally {
-      packed.dispose();
-    }
+    const flat = await readOnce(packed);
     return this.stateFromRows(this.specs.map((_, k) => flat.subarray(k * width, (k + 1) * width)));
   }
 

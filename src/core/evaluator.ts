@@ -8,7 +8,7 @@ import { bandIsScale, fitMetrics, outlierWeightShare, predictiveOf, predictiveSt
 import { forward, type Architecture } from './model';
 import { baseLosses, sampleWeights, wrapperObjective } from './objective';
 import { phaseAt, warmupOf, type Phase } from './state';
-import { tf, type Tensor } from './tf';
+import { readOnce, tf, type Tensor } from './tf';
 import { UncertaintyJudge, type JudgeRequest, type UncertaintyBlock } from './uncertainty';
 
 export type ModelStatus = 'training' | 'diverged';
@@ -144,13 +144,7 @@ export class Evaluator {
     if (this.disposed) throw new Error('the evaluator was disposed');
     const packed = this.pack(params, h, tau, extra);
     const width = packed.shape[1]!;
-    let flat: Float32Array;
-    try {
-      flat = (await packed.data()) as Float32Array;
-    } finally {
-      packed.dispose();
-    }
-    return this.unpack(flat, width, extra ? extra.shape[1]! : 0, info);
+    return this.unpack(await readOnce(packed), width, extra ? extra.shape[1]! : 0, info);
   }
 
   private unpack(flat: Float32Array, width: number, extraWidth: number, info: SnapshotInfo) {
