@@ -63,6 +63,14 @@ export const TRAIN_SLIDERS: Partial<Record<keyof TrainSettings, SliderDef>> = {
   warmupNllSteps: { label: 'warm-up: NLL', tex: '\\ell_{\\mathrm{NLL}}', help: 'Then steps of plain NLL, before the chosen loss.', min: 0, max: 5000, step: 100, scale: 'linear' },
 };
 
+/**
+ * ω of the first layer's spread initialisation (Architecture.initScale), offered as a choice rather than a
+ * slider: every change starts the models again. undefined = He/Glorot weights with zero biases.
+ */
+export const INIT_SCALES: (number | undefined)[] = [undefined, 1, 3, 10, 30, 100];
+export const INIT_SCALE_HELP =
+  'First hidden layer: W ~ U(−ω, ω), biases U(−ω·√3, ω·√3), so the units’ kinks spread over the (standardised) inputs; larger ω gives richer, steeper features. Default: He/Glorot weights and zero biases (every kink at x = 0).';
+
 /** Slider position → value, with the infinite ends. */
 export function fromSlider(def: SliderDef, position: number): number {
   if (def.infinite === 'max' && position >= def.max) return Infinity;

@@ -14,7 +14,21 @@ export interface Architecture {
   shared: boolean;
   /** σ² = softplus(s) + floor. */
   varianceFloor: number;
+  /**
+   * ω: when set, the first hidden layer (of both towers when separate) starts with W ~ U(−ω, ω) and biases
+   * U(−ω·a, ω·a), a = INIT_INPUT_RANGE, so its kinks spread over the data instead of all sitting at x = 0.
+   * Absent: He/Glorot weights and zero biases everywhere, as before (old links and files keep their weights).
+   */
+  initScale?: number;
 }
+
+/**
+ * a of the first layer's bias range: √3, the largest |x| of a uniform input once standardised (mean 0,
+ * std 1). Fixed rather than measured on the data, so initial weights stay a function of (architecture,
+ * spec) alone and every path (engine, worker, fused kernel, files) starts the same; for the data sets here
+ * (uniform x, mostly) it covers the inputs, and with other inputs the kinks still spread over ±1.7 std.
+ */
+export const INIT_INPUT_RANGE = Math.sqrt(3);
 
 export const DEFAULT_ARCHITECTURE: Architecture = { hidden: [50], activation: 'relu', shared: true, varianceFloor: 1e-6 };
 
@@ -54,18 +68,25 @@ const VARIANCE_BIAS = Math.log(Math.E - 1);
 /**
  * Initial values of ONE model's parameters (the slices [k] of each stacked tensor), drawn from its own
  * seed, so a model starts the same whatever K is and wherever it sits in the stack. Weights are
- * uniform with He (ReLU, ELU) or Glorot (tanh, sigmoid) limits; biases zero; σ² starts at 1.
+ * uniform with He (ReLU, ELU) or Glorot (tanh, sigmoid) limits; biases zero; σ² starts at 1. With
+ * `arch.initScale` = ω, the first hidden layer instead draws W ~ U(−ω, ω), b ~ U(−ω·√3, ω·√3).
  */
 export function initModel(arch: Architecture, seed: number, latents = { alphaLatent: 0, scaleLatent: 0 }): Float32Array[] {
   const layout = paramLayout(arch, 1);
   let counter = 0;
+  const omega = arch.initScale;
+  const spread = omega !== undefined && arch.hidden.length > 0;
+  const firstLayer = (name: string) => /^(mean\.|var\.)?[Wb]0$/.test(name);
   return layout.names.map((name, p) => {
     const shape = layout.shapes[p];
     const size = shape.reduce((a, b) => a * b, 1);
     const out = new Float32Array(size);
     if (name === 'alphaLatent') out.fill(latents.alphaLatent);
     else if (name === 'scaleLatent') out.fill(latents.scaleLatent);
-    else if (name.includes('W')) {
+    else if (spread && firstLayer(name)) {
+      const limit = name.endsWith('W0') ? omega : omega * INIT_INPUT_RANGE;
+      for (let i = 0; i < size; i++) out[i] = limit * (2 * uniform(seed, STREAM.init, counter++) - 1);
+    } else if (name.includes('W')) {
       const fanIn = shape[1];
       const fanOut = shape[2];
       const limit = arch.activation === 'relu' || arch.activation === 'elu' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));

@@ -49,6 +49,8 @@ export const trainSettingsSchema = z.object({
     activation: z.enum(ACTIVATIONS),
     shared: z.boolean(),
     varianceFloor: finite.gt(0),
+    /** ω of the first layer's spread initialisation (model.ts); absent = He/Glorot, zero biases. */
+    initScale: finite.min(0.1).max(100).optional(),
   }),
 });
 

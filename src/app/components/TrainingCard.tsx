@@ -1,5 +1,5 @@
 import type { TrainSettings } from '../../core/config';
-import { TRAIN_SLIDERS } from '../params';
+import { INIT_SCALES, INIT_SCALE_HELP, TRAIN_SLIDERS } from '../params';
 import { Slider } from '../Slider';
 
 const NETWORKS = ['linear', '16', '50', '128', '50x50', '64x64', '128x128'];
@@ -7,6 +7,7 @@ const NETWORKS = ['linear', '16', '50', '128', '50x50', '64x64', '128x128'];
 /** The shared training settings; `control` names the control so a slider drag is one undo step. */
 export function TrainingCard({ train, onChange }: { train: TrainSettings; onChange(patch: Partial<TrainSettings>, control: string): void }) {
   const arch = train.architecture;
+  const scales = INIT_SCALES.includes(arch.initScale) ? INIT_SCALES : [...INIT_SCALES, arch.initScale];
   return (
     <section className="card">
       <h2>Training</h2>
@@ -36,6 +37,22 @@ export function TrainingCard({ train, onChange }: { train: TrainSettings; onChan
         <select value={arch.activation} onChange={(e) => onChange({ architecture: { ...arch, activation: e.target.value as TrainSettings['architecture']['activation'] } }, 'architecture')}>
           {['relu', 'tanh', 'elu', 'sigmoid'].map((a) => (
             <option key={a}>{a}</option>
+          ))}
+        </select>
+      </label>
+      <label className="inline" title={INIT_SCALE_HELP}>
+        first-layer init{' '}
+        <select
+          value={arch.initScale === undefined ? 'default' : String(arch.initScale)}
+          onChange={(e) => {
+            const { initScale: _old, ...rest } = arch;
+            onChange({ architecture: e.target.value === 'default' ? rest : { ...rest, initScale: Number(e.target.value) } }, 'architecture');
+          }}
+        >
+          {scales.map((w) => (
+            <option key={String(w)} value={w === undefined ? 'default' : String(w)}>
+              {w === undefined ? 'He/Glorot, zero biases' : `spread kinks, ω = ${w}`}
+            </option>
           ))}
         </select>
       </label>

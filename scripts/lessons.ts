@@ -1,0 +1,35 @@
+// npm run lessons [-- --quick] [--seeds N] [--only ID[,ID…]]
+// Trains every lesson's configuration headless (Node, WASM) for its claim's step budget on seeds 0…N−1
+// (seed 0 is the lesson as written; others move the data, init and batch seeds) and prints whether each
+// lesson's claim holds, with the figures. --quick: a tenth of each budget (a smoke run: claims may fail).
+import { parseArgs } from 'node:util';
+import { useNodeBackend } from '../src/platform/node';
+import { LESSONS } from '../src/app/lessons';
+import { runClaim } from '../src/core/lessons/claims';
+
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
+const seeds = Number(values.seeds);
+if (!Number.isInteger(seeds) || seeds < 1) {
+  console.error(`--seeds must be a positive integer, not ${values.seeds}`);
+  process.exit(2);
+}
+await useNodeBackend(values.backend as 'wasm' | 'cpu');
+const only = values.only?.split(',');
+const lessons = LESSONS.filter((l) => !only || only.includes(l.id));
+console.log('| lesson | seed | steps | holds | figures (RMSE per model) | conditions |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+let failed = 0;
+for (const lesson of lessons) {
+  for (let seed = 0; seed < seeds; seed++) {
+    const steps = values.quick ? Math.max(100, Math.round(lesson.claim.steps / 10)) : lesson.claim.steps;
+    const started = performance.now();
+    const r = await runClaim(lesson.config, lesson.claim, { seed, steps });
+    if (!r.holds) failed++;
+    const figures = lesson.config.models.map((m) => `${m.id} ${m.loss}${m.loss.includes('robust') || m.loss.includes('boltz') ? ` T=${m.T}` : m.loss.includes('beta') ? ` β=${m.beta}` : ''}: ${r.metrics[m.id].rmse.toFixed(3)}`).join('; ');
+    const conds = r.conditions.map((c) => `${c.holds ? '✓' : '✗'} ${c.text}`).join('; ');
+    console.log(`| ${lesson.id} | ${seed} | ${steps} | ${r.holds ? 'yes' : 'NO'} | ${figures} | ${conds} | `);
+    console.error(`${lesson.id} seed ${seed}: ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  }
+}
+console.log(`\n${failed === 0 ? 'every claim holds' : `${failed} lesson run(s) where the claim does not hold`}${values.quick ? ' (quick: a tenth of each budget)' : ''}`);
+process.exit(failed === 0 || values.quick ? 0 : 1);

@@ -1,0 +1,106 @@
+// A lesson's claim as data (what the learner should see after so many steps) and a headless runner that
+// trains the lesson's configuration on the Engine and checks it. Pure apart from the tfjs backend in use.
+import type { RunConfig } from '../config';
+import { makePoints } from '../datasets';
+import { Engine } from '../engine';
+
+/** Metrics of a model that a claim may bound (ModelSnapshot.metrics). */
+export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll';
+
+/** One condition: a model's metric within [min, max], or one model's metric at most `factor` × another's. */
+export type Condition =
+  | { kind: 'bound'; id: string; metric: ClaimMetric; min?: number; max?: number }
+  | { kind: 'below'; id: string; than: string; metric: ClaimMetric; factor?: number };
+
+export interface LessonClaim {
+  /** The claim in words, as the lesson's text makes it. */
+  statement: string;
+  /** Training steps (from the lesson's start, warm-up included) after which the conditions must hold. */
+  steps: number;
+  conditions: Condition[];
+}
+
+export interface ConditionResult {
+  condition: Condition;
+  /** The figures it was judged on: the model's value (and the other model's for 'below'). */
+  value: number;
+  other?: number;
+  holds: boolean;
+  /** e.g. "m1 rmse 0.021 ≤ 0.05". */
+  text: string;
+}
+
+export interface ClaimResult {
+  statement: string;
+  steps: number;
+  seed: number;
+  holds: boolean;
+  conditions: ConditionResult[];
+  /** Every model's metrics at the end, by id. */
+  metrics: Record<string, Record<ClaimMetric, number>>;
+}
+
+const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
+
+/** Judges the conditions on metrics by model id. A missing model or a non-finite value fails its condition. */
+export function evaluateClaim(conditions: Condition[], metrics: Record<string, Record<ClaimMetric, number>>): ConditionResult[] {
+  return conditions.map((c) => {
+    const value = metrics[c.id]?.[c.metric] ?? NaN;
+    if (c.kind === 'bound') {
+      const holds = Number.isFinite(value) && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
+      const range = [c.min !== undefined ? `≥ ${c.min}` : '', c.max !== undefined ? `≤ ${c.max}` : ''].filter(Boolean).join(' and ');
+      return { condition: c, value, holds, text: `${c.id} ${c.metric} ${f3(value)} ${range}` };
+    }
+    const other = metrics[c.than]?.[c.metric] ?? NaN;
+    const factor = c.factor ?? 1;
+    const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
+    return { condition: c, value, other, holds, text: `${c.id} ${c.metric} ${f3(value)} ≤ ${factor === 1 ? '' : `${factor} × `}${c.than}'s ${f3(other)}` };
+  });
+}
+
+/**
+ * The configuration for seed s: s = 0 is the lesson as written; s > 0 moves the data seed, every model's
+ * initial-weight seed and the minibatch seed by s (so each seed is a different draw of everything).
+ */
+export function seededConfig(config: RunConfig, seed: number): RunConfig {
+  if (seed === 0) return config;
+  return {
+    data: { ...config.data, seed: config.data.seed + seed },
+    models: config.models.map((m) => ({ ...m, initSeed: m.initSeed + 1000 * seed })),
+    train: { ...config.train, batchSeed: config.train.batchSeed + seed },
+  };
+}
+
+export interface RunClaimOptions {
+  seed?: number;
+  /** Overrides the claim's step budget (the unit suite's tiny runs). */
+  steps?: number;
+  /** Steps per engine.run call between progress reports. */
+  chunk?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** Trains `config` (as seeded) headless for the claim's budget and judges the claim on the last snapshot. */
+export async function runClaim(config: RunConfig, claim: LessonClaim, options: RunClaimOptions = {}): Promise<ClaimResult> {
+  const seed = options.seed ?? 0;
+  const steps = options.steps ?? claim.steps;
+  const cfg = seededConfig(config, seed);
+  const engine = new Engine(makePoints(cfg.data), cfg.data, cfg.models, cfg.train);
+  try {
+    const chunk = options.chunk ?? 500;
+    for (let done = 0; done < steps; ) {
+      const n = Math.min(chunk, steps - done);
+      engine.run(n);
+      done += n;
+      options.onProgress?.(done, steps);
+      await new Promise((r) => setTimeout(r, 0));
+    }
+    const snapshot = await engine.snapshot();
+    const metrics: ClaimResult['metrics'] = {};
+    for (const m of snapshot.models) metrics[m.id] = { rmse: m.metrics.rmse, sigmaError: m.metrics.sigmaError, nll: m.metrics.nll };
+    const conditions = evaluateClaim(claim.conditions, metrics);
+    return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics };
+  } finally {
+    engine.dispose();
+  }
+}
