@@ -6,6 +6,10 @@ import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
 
+// zod compiles object parsers with `new Function` after probing whether eval is allowed; under the built page's
+// Content-Security-Policy (no 'unsafe-eval') even the caught probe is reported as a violation. Parse without it.
+z.config({ jitless: true });
+
 /** A number, or ±Infinity spelled as a string (JSON has no infinities). NaN is refused. */
 const extended = z.union([z.number(), z.literal('Infinity'), z.literal('-Infinity')]).transform((v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
