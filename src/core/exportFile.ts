@@ -6,7 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
-import { runConfigSchema, toJson } from './schema';
+import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
 import { flattenUncertainty } from './uncertainty';
 
@@ -47,7 +47,7 @@ const fileSchema = z.object({
   format: z.literal(FORMAT),
   version: z.union([z.literal(1), z.literal(2)]),
   createdAt: z.string(),
-  config: runConfigSchema,
+  config: fileRunConfigSchema,
   /** The training points (with their outlier flags) as trained on: generated from config.data, or imported. */
   data: z.object({ x: finiteNumbers, y: finiteNumbers, isOutlier: z.array(z.union([z.literal(0), z.literal(1)])), imported: z.boolean() }),
   step: count,
