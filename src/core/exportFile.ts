@@ -15,7 +15,8 @@ export const VERSION = 2;
 
 /** JSON has no NaN: non-finite values travel as null and come back as NaN (a diverged model stays diverged). */
 const numbers = z.array(z.number().nullable());
-const finiteNumbers = z.array(z.number().refine(Number.isFinite, 'must be a finite number'));
+/** Points are stored as float32: a finite float64 beyond ±3.4e38 would become ±Infinity there (found by file-fuzz). */
+const finiteNumbers = z.array(z.number().refine((v) => Number.isFinite(Math.fround(v)), 'must be a finite number within float32 range (|v| ≤ 3.4e38)'));
 const count = z.number().int().min(0);
 
 const modelViewSchema = z.object({
