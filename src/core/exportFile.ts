@@ -6,7 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
-import { runConfigSchema, toJson } from './schema';
+import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
 import { flattenUncertainty } from './uncertainty';
 
@@ -15,7 +15,8 @@ export const VERSION = 2;
 
 /** JSON has no NaN: non-finite values travel as null and come back as NaN (a diverged model stays diverged). */
 const numbers = z.array(z.number().nullable());
-const finiteNumbers = z.array(z.number().refine(Number.isFinite, 'must be a finite number'));
+/** Points are stored as float32: a finite float64 beyond ±3.4e38 would become ±Infinity there (found by file-fuzz). */
+const finiteNumbers = z.array(z.number().refine((v) => Number.isFinite(Math.fround(v)), 'must be a finite number within float32 range (|v| ≤ 3.4e38)'));
 const count = z.number().int().min(0);
 
 const modelViewSchema = z.object({
@@ -47,7 +48,7 @@ const fileSchema = z.object({
   format: z.literal(FORMAT),
   version: z.union([z.literal(1), z.literal(2)]),
   createdAt: z.string(),
-  config: runConfigSchema,
+  config: fileRunConfigSchema,
   /** The training points (with their outlier flags) as trained on: generated from config.data, or imported. */
   data: z.object({ x: finiteNumbers, y: finiteNumbers, isOutlier: z.array(z.union([z.literal(0), z.literal(1)])), imported: z.boolean() }),
   step: count,

@@ -5,6 +5,10 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
+import { batchOutOfRange, LIMITS, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import { paramCount } from './state';
+
+export { LIMITS, MAX_MODELS } from './messages';
 
 // zod compiles object parsers with `new Function` after probing whether eval is allowed; under the built page's
 // Content-Security-Policy (no 'unsafe-eval') even the caught probe is reported as a violation. Parse without it.
@@ -13,10 +17,15 @@ z.config({ jitless: true });
 /** A number, or ±Infinity spelled as a string (JSON has no infinities). NaN is refused. */
 const extended = z.union([z.number(), z.literal('Infinity'), z.literal('-Infinity')]).transform((v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+/** A number that must pass `ok`; otherwise the catalogue's message for the value (messages.ts). */
+const bounded = (ok: (v: number) => boolean, message: (v: number) => string) =>
+  z.number().superRefine((v, ctx) => {
+    if (!ok(v)) ctx.addIssue({ code: 'custom', message: message(v) });
+  });
 
 export const dataSpecSchema = z.object({
   dataset: z.enum(DATASET_IDS as [string, ...string[]]),
-  n: z.number().int().min(2).max(100_000),
+  n: bounded((v) => Number.isInteger(v) && v >= LIMITS.minN && v <= LIMITS.maxN, nOutOfRange),
   seed: z.number().int(),
   outlierRate: z.number().min(0).max(0.9),
   outlierKind: z.enum(OUTLIER_KINDS),
@@ -28,7 +37,7 @@ export const modelSpecSchema = z.object({
   /** Optional in files and links made before ids existed: those models get m1, m2, … by position. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a model id is 1–32 letters, digits, _ or -').default(''),
   loss: z.string().refine((id) => LOSS_IDS.includes(id), { message: 'unknown loss' }),
-  T: extended.refine((v) => v >= 1e-3, 'T must be at least 0.001 (∞ allowed)'),
+  T: extended.refine((v) => v >= LIMITS.minT, tTooSmall()),
   beta: finite.min(0).max(1),
   alpha: extended.refine((v) => v <= 2, 'α must be ≤ 2'),
   c: finite.gt(0),
@@ -44,27 +53,52 @@ export const modelSpecSchema = z.object({
 export const trainSettingsSchema = z.object({
   optimizer: z.enum(['adam', 'sgd']),
   learningRate: finite.gt(0).max(10),
-  batchSize: z.number().int().min(1).max(100_000),
+  batchSize: bounded((v) => Number.isInteger(v) && v >= LIMITS.minBatch && v <= LIMITS.maxBatch, batchOutOfRange),
   warmupMeanSteps: z.number().int().min(0),
   warmupNllSteps: z.number().int().min(0),
   batchSeed: z.number().int(),
-  architecture: z.object({
-    hidden: z.array(z.number().int().min(1).max(1024)).max(6),
-    activation: z.enum(ACTIVATIONS),
-    shared: z.boolean(),
-    varianceFloor: finite.gt(0),
-    /** ω of the first layer's spread initialisation (model.ts); absent = He/Glorot, zero biases. */
-    initScale: finite.min(0.1).max(100).optional(),
-  }),
+  architecture: z
+    .object({
+      hidden: z
+        .array(z.unknown())
+        .superRefine((h, ctx) => {
+          if (h.length > LIMITS.maxHiddenLayers) ctx.addIssue({ code: 'custom', message: tooManyLayers(h.length) });
+        })
+        .pipe(z.array(bounded((w) => Number.isInteger(w) && w >= 1 && w <= LIMITS.maxWidth, layerTooWide))),
+      activation: z.enum(ACTIVATIONS),
+      shared: z.boolean(),
+      varianceFloor: bounded((v) => v >= LIMITS.minVarianceFloor && v <= LIMITS.maxVarianceFloor, varianceFloorOutOfRange),
+      /** ω of the first layer's spread initialisation (model.ts); absent = He/Glorot, zero biases. */
+      initScale: finite.min(0.1).max(100).optional(),
+    })
+    // Bounded layers and widths already bound this; the check names the real limit (memory per model).
+    .superRefine((arch, ctx) => {
+      const n = paramCount(arch);
+      if (n > LIMITS.maxParams) ctx.addIssue({ code: 'custom', message: tooManyParams(n), path: ['hidden'] });
+    }),
 });
 
-export const runConfigSchema = z
-  .object({
-    data: dataSpecSchema,
-    models: z.array(modelSpecSchema).min(1).max(64),
-    train: trainSettingsSchema,
-  })
-  .transform((c) => ({ ...c, models: withIds(c.models) }) as RunConfig);
+/** A run's configuration holding at most `maxModels` models (counted before any model is read). */
+export function runConfigSchemaFor(maxModels: number) {
+  return z
+    .object({
+      data: dataSpecSchema,
+      models: z
+        .array(z.unknown())
+        .superRefine((m, ctx) => {
+          if (m.length === 0) ctx.addIssue({ code: 'custom', message: noModels() });
+          else if (m.length > maxModels) ctx.addIssue({ code: 'custom', message: tooManyModels(m.length, maxModels) });
+        })
+        .pipe(z.array(modelSpecSchema)),
+      train: trainSettingsSchema,
+    })
+    .transform((c) => ({ ...c, models: withIds(c.models) }) as RunConfig);
+}
+
+/** What a link (and the page) accepts: at most MAX_MODELS models. */
+export const runConfigSchema = runConfigSchemaFor(LIMITS.maxModels);
+/** What a file accepts: the reproduction command exports up to 10 models; the page trains at most MAX_MODELS. */
+export const fileRunConfigSchema = runConfigSchemaFor(LIMITS.maxFileModels);
 
 /** JSON.stringify that writes ±Infinity as strings and NaN as null (JSON has neither). */
 export function toJson(value: unknown, indent?: number): string {

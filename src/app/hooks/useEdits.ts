@@ -7,7 +7,8 @@ import type { RunState } from '../store/runState';
 import type { RunStore } from './useRunStore';
 import type { TrainerView } from './useTrainer';
 
-export const MAX_MODELS = 8;
+/** One bound for the page's add button, links and files (src/core/messages.ts). */
+export { MAX_MODELS } from '../../core/messages';
 
 type ModelPatch = Partial<Omit<ModelSpec, 'id'>>;
 

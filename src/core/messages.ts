@@ -1,0 +1,37 @@
+// Every message about a configuration beyond the engine's bounds, in one catalogue (as vega-lite's
+// log/message.ts does): functions returning strings, so the schema, the page and the tests say the same thing.
+
+/** Where the engine's guarantees end. Links and files share them (files may hold more models: MAX_FILE_MODELS). */
+export const LIMITS = {
+  /** Models the page trains at once (the add button stops here too). */
+  maxModels: 8,
+  /** Models a file may hold: the reproduction command exports up to 10 (Fig. 3); the page still trains at most 8. */
+  maxFileModels: 16,
+  maxHiddenLayers: 4,
+  maxWidth: 256,
+  /** Parameters per model: 2 × 256 tanh (shared) has 66 820. */
+  maxParams: 70_000,
+  minN: 2,
+  /** The N slider's last notch (10^3.7 rounded). */
+  maxN: 5012,
+  minBatch: 1,
+  maxBatch: 1024,
+  minVarianceFloor: 1e-8,
+  maxVarianceFloor: 1,
+  minT: 1e-3,
+} as const;
+
+export const MAX_MODELS = LIMITS.maxModels;
+
+const fmt = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '∞' : '−∞');
+
+export const tooManyModels = (n: number, max: number = LIMITS.maxModels) =>
+  max === LIMITS.maxModels ? `${n} models: the page trains at most ${max} at once` : `${n} models: a file holds at most ${max} (and the page trains at most ${LIMITS.maxModels})`;
+export const noModels = () => 'at least one model is needed';
+export const tooManyLayers = (n: number) => `${n} hidden layers: at most ${LIMITS.maxHiddenLayers}`;
+export const layerTooWide = (width: number) => `a hidden layer of ${fmt(width)} units: a layer has a whole number of units from 1 to ${LIMITS.maxWidth}`;
+export const tooManyParams = (n: number) => `${n} parameters per model: at most ${LIMITS.maxParams} (2 × 256 tanh has 66 820)`;
+export const nOutOfRange = (n: number) => `N = ${fmt(n)}: N must be a whole number from ${LIMITS.minN} to ${LIMITS.maxN}`;
+export const batchOutOfRange = (b: number) => `batch size ${fmt(b)}: the batch size must be a whole number from ${LIMITS.minBatch} to ${LIMITS.maxBatch}`;
+export const varianceFloorOutOfRange = (v: number) => `variance floor ${fmt(v)}: the floor must lie in [${LIMITS.minVarianceFloor}, ${LIMITS.maxVarianceFloor}]`;
+export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed)`;

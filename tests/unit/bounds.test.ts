@@ -1,0 +1,114 @@
+// Bounds where the engine's guarantees end (issue 15): links and files beyond one are refused with the
+// catalogue's message naming the bound (src/core/messages.ts), and the page keeps what it had.
+import { describe, expect, it } from 'vitest';
+import type { RunConfig } from '../../src/core/config';
+import * as msg from '../../src/core/messages';
+import { LIMITS, MAX_MODELS } from '../../src/core/messages';
+import { fileRunConfigSchema, runConfigSchema, toJson } from '../../src/core/schema';
+import { paramCount } from '../../src/core/state';
+import { parseHash, toHash } from '../../src/app/urlState';
+import { LESSONS } from '../../src/app/lessons';
+import { DATA_SLIDERS, TRAIN_SLIDERS } from '../../src/app/params';
+import { MAX_MODELS as PAGE_MAX_MODELS } from '../../src/app/hooks/useEdits';
+
+const BASE = LESSONS[0].config;
+type Edit = (c: RunConfig) => RunConfig;
+const withArch = (a: Partial<RunConfig['train']['architecture']>): Edit => (c) => ({ ...c, train: { ...c.train, architecture: { ...c.train.architecture, ...a } } });
+const withTrain = (t: Partial<RunConfig['train']>): Edit => (c) => ({ ...c, train: { ...c.train, ...t } });
+const withN = (n: number): Edit => (c) => ({ ...c, data: { ...c.data, n } });
+const withModels = (k: number): Edit => (c) => ({ ...c, models: Array.from({ length: k }, (_, i) => ({ ...c.models[i % c.models.length], id: `k${i}` })) });
+
+/** The config as a link (always carried in full), opened as the page opens it. */
+const open = (c: RunConfig) => parseHash(toHash({ config: c, lessonId: null }));
+
+function expectRefused(edit: Edit, message: string): void {
+  const s = open(edit(BASE));
+  expect(s.error).toContain(message);
+  expect(s.error).toMatch(/the default lesson opened instead/);
+  expect(s.config).toEqual(LESSONS[0].config);
+}
+function expectAccepted(edit: Edit): void {
+  const s = open(edit(BASE));
+  expect(s.error).toBeNull();
+  expect(toJson(s.config)).toBe(toJson(edit(BASE)));
+}
+
+describe('bounds in links', () => {
+  it('the configuration that crashed the tab (64 models of 6 × 1024 units) validated before; it is refused now', () => {
+    const huge = (c: RunConfig) => withArch({ hidden: [1024, 1024, 1024, 1024, 1024, 1024] })(withModels(64)(c));
+    expectRefused(huge, msg.tooManyModels(64));
+    expectRefused(withArch({ hidden: [1024, 1024, 1024, 1024, 1024, 1024] }), msg.tooManyLayers(6));
+  });
+
+  it('models: at most 8, the same constant as the page’s add button', () => {
+    expect(PAGE_MAX_MODELS).toBe(MAX_MODELS);
+    expect(MAX_MODELS).toBe(8);
+    expectAccepted(withModels(8));
+    expectRefused(withModels(9), msg.tooManyModels(9));
+    expectRefused(withModels(0), msg.noModels());
+  });
+
+  it('hidden layers ≤ 4, widths ≤ 256, ≤ 70 000 parameters per model (2 × 256 tanh fits)', () => {
+    const twoBy256 = { hidden: [256, 256], activation: 'tanh' as const, shared: true };
+    expect(paramCount({ ...BASE.train.architecture, ...twoBy256 })).toBe(66_820);
+    expectAccepted(withArch(twoBy256));
+    expectAccepted(withArch({ hidden: [16, 16, 16, 16] }));
+    expectRefused(withArch({ hidden: [16, 16, 16, 16, 16] }), msg.tooManyLayers(5));
+    expectRefused(withArch({ hidden: [257] }), msg.layerTooWide(257));
+    expectRefused(withArch({ hidden: [0] }), msg.layerTooWide(0));
+    const threeBy256 = { ...BASE.train.architecture, hidden: [256, 256, 256] };
+    expectRefused(withArch(threeBy256), msg.tooManyParams(paramCount(threeBy256)));
+    const unshared = { ...BASE.train.architecture, ...twoBy256, shared: false };
+    expectRefused(withArch(unshared), msg.tooManyParams(paramCount(unshared)));
+  });
+
+  it('N from 2 to 5012 (the slider’s end), batch size from 1 to 1024, variance floor in [1e-8, 1]', () => {
+    expectAccepted(withN(LIMITS.maxN));
+    expectRefused(withN(5013), msg.nOutOfRange(5013));
+    expectRefused(withN(100_000), msg.nOutOfRange(100_000));
+    expectRefused(withN(1), msg.nOutOfRange(1));
+    expectAccepted(withTrain({ batchSize: 1 }));
+    expectAccepted(withTrain({ batchSize: 1024 }));
+    expectRefused(withTrain({ batchSize: 1025 }), msg.batchOutOfRange(1025));
+    expectRefused(withTrain({ batchSize: 0 }), msg.batchOutOfRange(0));
+    expectRefused(withTrain({ batchSize: 2.5 }), msg.batchOutOfRange(2.5));
+    expectAccepted(withArch({ varianceFloor: 1e-8 }));
+    expectAccepted(withArch({ varianceFloor: 1 }));
+    expectRefused(withArch({ varianceFloor: 1e-9 }), msg.varianceFloorOutOfRange(1e-9));
+    expectRefused(withArch({ varianceFloor: 2 }), msg.varianceFloorOutOfRange(2));
+  });
+
+  it('T ≥ 1e-3 with ∞ allowed (bug 9), with the catalogue’s message', () => {
+    const withT = (T: number): Edit => (c) => ({ ...c, models: c.models.map((m, k) => (k === 0 ? { ...m, T } : m)) });
+    expectAccepted(withT(Infinity));
+    expectAccepted(withT(1e-3));
+    expectRefused(withT(1e-40), msg.tTooSmall());
+  });
+
+  it('every lesson and every slider end lies within the bounds', () => {
+    for (const l of LESSONS) expect(runConfigSchema.safeParse(JSON.parse(toJson(l.config))).success, l.id).toBe(true);
+    expect(Math.round(10 ** DATA_SLIDERS.n!.max)).toBeLessThanOrEqual(LIMITS.maxN);
+    expect(Math.round(10 ** DATA_SLIDERS.n!.min)).toBeGreaterThanOrEqual(LIMITS.minN);
+    expect(Math.round(10 ** TRAIN_SLIDERS.batchSize!.max)).toBeLessThanOrEqual(LIMITS.maxBatch);
+    expect(Math.round(10 ** TRAIN_SLIDERS.batchSize!.min)).toBeGreaterThanOrEqual(LIMITS.minBatch);
+  });
+});
+
+describe('bounds in files', () => {
+  const parseFileConfig = (c: RunConfig) => fileRunConfigSchema.safeParse(JSON.parse(toJson(c)));
+  it('a file may hold up to 16 models (the reproduction command exports 10); the message says the page trains 8', () => {
+    expect(parseFileConfig(withModels(10)(BASE)).success).toBe(true);
+    expect(parseFileConfig(withModels(16)(BASE)).success).toBe(true);
+    const r = parseFileConfig(withModels(17)(BASE));
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0].message).toBe(msg.tooManyModels(17, LIMITS.maxFileModels));
+    expect(msg.tooManyModels(17, LIMITS.maxFileModels)).toMatch(/at most 16.*at most 8/);
+  });
+
+  it('every other bound holds in files as in links', () => {
+    const r = parseFileConfig(withArch({ hidden: [1024, 1024, 1024, 1024, 1024, 1024] })(BASE));
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0].message).toBe(msg.tooManyLayers(6));
+    expect(parseFileConfig(withN(5013)(BASE)).error!.issues[0].message).toBe(msg.nOutOfRange(5013));
+  });
+});

@@ -1,0 +1,120 @@
+// parseRunFile against mutated exports (issue 15): one real export from an Engine on the cpu backend, built
+// once; each case changes random paths (type swaps, nulls, huge numbers, truncated or grown arrays, deleted
+// keys) or cuts and flips the text. It returns a file whose state fits its own configuration, or throws an
+// Error with a message; never any other exception.
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useNodeBackend } from '../../src/platform/node';
+import { Engine } from '../../src/core/engine';
+import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig } from '../../src/core/config';
+import { defaultDataSpec, makePoints } from '../../src/core/datasets';
+import { parseRunFile, runFileJson, type RunFile } from '../../src/core/exportFile';
+import { LIMITS } from '../../src/core/messages';
+import { stateMismatch } from '../../src/core/state';
+
+const DATA = { ...defaultDataSpec('hetero-sine'), n: 12 };
+const POINTS = makePoints(DATA);
+const TRAIN = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0, batchSize: 4, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [2] } };
+const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll'), modelSpec('robust-nll', { T: 4 })]), train: TRAIN };
+
+let TEXT = '';
+let BASE: Record<string, unknown> = {};
+let PATHS: (string | number)[][] = [];
+
+function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(prefix);
+  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  return out;
+}
+
+beforeAll(async () => {
+  await useNodeBackend('cpu');
+  const engine = new Engine(POINTS, DATA, CONFIG.models, TRAIN);
+  engine.run(5);
+  const { snapshot, state } = await engine.frame(true);
+  engine.dispose();
+  TEXT = runFileJson({ config: CONFIG, points: POINTS, imported: false, state: state!, snapshot, history: [{ step: 5, models: [{ id: 'm1', rmse: 1 }] }] });
+  BASE = JSON.parse(TEXT);
+  PATHS = paths(BASE).filter((p) => p.length > 0);
+});
+
+let accepted = 0;
+
+/** The invariant every text must satisfy. */
+function check(text: string): void {
+  let f: RunFile;
+  try {
+    f = parseRunFile(text);
+  } catch (e) {
+    if (!(e instanceof Error) || e.constructor !== Error) throw new Error(`parseRunFile threw ${String(e)} (${(e as object)?.constructor?.name}) on ${text.slice(0, 200)}`);
+    expect(e.message.length).toBeGreaterThan(0);
+    return;
+  }
+  accepted++;
+  expect(stateMismatch(f.state, f.config.train.architecture, f.config.models)).toBeNull();
+  expect(f.points.y.length).toBe(f.points.x.length);
+  expect(f.points.isOutlier.length).toBe(f.points.x.length);
+  expect(f.points.x.length).toBeGreaterThanOrEqual(2);
+  expect(f.config.models.length).toBeLessThanOrEqual(LIMITS.maxFileModels);
+  for (let i = 0; i < f.points.x.length; i++) expect(Number.isFinite(f.points.x[i]) && Number.isFinite(f.points.y[i])).toBe(true);
+}
+
+const value = fc.oneof(
+  fc.constantFrom<unknown>(null, true, false, '', 'x', 'Infinity', '-Infinity', 'rm -rf', 0, -1, 0.5, 1.5, 1e39, 1e308, -1e308, 2 ** 53 + 2, 1e-40, [], {}, [null], [1e308], { x: [] }),
+  fc.double(),
+  fc.integer(),
+);
+
+/** 1–4 random paths replaced, deleted, or their arrays truncated or grown. */
+const mutated = fc.array(fc.tuple(fc.nat(), fc.constantFrom('set', 'delete', 'truncate', 'grow', 'swap'), value), { minLength: 1, maxLength: 4 }).map((edits) => {
+  const obj = JSON.parse(TEXT) as Record<string | number, unknown>;
+  for (const [pick, kind, v] of edits) {
+    const path = PATHS[pick % PATHS.length];
+    let parent: Record<string | number, unknown> | undefined = obj;
+    for (const k of path.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent[k] as Record<string | number, unknown>) : undefined;
+    if (!parent || typeof parent !== 'object') continue;
+    const key = path[path.length - 1];
+    const cur = parent[key];
+    if (kind === 'delete') delete parent[key];
+    else if (kind === 'truncate' && Array.isArray(cur)) cur.length = Math.floor(cur.length / 2);
+    else if (kind === 'grow' && Array.isArray(cur)) cur.push(structuredClone(cur[cur.length - 1] ?? null));
+    // A type swap: a number becomes its string, a string a number, an array an object, and so on.
+    else if (kind === 'swap') parent[key] = typeof cur === 'number' ? String(cur) : typeof cur === 'string' ? Number(cur.length) : Array.isArray(cur) ? { ...cur } : cur === null ? 0 : [cur];
+    else parent[key] = v;
+  }
+  return JSON.stringify(obj);
+});
+
+/** The text cut short, or with characters flipped. */
+const cut = fc.nat().map((n) => TEXT.slice(0, n % TEXT.length));
+const flipped = fc.array(fc.tuple(fc.nat(), fc.constantFrom('0', '9', '-', 'e', '"', ',', ']', '}', 'n', '.')), { minLength: 1, maxLength: 3 }).map((edits) => {
+  let s = TEXT;
+  for (const [at, c] of edits) {
+    const i = at % s.length;
+    s = s.slice(0, i) + c + s.slice(i + 1);
+  }
+  return s;
+});
+
+describe('file fuzz', () => {
+  it('the base export parses', () => {
+    check(TEXT);
+    expect(parseRunFile(TEXT).config.models).toHaveLength(2);
+  });
+
+  it('a point beyond float32 range is refused, not stored as ±Infinity (the fuzz found it)', () => {
+    const f = JSON.parse(TEXT);
+    f.data.x[0] = -3.4028235677973366e38;
+    expect(() => parseRunFile(JSON.stringify(f))).toThrow(/data\.x\.0: must be a finite number within float32 range/);
+  });
+
+  it('a RunFile whose state fits its configuration, or an Error with a message (10⁴ cases)', () => {
+    fc.assert(fc.property(fc.oneof({ arbitrary: mutated, weight: 6 }, { arbitrary: cut, weight: 1 }, { arbitrary: flipped, weight: 2 }, { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 1 }), check), {
+      numRuns: 10_000,
+      seed: 20261124,
+    });
+    // Harmless mutations (metrics, grid, history, createdAt) must still open: the fuzz is not all refusals.
+    expect(accepted).toBeGreaterThan(500);
+  });
+});

@@ -1,0 +1,135 @@
+// parseHash against hostile links (issue 15): mutations of valid links, random bytes, deep nesting, random
+// key=value pairs and megabyte strings. It never throws, and returns either a configuration within every
+// bound or the default lesson with a message.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RunConfig } from '../../src/core/config';
+import { LIMITS } from '../../src/core/messages';
+import { runConfigSchema, toJson } from '../../src/core/schema';
+import { paramCount } from '../../src/core/state';
+import { parseHash, toHash } from '../../src/app/urlState';
+import { LESSONS } from '../../src/app/lessons';
+
+function withinBounds(c: RunConfig): void {
+  const a = c.train.architecture;
+  expect(c.models.length).toBeGreaterThanOrEqual(1);
+  expect(c.models.length).toBeLessThanOrEqual(LIMITS.maxModels);
+  expect(a.hidden.length).toBeLessThanOrEqual(LIMITS.maxHiddenLayers);
+  for (const w of a.hidden) expect(Number.isInteger(w) && w >= 1 && w <= LIMITS.maxWidth).toBe(true);
+  expect(paramCount(a)).toBeLessThanOrEqual(LIMITS.maxParams);
+  expect(Number.isInteger(c.data.n) && c.data.n >= LIMITS.minN && c.data.n <= LIMITS.maxN).toBe(true);
+  expect(Number.isInteger(c.train.batchSize) && c.train.batchSize >= LIMITS.minBatch && c.train.batchSize <= LIMITS.maxBatch).toBe(true);
+  expect(a.varianceFloor >= LIMITS.minVarianceFloor && a.varianceFloor <= LIMITS.maxVarianceFloor).toBe(true);
+  for (const m of c.models) expect(m.T >= LIMITS.minT && Number.isInteger(m.initSeed)).toBe(true);
+  expect(Number.isInteger(c.data.seed) && Number.isInteger(c.train.batchSeed)).toBe(true);
+}
+
+/** The invariant every hash must satisfy. */
+function check(hash: string): void {
+  let s: ReturnType<typeof parseHash>;
+  try {
+    s = parseHash(hash);
+  } catch (e) {
+    throw new Error(`parseHash threw on ${JSON.stringify(hash.slice(0, 200))}: ${String(e)}`);
+  }
+  if (s.error === null) {
+    expect(runConfigSchema.safeParse(JSON.parse(toJson(s.config))).success).toBe(true);
+    withinBounds(s.config);
+  } else {
+    expect(typeof s.error).toBe('string');
+    expect(s.error.length).toBeGreaterThan(0);
+    expect(s.config).toBe(LESSONS[0].config);
+    expect(s.lessonId).toBe(LESSONS[0].id);
+  }
+}
+
+const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
+const configLink = (json: string) => `#v=2&config=${b64(json)}`;
+
+// Valid links: every lesson by id and every lesson carried in full.
+const VALID = LESSONS.flatMap((l) => [toHash({ config: l.config, lessonId: l.id }), toHash({ config: l.config, lessonId: null }), toHash({ config: l.config, lessonId: null, hide: ['models', 'views'] })]);
+const BASE_OBJECTS = LESSONS.map((l) => JSON.parse(toJson(l.config)) as unknown);
+
+/** Every path (keys and indices) in a JSON value. */
+function paths(v: unknown, prefix: (string | number)[] = [], out: (string | number)[][] = []): (string | number)[][] {
+  out.push(prefix);
+  if (Array.isArray(v)) v.forEach((x, i) => paths(x, [...prefix, i], out));
+  else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) paths(x, [...prefix, k], out);
+  return out;
+}
+const BASE_PATHS = BASE_OBJECTS.map((o) => paths(o).filter((p) => p.length > 0));
+
+const nested = (depth: number, leaf: string) => '['.repeat(depth) + leaf + ']'.repeat(depth);
+const jsonValue = fc.oneof(
+  fc.constantFrom<unknown>(null, true, false, '', 'Infinity', '-Infinity', 'NaN', 0, -0, -1, 0.5, 1e-40, 1e308, -1e308, 1e6, 2 ** 31, 2 ** 53 + 2, 1025, 5013, 257, 9, [], {}, [1024, 1024, 1024, 1024, 1024, 1024]),
+  fc.double(),
+  fc.integer(),
+  fc.string({ maxLength: 12 }),
+  fc.array(fc.integer({ min: -2, max: 4096 }), { maxLength: 8 }),
+);
+
+/** A lesson's configuration with 1–4 random paths replaced, deleted, or its arrays truncated or grown. */
+const mutatedConfig = fc
+  .tuple(fc.nat(BASE_OBJECTS.length - 1), fc.array(fc.tuple(fc.nat(), fc.constantFrom('set', 'delete', 'truncate', 'grow'), jsonValue), { minLength: 1, maxLength: 4 }))
+  .map(([i, edits]) => {
+    const obj = structuredClone(BASE_OBJECTS[i]) as Record<string | number, unknown>;
+    for (const [pick, kind, value] of edits) {
+      const path = BASE_PATHS[i][pick % BASE_PATHS[i].length];
+      let parent: Record<string | number, unknown> | undefined = obj;
+      for (const k of path.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent[k] as Record<string | number, unknown>) : undefined;
+      if (!parent || typeof parent !== 'object') continue;
+      const key = path[path.length - 1];
+      const cur = parent[key];
+      if (kind === 'delete') delete parent[key];
+      else if (kind === 'truncate' && Array.isArray(cur)) cur.length = Math.floor(cur.length / 2);
+      else if (kind === 'grow' && Array.isArray(cur)) for (let r = 0; r < 64; r++) cur.push(structuredClone(cur[0]));
+      else parent[key] = value;
+    }
+    return configLink(JSON.stringify(obj));
+  });
+
+/** A valid link with characters flipped, inserted or deleted. */
+const mutatedText = fc
+  .tuple(fc.constantFrom(...VALID), fc.array(fc.tuple(fc.nat(), fc.constantFrom('flip', 'insert', 'delete'), fc.string({ unit: 'binary', minLength: 1, maxLength: 3 })), { minLength: 1, maxLength: 6 }))
+  .map(([link, edits]) => {
+    let s = link;
+    for (const [at, kind, text] of edits) {
+      const i = at % (s.length + 1);
+      s = kind === 'insert' ? s.slice(0, i) + text + s.slice(i) : kind === 'delete' ? s.slice(0, i) + s.slice(i + text.length) : s.slice(0, i) + text[0] + s.slice(i + 1);
+    }
+    return s;
+  });
+
+const keyValues = fc
+  .array(fc.tuple(fc.oneof(fc.constantFrom('v', 'lesson', 'config', 'hide', 'x', ''), fc.string({ maxLength: 6 })), fc.oneof(fc.constantFrom('2', '3', '1', '0', '-1', 'NaN', '1e9', 'models,data', LESSONS[1].id, 'nope', b64('{}'), b64('[]'), b64('null')), fc.string({ maxLength: 10 }))), { maxLength: 6 })
+  .map((pairs) => '#' + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'));
+const deep = fc.tuple(fc.integer({ min: 1, max: 5000 }), fc.constantFrom('1', 'null', '{}', '"x"')).map(([d, leaf]) => configLink(`{"data":${nested(d, leaf)},"models":${nested(d, leaf)}}`));
+const bytes = fc.uint8Array({ maxLength: 96 }).map((b) => String.fromCharCode(...b));
+
+describe('link fuzz', () => {
+  it('valid links open without a message', () => {
+    for (const h of VALID) expect(parseHash(h).error).toBeNull();
+  });
+
+  it('never throws; a configuration within every bound or the default lesson with a message (10⁴ cases)', () => {
+    fc.assert(fc.property(fc.oneof(mutatedConfig, mutatedConfig, mutatedText, keyValues, deep, bytes, fc.string({ unit: 'binary', maxLength: 60 })), check), { numRuns: 10_000, seed: 20261124 });
+  });
+
+  it('megabyte hashes (a config, a lesson id, raw text) are refused with a message, fast', () => {
+    const mb = 'A'.repeat(1 << 20);
+    const big = [
+      configLink(JSON.stringify({ ...(BASE_OBJECTS[0] as object), pad: mb })),
+      configLink(JSON.stringify({ ...(BASE_OBJECTS[0] as object), models: Array.from({ length: 5000 }, () => (BASE_OBJECTS[0] as { models: unknown[] }).models[0]) })),
+      `#lesson=${mb}`,
+      `#config=${mb}`,
+      `#${mb}`,
+      configLink(nested(100_000, '1')),
+    ];
+    const t0 = performance.now();
+    for (const h of big) check(h);
+    expect(performance.now() - t0).toBeLessThan(5000);
+    // The padded configuration is valid apart from the unknown key, which links ignore.
+    expect(parseHash(big[0]).error).toBeNull();
+    expect(parseHash(big[1]).error).toMatch(/5000 models: the page trains at most 8/);
+  });
+});
