@@ -79,3 +79,12 @@ export function rangesFromEvent(e: Record<string, unknown>): Ranges {
   for (const [k, r] of Object.entries(out)) if (!r.every(Number.isFinite)) delete out[k];
   return out;
 }
+
+/** Where data point (x, y) is on the page now, in the main axes of a drawn plot (for browser tests). */
+export function dataToPage(el: HTMLElement, x: number, y: number): { x: number; y: number } | null {
+  const xa = axisGeometry(el, 'xaxis');
+  const ya = axisGeometry(el, 'yaxis');
+  if (!xa || !ya || !xa.linear || !ya.linear) return null;
+  const box = el.getBoundingClientRect();
+  return { x: box.left + toPixel(xa, x, false), y: box.top + toPixel(ya, y, true) };
+}

@@ -6,6 +6,7 @@ import { isBackendName } from '../../platform/browser';
 import { createTrainer, listen, type TrainerClient } from '../../worker/client';
 import type { TrainerStatus } from '../../worker/protocol';
 import { drawLog } from '../drawQueue';
+import { dataToPage } from '../plotlyAdapter';
 import { historyPointOf, type HistoryPoint } from '../figures';
 
 /** The views redraw at most this often; the worker may send frames faster. */
@@ -70,7 +71,17 @@ export function useTrainer(initial: RunConfig): TrainerView {
         setHistory(historyRef.current.slice());
       }
     };
-    const handle = { frames: 0, drawLog, loseDevice: () => t.loseDevice(), memory: () => t.memory() };
+    const handle = {
+      frames: 0,
+      drawLog,
+      loseDevice: () => t.loseDevice(),
+      memory: () => t.memory(),
+      /** Page pixel of data point (x, y) in fit panel k as drawn now (browser tests click points with it). */
+      panelPixel: (k: number, x: number, y: number) => {
+        const el = document.querySelector<HTMLElement>(`[data-testid="panel-${k}"] .plot`);
+        return el ? dataToPage(el, x, y) : null;
+      },
+    };
     // A handle for the console, the benchmark and browser tests (frames received, a simulated lost device).
     (window as unknown as { explorer: typeof handle }).explorer = handle;
     const listener = listen({
