@@ -161,7 +161,9 @@ export class TrainerSession {
           try {
             await this.enqueue(() => this.tick());
           } catch (err) {
-            await this.enqueue(() => this.handleFailure(err));
+            // tick() handles its own failures; anything escaping it is a bug of the session: stop and say so.
+            this.wantPlaying = false;
+            this.status('error', `training stopped: ${message(err)}. The run is kept; press Play to try again.`);
           }
           await new Promise((r) => setTimeout(r, 0));
         }
@@ -174,10 +176,19 @@ export class TrainerSession {
   /** Steps for about TICK_MS, then one read: the snapshot (and the state, as a checkpoint for fail-over). */
   private async tick(): Promise<void> {
     if (!this.wantPlaying || !this.path) return;
+    const gen = this.generation;
     const t0 = performance.now();
-    this.path.run(this.budget);
-    const sent = await this.sendFrame();
-    if (!sent) return;
+    try {
+      this.path.run(this.budget);
+      const sent = await this.sendFrame();
+      if (!sent) return;
+    } catch (err) {
+      // A lost device fails the tick in flight too, but its fail-over is already queued (the generation moved):
+      // handling this failure as well would hand the run on a second time, to the backend after the next.
+      if (gen !== this.generation) return;
+      await this.handleFailure(err);
+      return;
+    }
     this.budget = nextBudget(this.ticks, this.budget, performance.now() - t0);
     if (this.phase !== 'training') this.status('training');
   }

@@ -30,6 +30,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 class SlowPath implements TrainingPath {
   readonly kind = 'fused';
   failNextRun = false;
+  /** The device goes while a frame is being read: the read in flight fails. */
+  failFrames = false;
   constructor(
     private readonly engine: Engine,
     private readonly delay: number,
@@ -43,6 +45,7 @@ class SlowPath implements TrainingPath {
   }
   async frame(withState: boolean): Promise<PathFrame> {
     await sleep(this.delay);
+    if (this.failFrames) throw new DeviceFailure('mapAsync on a lost device (simulated)');
     return this.engine.frame(withState);
   }
   async exportState(): Promise<TrainingState> {
@@ -58,6 +61,8 @@ class SlowPath implements TrainingPath {
 }
 
 interface Harness {
+  /** Resolves the current device's `lost` promise, as a driver reset would. */
+  loseDevice(): void;
   session: TrainerSession;
   frames: Frame[];
   statuses: TrainerStatus[];
@@ -66,7 +71,8 @@ interface Harness {
 }
 
 function harness(options: { fused?: boolean; delay?: number } = {}): Harness {
-  const h: Harness = { session: null as unknown as TrainerSession, frames: [], statuses: [], paths: [], backends: [] };
+  let lose: ((reason: string) => void) | null = null;
+  const h: Harness = { loseDevice: () => lose?.('the device was lost (simulated)'), session: null as unknown as TrainerSession, frames: [], statuses: [], paths: [], backends: [] };
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
   const platform: SessionPlatform = {
     async initBackend(forced, skip = []) {
@@ -81,7 +87,7 @@ function harness(options: { fused?: boolean; delay?: number } = {}): Harness {
       h.paths.push(p);
       return p;
     },
-    deviceLost: () => null,
+    deviceLost: () => (h.backends[h.backends.length - 1] === 'webgpu' ? new Promise<string>((r) => (lose = r)) : null),
     isDeviceError: (err) => err instanceof DeviceFailure,
     backendChanged() {},
     loseDevice: () => false,
@@ -250,6 +256,21 @@ describe('failures', () => {
     const last = h.frames[h.frames.length - 1].snapshot;
     expect(last.models.every((m) => m.steps > 0)).toBe(true);
     expect(h.statuses[h.statuses.length - 1].phase).toBe('paused');
+  });
+
+  it('a device lost while a tick is in flight fails over once: the failing tick does not hand the run on again', async () => {
+    const h = await started({ autoplay: true });
+    await sleep(400);
+    // The device goes, and the frame being read fails with the device's error.
+    const path = h.paths[h.paths.length - 1];
+    path.failNextRun = true;
+    path.failFrames = true;
+    h.loseDevice();
+    await sleep(400);
+    await h.session.idle();
+    expect(h.backends).toEqual(['webgpu', 'webgl']);
+    await h.session.pause();
+    expect(h.statuses.some((s) => s.phase === 'error')).toBe(false);
   });
 
   it('a bug that is not the device stops training with its message and keeps the run (no fail-over)', async () => {
