@@ -3,6 +3,7 @@
 // keys) or cuts and flips the text. It returns a file whose state fits its own configuration, or throws an
 // Error with a message; never any other exception.
 import fc from 'fast-check';
+import { editAt } from './fuzz-edits';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/platform/node';
 import { Engine } from '../../src/core/engine';
@@ -70,18 +71,7 @@ const value = fc.oneof(
 const mutated = fc.array(fc.tuple(fc.nat(), fc.constantFrom('set', 'delete', 'truncate', 'grow', 'swap'), value), { minLength: 1, maxLength: 4 }).map((edits) => {
   const obj = JSON.parse(TEXT) as Record<string | number, unknown>;
   for (const [pick, kind, v] of edits) {
-    const path = PATHS[pick % PATHS.length];
-    let parent: Record<string | number, unknown> | undefined = obj;
-    for (const k of path.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent[k] as Record<string | number, unknown>) : undefined;
-    if (!parent || typeof parent !== 'object') continue;
-    const key = path[path.length - 1];
-    const cur = parent[key];
-    if (kind === 'delete') delete parent[key];
-    else if (kind === 'truncate' && Array.isArray(cur)) cur.length = Math.floor(cur.length / 2);
-    else if (kind === 'grow' && Array.isArray(cur)) cur.push(structuredClone(cur[cur.length - 1] ?? null));
-    // A type swap: a number becomes its string, a string a number, an array an object, and so on.
-    else if (kind === 'swap') parent[key] = typeof cur === 'number' ? String(cur) : typeof cur === 'string' ? Number(cur.length) : Array.isArray(cur) ? { ...cur } : cur === null ? 0 : [cur];
-    else parent[key] = v;
+    editAt(obj, PATHS[pick % PATHS.length], kind, v, (arr) => arr.push(structuredClone(arr[arr.length - 1] ?? null)));
   }
   return JSON.stringify(obj);
 });

@@ -2,6 +2,7 @@
 // key=value pairs and megabyte strings. It never throws, and returns either a configuration within every
 // bound or the default lesson with a message.
 import fc from 'fast-check';
+import { editAt } from './fuzz-edits';
 import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src/core/config';
 import { LIMITS } from '../../src/core/messages';
@@ -74,16 +75,9 @@ const mutatedConfig = fc
   .map(([i, edits]) => {
     const obj = structuredClone(BASE_OBJECTS[i]) as Record<string | number, unknown>;
     for (const [pick, kind, value] of edits) {
-      const path = BASE_PATHS[i][pick % BASE_PATHS[i].length];
-      let parent: Record<string | number, unknown> | undefined = obj;
-      for (const k of path.slice(0, -1)) parent = parent && typeof parent === 'object' ? (parent[k] as Record<string | number, unknown>) : undefined;
-      if (!parent || typeof parent !== 'object') continue;
-      const key = path[path.length - 1];
-      const cur = parent[key];
-      if (kind === 'delete') delete parent[key];
-      else if (kind === 'truncate' && Array.isArray(cur)) cur.length = Math.floor(cur.length / 2);
-      else if (kind === 'grow' && Array.isArray(cur)) for (let r = 0; r < 64; r++) cur.push(structuredClone(cur[0]));
-      else parent[key] = value;
+      editAt(obj, BASE_PATHS[i][pick % BASE_PATHS[i].length], kind, value, (arr) => {
+        for (let r = 0; r < 64; r++) arr.push(structuredClone(arr[0]));
+      });
     }
     return configLink(JSON.stringify(obj));
   });
