@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import type { LegendItem, View } from './figures';
+import type { LegendItem, View } from './viewFigures';
 import { Plot } from './Plot';
 
 function Swatch({ item }: { item: LegendItem }) {

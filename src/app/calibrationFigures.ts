@@ -4,7 +4,8 @@ import type { UncertaintyMetrics } from '../core/calibration';
 import type { ModelSpec } from '../core/config';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
 import type { UncertaintyBlock, UncertaintySet } from '../core/uncertainty';
-import { modelTitle, type View } from './figures';
+import { modelTitle } from './figures';
+import type { View } from './viewFigures';
 
 export const SET_LABEL: Record<UncertaintySet, string> = {
   heldOut: 'clean held-out set',

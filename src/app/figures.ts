@@ -1,9 +1,8 @@
-// Plotly figures as pure functions of a snapshot: (snapshot, options) → { data, layout }. No DOM here.
+// The fit panel as pure functions of a snapshot: (snapshot, options) → { data, layout }, and what the views share. No DOM here.
 import type { Points } from '../core/datasets';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
-import { BARRON_NAMED, lossLabel, lossHypers, parseLossId, predictsVariance, type HyperId } from '../core/losses';
+import { lossLabel, lossHypers, parseLossId, predictsVariance, type HyperId } from '../core/losses';
 import type { ModelSpec } from '../core/config';
-import { judgedSet } from '../core/uncertainty';
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -75,7 +74,7 @@ const WEIGHT_SCALE: [number, string][] = [
   [1, '#e4572e'],
 ];
 
-function fmt(v: number): string {
+export function fmt(v: number): string {
   if (!Number.isFinite(v)) return v === Infinity ? '∞' : v === -Infinity ? '−∞' : '–';
   const a = Math.abs(v);
   if (a !== 0 && (a < 0.01 || a >= 1e4)) return v.toExponential(1);
@@ -122,7 +121,7 @@ function splitByOutlier(points: Points): [number[], number[]] {
 }
 
 /** Backgrounds left transparent, so the point canvas under a figure shows through. */
-const SEE_THROUGH = { plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' };
+export const SEE_THROUGH = { plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' };
 
 /** The fit panel's layout, the same before and after the first step so the panel does not jump. */
 function fitLayout(xRange: number[], yRange: number[], revision: string): Record<string, unknown> {
@@ -231,187 +230,4 @@ export function yRangeOf(snapshot: Snapshot | null, points: Points): [number, nu
   else points.y.forEach((y, i) => !points.isOutlier[i] && take(y));
   const pad = 0.15 * (hi - lo || 1);
   return [lo - pad, hi + pad];
-}
-
-const MODEL_COLORS = ['#1f6fd1', '#e4572e', '#2a9d8f', '#9b5de5', '#f4a261', '#6c757d', '#d62828', '#3a86ff'];
-
-/** One legend entry of a view, drawn as HTML beside its plots. */
-export interface LegendItem {
-  name: string;
-  color: string;
-  /** A line (solid or dashed) or a marker. */
-  mark: 'line' | 'dash' | 'dot' | 'circle' | 'x';
-}
-
-/**
- * A view: a row of single-axis plots sharing one HTML legend. Each plot is its own Plotly element, so a
- * redraw costs one small figure per animation frame instead of one long task for all subplots.
- */
-export interface View {
-  title: string;
-  plots: Figure[];
-  legend: LegendItem[];
-}
-
-function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unknown>, revision?: string): Record<string, unknown> {
-  return {
-    xaxis,
-    yaxis,
-    showlegend: false,
-    margin: { l: 46, r: 8, t: 6, b: xaxis.title ? 38 : 24 },
-    hovermode: 'closest',
-    ...SEE_THROUGH,
-    ...(revision ? { uirevision: revision } : {}),
-  };
-}
-
-/** Weights view: B·wᵢ and αⱼ (relative) of one model against x and against the sample's own loss. */
-/** What a model's gradient weight is (REVIEW bug 6: each wrapper trains with a different one). */
-export function gradWeightLabel(spec: ModelSpec): string {
-  switch (parseLossId(spec.loss).wrapper) {
-    case 'boltzmann':
-      return 'B·αⱼ (eq. 7)';
-    case 'boltzmann-const':
-      return 'B·wⱼ (constant weights)';
-    case 'superloss':
-      return 'σ*ⱼ (SuperLoss)';
-    case 'none':
-      return '1 (plain mean)';
-  }
-}
-
-export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, revision: string): View {
-  const out: number[] = [];
-  const inl: number[] = [];
-  // At most about 1500 points per plot: enough to read the pattern, light enough to redraw often.
-  const stride = Math.max(1, Math.ceil(points.x.length / 1500));
-  points.isOutlier.forEach((o, i) => i % stride === 0 && (o ? out : inl).push(i));
-  const pick = (idx: number[], a: ArrayLike<number>) => idx.map((i) => a[i]);
-  const { values, label } = pointWeights(spec, m);
-  const kinds = [
-    { name: `${label}, inliers`, idx: inl, w: values, color: '#1f6fd1', symbol: 'circle', size: 4, opacity: 0.6 },
-    { name: `${label}, outliers`, idx: out, w: values, color: '#e4572e', symbol: 'x', size: 5, opacity: 0.7 },
-    { name: `gradient weight ${gradWeightLabel(spec)}, inliers`, idx: inl, w: m.gradWeight, color: '#2a9d8f', symbol: 'circle', size: 3, opacity: 0.5 },
-    { name: `gradient weight, outliers`, idx: out, w: m.gradWeight, color: '#9b5de5', symbol: 'x', size: 4, opacity: 0.6 },
-  ] as const;
-  const sets = (x: ArrayLike<number>, xname: string): PointSet[] =>
-    kinds.map((k) => {
-      const xs = pick(k.idx, x);
-      const ys = pick(k.idx, k.w);
-      return { name: k.name, x: xs, y: ys, color: k.color, symbol: k.symbol, size: k.size, opacity: k.opacity, hover: (i) => `${k.name}<br>${xname} = ${fmt(xs[i])}<br>weight = ${fmt(ys[i])}` };
-    });
-  // Weights span orders of magnitude and αⱼ can be negative: frame the bulk, at least [−0.2, 2].
-  const all = [...Array.from(values), ...Array.from(m.gradWeight)].filter(Number.isFinite).sort((a, b) => a - b);
-  const q = (p: number) => all[Math.floor(p * (all.length - 1))] ?? 0;
-  const weightRange = [Math.min(-0.2, q(0.01) * 1.1), Math.max(2, q(0.99) * 1.1)];
-  // Frame the loss axis on the bulk of the points: a few huge outlier losses would squash the rest.
-  const sorted = Array.from(m.sampleLoss).filter(Number.isFinite).sort((a, b) => a - b);
-  const lossRange = [sorted[0] ?? 0, sorted[Math.floor(0.97 * (sorted.length - 1))] ?? 1];
-  const xRange = [Math.min(...points.x), Math.max(...points.x)];
-  const one = (x: number[]) => ({ type: 'scatter', mode: 'lines', x, y: [1, 1], line: { color: '#222', dash: 'dot', width: 1 }, name: '1 = plain averaging', hoverinfo: 'skip' });
-  return {
-    title: `Weights of ${modelTitle(spec)}`,
-    plots: [
-      { data: [one(xRange)], points: sets(points.x, 'x'), heading: { title: 'relative weight against x' }, layout: smallLayout({}, { range: weightRange }, revision) },
-      {
-        data: [one(lossRange)],
-        points: sets(m.sampleLoss, 'ℓᵢ'),
-        heading: { title: 'relative weight against the sample’s loss ℓᵢ' },
-        layout: smallLayout({ range: [lossRange[0] - 0.05 * (lossRange[1] - lossRange[0]), lossRange[1]] }, { range: weightRange }, revision),
-      },
-    ],
-    legend: [...kinds.map((k) => ({ name: k.name, color: k.color, mark: k.symbol })), { name: '1 = plain averaging', color: '#222', mark: 'dot' as const }],
-  };
-}
-
-/** Loss-shape view: Barron's ρ and ψ for α, the Boltzmann weight against NLL for T and B, β-NLL's sampling weight. */
-export function shapeView(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): View {
-  // Residuals in units of the scale c, so the shape reads the same whatever c is.
-  const xs = Array.from({ length: 241 }, (_, i) => opts.c * (-6 + i * 0.05));
-  const faint = BARRON_NAMED.map(({ alpha, name }) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, alpha, opts.c)), line: { color: '#bbb', width: 1 }, name, hoverinfo: 'name' }));
-  // Boltzmann weight of a sample whose NLL exceeds the others' (all at 0) by Δ, relative to 1/B.
-  const span = Number.isFinite(opts.T) ? opts.T : 4;
-  const deltas = Array.from({ length: 201 }, (_, i) => span * (-2 + i * 0.1));
-  const relW = (d: number) => (Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1);
-  const sig = Array.from({ length: 100 }, (_, i) => 0.05 + i * 0.05);
-  const T = Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞';
-  return {
-    title: 'Loss shapes (live with the sliders)',
-    plots: [
-      {
-        data: [
-          ...faint,
-          { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, opts.alpha, opts.c)), line: { color: '#1f6fd1', width: 2.5 }, name: 'ρ(x, α, c)' },
-          { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => psi(x, opts.alpha, opts.c)), line: { color: '#e4572e', width: 2, dash: 'dash' }, name: 'ψ = ∂ρ/∂x' },
-        ],
-        heading: { title: `Barron, α = ${fmt(opts.alpha)}` },
-        layout: smallLayout({ title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } }, { range: [-1.5 / opts.c, 6] }),
-      },
-      {
-        data: [{ type: 'scatter', mode: 'lines', x: deltas, y: deltas.map(relW), line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${T}, B = ${opts.batch})` }],
-        heading: { title: `Boltzmann weight, T = ${T}, B = ${opts.batch}` },
-        layout: smallLayout({ title: { text: 'NLL above the batch (Δ)' } }, { type: 'log', title: { text: 'relative weight' } }),
-      },
-      {
-        data: [{ type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` }],
-        heading: { title: `β-NLL weight, β = ${fmt(opts.beta)}` },
-        layout: smallLayout({ title: { text: 'σ' } }, { type: 'log', title: { text: 'effective weight' } }),
-      },
-    ],
-    legend: [
-      { name: 'ρ(x, α, c)', color: '#1f6fd1', mark: 'line' },
-      { name: 'ψ = ∂ρ/∂x', color: '#e4572e', mark: 'dash' },
-      { name: 'L2, pseudo-Huber, Cauchy, Geman-McClure, Welsch', color: '#bbb', mark: 'line' },
-      { name: 'B·wᵢ of a sample Δ above the rest of its batch', color: '#2a9d8f', mark: 'line' },
-      { name: 'σ^(2β)/σ²: β-NLL’s weight relative to MSE', color: '#9b5de5', mark: 'line' },
-    ],
-  };
-}
-
-export interface HistoryPoint {
-  step: number;
-  /**
-   * The models' metrics at that step, each with its model's id; miscalibration area and CRPS on the set the model
-   * is judged on (the clean held-out set, or your own data's training inliers), NaN for mean-only models.
-   */
-  models: { id: string; rmse: number; nll: number; outlierWeightShare: number; miscalibrationArea: number; crps: number }[];
-}
-
-/** A snapshot's point on the training curves. */
-export function historyPointOf(snapshot: Snapshot): HistoryPoint {
-  return {
-    step: snapshot.step,
-    models: snapshot.models.map((m) => {
-      const judged = judgedSet(m.uncertainty)?.metrics;
-      return { id: m.id, rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare, miscalibrationArea: judged?.miscalibrationArea ?? NaN, crps: judged?.crps ?? NaN };
-    }),
-  };
-}
-
-/** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, miscalibration area and CRPS, on log-scaled steps. */
-export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision: string): View {
-  const steps = history.map((h) => Math.max(1, h.step));
-  const metrics = [
-    { key: 'rmse', title: 'RMSE to the truth', yaxis: { type: 'log' } },
-    { key: 'nll', title: 'clean NLL', yaxis: {} },
-    { key: 'outlierWeightShare', title: 'outlier weight share', yaxis: { range: [0, 1] } },
-    { key: 'miscalibrationArea', title: 'miscalibration area', yaxis: { rangemode: 'tozero' } },
-    { key: 'crps', title: 'CRPS', yaxis: { type: 'log' } },
-  ] as const;
-  return {
-    title: 'Training curves',
-    plots: metrics.map(({ key, title, yaxis }) => ({
-      data: specs.map((s, k) => ({
-        type: 'scatter',
-        mode: 'lines',
-        x: steps,
-        y: history.map((h) => h.models.find((m) => m.id === s.id)?.[key] ?? null),
-        line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
-        name: `${k + 1}: ${modelTitle(s)}`,
-      })),
-      heading: { title: `${title} against step` },
-      layout: smallLayout({ type: 'log' }, yaxis, revision),
-    })),
-    legend: specs.map((s, k) => ({ name: `${k + 1}: ${modelTitle(s)}`, color: MODEL_COLORS[k % MODEL_COLORS.length], mark: 'line' as const })),
-  };
 }

@@ -9,7 +9,7 @@ import { paramLayout } from './model';
 import { objective, tauOf } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
 import { hash32, STREAM } from './rng';
-import { freshState, paramCount, phaseAt, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
+import { freshState, paramCount, phaseAt, stateFromRows, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
 import { readOnce, tf, type Tensor } from './tf';
 
 export type { ModelSnapshot, ModelStatus, ModelMetrics, Snapshot } from './evaluator';
@@ -229,21 +229,8 @@ export class Engine implements TrainingPath {
   }
 
   private stateFromRows(rows: Float32Array[]): TrainingState {
-    const p = paramCount(this.train.architecture);
-    return {
-      step: this.globalStep,
-      models: this.specs.map((s, k) => ({
-        id: s.id,
-        params: rows[k].slice(0, p),
-        m: rows[k].slice(p, 2 * p),
-        v: rows[k].slice(2 * p, 3 * p),
-        t: this.adamT[k],
-        steps: this.steps[k],
-        tau: rows[k][3 * p],
-        tauCount: this.tauCount[k],
-        diverged: this.diverged[k],
-      })),
-    };
+    const counters = { step: this.globalStep, ids: this.specs.map((m) => m.id), t: this.adamT, steps: this.steps, tauCount: this.tauCount, diverged: this.diverged };
+    return stateFromRows(rows, paramCount(this.train.architecture), counters);
   }
 
   /** The exact training state, with one read. */
@@ -262,9 +249,7 @@ export class Engine implements TrainingPath {
       const r = await this.evaluator.read(this.params, this.hyper, tau, extra, info);
       // Diverged models stop here; the state read with the frame still holds the values they diverged with.
       r.divergences.forEach((message, k) => (this.diverged[k] = message));
-      const state = r.extra ? this.stateFromRows(r.extra) : null;
-      if (state) r.divergences.forEach((message, k) => (state.models[k].diverged = message));
-      return { snapshot: r.snapshot, state };
+      return { snapshot: r.snapshot, state: r.extra ? this.stateFromRows(r.extra) : null };
     } finally {
       extra?.dispose();
       tau.dispose();

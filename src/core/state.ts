@@ -9,7 +9,6 @@ export const ADAM = { beta1: 0.9, beta2: 0.999, epsilon: 1e-8 } as const;
 
 /** 0: mean-only warm-up (squared error), 1: NLL warm-up, 2: the model's own loss. */
 export type Phase = 0 | 1 | 2;
-export const PHASE_NAMES = ['mean warm-up', 'NLL warm-up', 'own loss'] as const;
 
 export interface Warmup {
   meanSteps: number;
@@ -70,8 +69,54 @@ export function cloneModelState(s: ModelState): ModelState {
   return { ...s, params: s.params.slice(), m: s.m.slice(), v: s.v.slice() };
 }
 
-export function cloneState(s: TrainingState): TrainingState {
-  return { step: s.step, models: s.models.map(cloneModelState) };
+/** What a path keeps on the host beside the state it reads from the device. */
+export interface HostCounters {
+  step: number;
+  ids: readonly string[];
+  t: readonly number[];
+  steps: readonly number[];
+  tauCount: readonly number[];
+  diverged: readonly (string | null)[];
+}
+
+/**
+ * The state from one device read: per model a row [θ (P values) | m (P) | v (P) | τ], the order in which both
+ * the engine and the fused path concatenate their tensors; the counters come from the host.
+ */
+export function stateFromRows(rows: readonly Float32Array[], p: number, c: HostCounters): TrainingState {
+  return {
+    step: c.step,
+    models: rows.map((row, k) => ({
+      id: c.ids[k],
+      params: row.slice(0, p),
+      m: row.slice(p, 2 * p),
+      v: row.slice(2 * p, 3 * p),
+      t: c.t[k],
+      steps: c.steps[k],
+      tau: row[3 * p],
+      tauCount: c.tauCount[k],
+      diverged: c.diverged[k],
+    })),
+  };
+}
+
+/**
+ * The state of a new list of models: ids already present keep theirs, `copyFrom[id]` starts from a copy of
+ * another's, other ids start fresh. Throws, changing nothing, when a model to copy is not there.
+ */
+export function restackState(s: TrainingState, specs: readonly ModelSpec[], arch: Architecture, copyFrom: Record<string, string> = {}): TrainingState {
+  return {
+    step: s.step,
+    models: specs.map((spec) => {
+      const own = s.models.find((m) => m.id === spec.id);
+      if (own) return own;
+      const from = copyFrom[spec.id];
+      if (from === undefined) return freshModelState(arch, spec);
+      const source = s.models.find((m) => m.id === from);
+      if (!source) throw new Error(`there is no model "${from}" to copy; nothing was changed`);
+      return { ...cloneModelState(source), id: spec.id };
+    }),
+  };
 }
 
 /** Why `state` cannot be loaded for these models and this architecture, or null when it can. */

@@ -8,7 +8,7 @@ import { Evaluator } from '../core/evaluator';
 import { buildHyper, disposeHyper, type HyperTensors } from '../core/hyper';
 import { paramLayout } from '../core/model';
 import { tauOf } from '../core/objective';
-import { paramCount, type TrainingState } from '../core/state';
+import { paramCount, stateFromRows, type TrainingState } from '../core/state';
 import { tf, type Tensor } from '../core/tf';
 import { FusedTrainer, fusedUnsupported } from '../fused/fused';
 
@@ -81,27 +81,9 @@ export class FusedPath implements TrainingPath {
       const info = { specs: this.specs, train: this.train, steps, diverged: before.diverged, step: this.trainer.step, backend: tf.getBackend() };
       const r = await this.evaluator.read(params, this.hyper, tau, extra, info);
       r.divergences.forEach((message, k) => this.trainer.setDiverged(k, message));
-      let state: TrainingState | null = null;
-      if (r.extra) {
-        const p = paramCount(this.train.architecture);
-        state = {
-          step: info.step,
-          models: this.specs.map((s, k) => {
-            const row = r.extra![k];
-            return {
-              id: s.id,
-              params: row.slice(0, p),
-              m: row.slice(p, 2 * p),
-              v: row.slice(2 * p, 3 * p),
-              t: before.t[k],
-              steps: steps[k],
-              tau: row[3 * p],
-              tauCount: before.tauCount[k],
-              diverged: r.divergences.get(k) ?? before.diverged[k],
-            };
-          }),
-        };
-      }
+      const diverged = before.diverged.map((d, k) => r.divergences.get(k) ?? d);
+      const counters = { step: info.step, ids: this.specs.map((m) => m.id), t: before.t, steps, tauCount: before.tauCount, diverged };
+      const state = r.extra ? stateFromRows(r.extra, paramCount(this.train.architecture), counters) : null;
       return { snapshot: r.snapshot, state };
     } finally {
       held.forEach((t) => t.dispose());

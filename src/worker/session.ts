@@ -6,7 +6,7 @@ import { withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../
 import { makePoints, validateDataSpec, type DataSpec, type Points } from '../core/datasets';
 import { Engine, type TrainingPath } from '../core/engine';
 import { parseLossId } from '../core/losses';
-import { freshModelState, freshState, paramCount, stateMismatch, cloneModelState, type TrainingState } from '../core/state';
+import { freshModelState, freshState, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { Frame, RunExport, RunImport, StartOptions, TrainerListener, TrainerPhase } from './protocol';
 import { nextBudget } from './tickBudget';
@@ -61,7 +61,6 @@ export class TrainerSession {
   private lastFrame = { at: 0, step: 0 };
   private notice: string | null = null;
   private phase: TrainerPhase = 'starting';
-  private statusMessage: string | null = null;
 
   constructor(
     private readonly platform: SessionPlatform,
@@ -77,7 +76,6 @@ export class TrainerSession {
 
   private status(phase: TrainerPhase, msg: string | null = null): void {
     this.phase = phase;
-    this.statusMessage = msg;
     this.listener?.status({ phase, backend: this.backend, message: msg, notice: this.notice, path: this.path?.kind ?? 'tfjs', playing: this.wantPlaying });
   }
 
@@ -350,17 +348,7 @@ export class TrainerSession {
       if (models.length === 0) throw new Error('a run needs at least one model');
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
-      const arch = config.train.architecture;
-      await this.rebuild({ config: { ...config, models: specs } }, (s) => ({
-        step: s.step,
-        models: specs.map((spec) => {
-          const own = s.models.find((m) => m.id === spec.id);
-          const source = copyFrom[spec.id] !== undefined ? s.models.find((m) => m.id === copyFrom[spec.id]) : undefined;
-          if (copyFrom[spec.id] !== undefined && !source) throw new Error(`there is no model "${copyFrom[spec.id]}" to copy; nothing was changed`);
-          if (own) return own;
-          return source ? { ...cloneModelState(source), id: spec.id } : freshModelState(arch, spec);
-        }),
-      }));
+      await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, specs, config.train.architecture, copyFrom));
     });
   }
 
@@ -439,9 +427,5 @@ export class TrainerSession {
   /** For tests: waits until every queued call has been applied. */
   idle(): Promise<void> {
     return this.enqueue(() => undefined);
-  }
-
-  get current(): { config: RunConfig | null; points: Points | null; path: TrainingPath | null; playing: boolean; phase: TrainerPhase; message: string | null } {
-    return { config: this.config, points: this.points, path: this.path, playing: this.wantPlaying, phase: this.phase, message: this.statusMessage };
   }
 }

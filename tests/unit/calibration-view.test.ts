@@ -2,7 +2,7 @@
 // histogram, every cell a finite number or "–" with the reason, sorting, and the training curves' new metrics.
 import { describe, expect, it } from 'vitest';
 import { calibrationView, defaultSet, METRIC_COLUMNS, metricsTable, sortRows } from '../../src/app/calibrationFigures';
-import { historyPointOf } from '../../src/app/figures';
+import { historyPointOf } from '../../src/app/viewFigures';
 import { modelSpec } from '../../src/core/config';
 import type { ModelSnapshot, Snapshot } from '../../src/core/engine';
 import { uncertaintyBlock, type UncertaintyInput } from '../../src/core/uncertainty';

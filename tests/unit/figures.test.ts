@@ -1,6 +1,7 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { curvesView, dataFigure, fitFigure, gradWeightLabel, modelTitle, pointTraces, shapeView, weightsView } from '../../src/app/figures';
+import { dataFigure, fitFigure, modelTitle, pointTraces } from '../../src/app/figures';
+import { curvesView, gradWeightLabel, shapeView, weightsView } from '../../src/app/viewFigures';
 import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
 import { barronPsi, barronRho } from '../../src/core/losses';

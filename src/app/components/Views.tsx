@@ -3,7 +3,7 @@ import type { ModelSpec, RunConfig } from '../../core/config';
 import type { Points } from '../../core/datasets';
 import type { Snapshot } from '../../core/engine';
 import { barronPsi, barronRho } from '../../core/losses';
-import { curvesView, shapeView, weightsView, type HistoryPoint } from '../figures';
+import { curvesView, shapeView, weightsView, type HistoryPoint } from '../viewFigures';
 import { ViewPanel } from '../ViewPanel';
 import { CalibrationView } from './CalibrationView';
 

@@ -7,7 +7,7 @@ import { createTrainer, listen, type TrainerClient } from '../../worker/client';
 import type { TrainerStatus } from '../../worker/protocol';
 import { drawLog } from '../drawQueue';
 import { dataToPage } from '../plotlyAdapter';
-import { historyPointOf, type HistoryPoint } from '../figures';
+import { historyPointOf, type HistoryPoint } from '../viewFigures';
 
 /** The views redraw at most this often; the worker may send frames faster. */
 const RENDER_MS = 500;
