@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { fusedTable, type FusedBenchRow } from '../src/bench/fusedBench';
+import { pathPairTable, type PathPairRow } from '../src/bench/lessonBench';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, out: { type: 'string', default: 'scripts/bench-results.json' }, 'tfjs-max-k': { type: 'string' } } });
 const quick = values.quick!;
@@ -86,11 +87,11 @@ try {
   // The tfjs paths stop at K = 8 unless --tfjs-max-k says otherwise: at K = 64 on an emulated GPU one engine
   // step takes minutes. The fused kernel and the hand-written trainer run every K.
   const tfjsMaxK = Number(values['tfjs-max-k'] ?? 8);
-  const opts = quick ? { backends: ['webgpu', 'wasm'], ks: [1, 8], ms: 2000, leakSteps: 200, tfjsMaxK } : { backends: ['webgpu', 'webgl', 'wasm', 'cpu'], ks: [1, 8, 64], ms: 3000, leakSteps: 9900, tfjsMaxK };
+  const opts = quick ? { backends: ['webgpu', 'wasm'], ks: [1, 8], ms: 2000, leakSteps: 200, tfjsMaxK, lessons: false } : { backends: ['webgpu', 'webgl', 'wasm', 'cpu'], ks: [1, 8, 64], ms: 3000, leakSteps: 9900, tfjsMaxK, lessons: true };
   const result = await bench.evaluate((o) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(o), opts);
   await browser.close();
-  const { runs, fused, adapter, notes } = result as { fused: FusedBenchRow[]; runs: { impl: string; backend: string; K: number; stepsPerSecond: number; kernelsPerStep: number | null; numTensors100: number | null; numTensorsLater: number | null; laterSteps: number | null }[]; adapter: string; notes: string[] };
-  const out = { date: new Date().toISOString(), quick, machine: { adapter, userAgent, cores: (await import('node:os')).cpus().length }, page: pageFigures, runs, fused, notes };
+  const { runs, fused, lessons, adapter, notes } = result as { fused: FusedBenchRow[]; lessons: PathPairRow[]; runs: { impl: string; backend: string; K: number; stepsPerSecond: number; kernelsPerStep: number | null; numTensors100: number | null; numTensorsLater: number | null; laterSteps: number | null }[]; adapter: string; notes: string[] };
+  const out = { date: new Date().toISOString(), quick, machine: { adapter, userAgent, cores: (await import('node:os')).cpus().length }, page: pageFigures, runs, fused, lessons, notes };
   mkdirSync('scripts', { recursive: true });
   writeFileSync(values.out!, JSON.stringify(out, null, 1));
 
@@ -111,6 +112,7 @@ try {
     if (parts.length) console.log(`K=${K}: ${parts.join('; ')}`);
   }
   if (fused.length) console.log(`\nfused kernel (batch 256, NLL and Robust-NLL in turn):\n${fusedTable(fused)}`);
+  if (lessons.length) console.log(`\neach lesson's own model set, fused kernel vs tfjs engine on the same WebGPU device:\n${pathPairTable(lessons)}`);
   console.log(`\npage: first step ${pageFigures.firstStepMs} ms, ${pageFigures.readsPerSecond.toFixed(1)} reads/s, ${pageFigures.uiStepsPerSecond.toFixed(1)} steps/s with the full UI, ${pageFigures.longTasks} long tasks (> 50 ms) in 10 s (longest ${pageFigures.longestTaskMs.toFixed(0)} ms; median panel redraw ${pageFigures.medianRedrawMs?.toFixed(0)} ms), ${(pageFigures.jsGzipBytes / 1024).toFixed(0)} KiB of JavaScript (gzip) on first load`);
   console.log(`adapter ${adapter}; ${notes.length ? `skipped: ${notes.join('; ')}` : 'every backend ran'}; wrote ${values.out}`);
 } finally {

@@ -8,6 +8,7 @@ import { initBackend, webgpuDevice, type BackendName } from '../platform/browser
 import { FusedTrainer } from '../fused/fused';
 import { JsTrainer } from './jsTrainer';
 import { fusedBench, type FusedBenchRow } from './fusedBench';
+import { pathPairRows, type PathPairRow } from './lessonBench';
 
 export interface BenchRun {
   impl: 'naive' | 'engine' | 'fused' | 'js';
@@ -87,9 +88,10 @@ async function measure(backend: BackendName, k: number, ms: number, leakSteps: n
   return out;
 }
 
-async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: number; leakSteps: number; tfjsMaxK: number }): Promise<{ runs: BenchRun[]; fused: FusedBenchRow[]; adapter: string; notes: string[] }> {
+async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: number; leakSteps: number; tfjsMaxK: number; lessons: boolean }): Promise<{ runs: BenchRun[]; fused: FusedBenchRow[]; lessons: PathPairRow[]; adapter: string; notes: string[] }> {
   const runs: BenchRun[] = [];
   const fused: FusedBenchRow[] = [];
+  const lessons: PathPairRow[] = [];
   const notes: string[] = [];
   let adapter = 'none';
   try {
@@ -125,8 +127,10 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
     }
     // The fused kernel's rows (K = 1, 8, 64 on both shapes, the JS trainer beside them) on tfjs's own device.
     if (backend === 'webgpu') fused.push(...(await fusedBench(gpuDevice(), points, opts.ms, console.log)));
+    // Each lesson's own model set, fused against the tfjs engine on the same device.
+    if (backend === 'webgpu' && opts.lessons) lessons.push(...(await pathPairRows(gpuDevice(), opts.ms, console.log, ['lesson:'])));
   }
-  return { runs, fused, adapter, notes };
+  return { runs, fused, lessons, adapter, notes };
 }
 
 function gpuDevice(): GPUDevice {

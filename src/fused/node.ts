@@ -13,6 +13,11 @@ let devicePromise: Promise<GPUDevice | null> | null = null;
 /** Dawn's instance must outlive its devices: a collected instance frees what the device still uses. */
 let instance: GPU | null = null;
 
+/** Dawn's GPU object (navigator.gpu's counterpart), once nodeGpuDevice() has run. */
+export function nodeGpuInstance(): GPU | null {
+  return instance;
+}
+
 /**
  * One GPUDevice for the process, or null where Dawn finds no adapter. Installs WebGPU's globals
  * (GPUBufferUsage, GPUMapMode, …) so that code written for the browser runs unchanged.
