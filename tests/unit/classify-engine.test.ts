@@ -135,3 +135,21 @@ describe('the classification engine', () => {
     e.dispose();
   });
 });
+
+describe('the WASM backend (what npm run reproduce uses)', () => {
+  it('gives ALUM the same loss as the CPU backend (its float32 one-hot once wrote integer bits)', async () => {
+    const { alumLoss, planPartners } = await import('../../src/core/classify/alum');
+    const { useNodeBackend } = await import('../../src/platform/node');
+    const labels = Int32Array.from([0, 1, 0, 1]);
+    const plan = { ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(4).fill(1) };
+    const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true };
+    const value = () => alumLoss(tf.tensor2d([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6], [-0.7, -0.1]]), tf.tensor2d([[0.1, -0.3], [0.4, 0.2], [-0.5, 0], [0.3, 0.3]]), tf.tensor2d([[1.2, -0.4], [0.2, 0.8]]), labels, plan, opts).loss.dataSync()[0];
+    const cpu = value();
+    await useNodeBackend('wasm');
+    try {
+      expect(value()).toBeCloseTo(cpu, 4);
+    } finally {
+      await useNodeBackend('cpu');
+    }
+  });
+});

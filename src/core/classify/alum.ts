@@ -5,7 +5,7 @@
 import { hash32, uniform } from '../rng';
 import { tf, type Tensor } from '../tf';
 import { stopGradient } from '../losses/stopGradient';
-import { logitsOf, targetCrossEntropy } from './model';
+import { logitsOf, oneHotFloat, targetCrossEntropy } from './model';
 
 export const COMPENSATIONS = ['off', 'faithful', 'grouped'] as const;
 export type Compensation = (typeof COMPENSATIONS)[number];
@@ -193,12 +193,12 @@ export function alumLoss(mu: Tensor, logVar: Tensor, w: Tensor, labels: Int32Arr
   const { pos, neg } = minePartners(mu, labels, plan, opts);
   // Partners by one-hot selection matrices rather than gather: the mined indices derive from μ, and tfjs
   // cannot back-propagate a gather whose indices are on the tape (its index gradient is int32).
-  const [selP, selN] = [tf.oneHot(pos, b, 1, 0, 'float32'), tf.oneHot(neg, b, 1, 0, 'float32')];
+  const [selP, selN] = [oneHotFloat(pos, b), oneHotFloat(neg, b)];
   const sigma = tf.exp(tf.mul(0.5, logVar));
   const [muP, muN, sP, sN] = [tf.matMul(selP, mu), tf.matMul(selN, mu), tf.matMul(selP, sigma), tf.matMul(selN, sigma)];
   const { f, weights } = uncertaintyMix([mu, muP, muN], [sigma, sP, sN]);
   const logits = logitsOf(f, w);
-  const target = tf.oneHot(tf.tensor1d(labels, 'int32'), c, 1, 0, 'float32');
+  const target = oneHotFloat(tf.tensor1d(labels, 'int32'), c);
   const ce = tf.mean(tf.addN([targetCrossEntropy(logits, target), targetCrossEntropy(logits, tf.matMul(selP, target)), targetCrossEntropy(logits, tf.matMul(selN, target))]));
   const valid = tf.tensor1d(Float32Array.from(plan.hasPos, (p, i) => (p && plan.hasNeg[i] ? 1 : 0)));
   const triplet = tf.sum(tf.mul(valid, tripletTerms(mu, muP, muN, opts.margin)));

@@ -5,7 +5,7 @@ import { boltzmannLoss } from '../losses/boltzmann';
 import { superlossTensor } from '../losses/superloss';
 import { tf, type Scalarish, type Tensor } from '../tf';
 import { uncertaintyMix } from './alum';
-import { crossEntropy, logitsOf } from './model';
+import { crossEntropy, logitsOf, oneHotFloat } from './model';
 import type { ClassModelSpec } from './spec';
 
 /** Label smoothing: (1 − ε)·CE + ε·mean over classes of −log p_c, per sample. */
@@ -78,7 +78,7 @@ export function baselineLoss(spec: ClassModelSpec, inp: BaselineInputs): Baselin
       // RUL-style (Zhang et al. 2021), our reading: two-way uncertainty-weighted mixup with a random partner,
       // f = w∘μ + w'∘μ', w = σ/(σ + σ'), and the CE of f on both labels (eq. 11 and 13 with two members).
       // (A one-hot selection matrix rather than gather: gather's gradient needs a kernel WASM lacks.)
-      const sel = tf.oneHot(tf.tensor1d(inp.partner, 'int32'), inp.labels.length, 1, 0, 'float32');
+      const sel = oneHotFloat(tf.tensor1d(inp.partner, 'int32'), inp.labels.length);
       const sigma = tf.exp(tf.mul(0.5, inp.logVar));
       const { f } = uncertaintyMix([inp.mu, tf.matMul(sel, inp.mu)], [sigma, tf.matMul(sel, sigma)]);
       const mixed = logitsOf(f, inp.w);

@@ -131,9 +131,12 @@ export function logitsOf(f: Tensor, w: Tensor): Tensor {
 
 /** Per-sample cross-entropy −log softmax(logits)[label] over the last axis; labels int32 broadcastable to logits' leading axes. */
 export function crossEntropy(logits: Tensor, labels: Tensor): Tensor {
-  const c = logits.shape[logits.rank - 1];
-  const oneHot = tf.oneHot(labels, c);
-  return tf.neg(tf.sum(tf.mul(oneHot, tf.logSoftmax(logits)), -1));
+  return targetCrossEntropy(logits, oneHotFloat(labels, logits.shape[logits.rank - 1]));
+}
+
+/** One-hot rows as float32. (Cast from tfjs's int32 one-hot: WASM's oneHot with dtype float32 writes integer bits.) */
+export function oneHotFloat(indices: Tensor, depth: number): Tensor {
+  return tf.cast(tf.oneHot(indices, depth), 'float32');
 }
 
 /** Per-sample −Σ_c t_c log softmax(logits)_c for target rows t (one-hot or any distribution). */
