@@ -1,0 +1,17 @@
+import { useNodeBackend } from '../src/platform/node';
+import { alumLoss, planPartners, minePartners } from '../src/core/classify/alum';
+import { tf } from '../src/core/tf';
+await useNodeBackend(process.argv[2] as any);
+const mu = tf.tensor2d([[0.3,-0.2],[0.5,0.1],[-0.4,0.6],[-0.7,-0.1],[0.2,0.9]]);
+const lv = tf.tensor2d([[0.1,-0.3],[0.4,0.2],[-0.5,0],[0.3,0.3],[0,-0.2]]);
+const w = tf.tensor2d([[1.2,-0.4,0.3],[0.2,0.8,-1]]);
+const labels = Int32Array.from([0,1,0,2,1]);
+const plan = { ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(5).fill(1) };
+const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true };
+const m = minePartners(mu, labels, plan, opts);
+console.log('pos', Array.from(m.pos.dataSync()), 'neg', Array.from(m.neg.dataSync()));
+console.log('onehot', Array.from(tf.oneHot(m.pos, 5, 1, 0, 'float32').dataSync()).join(''));
+const p = alumLoss(mu, lv, w, labels, plan, opts);
+console.log('loss', p.loss.dataSync()[0], p.ce.dataSync()[0], p.triplet.dataSync()[0]);
+const g = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => alumLoss(a, b, c, labels, plan, opts).loss)([mu, lv, w]);
+g.forEach((t) => console.log(Array.from(t.dataSync()).map((v) => v.toFixed(4)).join(' ')));
