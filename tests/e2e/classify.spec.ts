@@ -19,9 +19,12 @@ test('classification mode: trains on WebGPU, views show, link and JSON round-tri
   const file = JSON.parse(await (await (await download).createReadStream()).toArray().then((b) => Buffer.concat(b).toString()));
   expect(file.kind).toBe('classification-run');
   expect(file.config.data.flipRate).toBe(0.35);
-  await page.goto('/');
-  await page.goto(link);
-  await expect(page.getByTestId('cls-flip')).toHaveValue('0.35');
+  // The link, opened in a new tab, restores the setup.
+  const fresh = await page.context().newPage();
+  fresh.on('pageerror', (e) => errors.push(e.message));
+  await fresh.goto(link);
+  await expect(fresh.getByTestId('cls-flip')).toHaveValue('0.35');
+  await fresh.close();
   // The export re-opens the same setup.
   await page.getByTestId('cls-import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...file, config: { ...file.config, data: { ...file.config.data, flipRate: 0.1 } } })) });
   await expect(page.getByTestId('cls-flip')).toHaveValue('0.1');
