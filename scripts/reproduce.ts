@@ -40,8 +40,8 @@ for (const exp of list) {
   const report = await exp.run({ quick: values.quick!, seed, onProgress: (d) => bar(exp.id, d, started) });
   const seconds = (performance.now() - started) / 1000;
   if (process.stderr.isTTY) process.stderr.write('\n');
-  const run = { config: report.config, points: report.points, imported: false, state: report.state, snapshot: report.snapshot, history: [] };
-  writeFileSync(join(values.out!, `${exp.id}.json`), runFileJson(run, { results: report.results, claims: report.claims }));
+  const run = () => ({ config: report.config!, points: report.points!, imported: false, state: report.state!, snapshot: report.snapshot!, history: [] });
+  writeFileSync(join(values.out!, `${exp.id}.json`), report.json ?? runFileJson(run(), { results: report.results, claims: report.claims }));
   const md = markdownReport(report, { seconds, quick: values.quick!, seed });
   writeFileSync(join(values.out!, `${exp.id}.md`), md);
   console.log(`\n${md}`);

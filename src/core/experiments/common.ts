@@ -26,11 +26,13 @@ export interface ExperimentReport {
   title: string;
   /** One line of settings, as run. */
   settings: string;
-  /** A representative run for the explorer to open (config, points, its last snapshot and training state). */
-  config: RunConfig;
-  points: Points;
-  snapshot: Snapshot;
-  state: TrainingState;
+  /** A representative run for the explorer to open (config, points, its last snapshot and training state); absent with `json`. */
+  config?: RunConfig;
+  points?: Points;
+  snapshot?: Snapshot;
+  state?: TrainingState;
+  /** A classification experiment's own JSON file, written instead of the regression run file (its run fields are empty). */
+  json?: string;
   results: ExperimentResult[];
   claims: Claim[];
   /** Our figures (the claims table is made from `claims`). */

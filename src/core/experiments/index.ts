@@ -1,5 +1,6 @@
 // The papers' experiments, run on the same engine as the explorer, one file each. Each returns our figures
 // beside the papers' claims; `quick` is a short version for the test suite (direction of each claim, not its size).
+import { alumToy } from './alumToy';
 import { barronLine } from './barronLine';
 import { betaFig1 } from './betaFig1';
 import type { Experiment } from './common';
@@ -11,7 +12,7 @@ export type { Experiment, ExperimentOptions, ExperimentReport, Table } from './c
 export { leastSquares } from './linear';
 export { fmt } from './common';
 
-export const EXPERIMENTS: Experiment[] = [fig3, fig1, betaFig1, barronLine, superlossRegression];
+export const EXPERIMENTS: Experiment[] = [fig3, fig1, betaFig1, barronLine, superlossRegression, alumToy];
 
 export function findExperiment(id: string): Experiment {
   const e = EXPERIMENTS.find((x) => x.id === id);

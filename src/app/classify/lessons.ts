@@ -1,0 +1,80 @@
+// The classification lessons: an exact configuration each, and a short text whose links set a scenario.
+import { DEFAULT_CLASS_DATA } from '../../core/classify/data';
+import type { ClassRunConfig } from '../../core/classify/engine';
+import { ablationModels, classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../../core/classify/spec';
+
+export type ClassAction = { kind: 'data'; patch: Partial<ClassRunConfig['data']> } | { kind: 'model'; id: string; patch: Partial<ClassModelSpec> };
+export type ClassSegment = string | { link: string; actions: ClassAction[] };
+
+export interface ClassLesson {
+  id: string;
+  title: string;
+  citation: string;
+  config: ClassRunConfig;
+  text: ClassSegment[][];
+}
+
+const data = (patch: Partial<ClassRunConfig['data']>) => ({ ...DEFAULT_CLASS_DATA, ...patch });
+const flip = (r: number): ClassAction => ({ kind: 'data', patch: { flipRate: r } });
+
+export const CLASS_LESSONS: ClassLesson[] = [
+  {
+    id: 'cls-noise-embedding',
+    title: 'Label noise and the mean/variance embedding',
+    citation: 'Wei et al., ALUM (eq. 9–14); Chang et al., DUL',
+    config: { data: data({ dataset: 'moons', flipRate: 0.2 }), models: [classModel('ce'), classModel('dul'), classModel('alum')], train: DEFAULT_CLASS_TRAIN },
+    text: [
+      [
+        'Three classifiers share a 2 → 32 → 32 network whose last layer is an embedding N(μ, σ²) in R², read by a linear classifier W. 20 % of the training labels are flipped (ringed points). Cross-entropy uses μ only; DUL samples μ + ε σ; ALUM mixes each point with mined partners, weighted by σ.',
+      ],
+      ['Watch the clean-test accuracy while the networks start to fit the flipped labels: ', { link: 'no flips', actions: [flip(0)] }, ' · ', { link: '30 % flipped', actions: [flip(0.3)] }, ' · ', { link: '50 % (no signal left for two classes)', actions: [flip(0.5)] }, '.'],
+      ['The histogram shows σ on flipped and on clean training points: an uncertainty that knew which labels are wrong would put the flipped ones to the right (AUROC → 1).'],
+    ],
+  },
+  {
+    id: 'cls-alum-ablation',
+    title: "ALUM's parts one by one (Table 6)",
+    citation: 'Wei et al., ALUM, Table 6 (RAF-DB, 30 % noise: 80.87 → 83.12 → 83.77 / 83.80 → 83.96 → 84.91)',
+    config: { data: data({ dataset: 'moons', flipRate: 0.3 }), models: ablationModels(), train: DEFAULT_CLASS_TRAIN },
+    text: [
+      [
+        'The RUL-style baseline (two-way mixup with a random partner) and ALUM-1 … ALUM-5, adding in turn latent compensation (LC), the adversarial positive (AP), the adversarial negative (AN), both, and the triplet loss, on the same data, weights and draws.',
+      ],
+      [
+        'Readings: on an MLP eq. 7 divides by a zero σ, so LC is its limit F + ε Σ_μ (',
+        { link: 'try the grouped adaptation on ALUM-5', actions: [{ kind: 'model', id: 'alum5', patch: { compensation: 'grouped' } }] },
+        '); eq. 10 prints argmin for both partners, the text wants the most distant positive (',
+        { link: 'literal eq. 10 on ALUM-5', actions: [{ kind: 'model', id: 'alum5', patch: { literal: true } }] },
+        '); λ = 0.003 (',
+        { link: 'λ = 0.1', actions: [{ kind: 'model', id: 'alum5', patch: { lambda: 0.1 } }] },
+        ').',
+      ],
+    ],
+  },
+  {
+    id: 'cls-robust-superloss',
+    title: 'Robust-CE and SuperLoss on noisy labels',
+    citation: 'Robust-NLL (Boltzmann weights, eq. 6) and SuperLoss (Castells et al. 2020) over per-sample cross-entropy',
+    config: {
+      data: data({ dataset: 'spirals', noise: 0.05, flipRate: 0.3 }),
+      models: [classModel('ce'), classModel('robust-ce', { T: 2 }), classModel('robust-ce', { T: 2, constantWeights: true }, 'robust-ce-const'), classModel('superloss-ce')],
+      train: DEFAULT_CLASS_TRAIN,
+    },
+    text: [
+      ['Down-weighting the samples with the largest loss should ignore flipped labels. Robust-CE weights each sample by softmax(−CE/T) over the batch; T → ∞ is plain CE. SuperLoss weights by its closed-form confidence σ*, with τ = log C (the CE of a uniform guess).'],
+      [
+        'Try ',
+        { link: 'T = 0.5', actions: [{ kind: 'model', id: 'robust-ce', patch: { T: 0.5 } }] },
+        ' (too small: only the easiest points count, and with eq. 6 the hard ones are pushed away) and ',
+        { link: 'T = ∞', actions: [{ kind: 'model', id: 'robust-ce', patch: { T: Infinity } }] },
+        ' (plain CE); SuperLoss with ',
+        { link: 'τ as an EMA of the batch CE', actions: [{ kind: 'model', id: 'superloss-ce', patch: { tauMode: 'ema' } }] },
+        '.',
+      ],
+    ],
+  },
+];
+
+export function findClassLesson(id: string): ClassLesson | undefined {
+  return CLASS_LESSONS.find((l) => l.id === id);
+}

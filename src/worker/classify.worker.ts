@@ -1,0 +1,34 @@
+// The classification mode's worker: a ClassifySession on the browser's backend, exposed with Comlink.
+import * as Comlink from 'comlink';
+import { tf } from '../core/tf';
+import { initBackend, isBackendName } from '../platform/browser';
+import { ClassifySession, type ClassListener } from './classifySession';
+import type { ClassRunConfig } from '../core/classify/engine';
+
+let session: ClassifySession | null = null;
+
+export interface ClassifyApi {
+  start(config: ClassRunConfig, backend: string | null, listener: ClassListener): Promise<{ backend: string; notes: string[] }>;
+  update(config: ClassRunConfig): Promise<'live' | 'restarted'>;
+  restart(config: ClassRunConfig): Promise<void>;
+  play(): void;
+  pause(): void;
+  step(n: number): Promise<void>;
+}
+
+const api: ClassifyApi = {
+  async start(config, backend, listener) {
+    const choice = await initBackend(isBackendName(backend) ? backend : undefined);
+    session?.dispose();
+    session = new ClassifySession(listener);
+    await session.start(config);
+    return { backend: tf.getBackend(), notes: choice.notes };
+  },
+  update: (config) => session!.update(config),
+  restart: (config) => session!.start(config),
+  play: () => session?.play(),
+  pause: () => session?.pause(),
+  step: (n) => session!.step(n),
+};
+
+Comlink.expose(api);
