@@ -6,6 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
+import { expandMembers } from './members';
 import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
 import { flattenUncertainty } from './uncertainty';
@@ -116,7 +117,8 @@ function checkConsistency(f: RawFile, config: RunConfig, state: TrainingState): 
   f.models.forEach((m, k) => {
     if (m.loss !== config.models[k].loss) throw new Error(`models.${k}.loss: ${m.loss} in the views but ${config.models[k].loss} in the configuration`);
   });
-  const why = stateMismatch(state, config.train.architecture, config.models);
+  // The state holds every ensemble member as a model of its own (members.ts).
+  const why = stateMismatch(state, config.train.architecture, expandMembers(config.models));
   if (why) throw new Error(`state: ${why}`);
 }
 
