@@ -5,6 +5,9 @@
 import type { Points } from './datasets';
 import { hash32, STREAM } from './rng';
 
+/** What a CSV import holds out unless the run already says otherwise. */
+export const DEFAULT_HELD_OUT = { share: 0.2, seed: 1 } as const;
+
 export interface Split {
   /** Indices into the points, ascending. Disjoint, and together every index once. */
   train: Int32Array;
