@@ -29,6 +29,8 @@ const modelViewSchema = z.object({
   weight: numbers,
   gradWeight: numbers,
   metrics: z.record(z.string(), z.number().nullable()),
+  /** An ensemble (members.ts): its members and the aleatoric and epistemic standard deviations on the grid. */
+  ensemble: z.object({ size: count, alive: count, aleatoric: numbers, epistemic: numbers }).optional(),
   /** Version 1 only: the flattened parameters. */
   weights: numbers.optional(),
 });
@@ -175,6 +177,7 @@ export function makeRunFile(run: { config: RunConfig; points: Points; imported: 
       sigma: nums(m.sigma),
       weight: nums(m.weight),
       gradWeight: nums(m.gradWeight),
+      ...(m.ensemble ? { ensemble: { size: m.ensemble.size, alive: m.ensemble.alive, aleatoric: nums(m.ensemble.aleatoric), epistemic: nums(m.ensemble.epistemic) } } : {}),
       // The fit metrics and, flattened per set ("heldOut.crps", …), the scalar uncertainty metrics.
       metrics: Object.fromEntries(Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty) }).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
     })),

@@ -176,6 +176,7 @@ export function scalarMetrics(m: UncertaintyMetrics): Record<string, number> {
     intervalScore95: m.intervalScore95,
     nll: m.nll,
   });
+  if (m.ensemble) Object.assign(out, { meanAleatoric: m.ensemble.meanAleatoric, meanEpistemic: m.ensemble.meanEpistemic });
   return out;
 }
 

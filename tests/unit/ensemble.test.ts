@@ -140,7 +140,12 @@ describe('the session trains an ensemble as its members', () => {
     expect(run.state.models.filter((m) => m.id.startsWith('m1')).map((m) => m.steps)).toEqual([0, 0, 0]);
     expect(byId.get('m2')!.steps).toBe(20);
     // The file round-trips: its configuration names the models, its state every member.
-    const file = parseRunFile(runFileJson({ ...run, history: [] }));
+    const json = runFileJson({ ...run, history: [] });
+    const raw = JSON.parse(json) as { models: { ensemble?: { size: number; epistemic: number[] }; metrics: Record<string, number> }[] };
+    expect(raw.models[0].ensemble!.size).toBe(3);
+    expect(raw.models[0].ensemble!.epistemic.length).toBe(run.snapshot.grid.length);
+    expect(raw.models[0].metrics['heldOut.meanEpistemic']).toBeGreaterThan(0);
+    const file = parseRunFile(json);
     expect(file.state.models.length).toBe(7);
     await s.importRun(file);
     expect((await s.exportRun()).snapshot.models.map((m) => m.id)).toEqual(['m1', 'm2', 'm3']);
