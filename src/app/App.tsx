@@ -14,6 +14,8 @@ import { useFiles } from './hooks/useFiles';
 import { initialState, useRunStore } from './hooks/useRunStore';
 import { useTrainer } from './hooks/useTrainer';
 import { selectedModel } from './store/runState';
+import { ensembleSize, memberTotal } from '../core/members';
+import { LIMITS } from '../core/messages';
 import type { Hideable } from './urlState';
 
 const initial = initialState();
@@ -36,6 +38,8 @@ export function App() {
   const sel = selectedModel(store.state);
   const uiRevision = `${config.data.dataset}-${userData ? 'own' : 'gen'}`;
   const shown = (h: Hideable) => !hide.includes(h);
+  /** Networks in the stack, ensemble members counted (at most LIMITS.maxMembers; at most MAX_MODELS panels). */
+  const networks = memberTotal(config.models);
 
   const statusOf = (id: string) => {
     const s = snapshot?.models.find((m) => m.id === id)?.status ?? 'training';
@@ -81,8 +85,9 @@ export function App() {
                   spec={m}
                   index={k}
                   selected={m.id === sel.id}
-                  canDuplicate={config.models.length < MAX_MODELS}
+                  canDuplicate={config.models.length < MAX_MODELS && networks + ensembleSize(m) <= LIMITS.maxMembers}
                   canRemove={config.models.length > 1}
+                  maxEnsemble={LIMITS.maxMembers - networks + ensembleSize(m)}
                   onSelect={() => store.select(m.id)}
                   onChange={(patch, control) => edit.updateModel(m.id, patch, control)}
                   onDuplicate={() => edit.duplicate(m)}
@@ -90,12 +95,14 @@ export function App() {
                   onRemove={() => edit.remove(m)}
                 />
               ))}
-              <button type="button" data-testid="add-model" disabled={config.models.length >= MAX_MODELS} onClick={edit.addModel}>
+              <button type="button" data-testid="add-model" disabled={config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers} onClick={edit.addModel}>
                 + add a model
               </button>
             </section>
           )}
-          {shown('data') && <DataCard data={config.data} ownPoints={userData ? userData.points.x.length : null} keepWeights={keepWeights} onKeepWeights={setKeepWeights} onChange={edit.updateData} />}
+          {shown('data') && (
+            <DataCard data={config.data} ownPoints={userData ? userData.points.x.length : null} keepWeights={keepWeights} onKeepWeights={setKeepWeights} onChange={edit.updateData} heldOut={userData && !userData.truth ? (config.train.heldOut ?? null) : undefined} onHeldOut={edit.setHeldOut} />
+          )}
           {shown('training') && <TrainingCard train={config.train} onChange={edit.updateTrain} />}
         </aside>
         <main>

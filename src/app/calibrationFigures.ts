@@ -15,20 +15,30 @@ export const SET_LABEL: Record<UncertaintySet, string> = {
 
 const SET_COLOR: Record<UncertaintySet, string> = { heldOut: '#1f6fd1', inliers: '#2a9d8f', outliers: '#e4572e' };
 
+/** The held-out set's name: the clean set of generated data, or your own data's held-out share. */
+export function setLabel(set: UncertaintySet, snapshot: Snapshot | null): string {
+  return set === 'heldOut' && snapshot?.heldOut?.kind === 'split' ? 'held-out share of your data' : SET_LABEL[set];
+}
+
+/** Whether the run judges on held-out points (snapshots made before the field existed: when the truth is known). */
+export function hasHeldOut(snapshot: Snapshot | null): boolean {
+  return snapshot?.heldOut !== undefined ? Boolean(snapshot.heldOut) : Boolean(snapshot?.truthMean);
+}
+
 /** Why a set has no metrics for this model, or null if it has them. */
-export function missingReason(model: ModelSnapshot | undefined, set: UncertaintySet, hasTruth: boolean): string | null {
+export function missingReason(model: ModelSnapshot | undefined, set: UncertaintySet, heldOut: boolean): string | null {
   if (!model) return 'waiting for the first snapshot';
   if (!model.uncertainty) return 'a mean-only loss: it predicts no distribution to judge';
   if (model.uncertainty[set]) return null;
   if (model.status === 'diverged') return 'the model diverged: its μ or σ is not finite';
-  if (set === 'heldOut' && !hasTruth) return 'your own data has no clean held-out set';
+  if (set === 'heldOut' && !heldOut) return 'your own data holds nothing out (Data card: held out)';
   if (set === 'outliers') return 'the data has no injected outliers';
   return 'μ or σ is not finite on this set';
 }
 
-/** The set shown by default: the clean held-out set, or (your own data) the training inliers. */
+/** The set shown by default: the held-out set (clean, or your own data's share), else the training inliers. */
 export function defaultSet(snapshot: Snapshot | null): UncertaintySet {
-  return snapshot && !snapshot.truthMean ? 'inliers' : 'heldOut';
+  return snapshot && !hasHeldOut(snapshot) ? 'inliers' : 'heldOut';
 }
 
 function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unknown>): Record<string, unknown> {
@@ -40,7 +50,7 @@ function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unkno
  * per set, the diagonal is perfect calibration) and the PIT histogram of `set` (flat at 0.1 when calibrated,
  * ∪-shaped when overconfident, ∩-shaped when underconfident). Null when the model has nothing to judge.
  */
-export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: UncertaintySet): View | null {
+export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: UncertaintySet, snapshot: Snapshot | null = null): View | null {
   const block: UncertaintyBlock | null = model.uncertainty;
   if (!block) return null;
   const sets = (['heldOut', 'inliers', 'outliers'] as const).filter((s) => block[s]);
@@ -51,7 +61,7 @@ export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: Unce
       mode: 'lines',
       x: [0, ...m.calibration.levels, 1],
       y: [0, ...m.calibration.observed, 1],
-      name: `${SET_LABEL[s]} (n = ${m.n})`,
+      name: `${setLabel(s, snapshot)} (n = ${m.n})`,
       line: { color: SET_COLOR[s], width: s === set ? 2.5 : 1.5 },
     };
   });
@@ -62,11 +72,11 @@ export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: Unce
   const pitPlot = {
     data: pit
       ? [
-          { type: 'bar', x: centres, y: pit.pitHistogram, width: 1 / bins, name: `PIT, ${SET_LABEL[set]}`, marker: { color: SET_COLOR[set], opacity: 0.75 } },
+          { type: 'bar', x: centres, y: pit.pitHistogram, width: 1 / bins, name: `PIT, ${setLabel(set, snapshot)}`, marker: { color: SET_COLOR[set], opacity: 0.75 } },
           { type: 'scatter', mode: 'lines', x: [0, 1], y: [1 / bins, 1 / bins], name: 'uniform (calibrated)', line: { color: '#222', dash: 'dot', width: 1 }, hoverinfo: 'skip' },
         ]
       : [],
-    heading: { title: `PIT histogram, ${SET_LABEL[set]}`, subtitle: pit ? `n = ${pit.n}` : 'no targets in this set' },
+    heading: { title: `PIT histogram, ${setLabel(set, snapshot)}`, subtitle: pit ? `n = ${pit.n}` : 'no targets in this set' },
     layout: smallLayout({ range: [0, 1], title: { text: 'PIT = F(y)' } }, { rangemode: 'tozero', title: { text: 'share of targets' } }),
   };
   return {
@@ -79,7 +89,7 @@ export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: Unce
       },
       pitPlot,
     ],
-    legend: [{ name: 'perfect calibration / uniform PIT', color: '#222', mark: 'dot' as const }, ...sets.map((s) => ({ name: SET_LABEL[s], color: SET_COLOR[s], mark: 'line' as const }))],
+    legend: [{ name: 'perfect calibration / uniform PIT', color: '#222', mark: 'dot' as const }, ...sets.map((s) => ({ name: setLabel(s, snapshot), color: SET_COLOR[s], mark: 'line' as const }))],
   };
 }
 
@@ -146,10 +156,10 @@ function nonFiniteReason(key: string, spec: ModelSpec, v: number): string {
 
 /** One row per model, in the models' order: the metrics of `set`, or "–" with the reason. */
 export function metricsTable(snapshot: Snapshot | null, specs: readonly ModelSpec[], set: UncertaintySet): MetricRow[] {
-  const hasTruth = Boolean(snapshot?.truthMean);
+  const held = hasHeldOut(snapshot);
   return specs.map((spec, index) => {
     const model = snapshot?.models.find((m) => m.id === spec.id);
-    const missing = missingReason(model, set, hasTruth);
+    const missing = missingReason(model, set, held);
     const metrics = missing ? null : model!.uncertainty![set]!;
     const cells = METRIC_COLUMNS.map((c): MetricCell => {
       if (!metrics) return { key: c.key, value: null, text: '–', why: missing };

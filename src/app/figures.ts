@@ -64,6 +64,8 @@ const COLORS = {
   truth: '#222',
   mean: '#1f6fd1',
   band: 'rgba(31, 111, 209, 0.18)',
+  /** An ensemble's total band (aleatoric + epistemic) around its aleatoric band. */
+  epistemicBand: 'rgba(228, 87, 46, 0.16)',
   truthBand: 'rgba(0, 0, 0, 0.35)',
 };
 
@@ -97,7 +99,8 @@ export function modelTitle(spec: ModelSpec): string {
   const hypers = lossHypers(spec.loss)
     .map((h) => HYPER_LABEL[h](spec))
     .filter(Boolean);
-  return hypers.length ? `${lossLabel(spec.loss)} (${hypers.join(', ')})` : lossLabel(spec.loss);
+  const title = hypers.length ? `${lossLabel(spec.loss)} (${hypers.join(', ')})` : lossLabel(spec.loss);
+  return (spec.ensemble ?? 1) > 1 ? `${title}, ensemble of ${spec.ensemble}` : title;
 }
 
 const PHASES = ['warm-up: mean only', 'warm-up: NLL', ''];
@@ -118,6 +121,17 @@ function splitByOutlier(points: Points): [number[], number[]] {
   const outlier: number[] = [];
   points.isOutlier.forEach((o, i) => (o ? outlier : inlier).push(i));
   return [inlier, outlier];
+}
+
+/**
+ * Your own data's held-out share (split.ts), never trained on: hollow-looking violet dots. Their `index` is
+ * −1 − j for held-out point j, so an alt-click can tell them from the training points (useEdits).
+ */
+function heldOutSet(points: Points): PointSet[] {
+  const h = points.heldOut;
+  if (!h || h.x.length === 0) return [];
+  const idx = Array.from(h.x, (_, j) => -1 - j);
+  return [{ name: 'held out', x: h.x, y: h.y, index: idx, symbol: 'circle', size: 5, opacity: 0.55, color: '#8e44ad', hover: (i) => `held out (not trained on)<br>x = ${fmt(h.x[i])}, y = ${fmt(h.y[i])}` }];
 }
 
 /** Backgrounds left transparent, so the point canvas under a figure shows through. */
@@ -164,21 +178,19 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
     };
   };
   const data: Record<string, unknown>[] = [];
-  if (predictsVariance(spec.loss)) {
-    const upper = mu.map((m, i) => m + 2 * sigma[i]);
-    const lower = mu.map((m, i) => m - 2 * sigma[i]);
-    data.push({
-      type: 'scatter',
-      mode: 'lines',
-      x: [...grid, ...grid.slice().reverse()],
-      y: [...upper, ...lower.reverse()],
-      fill: 'toself',
-      fillcolor: COLORS.band,
-      line: { width: 0 },
-      // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so.
-      name: model.bandIsScale ? 'μ ± 2·scale (ν ≤ 2: no finite σ)' : 'μ ± 2σ',
-      hoverinfo: 'skip',
-    });
+  const band = (spread: ArrayLike<number>, fillcolor: string, name: string) => {
+    const upper = mu.map((m, i) => m + 2 * spread[i]);
+    const lower = mu.map((m, i) => m - 2 * spread[i]);
+    data.push({ type: 'scatter', mode: 'lines', x: [...grid, ...grid.slice().reverse()], y: [...upper, ...lower.reverse()], fill: 'toself', fillcolor, line: { width: 0 }, name, hoverinfo: 'skip' });
+  };
+  const e = model.ensemble;
+  if (e) {
+    // An ensemble: the total band (its members' disagreement added) around the noise they expect.
+    band(sigma, COLORS.epistemicBand, `μ* ± 2σ*, total (aleatoric + epistemic, ${e.alive} members)`);
+    if (predictsVariance(spec.loss)) band(e.aleatoric, COLORS.band, 'μ* ± 2√(mean σ²), aleatoric');
+  } else if (predictsVariance(spec.loss)) {
+    // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so.
+    band(sigma, COLORS.band, model.bandIsScale ? 'μ ± 2·scale (ν ≤ 2: no finite σ)' : 'μ ± 2σ');
   }
   if (snapshot.truthMean && snapshot.truthStd) {
     const tm = Array.from(snapshot.truthMean);
@@ -189,14 +201,15 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
       { type: 'scatter', mode: 'lines', x: grid, y: tm.map((m, i) => m - 2 * ts[i]), showlegend: false, line: { color: COLORS.truthBand, dash: 'dash', width: 1 }, hoverinfo: 'skip' },
     );
   }
-  data.push({ type: 'scatter', mode: 'lines', x: grid, y: mu, name: 'predicted μ', line: { color: COLORS.mean, width: 2.5 } });
+  data.push({ type: 'scatter', mode: 'lines', x: grid, y: mu, name: e ? 'ensemble mean μ*' : 'predicted μ', line: { color: COLORS.mean, width: 2.5 } });
   const phase = PHASES[model.phase];
   const rmse = Number.isFinite(model.metrics.rmse) ? `RMSE ${fmt(model.metrics.rmse)}` : '';
   const sigmaErr = predictsVariance(spec.loss) && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
+  const members = e ? ` · shaded: aleatoric, orange: + epistemic` : '';
   return {
     data,
-    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers')],
-    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
+    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
+    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
     layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
 }
@@ -210,7 +223,7 @@ export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions)
   const grey = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => ({ name, x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol, size: symbol === 'x' ? 6 : 5, opacity: 0.6, color: '#8a94a3' });
   return {
     data: [],
-    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers')],
+    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
     heading: { title: modelTitle(spec), subtitle: 'waiting for the first training step…' },
     layout: fitLayout(Number.isFinite(lo) ? [lo, hi] : [0, 1], yRangeOf(null, points), options.revision),
   };

@@ -26,6 +26,11 @@ export interface ModelSpec {
   warmup?: { meanSteps: number; nllSteps: number };
   /** Seed of this model's initial weights, so a model starts the same wherever it sits in the stack. */
   initSeed: number;
+  /**
+   * A deep ensemble of this many members (2–16; absent or 1: one network). Member k (0-based) is the same
+   * model from init seed initSeed + k, trained in the same stack; the panel shows their mixture (members.ts).
+   */
+  ensemble?: number;
 }
 
 export type Optimizer = 'adam' | 'sgd';
@@ -41,6 +46,11 @@ export interface TrainSettings {
   /** Seed of the minibatch draws, shared by all models. */
   batchSeed: number;
   architecture: Architecture;
+  /**
+   * Your own data only (a CSV or a file's points, no known truth): this share of the points, picked by `seed`,
+   * is held out — never trained on — and judges the calibration metrics (split.ts). Absent: nothing held out.
+   */
+  heldOut?: { share: number; seed: number };
 }
 
 export const DEFAULT_MODEL: ModelSpec = {

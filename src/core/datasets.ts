@@ -117,6 +117,8 @@ export interface Points {
   x: Float32Array;
   y: Float32Array;
   isOutlier: Uint8Array;
+  /** Your own data's held-out share (split.ts), judged but never trained on; generated data have their own clean set. */
+  heldOut?: { x: Float32Array; y: Float32Array };
 }
 
 export function defaultDataSpec(dataset: DatasetId = 'hetero-sine'): DataSpec {

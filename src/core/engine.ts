@@ -8,6 +8,7 @@ import { parseLossId } from './losses';
 import { paramLayout } from './model';
 import { objective, tauOf } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
+import { hasEnsemble } from './members';
 import { hash32, STREAM } from './rng';
 import { freshState, paramCount, phaseAt, stateFromRows, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
 import { readOnce, tf, type Tensor } from './tf';
@@ -79,7 +80,7 @@ export class Engine implements TrainingPath {
     this.tauCount = start.models.map((m) => m.tauCount);
     this.diverged = start.models.map((m) => m.diverged);
     this.globalStep = start.step;
-    this.evaluator = new Evaluator(points, dataSpec, train.architecture);
+    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs) });
     try {
       this.hyper = buildHyper(this.specs, train);
       this.loadTensors(start);

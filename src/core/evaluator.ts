@@ -10,6 +10,8 @@ import { baseLosses, sampleWeights, wrapperObjective } from './objective';
 import { phaseAt, warmupOf, type Phase } from './state';
 import { readOnce, tf, type Tensor } from './tf';
 import { UncertaintyJudge, type JudgeRequest, type UncertaintyBlock } from './uncertainty';
+import { ensembleSnapshot, type EvalContext, type MemberRow } from './ensembleSnapshot';
+import { groupMembers } from './members';
 
 export type ModelStatus = 'training' | 'diverged';
 
@@ -46,6 +48,11 @@ export interface ModelSnapshot {
    * Its `step` may lag `steps` by a few frames when many models share the judge's budget (uncertainty.ts).
    */
   uncertainty: UncertaintyBlock | null;
+  /**
+   * A deep ensemble (ModelSpec.ensemble): mu and sigma above are its mixture's mean and total standard deviation,
+   * these its aleatoric √(mean σ²) and epistemic √(var μ) parts on the grid; the per-point arrays are the members' mean.
+   */
+  ensemble?: { size: number; alive: number; aleatoric: Float32Array; epistemic: Float32Array };
 }
 
 export interface Snapshot {
@@ -55,7 +62,17 @@ export interface Snapshot {
   truthMean: Float32Array | null;
   truthStd: Float32Array | null;
   models: ModelSnapshot[];
+  /** What the 'heldOut' set is: the clean held-out set of generated data, your own data's held-out share, or none. */
+  heldOut?: { kind: 'clean' | 'split'; n: number } | null;
 }
+
+export interface EvaluatorOptions {
+  /** Widen the fit panels' x range well beyond the data (a run with an ensemble: its epistemic band grows there). */
+  wide?: boolean;
+}
+
+/** How far beyond the training inputs a wide view reaches, as a share of their range on each side. */
+export const WIDE_MARGIN = 0.3;
 
 /** What a path knows of its models besides their tensors. */
 export interface SnapshotInfo {
@@ -83,9 +100,10 @@ export class Evaluator {
   readonly y: Tensor;
   private readonly evalX: Tensor;
   private readonly judge = new UncertaintyJudge();
+  private readonly heldOutInfo: Snapshot['heldOut'];
   private disposed = false;
 
-  constructor(points: Points, dataSpec: DataSpec | null, private readonly arch: Architecture) {
+  constructor(points: Points, dataSpec: DataSpec | null, private readonly arch: Architecture, options: EvaluatorOptions = {}) {
     if (points.x.length < 2) throw new Error('the data needs at least two points');
     this.points = points;
     const truth = dataSpec ? truthOf(dataSpec) : null;
@@ -98,10 +116,13 @@ export class Evaluator {
     }
     const { mean, std } = inputScale(points.x);
     const domain = dataSpec ? DATASETS[dataSpec.dataset].domain : [lo, hi];
-    const view = dataSpec ? DATASETS[dataSpec.dataset].view : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
+    const [a, b] = dataSpec ? domain : [lo, hi];
+    const view = options.wide ? [a - WIDE_MARGIN * (b - a), b + WIDE_MARGIN * (b - a)] : dataSpec ? DATASETS[dataSpec.dataset].view : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
     this.grid = linspace(view[0], view[1], GRID);
     this.metricGrid = linspace(domain[0], domain[1], METRIC_GRID);
-    this.heldOut = dataSpec ? makeHeldOut(dataSpec) : { x: new Float32Array(0), y: new Float32Array(0) };
+    // Generated data: a clean set from its own stream; your own data: its held-out share, if any (split.ts).
+    this.heldOut = dataSpec ? makeHeldOut(dataSpec) : (points.heldOut ?? { x: new Float32Array(0), y: new Float32Array(0) });
+    this.heldOutInfo = this.heldOut.x.length ? { kind: dataSpec ? 'clean' : 'split', n: this.heldOut.x.length } : null;
     this.truthGrid = truth ? { mean: Float32Array.from(this.grid, truth.mean), std: Float32Array.from(this.grid, truth.std) } : null;
     this.truthMetric = truth ? { mean: Float64Array.from(this.metricGrid, truth.mean), std: Float64Array.from(this.metricGrid, truth.std) } : null;
     const standardise = (xs: Float32Array) => Float32Array.from(xs, (v) => (v - mean) / std);
@@ -151,11 +172,9 @@ export class Evaluator {
     const nTrain = this.points.x.length;
     const nHeld = this.heldOut.x.length;
     const nEval = GRID + METRIC_GRID + nHeld + nTrain;
-    const models: ModelSnapshot[] = [];
     const extras: Float32Array[] = [];
     const divergences = new Map<number, string>();
-    const judging: JudgeRequest[] = [];
-    info.specs.forEach((spec, m) => {
+    const rows: MemberRow[] = info.specs.map((spec, m) => {
       const row = flat.subarray(m * width, (m + 1) * width);
       let o = 0;
       const take = (len: number) => row.subarray(o, (o += len));
@@ -167,20 +186,6 @@ export class Evaluator {
       const sigmaStar = take(nTrain).slice();
       const [trainLoss, paramsFinite, learnedAlpha, learnedScale] = take(4);
       if (extraWidth) extras.push(take(extraWidth).slice());
-      const parts = parseLossId(spec.loss);
-      const predictive = predictiveOf(spec);
-      const held = GRID + METRIC_GRID;
-      const fit = fitMetrics({
-        gridMu: mu.subarray(GRID, held),
-        gridV: v.subarray(GRID, held),
-        truthMean: this.truthMetric?.mean ?? null,
-        truthStd: this.truthMetric?.std ?? null,
-        heldMu: mu.subarray(held, held + nHeld),
-        heldV: v.subarray(held, held + nHeld),
-        heldY: this.heldOut.y,
-        predictive,
-      });
-      const share = parts.wrapper === 'superloss' ? sigmaStar : weight;
       let status: ModelStatus = info.diverged[m] === null ? 'training' : 'diverged';
       let message = info.diverged[m];
       if (status === 'training' && !(paramsFinite > 0.5 && Number.isFinite(trainLoss))) {
@@ -188,38 +193,79 @@ export class Evaluator {
         divergences.set(m, message);
         status = 'diverged';
       }
-      models.push({
-        id: spec.id,
-        loss: spec.loss,
-        status,
-        message,
-        steps: info.steps[m],
-        phase: phaseAt(info.steps[m], warmupOf(spec, info.train)),
-        metrics: { ...fit, trainLoss, outlierWeightShare: outlierWeightShare(share, this.points.isOutlier) },
-        mu: mu.slice(0, GRID),
-        sigma: Float32Array.from(v.subarray(0, GRID), (x) => predictiveStd(x, predictive)),
-        bandIsScale: bandIsScale(predictive),
-        sampleLoss,
-        weight,
-        gradWeight,
-        sigmaStar,
-        learnedAlpha: parts.base === 'barron-adaptive' ? learnedAlpha : NaN,
-        learnedScale: parts.base === 'barron-adaptive' ? learnedScale : NaN,
-        uncertainty: null,
-      });
-      judging.push({
-        id: spec.id,
-        step: info.steps[m],
-        input: {
-          predictive,
-          held: { mu: mu.subarray(held, held + nHeld), v: v.subarray(held, held + nHeld), y: this.heldOut.y },
-          train: { mu: mu.subarray(held + nHeld), v: v.subarray(held + nHeld), y: this.points.y, isOutlier: this.points.isOutlier },
-        },
-      });
+      const adaptive = parseLossId(spec.loss).base === 'barron-adaptive';
+      return { spec, mu, v, sampleLoss, weight, gradWeight, sigmaStar, trainLoss, learnedAlpha: adaptive ? learnedAlpha : NaN, learnedScale: adaptive ? learnedScale : NaN, predictive: predictiveOf(spec), status, message, steps: info.steps[m] };
     });
+    const ctx: EvalContext = {
+      grid: GRID,
+      metricGrid: METRIC_GRID,
+      held: nHeld,
+      train: nTrain,
+      truthMean: this.truthMetric?.mean ?? null,
+      truthStd: this.truthMetric?.std ?? null,
+      heldY: this.heldOut.y,
+      trainY: this.points.y,
+      isOutlier: this.points.isOutlier,
+      phaseOf: (spec, steps) => phaseAt(steps, warmupOf(spec, info.train)),
+    };
+    const models: ModelSnapshot[] = [];
+    const judging: JudgeRequest[] = [];
+    // An ensemble's members fold into one model (members.ts); a plain model is a group of one.
+    for (const group of groupMembers(info.specs)) {
+      const r = group.members.length > 1 ? ensembleSnapshot(group.spec, group.members.map((k) => rows[k]), ctx) : this.single(rows[group.members[0]], ctx);
+      models.push(r.model);
+      judging.push(r.request);
+    }
     this.judge.judge(judging).forEach((block, m) => (models[m].uncertainty = block));
-    const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models };
+    const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models, heldOut: this.heldOutInfo };
     return { snapshot, extra: extraWidth ? extras : null, divergences };
+  }
+
+  /** A plain model's snapshot and judge request. */
+  private single(r: MemberRow, ctx: EvalContext): { model: ModelSnapshot; request: JudgeRequest } {
+    const { spec, mu, v, predictive } = r;
+    const held = ctx.grid + ctx.metricGrid;
+    const nHeld = ctx.held;
+    const fit = fitMetrics({
+      gridMu: mu.subarray(ctx.grid, held),
+      gridV: v.subarray(ctx.grid, held),
+      truthMean: ctx.truthMean,
+      truthStd: ctx.truthStd,
+      heldMu: mu.subarray(held, held + nHeld),
+      heldV: v.subarray(held, held + nHeld),
+      heldY: ctx.heldY,
+      predictive,
+    });
+    const share = parseLossId(spec.loss).wrapper === 'superloss' ? r.sigmaStar : r.weight;
+    const model: ModelSnapshot = {
+      id: spec.id,
+      loss: spec.loss,
+      status: r.status,
+      message: r.message,
+      steps: r.steps,
+      phase: ctx.phaseOf(spec, r.steps),
+      metrics: { ...fit, trainLoss: r.trainLoss, outlierWeightShare: outlierWeightShare(share, ctx.isOutlier) },
+      mu: mu.slice(0, ctx.grid),
+      sigma: Float32Array.from(v.subarray(0, ctx.grid), (x) => predictiveStd(x, predictive)),
+      bandIsScale: bandIsScale(predictive),
+      sampleLoss: r.sampleLoss,
+      weight: r.weight,
+      gradWeight: r.gradWeight,
+      sigmaStar: r.sigmaStar,
+      learnedAlpha: r.learnedAlpha,
+      learnedScale: r.learnedScale,
+      uncertainty: null,
+    };
+    const request: JudgeRequest = {
+      id: spec.id,
+      step: r.steps,
+      input: {
+        predictive,
+        held: { mu: mu.subarray(held, held + nHeld), v: v.subarray(held, held + nHeld), y: ctx.heldY },
+        train: { mu: mu.subarray(held + nHeld), v: v.subarray(held + nHeld), y: ctx.trainY, isOutlier: ctx.isOutlier },
+      },
+    };
+    return { model, request };
   }
 
   dispose(): void {

@@ -6,6 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
+import { expandMembers } from './members';
 import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
 import { flattenUncertainty } from './uncertainty';
@@ -28,6 +29,8 @@ const modelViewSchema = z.object({
   weight: numbers,
   gradWeight: numbers,
   metrics: z.record(z.string(), z.number().nullable()),
+  /** An ensemble (members.ts): its members and the aleatoric and epistemic standard deviations on the grid. */
+  ensemble: z.object({ size: count, alive: count, aleatoric: numbers, epistemic: numbers }).optional(),
   /** Version 1 only: the flattened parameters. */
   weights: numbers.optional(),
 });
@@ -116,7 +119,8 @@ function checkConsistency(f: RawFile, config: RunConfig, state: TrainingState): 
   f.models.forEach((m, k) => {
     if (m.loss !== config.models[k].loss) throw new Error(`models.${k}.loss: ${m.loss} in the views but ${config.models[k].loss} in the configuration`);
   });
-  const why = stateMismatch(state, config.train.architecture, config.models);
+  // The state holds every ensemble member as a model of its own (members.ts).
+  const why = stateMismatch(state, config.train.architecture, expandMembers(config.models));
   if (why) throw new Error(`state: ${why}`);
 }
 
@@ -173,6 +177,7 @@ export function makeRunFile(run: { config: RunConfig; points: Points; imported: 
       sigma: nums(m.sigma),
       weight: nums(m.weight),
       gradWeight: nums(m.gradWeight),
+      ...(m.ensemble ? { ensemble: { size: m.ensemble.size, alive: m.ensemble.alive, aleatoric: nums(m.ensemble.aleatoric), epistemic: nums(m.ensemble.epistemic) } } : {}),
       // The fit metrics and, flattened per set ("heldOut.crps", …), the scalar uncertainty metrics.
       metrics: Object.fromEntries(Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty) }).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
     })),

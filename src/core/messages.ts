@@ -5,6 +5,12 @@
 export const LIMITS = {
   /** Models the page trains at once (the add button stops here too). */
   maxModels: 8,
+  /** Members of one ensemble (ModelSpec.ensemble). */
+  maxEnsemble: 16,
+  /** Networks stacked in one run, every ensemble member counted: eight panels of 4, or two of 16. */
+  maxMembers: 32,
+  /** Held-out share of your own data (TrainSettings.heldOut). */
+  maxHeldOutShare: 0.5,
   /** Models a file may hold: the reproduction command exports up to 10 (Fig. 3); the page still trains at most 8. */
   maxFileModels: 16,
   maxHiddenLayers: 4,
@@ -35,3 +41,6 @@ export const nOutOfRange = (n: number) => `N = ${fmt(n)}: N must be a whole numb
 export const batchOutOfRange = (b: number) => `batch size ${fmt(b)}: the batch size must be a whole number from ${LIMITS.minBatch} to ${LIMITS.maxBatch}`;
 export const varianceFloorOutOfRange = (v: number) => `variance floor ${fmt(v)}: the floor must lie in [${LIMITS.minVarianceFloor}, ${LIMITS.maxVarianceFloor}]`;
 export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed)`;
+export const ensembleOutOfRange = (m: number) => `an ensemble of ${fmt(m)}: an ensemble has a whole number of members from 1 to ${LIMITS.maxEnsemble}`;
+export const tooManyMembers = (n: number) => `${n} networks in all (ensemble members counted): the page trains at most ${LIMITS.maxMembers} at once`;
+export const heldOutShareOutOfRange = (v: number) => `a held-out share of ${fmt(v)}: the share lies in [0, ${LIMITS.maxHeldOutShare}]`;

@@ -43,4 +43,5 @@ export const STREAM = {
   init: 6,
   batch: 7,
   heldOut: 8,
+  split: 9,
 } as const;

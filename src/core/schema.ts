@@ -5,7 +5,7 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
-import { batchOutOfRange, LIMITS, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import { batchOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, LIMITS, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
 import { paramCount } from './state';
 
 export { LIMITS, MAX_MODELS } from './messages';
@@ -48,6 +48,7 @@ export const modelSpecSchema = z.object({
   lrScale: finite.gt(0).default(1),
   warmup: z.object({ meanSteps: z.number().int().min(0), nllSteps: z.number().int().min(0) }).optional(),
   initSeed: z.number().int(),
+  ensemble: bounded((v) => Number.isInteger(v) && v >= 1 && v <= LIMITS.maxEnsemble, ensembleOutOfRange).optional(),
 });
 
 export const trainSettingsSchema = z.object({
@@ -57,6 +58,7 @@ export const trainSettingsSchema = z.object({
   warmupMeanSteps: z.number().int().min(0),
   warmupNllSteps: z.number().int().min(0),
   batchSeed: z.number().int(),
+  heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: z.number().int() }).optional(),
   architecture: z
     .object({
       hidden: z
@@ -91,6 +93,11 @@ export function runConfigSchemaFor(maxModels: number) {
         })
         .pipe(z.array(modelSpecSchema)),
       train: trainSettingsSchema,
+    })
+    // Every ensemble member is a network of the stack: the cap on what trains at once counts them all.
+    .superRefine((c, ctx) => {
+      const n = c.models.reduce((sum, m) => sum + (m.ensemble ?? 1), 0);
+      if (n > LIMITS.maxMembers) ctx.addIssue({ code: 'custom', message: tooManyMembers(n), path: ['models'] });
     })
     .transform((c) => ({ ...c, models: withIds(c.models) }) as RunConfig);
 }

@@ -38,25 +38,57 @@ export function setMetrics(predictive: Predictive, mu: ArrayLike<number>, v: Arr
 
 export interface UncertaintyInput {
   predictive: Predictive;
-  /** μ, v and targets at the clean held-out points (empty without a known truth). */
+  /** μ, v and targets at the held-out points (the clean set, or your own data's held-out share; may be empty). */
   held: { mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number> };
   /** μ, v and targets at the training points, with their outlier flags. */
   train: { mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number>; isOutlier: ArrayLike<number> };
 }
 
+/**
+ * A deep ensemble's input: every member's μ and predictive standard deviation at the same points, judged as
+ * the uniform Gaussian mixture (ensemble.ts). A Student-t member enters as the Gaussian of its own standard
+ * deviation (infinite for ν ≤ 2: that set is then null); mean-only members predict no distribution.
+ */
+export interface EnsembleInput {
+  predictive: Predictive;
+  members: number;
+  held: { mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number> };
+  train: { mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number>; isOutlier: ArrayLike<number> };
+}
+
+export type JudgeInput = UncertaintyInput | EnsembleInput;
+const isEnsemble = (u: JudgeInput): u is EnsembleInput => 'members' in u;
+
+/** Indices of the training points that are (or are not) outliers. */
+function indicesWhere(isOutlier: ArrayLike<number>, outlier: boolean): number[] {
+  const idx: number[] = [];
+  for (let i = 0; i < isOutlier.length; i++) if (Boolean(isOutlier[i]) === outlier) idx.push(i);
+  return idx;
+}
+
+/** One set's metrics of the members' mixture, or null when empty or a member's μ or σ there is not finite. */
+export function mixtureSetMetrics(mus: ArrayLike<number>[], sigmas: ArrayLike<number>[], y: ArrayLike<number>): UncertaintyMetrics | null {
+  if (y.length === 0 || mus.length === 0) return null;
+  for (let m = 0; m < mus.length; m++) for (let i = 0; i < y.length; i++) if (!(Number.isFinite(mus[m][i]) && sigmas[m][i] > 0 && sigmas[m][i] < Infinity)) return null;
+  return uncertaintyMetrics({ kind: 'mixture', mus: mus.map((a) => Float64Array.from(a)), sigmas: sigmas.map((a) => Float64Array.from(a)) }, y, { levels: CALIBRATION_LEVELS });
+}
+
 /** The whole block, or null for a mean-only model (no predictive distribution to judge). */
-export function uncertaintyBlock(u: UncertaintyInput, step = 0): UncertaintyBlock | null {
+export function uncertaintyBlock(u: JudgeInput, step = 0): UncertaintyBlock | null {
   if (u.predictive.kind === 'none') return null;
+  const pick = (a: ArrayLike<number>, idx: number[]) => idx.map((i) => a[i]);
+  if (isEnsemble(u)) {
+    const { mus, sigmas, y, isOutlier } = u.train;
+    const part = (outlier: boolean) => {
+      const idx = indicesWhere(isOutlier, outlier);
+      return mixtureSetMetrics(mus.map((a) => pick(a, idx)), sigmas.map((a) => pick(a, idx)), pick(y, idx));
+    };
+    return { step, heldOut: mixtureSetMetrics(u.held.mus, u.held.sigmas, u.held.y), inliers: part(false), outliers: part(true) };
+  }
   const { mu, v, y, isOutlier } = u.train;
   const split = (outlier: boolean) => {
-    const idx: number[] = [];
-    for (let i = 0; i < y.length; i++) if (Boolean(isOutlier[i]) === outlier) idx.push(i);
-    return setMetrics(
-      u.predictive,
-      idx.map((i) => mu[i]),
-      idx.map((i) => v[i]),
-      idx.map((i) => y[i]),
-    );
+    const idx = indicesWhere(isOutlier, outlier);
+    return setMetrics(u.predictive, pick(mu, idx), pick(v, idx), pick(y, idx));
   };
   return { step, heldOut: setMetrics(u.predictive, u.held.mu, u.held.v, u.held.y), inliers: split(false), outliers: split(true) };
 }
@@ -65,6 +97,8 @@ export function uncertaintyBlock(u: UncertaintyInput, step = 0): UncertaintyBloc
  * Targets judged per snapshot. calibration.ts costs about 5–10 µs a target (a CDF, four quantiles, CRPS and NLL
  * each), so K = 8 models with 400 held-out and 1000 training targets would add ~100 ms to every frame of a
  * ~140 ms tick. Past this budget the judge refreshes the models in turn and the others keep their last block.
+ * An ensemble's target costs about M times a single model's (its mixture CDF, quantiles and CRPS sum over M
+ * members; the CRPS over M² pairs): it is counted so, and waits until enough budget has built up.
  */
 export const JUDGE_BUDGET = 1500;
 
@@ -72,33 +106,43 @@ export interface JudgeRequest {
   id: string;
   /** The model's own step count, recorded in its block. */
   step: number;
-  input: UncertaintyInput;
+  input: JudgeInput;
+}
+
+/** What judging a request costs, in single-model targets. */
+export function judgeCost(r: JudgeRequest): number {
+  const u = r.input;
+  const targets = u.held.y.length + u.train.y.length;
+  return isEnsemble(u) ? targets * u.members : targets;
 }
 
 /**
- * Computes the uncertainty blocks of a snapshot's models within JUDGE_BUDGET targets (at least one model a
- * call, round-robin), keeping each model's last block otherwise. A model seen for the first time, or whose
- * predictive distribution changed (loss, ν), is judged at once. Deterministic: it counts targets, not time.
+ * Computes the uncertainty blocks of a snapshot's models, keeping each model's last block otherwise. Each call
+ * adds JUDGE_BUDGET targets of credit (up to the dearest model's cost) and refreshes models in turn while the
+ * credit covers them: one model a call when every model costs at most the budget, an ensemble dearer than the
+ * budget every few calls. A model seen for the first time, or whose predictive distribution changed (loss, ν,
+ * members), is judged at once. Deterministic: it counts targets, not time.
  */
 export class UncertaintyJudge {
   private readonly last = new Map<string, { key: string; block: UncertaintyBlock | null }>();
   private next = 0;
+  private credit = 0;
 
   judge(models: readonly JudgeRequest[]): (UncertaintyBlock | null)[] {
-    const keyOf = (r: JudgeRequest) => JSON.stringify(r.input.predictive);
-    const cost = (r: JudgeRequest) => r.input.held.y.length + r.input.train.y.length;
+    const keyOf = (r: JudgeRequest) => JSON.stringify([r.input.predictive, isEnsemble(r.input) ? r.input.members : 1]);
+    this.credit = Math.min(this.credit + JUDGE_BUDGET, Math.max(JUDGE_BUDGET, ...models.map(judgeCost)));
     const fresh = new Set<number>();
-    let spent = 0;
     models.forEach((r, k) => {
       const seen = this.last.get(r.id);
-      if (!seen || seen.key !== keyOf(r)) (fresh.add(k), (spent += cost(r)));
+      if (!seen || seen.key !== keyOf(r)) (fresh.add(k), (this.credit -= judgeCost(r)));
     });
+    this.credit = Math.max(0, this.credit);
     for (let tried = 0; tried < models.length; tried++) {
       const k = (this.next + tried) % models.length;
       if (fresh.has(k)) continue;
-      if (fresh.size > 0 && spent + cost(models[k]) > JUDGE_BUDGET) break;
+      if (judgeCost(models[k]) > this.credit) break;
       fresh.add(k);
-      spent += cost(models[k]);
+      this.credit -= judgeCost(models[k]);
       this.next = (k + 1) % models.length;
     }
     const ids = new Set(models.map((r) => r.id));
@@ -110,7 +154,7 @@ export class UncertaintyJudge {
   }
 }
 
-/** The set a model is judged on: the clean held-out set where there is one, else (your own data) the training inliers. */
+/** The set a model is judged on: the held-out set where there is one (clean, or your own data's held-out share), else the training inliers. */
 export function judgedSet(block: UncertaintyBlock | null): { set: UncertaintySet; metrics: UncertaintyMetrics } | null {
   if (!block) return null;
   if (block.heldOut) return { set: 'heldOut', metrics: block.heldOut };
@@ -132,6 +176,7 @@ export function scalarMetrics(m: UncertaintyMetrics): Record<string, number> {
     intervalScore95: m.intervalScore95,
     nll: m.nll,
   });
+  if (m.ensemble) Object.assign(out, { meanAleatoric: m.ensemble.meanAleatoric, meanEpistemic: m.ensemble.meanEpistemic });
   return out;
 }
 

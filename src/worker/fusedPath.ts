@@ -6,6 +6,7 @@ import type { DataSpec, Points } from '../core/datasets';
 import type { PathFrame, TrainingPath } from '../core/engine';
 import { Evaluator } from '../core/evaluator';
 import { buildHyper, disposeHyper, type HyperTensors } from '../core/hyper';
+import { hasEnsemble } from '../core/members';
 import { paramLayout } from '../core/model';
 import { tauOf } from '../core/objective';
 import { paramCount, stateFromRows, type TrainingState } from '../core/state';
@@ -25,7 +26,7 @@ export class FusedPath implements TrainingPath {
     this.specs = specs.map((s) => ({ ...s }));
     this.trainer = new FusedTrainer(device, points, this.specs, train, state);
     try {
-      this.evaluator = new Evaluator(points, truth, train.architecture);
+      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs) });
       this.hyper = buildHyper(this.specs, train);
     } catch (err) {
       this.trainer.dispose();

@@ -6,7 +6,10 @@ import { withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../
 import { makePoints, validateDataSpec, type DataSpec, type Points } from '../core/datasets';
 import { Engine, type TrainingPath } from '../core/engine';
 import { parseLossId } from '../core/losses';
-import { freshModelState, freshState, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
+import { expandCopyFrom, expandMembers, memberTotal } from '../core/members';
+import { LIMITS, tooManyMembers } from '../core/messages';
+import { trainingPoints } from '../core/split';
+import { freshModelState, freshState as freshMembers, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { Frame, RunExport, RunImport, StartOptions, TrainerListener, TrainerPhase } from './protocol';
 import { nextBudget } from './tickBudget';
@@ -32,6 +35,15 @@ export interface SessionPlatform {
 const STATE_IN_EVERY_FRAME = 1 << 18;
 const CHECKPOINT_MS = 2000;
 const MAX_STEP_CALL = 100_000;
+
+/** A fresh state for the models' networks: an ensemble's members each (members.ts). */
+const freshState = (arch: RunConfig['train']['architecture'], models: ModelSpec[]) => freshMembers(arch, expandMembers(models));
+
+/** Refuses a stack with more networks than the page trains at once (ensemble members counted). */
+function checkMembers(models: readonly ModelSpec[]): void {
+  const n = memberTotal(models);
+  if (n > LIMITS.maxMembers) throw new Error(tooManyMembers(n));
+}
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
@@ -93,15 +105,19 @@ export class TrainerSession {
   // ---------------------------------------------------------------- paths
 
   private stateFloats(config: RunConfig): number {
-    return config.models.length * (3 * paramCount(config.train.architecture) + 1);
+    return memberTotal(config.models) * (3 * paramCount(config.train.architecture) + 1);
   }
 
   /** The fused kernel where it covers the run, else the tfjs engine. Builds only; throws if the state does not fit. */
   private build(config: RunConfig, points: Points, truth: DataSpec | null, state: TrainingState): TrainingPath {
-    const why = stateMismatch(state, config.train.architecture, config.models);
+    // The paths train every ensemble member as a model of its own; your own data without a truth trains on
+    // its training share only (the held-out share rides along for the evaluator).
+    const members = expandMembers(config.models);
+    const why = stateMismatch(state, config.train.architecture, members);
     if (why) throw new Error(`the training state does not fit this run: ${why}`);
-    const fused = this.fusedAllowed ? this.platform.makeFused(points, truth, config.models, config.train, state) : null;
-    return fused ?? new Engine(points, truth, config.models, config.train, state);
+    const trained = truth ? points : trainingPoints(points, config.train.heldOut);
+    const fused = this.fusedAllowed ? this.platform.makeFused(trained, truth, members, config.train, state) : null;
+    return fused ?? new Engine(trained, truth, members, config.train, state);
   }
 
   /**
@@ -323,12 +339,17 @@ export class TrainerSession {
       const next: ModelSpec = { ...config.models[k], ...patch, id };
       parseLossId(next.loss);
       const models = config.models.map((m, j) => (j === k ? next : m));
-      if (path.updateModel(k, next)) {
+      checkMembers(models);
+      // Live on every member when the members stay the same networks; a new member count restacks.
+      const before = expandMembers(config.models);
+      const mine = expandMembers([next]);
+      const at = mine.map((s) => before.findIndex((b) => b.id === s.id));
+      if (mine.length === expandMembers([config.models[k]]).length && at.every((j, i) => path.updateModel(j, mine[i]))) {
         this.config = { ...config, models };
         if (!this.wantPlaying) await this.sendFrame();
         return;
       }
-      await this.rebuild({ config: { ...config, models } });
+      await this.rebuild({ config: { ...config, models } }, (s) => restackState(s, expandMembers(models), config.train.architecture));
     });
   }
 
@@ -348,15 +369,19 @@ export class TrainerSession {
       if (models.length === 0) throw new Error('a run needs at least one model');
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
-      await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, specs, config.train.architecture, copyFrom));
+      checkMembers(specs);
+      await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, expandMembers(specs), config.train.architecture, expandCopyFrom(config.models, specs, copyFrom)));
     });
   }
 
   resetModel(id: string): Promise<void> {
     return this.enqueue(async () => {
       const { config } = this.require();
-      const k = this.indexOf(id);
-      await this.rebuild({}, (s) => ({ step: s.step, models: s.models.map((m, j) => (j === k ? freshModelState(config.train.architecture, config.models[k]) : m)) }));
+      const mine = expandMembers([config.models[this.indexOf(id)]]);
+      await this.rebuild({}, (s) => ({ step: s.step, models: s.models.map((m) => {
+        const member = mine.find((x) => x.id === m.id);
+        return member ? freshModelState(config.train.architecture, member) : m;
+      }) }));
     });
   }
 

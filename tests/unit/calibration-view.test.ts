@@ -1,7 +1,7 @@
 // The calibration view and the metrics table as data (issue 14): the reliability curve with its diagonal, the PIT
 // histogram, every cell a finite number or "–" with the reason, sorting, and the training curves' new metrics.
 import { describe, expect, it } from 'vitest';
-import { calibrationView, defaultSet, METRIC_COLUMNS, metricsTable, sortRows } from '../../src/app/calibrationFigures';
+import { calibrationView, defaultSet, METRIC_COLUMNS, metricsTable, setLabel, sortRows } from '../../src/app/calibrationFigures';
 import { historyPointOf } from '../../src/app/viewFigures';
 import { modelSpec } from '../../src/core/config';
 import type { ModelSnapshot, Snapshot } from '../../src/core/engine';
@@ -99,12 +99,17 @@ describe('the calibration view', () => {
     expect(ids('model', false)).toEqual(['honest', 'overconfident', 'mean-only', 't']);
   });
 
-  it('your own data (no truth) is judged on the training inliers; its held-out cells say why they are empty', () => {
+  it('your own data holding nothing out is judged on the training inliers (its held-out cells say why); with a held-out share, on that', () => {
     const own: Snapshot = { ...snapshot, truthMean: null, truthStd: null, models: snapshot.models.map((m) => ({ ...m, uncertainty: m.uncertainty && { ...m.uncertainty, heldOut: null } })) };
     expect(defaultSet(own)).toBe('inliers');
     expect(defaultSet(snapshot)).toBe('heldOut');
-    expect(metricsTable(own, specs, 'heldOut')[0].cells[0].why).toMatch(/no clean held-out set/);
+    expect(metricsTable(own, specs, 'heldOut')[0].cells[0].why).toMatch(/holds nothing out/);
     expect(metricsTable(own, specs, 'inliers')[0].cells[0].value).not.toBeNull();
+    const split: Snapshot = { ...snapshot, truthMean: null, truthStd: null, heldOut: { kind: 'split', n: 40 } };
+    expect(defaultSet(split)).toBe('heldOut');
+    expect(metricsTable(split, specs, 'heldOut')[0].cells[0].value).not.toBeNull();
+    expect(setLabel('heldOut', split)).toBe('held-out share of your data');
+    expect(calibrationView(split.models[0], specs[0], 'heldOut', split)!.plots[1].heading!.title).toMatch(/held-out share of your data/);
   });
 
   it('the training curves record miscalibration area and CRPS of the judged set, NaN for mean-only models', () => {

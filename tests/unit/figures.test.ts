@@ -33,6 +33,18 @@ const snapshot: Snapshot = { step: 10, backend: 'cpu', grid, truthMean: grid, tr
 const spec = modelSpec('robust-nll', { T: 16, id: 'm1' });
 
 describe('figures', () => {
+  it('an ensemble: the total band (±2σ*) around the aleatoric one, the ensemble in the title; held-out points drawn apart', () => {
+    const e = { ...model, sigma: Float32Array.from([2, 2, 2, 2]), ensemble: { size: 4, alive: 4, aleatoric: Float32Array.from([1, 1, 1, 1]), epistemic: Float32Array.from([Math.sqrt(3), Math.sqrt(3), Math.sqrt(3), Math.sqrt(3)]) } };
+    const fig = fitFigure(snapshot, e, { ...spec, ensemble: 4 }, { ...points, heldOut: { x: Float32Array.from([1.5]), y: Float32Array.from([2]) } }, { revision: 'r' });
+    const total = fig.data.find((t) => String(t.name).includes('total'))!;
+    const alea = fig.data.find((t) => String(t.name).includes('aleatoric') && !String(t.name).includes('total'))!;
+    expect(total.y).toEqual([4, 5, 6, 7, -1, -2, -3, -4]);
+    expect(alea.y).toEqual([2, 3, 4, 5, 1, 0, -1, -2]);
+    expect(fig.heading!.title).toBe('Robust-NLL (T=16), ensemble of 4');
+    const held = fig.points!.find((p) => p.name === 'held out')!;
+    expect(held.index).toEqual([-1]);
+  });
+
   it('the fit panel: a closed ±2σ polygon, outliers as crosses, weights as colours, the loss and RMSE in the title', () => {
     const fig = fitFigure(snapshot, model, spec, points, { revision: 'r' });
     const band = fig.data.find((t) => t.name === 'μ ± 2σ')!;

@@ -12,6 +12,7 @@ import { defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { parseRunFile, runFileJson, type RunFile } from '../../src/core/exportFile';
 import { LIMITS } from '../../src/core/messages';
 import { stateMismatch } from '../../src/core/state';
+import { expandMembers } from '../../src/core/members';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 12 };
 const POINTS = makePoints(DATA);
@@ -53,7 +54,8 @@ function check(text: string): void {
     return;
   }
   accepted++;
-  expect(stateMismatch(f.state, f.config.train.architecture, f.config.models)).toBeNull();
+  // The state holds every ensemble member (members.ts).
+  expect(stateMismatch(f.state, f.config.train.architecture, expandMembers(f.config.models))).toBeNull();
   expect(f.points.y.length).toBe(f.points.x.length);
   expect(f.points.isOutlier.length).toBe(f.points.x.length);
   expect(f.points.x.length).toBeGreaterThanOrEqual(2);

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { ModelSpec } from '../../core/config';
 import type { Snapshot } from '../../core/engine';
 import type { UncertaintySet } from '../../core/uncertainty';
-import { calibrationView, defaultSet, METRIC_COLUMNS, metricsTable, missingReason, SET_LABEL, sortRows, type SortOrder } from '../calibrationFigures';
+import { calibrationView, defaultSet, hasHeldOut, METRIC_COLUMNS, metricsTable, missingReason, setLabel, sortRows, type SortOrder } from '../calibrationFigures';
 import { ViewPanel } from '../ViewPanel';
 
 interface Props {
@@ -16,29 +16,34 @@ interface Props {
 export function CalibrationView({ models, selected, snapshot, pngScale }: Props) {
   const [chosen, setChosen] = useState<UncertaintySet | null>(null);
   const [order, setOrder] = useState<SortOrder>({ key: 'model', descending: false });
-  const hasTruth = Boolean(snapshot?.truthMean);
-  // Your own data has no held-out set: fall back to the inliers rather than an empty view.
-  const set: UncertaintySet = chosen === 'heldOut' && snapshot && !hasTruth ? 'inliers' : (chosen ?? defaultSet(snapshot));
+  const held = hasHeldOut(snapshot);
+  // Your own data holding nothing out: fall back to the inliers rather than an empty view.
+  const set: UncertaintySet = chosen === 'heldOut' && snapshot && !held ? 'inliers' : (chosen ?? defaultSet(snapshot));
   const model = snapshot?.models.find((m) => m.id === selected.id);
-  const view = useMemo(() => (model ? calibrationView(model, selected, set) : null), [model, selected, set]);
+  const view = useMemo(() => (model ? calibrationView(model, selected, set, snapshot) : null), [model, selected, set, snapshot]);
   const rows = useMemo(() => sortRows(metricsTable(snapshot, models, set), order), [snapshot, models, set, order]);
   const sortBy = (key: string) => setOrder((o) => ({ key, descending: o.key === key ? !o.descending : false }));
   const arrow = (key: string) => (order.key === key ? (order.descending ? ' ▼' : ' ▲') : '');
-  const why = missingReason(model, set, hasTruth);
+  const why = missingReason(model, set, held);
+  const split = snapshot?.heldOut?.kind === 'split' ? snapshot.heldOut.n : null;
+  const mix = model?.ensemble && model.uncertainty?.[set]?.ensemble;
   return (
     <ViewPanel view={view} testId="calibration-view" pngScale={pngScale}>
       <p className="note">
-        {hasTruth || !snapshot
-          ? 'The predicted distribution judged as the uncertainty community does, without the true σ: the clean held-out set stands in for new data.'
-          : 'Your own data has no clean held-out set (holding part of it out would change what is trained on): these metrics judge the training inliers the models were fit to, so they flatter.'}{' '}
+        {split !== null
+          ? `The predicted distribution judged without a true σ on the held-out share of your data: ${split} points, chosen by seed, never trained on (violet dots; the Data card sets the share).`
+          : held || !snapshot
+            ? 'The predicted distribution judged as the uncertainty community does, without the true σ: the clean held-out set stands in for new data.'
+            : 'Your own data holds nothing out (the Data card sets a held-out share): these metrics judge the training inliers the models were fit to, so they flatter.'}{' '}
+        {mix && `An ensemble is judged as its members' mixture (1/M) Σ N(μₘ, σₘ²): mean aleatoric variance ${mix.meanAleatoric.toPrecision(3)}, epistemic ${mix.meanEpistemic.toPrecision(3)} on this set.`}{' '}
         {!view && `Model ${models.indexOf(selected) + 1}: ${why ?? 'nothing to show yet'}.`}
       </p>
       <label className="note">
         judged on{' '}
         <select data-testid="calibration-set" value={set} onChange={(e) => setChosen(e.target.value as UncertaintySet)}>
           {(['heldOut', 'inliers', 'outliers'] as const).map((s) => (
-            <option key={s} value={s} disabled={s === 'heldOut' && Boolean(snapshot) && !hasTruth}>
-              {SET_LABEL[s]}
+            <option key={s} value={s} disabled={s === 'heldOut' && Boolean(snapshot) && !held}>
+              {setLabel(s, snapshot)}
             </option>
           ))}
         </select>

@@ -10,9 +10,15 @@ interface Props {
   onKeepWeights(keep: boolean): void;
   /** A change of the data spec; `control` names it so a slider drag is one undo step. */
   onChange(patch: Partial<DataSpec>, control: string): void;
+  /** Your own data without a truth: the held-out share judging σ (TrainSettings.heldOut), and its change. */
+  heldOut?: { share: number; seed: number } | null;
+  onHeldOut?(share: number, seed: number): void;
 }
 
-export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange }: Props) {
+const SHARES = [0, 0.1, 0.2, 0.3, 0.5];
+
+export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange, heldOut, onHeldOut }: Props) {
+  const held = heldOut ?? { share: 0, seed: 1 };
   return (
     <section className="card">
       <h2>Data</h2>
@@ -24,6 +30,20 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
         ))}
       </select>
       {ownPoints !== null && <p className="note">Showing your own data ({ownPoints} points); change any data setting to go back to generated data (Undo brings yours back).</p>}
+      {ownPoints !== null && heldOut !== undefined && onHeldOut && (
+        <label className="inline" title="A share of your points, chosen by the seed, is never trained on: the calibration view judges the predicted σ on it (violet dots).">
+          held out{' '}
+          <select data-testid="held-out-share" value={String(held.share)} onChange={(e) => onHeldOut(Number(e.target.value), held.seed)}>
+            {(SHARES.includes(held.share) ? SHARES : [...SHARES, held.share]).map((v) => (
+              <option key={v} value={String(v)}>
+                {v === 0 ? 'none' : `${Math.round(v * 100)} %`}
+              </option>
+            ))}
+          </select>{' '}
+          seed{' '}
+          <input type="number" value={held.seed} style={{ width: 56 }} onChange={(e) => e.target.value.trim() !== '' && Number.isInteger(Number(e.target.value)) && onHeldOut(held.share, Number(e.target.value))} />
+        </label>
+      )}
       <Slider def={DATA_SLIDERS.outlierRate!} value={data.outlierRate} onChange={(v) => onChange({ outlierRate: v }, 'outlierRate')} testId="outlier-rate" />
       <label className="inline">
         outlier kind{' '}

@@ -1,5 +1,6 @@
 import type { ModelSpec } from '../../core/config';
 import { LOSS_IDS, lossHypers, lossLabel, TAU_MODES, type TauMode } from '../../core/losses';
+import { LIMITS } from '../../core/messages';
 import { MODEL_SLIDERS } from '../params';
 import { Slider } from '../Slider';
 
@@ -11,6 +12,8 @@ interface Props {
   selected: boolean;
   canDuplicate: boolean;
   canRemove: boolean;
+  /** The most members this model may have without passing the cap on networks in all. */
+  maxEnsemble: number;
   onSelect(): void;
   /** A change of one control; `control` names it so a slider drag is one undo step. */
   onChange(patch: Patch, control: string): void;
@@ -20,7 +23,7 @@ interface Props {
 }
 
 /** One model: its loss, duplicate / reset / remove, and the sliders of its loss's hyperparameters. */
-export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove, onSelect, onChange, onDuplicate, onReset, onRemove }: Props) {
+export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove, maxEnsemble, onSelect, onChange, onDuplicate, onReset, onRemove }: Props) {
   return (
     <div className={`model ${selected ? 'model-selected' : ''}`} onClick={onSelect} data-model-id={m.id}>
       <div className="model-head">
@@ -42,6 +45,16 @@ export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove
           ×
         </button>
       </div>
+      <label className="inline" title="A deep ensemble (Lakshminarayanan et al. 2017): this many copies of the model from different initial weights, trained side by side; the panel shows their mixture, with the members' disagreement (epistemic) as a second band.">
+        ensemble of{' '}
+        <select value={m.ensemble ?? 1} onChange={(e) => onChange({ ensemble: Number(e.target.value) === 1 ? undefined : Number(e.target.value) }, 'ensemble')} data-testid={`ensemble-${k}`}>
+          {Array.from({ length: LIMITS.maxEnsemble }, (_, i) => i + 1).map((n) => (
+            <option key={n} value={n} disabled={n > maxEnsemble && n !== (m.ensemble ?? 1)}>
+              {n === 1 ? '1 (one network)' : n}
+            </option>
+          ))}
+        </select>
+      </label>
       {lossHypers(m.loss).map((h) =>
         h === 'tauMode' ? (
           <label key={h} className="inline">

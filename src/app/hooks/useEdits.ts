@@ -2,6 +2,7 @@
 import { useCallback, useMemo } from 'react';
 import { DEFAULT_MODEL, nextModelId, type ModelSpec, type TrainSettings } from '../../core/config';
 import { makePoints, type DataSpec, type Points } from '../../core/datasets';
+import { splitIndices, trainingPoints } from '../../core/split';
 import { findLesson, type LessonAction } from '../lessons';
 import type { RunState } from '../store/runState';
 import type { RunStore } from './useRunStore';
@@ -16,9 +17,19 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
   const { state } = store;
   const { keepWeights, onInfo, onAlert } = opts;
   const refused = useCallback((err: unknown) => onAlert(err instanceof Error ? err.message : String(err)), [onAlert]);
-  const points = useMemo(() => state.userData?.points ?? makePoints(state.config.data), [state.userData, state.config.data]);
+  /** Every point of the data: the user's own (all of them, held-out share included) or the generated ones. */
+  const allPoints = useMemo(() => state.userData?.points ?? makePoints(state.config.data), [state.userData, state.config.data]);
   /** Clicked points extend the data they were added to: generated data keeps its truth (RMSE, σ error). */
   const truth = state.userData ? state.userData.truth : state.config.data;
+  const heldOut = state.config.train.heldOut;
+  /**
+   * What the panels draw, as the worker trains it: your own data without a truth splits into the training share
+   * (aligned with the snapshot's per-point weights) carrying the held-out share (split.ts, as the session does).
+   */
+  const split = useMemo(() => (truth || !heldOut?.share ? null : splitIndices(allPoints.x.length, heldOut.share, heldOut.seed)), [truth, heldOut?.share, heldOut?.seed, allPoints]);
+  const points = useMemo(() => (split ? trainingPoints(allPoints, heldOut) : allPoints), [split, allPoints, heldOut]);
+  /** A drawn point's index (a training point i ≥ 0, held-out point j as −1 − j) in all of the data. */
+  const dataIndex = (i: number) => (split ? (i >= 0 ? split.train[i] : split.held[-1 - i]) : i);
 
   const withModels = (s: RunState, models: ModelSpec[]): RunState => ({ ...s, config: { ...s.config, models } });
 
@@ -78,12 +89,16 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
     void store.change({ state: (s) => ({ ...s, userData: { points: next, truth } }), label, apply: async () => run.trainer.current?.setPoints(next, true, truth) }).catch(refused);
 
   const addPoint = (x: number, y: number, outlier: boolean) => {
+    const points = allPoints;
     const next: Points = { x: Float32Array.from([...points.x, x]), y: Float32Array.from([...points.y, y]), isOutlier: Uint8Array.from([...points.isOutlier, outlier ? 1 : 0]) };
     setPoints(next, `added ${outlier ? 'an outlier' : 'a point'}`);
     onInfo(`Added ${outlier ? 'an outlier' : 'a point'} at (${x.toFixed(2)}, ${y.toFixed(2)}); ${next.x.length} points now.`);
   };
 
-  const removePoint = (i: number) => {
+  const removePoint = (drawn: number) => {
+    const points = allPoints;
+    const i = dataIndex(drawn);
+    if (i === undefined || !(i >= 0 && i < points.x.length)) return;
     if (points.x.length <= 2) return onInfo('Two points are the least a fit needs; nothing was removed.');
     const keep = (_: number, j: number) => j !== i;
     const next: Points = { x: points.x.filter(keep), y: points.y.filter(keep), isOutlier: points.isOutlier.filter(keep) };
@@ -91,5 +106,8 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
     onInfo(`Removed ${points.isOutlier[i] ? 'an outlier' : 'a point'} at (${points.x[i].toFixed(2)}, ${points.y[i].toFixed(2)}); ${next.x.length} points now.`);
   };
 
-  return { points, updateModel, updateData, updateTrain, addModel, duplicate, remove, resetModel, resetAll, openLesson, runActions, addPoint, removePoint };
+  const setHeldOut = (share: number, seed: number) =>
+    void store.change({ state: (s) => ({ ...s, config: { ...s.config, train: { ...s.config.train, heldOut: { share, seed } } } }), label: `held out ${Math.round(share * 100)} % of your data (seed ${seed})`, key: 'train:heldOut' }).catch(refused);
+
+  return { points, allPoints, setHeldOut, updateModel, updateData, updateTrain, addModel, duplicate, remove, resetModel, resetAll, openLesson, runActions, addPoint, removePoint };
 }

@@ -1,6 +1,7 @@
 // Files and links: JSON export and import (all or nothing), CSV import, the grid as a PNG, copied links.
 import { useCallback } from 'react';
 import { parseRunFile, runFileJson } from '../../core/exportFile';
+import { DEFAULT_HELD_OUT } from '../../core/split';
 import { parseCsv } from '../csv';
 import { download, plotPng } from '../Plot';
 import type { Hideable } from '../urlState';
@@ -36,12 +37,24 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
         const r = parseCsv(text);
         if (!r.ok) return onAlert(`${file.name}: ${r.message} Your data is unchanged.`);
         try {
-          await store.change({ state: (s) => ({ ...s, userData: { points: r.points, truth: null } }), label: `loaded ${file.name}`, destructive: !keepWeights, acceptFirst: true, apply: () => t.setPoints(r.points, keepWeights, null) });
+          // Your own data has no clean held-out set: a share of it (20 % unless already set) is held out to judge σ.
+          const heldOut = store.state.config.train.heldOut ?? DEFAULT_HELD_OUT;
+          await store.change({
+            state: (s) => ({ ...s, userData: { points: r.points, truth: null }, config: { ...s.config, train: { ...s.config.train, heldOut } } }),
+            label: `loaded ${file.name}`,
+            destructive: !keepWeights,
+            acceptFirst: true,
+            apply: async () => {
+              await t.setPoints(r.points, keepWeights, null);
+              await t.setTrain({ heldOut });
+            },
+          });
         } catch (err) {
           return onAlert(`${file.name}: ${message(err)}. Your data is unchanged.`);
         }
         onAlert(null);
-        onInfo(`Loaded ${r.points.x.length} points from ${file.name}.`);
+        const held = store.state.config.train.heldOut ?? DEFAULT_HELD_OUT;
+        onInfo(`Loaded ${r.points.x.length} points from ${file.name}; ${Math.round(held.share * 100)} % of them (seed ${held.seed}) are held out to judge the predicted σ (Data card).`);
         return;
       }
       try {

@@ -2,10 +2,35 @@
 // trains the lesson's configuration on the Engine and checks it. Pure apart from the tfjs backend in use.
 import type { RunConfig } from '../config';
 import { makePoints } from '../datasets';
-import { Engine } from '../engine';
+import { Engine, type Snapshot } from '../engine';
+import { expandMembers } from '../members';
+import { flattenUncertainty } from '../uncertainty';
 
-/** Metrics of a model that a claim may bound (ModelSnapshot.metrics). */
-export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll';
+type JudgedSet = 'heldOut' | 'inliers' | 'outliers';
+type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll';
+
+/**
+ * Metrics of a model that a claim may bound: the fit metrics (ModelSnapshot.metrics), the uncertainty metrics of a
+ * judged set ("heldOut.coverage2", uncertainty.ts's flattened names), and for an ensemble `epistemicRatio`: its
+ * members' mean disagreement √(var μ) beyond the training inputs over that within them (where it does not know).
+ */
+export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | `${JudgedSet}.${JudgedScalar}`;
+export type ClaimMetrics = Record<'rmse' | 'sigmaError' | 'nll', number> & Partial<Record<ClaimMetric, number>>;
+
+/** An ensemble's mean epistemic std on the grid beyond [min x, max x] over its mean within; NaN for a plain model. */
+export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<number>): number {
+  const e = snapshot.models.find((m) => m.id === id)?.ensemble;
+  if (!e) return NaN;
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < xs.length; i++) (lo = Math.min(lo, xs[i])), (hi = Math.max(hi, xs[i]));
+  const sums = { in: 0, inN: 0, out: 0, outN: 0 };
+  snapshot.grid.forEach((x, i) => {
+    if (x >= lo && x <= hi) (sums.in += e.epistemic[i]), sums.inN++;
+    else (sums.out += e.epistemic[i]), sums.outN++;
+  });
+  return sums.inN && sums.outN ? sums.out / sums.outN / (sums.in / sums.inN) : NaN;
+}
 
 /** One condition: a model's metric within [min, max], or one model's metric at most `factor` × another's. */
 export type Condition =
@@ -37,13 +62,13 @@ export interface ClaimResult {
   holds: boolean;
   conditions: ConditionResult[];
   /** Every model's metrics at the end, by id. */
-  metrics: Record<string, Record<ClaimMetric, number>>;
+  metrics: Record<string, ClaimMetrics>;
 }
 
 const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
 
 /** Judges the conditions on metrics by model id. A missing model or a non-finite value fails its condition. */
-export function evaluateClaim(conditions: Condition[], metrics: Record<string, Record<ClaimMetric, number>>): ConditionResult[] {
+export function evaluateClaim(conditions: Condition[], metrics: Record<string, Partial<Record<ClaimMetric, number>>>): ConditionResult[] {
   return conditions.map((c) => {
     const value = metrics[c.id]?.[c.metric] ?? NaN;
     if (c.kind === 'bound') {
@@ -85,7 +110,9 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
   const seed = options.seed ?? 0;
   const steps = options.steps ?? claim.steps;
   const cfg = seededConfig(config, seed);
-  const engine = new Engine(makePoints(cfg.data), cfg.data, cfg.models, cfg.train);
+  const points = makePoints(cfg.data);
+  // An ensemble trains as its members (members.ts); the snapshot folds them back into the model.
+  const engine = new Engine(points, cfg.data, expandMembers(cfg.models), cfg.train);
   try {
     const chunk = options.chunk ?? 500;
     for (let done = 0; done < steps; ) {
@@ -97,7 +124,8 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
     }
     const snapshot = await engine.snapshot();
     const metrics: ClaimResult['metrics'] = {};
-    for (const m of snapshot.models) metrics[m.id] = { rmse: m.metrics.rmse, sigmaError: m.metrics.sigmaError, nll: m.metrics.nll };
+    // The snapshot is the run's first: its judge computes every model's uncertainty metrics at this step.
+    for (const m of snapshot.models) metrics[m.id] = { rmse: m.metrics.rmse, sigmaError: m.metrics.sigmaError, nll: m.metrics.nll, ...flattenUncertainty(m.uncertainty), epistemicRatio: epistemicRatio(snapshot, m.id, points.x) };
     const conditions = evaluateClaim(claim.conditions, metrics);
     return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics };
   } finally {
