@@ -152,6 +152,23 @@ export function parseRunFile(text: string): RunFile {
   return { config, points, imported: f.data.imported, state, history: f.history, results: f.results, claims: f.claims, migrated };
 }
 
+/**
+ * The first `max` models of a file: their configuration, training state and curves (the page trains at most
+ * LIMITS.maxModels; a file may hold up to LIMITS.maxFileModels). A file within `max` comes back as it is.
+ */
+export function firstModels(f: RunFile, max: number): RunFile {
+  if (f.config.models.length <= max) return f;
+  const models = f.config.models.slice(0, max);
+  const ids = new Set(models.map((m) => m.id));
+  return {
+    ...f,
+    config: { ...f.config, models },
+    state: { step: f.state.step, models: f.state.models.slice(0, max) },
+    // Version-2 curves name their model; version-1 curves sit at its position.
+    history: f.history.map((h) => ({ step: h.step, models: h.models.filter((m, k) => (typeof m.id === 'string' ? ids.has(m.id) : k < max)) })),
+  };
+}
+
 /** A run as a file: the configuration, its points, the exact state and the snapshot the views showed with it. */
 export function makeRunFile(run: { config: RunConfig; points: Points; imported: boolean; state: TrainingState; snapshot: Snapshot; history: RawFile['history'] }): RawFile {
   const nums = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isFinite(v) ? v : null));

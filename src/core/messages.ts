@@ -35,3 +35,6 @@ export const nOutOfRange = (n: number) => `N = ${fmt(n)}: N must be a whole numb
 export const batchOutOfRange = (b: number) => `batch size ${fmt(b)}: the batch size must be a whole number from ${LIMITS.minBatch} to ${LIMITS.maxBatch}`;
 export const varianceFloorOutOfRange = (v: number) => `variance floor ${fmt(v)}: the floor must lie in [${LIMITS.minVarianceFloor}, ${LIMITS.maxVarianceFloor}]`;
 export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed)`;
+/** A file holds more models than the page trains (the reproduction command writes 10): refused, with an offer. */
+export const fileBeyondPage = (n: number) =>
+  `${tooManyModels(n)}. Nothing was changed; “Open the first ${LIMITS.maxModels}” opens models 1–${LIMITS.maxModels} of the file with their training state (the file keeps all ${n}).`;

@@ -6,6 +6,7 @@ import { withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../
 import { makePoints, validateDataSpec, type DataSpec, type Points } from '../core/datasets';
 import { Engine, type TrainingPath } from '../core/engine';
 import { parseLossId } from '../core/losses';
+import { LIMITS, tooManyModels } from '../core/messages';
 import { freshModelState, freshState, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { Frame, RunExport, RunImport, StartOptions, TrainerListener, TrainerPhase } from './protocol';
@@ -34,6 +35,11 @@ const CHECKPOINT_MS = 2000;
 const MAX_STEP_CALL = 100_000;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The page trains at most LIMITS.maxModels models (a file may hold more): a larger run is refused whole. */
+function checkModelCount(n: number): void {
+  if (n > LIMITS.maxModels) throw new Error(`${tooManyModels(n)}; nothing was changed`);
+}
 
 export class TrainerSession {
   private config: RunConfig | null = null;
@@ -346,6 +352,7 @@ export class TrainerSession {
     return this.enqueue(async () => {
       const { config } = this.require();
       if (models.length === 0) throw new Error('a run needs at least one model');
+      checkModelCount(models.length);
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
       await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, specs, config.train.architecture, copyFrom));
@@ -389,6 +396,7 @@ export class TrainerSession {
   restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void> {
     return this.enqueue(async () => {
       this.require();
+      checkModelCount(config.models.length);
       const cfg = { ...config, models: withIds(config.models) };
       this.install(cfg, points ?? makePoints(cfg.data), points ? null : cfg.data, freshState(cfg.train.architecture, cfg.models), true);
       this.wantPlaying = autoplay;
@@ -400,6 +408,7 @@ export class TrainerSession {
   importRun(run: RunImport): Promise<void> {
     return this.enqueue(async () => {
       this.require();
+      checkModelCount(run.config.models.length);
       // install() builds the new path before it touches anything: a file that does not load leaves the run as it was.
       this.install(run.config, run.points, run.imported ? null : run.config.data, run.state, true);
       await this.afterChange();
