@@ -1,9 +1,11 @@
 // The user's own data from CSV (x, y and optionally an outlier column), with a message that names the row.
 import Papa from 'papaparse';
 import type { Points } from '../core/datasets';
+import { LIMITS } from '../core/messages';
 
 export const CSV_MAX_BYTES = 2_000_000;
-export const CSV_MAX_ROWS = 20_000;
+/** One bound for the user's own points (src/core/messages.ts). */
+export const CSV_MAX_ROWS = LIMITS.maxPoints;
 
 /** The largest float32, 3.4028234663852886e38, as shown to the user. */
 const FLOAT32_MAX_TEXT = '3.4e38';

@@ -6,6 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
+import { LIMITS, tooManyPoints } from './messages';
 import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
 import { flattenUncertainty } from './uncertainty';
@@ -111,6 +112,7 @@ function checkConsistency(f: RawFile, config: RunConfig, state: TrainingState): 
   const n = f.data.x.length;
   if (f.data.y.length !== n || f.data.isOutlier.length !== n) throw new Error(`data: x, y and isOutlier must have equal lengths (got ${n}, ${f.data.y.length}, ${f.data.isOutlier.length})`);
   if (n < 2) throw new Error('data: a run needs at least two points');
+  if (n > LIMITS.maxPoints) throw new Error(`data: ${tooManyPoints(n)}`);
   config.models.forEach((s) => parseLossId(s.loss));
   if (f.models.length !== config.models.length) throw new Error(`models: ${f.models.length} in the views but ${config.models.length} in the configuration`);
   f.models.forEach((m, k) => {

@@ -6,7 +6,7 @@ import { withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../
 import { makePoints, validateDataSpec, type DataSpec, type Points } from '../core/datasets';
 import { Engine, type TrainingPath } from '../core/engine';
 import { parseLossId } from '../core/losses';
-import { LIMITS, tooManyModels } from '../core/messages';
+import { LIMITS, tooManyModels, tooManyPoints } from '../core/messages';
 import { freshModelState, freshState, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { Frame, RunExport, RunImport, StartOptions, TrainerListener, TrainerPhase } from './protocol';
@@ -389,6 +389,7 @@ export class TrainerSession {
     return this.enqueue(async () => {
       const { config } = this.require();
       if (points.x.length < 2 || points.y.length !== points.x.length || points.isOutlier.length !== points.x.length) throw new Error('the data needs at least two points, with x, y and outlier flags of equal length');
+      if (points.x.length > LIMITS.maxPoints) throw new Error(`${tooManyPoints(points.x.length)}; nothing was changed`);
       await this.rebuild({ points, truth, newRun: !keepWeights }, (s) => (keepWeights ? s : freshState(config.train.architecture, config.models)));
     });
   }

@@ -77,6 +77,10 @@ describe('the run file', () => {
       ['ids that do not match', (f) => (f.state.models[0].id = 'zz'), /model 1 is zz in the state but m1/],
       ['NaN weights on a model said to train', (f) => (f.state.models[1].params[0] = null), /not finite, yet the model is not marked diverged/],
       ['T below the bound', (f) => (f.config.models[1].T = 1e-40), /T must be at least 0\.001/],
+      ['more points than the page trains (a file of 20 001)', (f) => {
+        const n = LIMITS.maxPoints + 1;
+        f.data = { ...f.data, x: Array.from({ length: n }, (_, i) => i / n), y: Array(n).fill(0), isOutlier: Array(n).fill(0) };
+      }, /data: 20001 points: the page trains on at most 20000/],
       ['not JSON', () => undefined, /not JSON/],
     ];
     for (const [what, mutate, message] of variants) {
