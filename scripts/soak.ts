@@ -7,7 +7,7 @@
 // Exits non-zero if a figure is not flat or a fail-over does not hold. Not part of `npm test` (minutes).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../playwright.config';
@@ -166,8 +166,11 @@ async function soak(page: Page) {
     /** Share of the run's wall time spent in tasks over 50 ms. */
     share: tasks.reduce((a, b) => a + b, 0) / 1000 / seconds,
   };
+  // The budget the browser test holds over 10 s (train.spec.ts), over the whole run: a report, not a verdict, as
+  // the two cores are shared with SwiftShader's GPU emulation (and here with other jobs: see the load average).
+  const withinBudget = long.share < 0.25 && long.longestMs <= 100;
   const flat = at.every((r) => r.numTensors === start.numTensors && r.gpuBuffers === start.gpuBuffers);
-  return { steps: end.step - start.step, seconds, stepsPerSecond: (end.step - start.step) / seconds, moves, readings: at, longTasks: long, flat, errors, path: await page.getByTestId('path').textContent() };
+  return { steps: end.step - start.step, seconds, stepsPerSecond: (end.step - start.step) / seconds, moves, readings: at, longTasks: { ...long, withinBudget }, loadAverage: loadavg()[0], flat, errors, path: await page.getByTestId('path').textContent() };
 }
 
 const MOMENTS = values.moments!.split(',').filter((m) => ['dispatch', 'read', 'handoff'].includes(m));
@@ -202,7 +205,7 @@ async function loseOnce(page: Page, i: number) {
   await waitSteps(page, (handed?.step ?? 0) + 20, 300_000);
   const panels = await page.locator('[data-testid^="panel-"]').count();
   const notice = await page.getByTestId('status-notice').textContent();
-  const r = { i, moment, armedAfterStep: after, backend, handedStep: handed?.step ?? null, worstRmseChange: worst, continuedInS: (Date.now() - t0) / 1000, panels, notice, errors };
+  const r = { i, moment, armedAfterStep: after, backend, handedStep: handed?.step ?? null, rmseShown: shown?.rmse ?? null, rmseHanded: handed?.rmse ?? null, worstRmseChange: worst, continuedInS: (Date.now() - t0) / 1000, panels, notice, errors };
   console.log(`loss ${i + 1}/${LOSSES}: ${JSON.stringify(r)}`);
   return r;
 }
@@ -221,7 +224,7 @@ try {
   }
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const adapter = 'WebGPU via Chromium (SwiftShader unless a GPU is present)';
-  const out: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, adapter, config: CONFIG, url: URL_ };
+  const out: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, loadAverageAtStart: loadavg()[0], adapter, config: CONFIG, url: URL_ };
   if (STEPS > 0) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const s = await soak(page);
