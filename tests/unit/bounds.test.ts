@@ -123,6 +123,11 @@ describe('seeds and points', () => {
     expect(r.ok ? '' : r.message).toMatch(/20001 rows; the limit is 20000/);
     const big = parseCsv('x,y\n0,1\n1,2\n2,3.5e38\n');
     expect(big.ok ? '' : big.message).toBe('Row 4: y is too large ("3.5e38"); the limit is ±3.4e38.');
+    // The row as the file numbers its lines, blank lines included (they were skipped and not counted: row 3 here).
+    const gaps = parseCsv('x,y\n\n0,1\n\n1,3.5e38\n');
+    expect(gaps.ok ? '' : gaps.message).toMatch(/^Row 5: y is too large/);
+    const crlf = parseCsv('\r\n0,1\r\n1,2\r\n\r\n2,oops\r\n');
+    expect(crlf.ok ? '' : crlf.message).toMatch(/^Row 5: y is not a finite number/);
   });
 });
 
