@@ -10,6 +10,15 @@ export const CSV_MAX_ROWS = LIMITS.maxPoints;
 /** The largest float32, 3.4028234663852886e38, as shown to the user. */
 const FLOAT32_MAX_TEXT = '3.4e38';
 
+/** Why a file is too large to read at all (checked on its size, before its text is read), or null. */
+export function importTooLarge(name: string, bytes: number): string | null {
+  const csv = name.toLowerCase().endsWith('.csv');
+  const limit = csv ? CSV_MAX_BYTES : LIMITS.maxFileBytes;
+  if (bytes <= limit) return null;
+  const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
+  return `The file is ${mb(bytes)}; the limit for ${csv ? 'a CSV file' : 'a run file'} is ${mb(limit)}.`;
+}
+
 export type CsvResult = { ok: true; points: Points } | { ok: false; message: string };
 
 // A header names its columns: neither of the first two cells is a number.

@@ -21,6 +21,8 @@ export const LIMITS = {
   minT: 1e-3,
   /** Points of the user's own (a CSV, a file, clicked points): the page draws and evaluates every one each frame. */
   maxPoints: 20_000,
+  /** A run file: 16 models of 70 000 parameters with Adam's moments are about 75 MB of JSON. */
+  maxFileBytes: 128 * 2 ** 20,
 } as const;
 
 export const MAX_MODELS = LIMITS.maxModels;

@@ -10,7 +10,7 @@ import { parseHash, toHash } from '../../src/app/urlState';
 import { LESSONS } from '../../src/app/lessons';
 import { DATA_SLIDERS, seedFromField, TRAIN_SLIDERS } from '../../src/app/params';
 import { validateDataSpec } from '../../src/core/datasets';
-import { parseCsv } from '../../src/app/csv';
+import { importTooLarge, parseCsv } from '../../src/app/csv';
 import { MAX_MODELS as PAGE_MAX_MODELS } from '../../src/app/hooks/useEdits';
 
 const BASE = LESSONS[0].config;
@@ -126,6 +126,11 @@ describe('seeds and points', () => {
     // The row as the file numbers its lines, blank lines included (they were skipped and not counted: row 3 here).
     const gaps = parseCsv('x,y\n\n0,1\n\n1,3.5e38\n');
     expect(gaps.ok ? '' : gaps.message).toMatch(/^Row 5: y is too large/);
+    // A file too large to read is refused on its size, before its text is read.
+    expect(importTooLarge('big.csv', 3_000_000)).toBe('The file is 3.0 MB; the limit for a CSV file is 2.0 MB.');
+    expect(importTooLarge('run.json', 2e9)).toMatch(/^The file is 2000 MB; the limit for a run file is 134 MB\.$/);
+    expect(importTooLarge('run.json', 80e6)).toBeNull();
+    expect(importTooLarge('small.csv', 1000)).toBeNull();
     const crlf = parseCsv('\r\n0,1\r\n1,2\r\n\r\n2,oops\r\n');
     expect(crlf.ok ? '' : crlf.message).toMatch(/^Row 5: y is not a finite number/);
   });

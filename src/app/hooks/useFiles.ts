@@ -2,7 +2,7 @@
 import { useCallback } from 'react';
 import { firstModels, parseRunFile, runFileJson, type RunFile } from '../../core/exportFile';
 import { fileBeyondPage, MAX_MODELS } from '../../core/messages';
-import { parseCsv } from '../csv';
+import { importTooLarge, parseCsv } from '../csv';
 import { download, plotPng } from '../Plot';
 import type { AlertAction } from '../components/StatusBar';
 import type { Hideable } from '../urlState';
@@ -64,6 +64,9 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
 
   const importFile = useCallback(
     async (file: File) => {
+      // A huge file is refused on its size: reading a gigabyte of text would stall the page first.
+      const tooLarge = importTooLarge(file.name, file.size);
+      if (tooLarge) return onAlert(`${file.name}: ${tooLarge} Nothing was changed.`);
       const text = await file.text();
       const t = trainer.current;
       if (!t) return;
