@@ -1,7 +1,7 @@
 // The page: one store (useRunStore), the worker (useTrainer), files (useFiles), edits (useEdits), and small
 // components that draw them.
 import { useCallback, useRef, useState } from 'react';
-import { Alert, StatusBar } from './components/StatusBar';
+import { Alert, StatusBar, type AlertAction } from './components/StatusBar';
 import { DataCard } from './components/DataCard';
 import { LessonCard } from './components/LessonCard';
 import { ModelCard } from './components/ModelCard';
@@ -21,13 +21,13 @@ import type { Hideable } from './urlState';
 const initial = initialState();
 
 export function App() {
-  const [alert, setAlert] = useState<string | null>(initial.error);
+  const [alert, setAlert] = useState<{ text: string; action?: AlertAction } | null>(initial.error ? { text: initial.error } : null);
   const [info, setInfo] = useState<string | null>(null);
   const [keepWeights, setKeepWeights] = useState(false);
   const [pngScale, setPngScale] = useState(2);
   const gridRef = useRef<HTMLDivElement>(null);
   const onInfo = useCallback((text: string) => setInfo(text), []);
-  const onAlert = useCallback((text: string | null) => setAlert(text), []);
+  const onAlert = useCallback((text: string | null, action?: AlertAction) => setAlert(text ? { text, action } : null), []);
 
   const run = useTrainer(initial.config);
   const store = useRunStore(initial, { trainer: run.trainer, keepWeights, playing: run.playing, onInfo, onAlert });
@@ -55,7 +55,7 @@ export function App() {
           shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier; alt-click a point to remove it). Ctrl+Z undoes any change, including a lesson, your data or a removed model.
         </p>
       </header>
-      <Alert text={alert} onDismiss={() => setAlert(null)} />
+      <Alert text={alert?.text ?? null} action={alert?.action} onDismiss={() => setAlert(null)} />
       <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} />
       <Toolbar
         playing={playing}

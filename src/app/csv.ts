@@ -1,12 +1,23 @@
 // The user's own data from CSV (x, y and optionally an outlier column), with a message that names the row.
 import Papa from 'papaparse';
 import type { Points } from '../core/datasets';
+import { LIMITS } from '../core/messages';
 
 export const CSV_MAX_BYTES = 2_000_000;
-export const CSV_MAX_ROWS = 20_000;
+/** One bound for the user's own points (src/core/messages.ts). */
+export const CSV_MAX_ROWS = LIMITS.maxPoints;
 
 /** The largest float32, 3.4028234663852886e38, as shown to the user. */
 const FLOAT32_MAX_TEXT = '3.4e38';
+
+/** Why a file is too large to read at all (checked on its size, before its text is read), or null. */
+export function importTooLarge(name: string, bytes: number): string | null {
+  const csv = name.toLowerCase().endsWith('.csv');
+  const limit = csv ? CSV_MAX_BYTES : LIMITS.maxFileBytes;
+  if (bytes <= limit) return null;
+  const mb = (b: number) => `${(b / 1e6).toFixed(b < 1e7 ? 1 : 0)} MB`;
+  return `The file is ${mb(bytes)}; the limit for ${csv ? 'a CSV file' : 'a run file'} is ${mb(limit)}.`;
+}
 
 export type CsvResult = { ok: true; points: Points } | { ok: false; message: string };
 
@@ -17,18 +28,19 @@ const isHeader = (cells: string[]) => cells.slice(0, 2).every((c) => c.trim() !=
 export function parseCsv(text: string): CsvResult {
   if (text.length > CSV_MAX_BYTES) return { ok: false, message: `The file is ${(text.length / 1e6).toFixed(1)} MB; the limit is ${CSV_MAX_BYTES / 1e6} MB.` };
   if (text.trim() === '') return { ok: false, message: 'The file is empty.' };
-  const parsed = Papa.parse<string[]>(text.trim(), { skipEmptyLines: true });
-  let rows = parsed.data;
-  if (rows.length && isHeader(rows[0])) rows = rows.slice(1);
+  // Blank lines are skipped but still counted, so that a message names the row as the file numbers its lines.
+  const parsed = Papa.parse<string[]>(text, { skipEmptyLines: false });
+  let numbered = parsed.data.map((cells, i) => ({ cells, line: i + 1 })).filter((r) => !(r.cells.length === 1 && r.cells[0].trim() === ''));
+  if (numbered.length && isHeader(numbered[0].cells)) numbered = numbered.slice(1);
+  const rows = numbered.map((r) => r.cells);
   if (rows.length < 2) return { ok: false, message: 'The file needs at least two data rows of x,y.' };
   if (rows.length > CSV_MAX_ROWS) return { ok: false, message: `The file has ${rows.length} rows; the limit is ${CSV_MAX_ROWS}.` };
-  const offset = parsed.data.length - rows.length + 1;
   const x = new Float32Array(rows.length);
   const y = new Float32Array(rows.length);
   const isOutlier = new Uint8Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const row = rows[i];
-    const line = i + offset;
+    const line = numbered[i].line;
     if (row.length < 2 || row.length > 3) return { ok: false, message: `Row ${line} has ${row.length} column(s); expected x,y or x,y,outlier.` };
     const [xs, ys, os] = row.map((c) => c.trim());
     const xv = Number(xs);

@@ -1,6 +1,7 @@
 // Every slider, declared once: label, formula (KaTeX), range, scale. The controls are generated from here.
 import type { ModelSpec, TrainSettings } from '../core/config';
 import type { DataSpec } from '../core/datasets';
+import { isSeed } from '../core/messages';
 
 export interface SliderDef {
   label: string;
@@ -15,6 +16,14 @@ export interface SliderDef {
   /** Values beyond the slider's ends that have names: T = ∞ (plain NLL), α = −∞ (Welsch). */
   infinite?: 'max' | 'min';
   format?: (v: number) => string;
+}
+
+/** The seed a seed field's text asks for, or null (an empty field is an edit in progress and keeps the seed; 1e20 or 2.5 is no seed). */
+export function seedFromField(text: string): number | null {
+  const t = text.trim();
+  if (t === '') return null;
+  const v = Number(t);
+  return isSeed(v) ? v : null;
 }
 
 const pct = (v: number) => `${Math.round(v * 100)} %`;

@@ -18,6 +18,8 @@ export interface UrlState {
   hide: Hideable[];
   /** Why the link could not be used (then the default lesson opens), or null. */
   error: string | null;
+  /** The same reason without what the page did about it (a link pasted into a running page changes nothing). */
+  reason?: string;
 }
 
 /** A link's parameters in today's (v2) form: lesson, config (base64url JSON), hide. */
@@ -66,7 +68,7 @@ export function toHash(state: { config: RunConfig; lessonId?: string | null; hid
 }
 
 export function parseHash(hash: string): UrlState {
-  const fallback = (error: string | null): UrlState => ({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [], error });
+  const fallback = (reason: string | null): UrlState => ({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [], error: reason && `${reason}; the default lesson opened instead.`, ...(reason ? { reason } : {}) });
   const { params, version } = migrateLink(hash);
   // A link from a newer page: read what this page knows (unknown keys are ignored) and say so if it fails.
   const newer = version > LINK_VERSION ? ` (the link is from a newer version, v${version})` : '';
@@ -80,18 +82,18 @@ export function parseHash(hash: string): UrlState {
     try {
       raw = JSON.parse(base64UrlDecode(encoded));
     } catch {
-      return fallback(`This link is damaged (its configuration could not be read)${newer}; the default lesson opened instead.`);
+      return fallback(`This link is damaged (its configuration could not be read)${newer}`);
     }
     const parsed = runConfigSchema.safeParse(raw);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message})${newer}; the default lesson opened instead.`);
+      return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message})${newer}`);
     }
     return { config: parsed.data as RunConfig, lessonId: lessonId && findLesson(lessonId) ? lessonId : null, hide, error: null };
   }
   if (lessonId) {
     const lesson = findLesson(lessonId);
-    if (!lesson) return fallback(`There is no lesson "${lessonId}"${newer}; the default lesson opened instead.`);
+    if (!lesson) return fallback(`There is no lesson "${lessonId}"${newer}`);
     return { config: lesson.config, lessonId: lesson.id, hide, error: null };
   }
   return { ...fallback(null), hide };

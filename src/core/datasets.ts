@@ -1,5 +1,6 @@
 // The 1-D regression problems of the papers, with seeded outlier injection.
 import { normal, STREAM, uniform } from './rng';
+import { isSeed, seedNotInteger } from './messages';
 
 export const OUTLIER_KINDS = ['additive', 'uniform', 'flip'] as const;
 export type OutlierKind = (typeof OUTLIER_KINDS)[number];
@@ -141,7 +142,7 @@ export function validateDataSpec(spec: DataSpec): void {
   if (!OUTLIER_KINDS.includes(spec.outlierKind)) throw new Error(`unknown outlierKind: ${spec.outlierKind}`);
   if (!(spec.outlierScale >= 0 && Number.isFinite(spec.outlierScale))) throw new Error(`invalid outlierScale: ${spec.outlierScale}`);
   if (!(spec.noise >= 0 && Number.isFinite(spec.noise))) throw new Error(`invalid noise: ${spec.noise}`);
-  if (!Number.isInteger(spec.seed)) throw new Error(`invalid seed; not an integer: ${spec.seed}`);
+  if (!isSeed(spec.seed)) throw new Error(seedNotInteger(spec.seed));
 }
 
 /** Range of the true mean over the domain, used by uniform replacement outliers. */

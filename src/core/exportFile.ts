@@ -6,6 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
+import { LIMITS, tooManyPoints } from './messages';
 import { expandMembers } from './members';
 import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
@@ -114,6 +115,7 @@ function checkConsistency(f: RawFile, config: RunConfig, state: TrainingState): 
   const n = f.data.x.length;
   if (f.data.y.length !== n || f.data.isOutlier.length !== n) throw new Error(`data: x, y and isOutlier must have equal lengths (got ${n}, ${f.data.y.length}, ${f.data.isOutlier.length})`);
   if (n < 2) throw new Error('data: a run needs at least two points');
+  if (n > LIMITS.maxPoints) throw new Error(`data: ${tooManyPoints(n)}`);
   config.models.forEach((s) => parseLossId(s.loss));
   if (f.models.length !== config.models.length) throw new Error(`models: ${f.models.length} in the views but ${config.models.length} in the configuration`);
   f.models.forEach((m, k) => {
@@ -154,6 +156,23 @@ export function parseRunFile(text: string): RunFile {
   checkConsistency(f, config, state);
   const points: Points = { x: Float32Array.from(f.data.x), y: Float32Array.from(f.data.y), isOutlier: Uint8Array.from(f.data.isOutlier) };
   return { config, points, imported: f.data.imported, state, history: f.history, results: f.results, claims: f.claims, migrated };
+}
+
+/**
+ * The first `max` models of a file: their configuration, training state and curves (the page trains at most
+ * LIMITS.maxModels; a file may hold up to LIMITS.maxFileModels). A file within `max` comes back as it is.
+ */
+export function firstModels(f: RunFile, max: number): RunFile {
+  if (f.config.models.length <= max) return f;
+  const models = f.config.models.slice(0, max);
+  const ids = new Set(models.map((m) => m.id));
+  return {
+    ...f,
+    config: { ...f.config, models },
+    state: { step: f.state.step, models: f.state.models.slice(0, max) },
+    // Version-2 curves name their model; version-1 curves sit at its position.
+    history: f.history.map((h) => ({ step: h.step, models: h.models.filter((m, k) => (typeof m.id === 'string' ? ids.has(m.id) : k < max)) })),
+  };
 }
 
 /** A run as a file: the configuration, its points, the exact state and the snapshot the views showed with it. */

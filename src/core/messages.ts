@@ -25,6 +25,10 @@ export const LIMITS = {
   minVarianceFloor: 1e-8,
   maxVarianceFloor: 1,
   minT: 1e-3,
+  /** Points of the user's own (a CSV, a file, clicked points): the page draws and evaluates every one each frame. */
+  maxPoints: 20_000,
+  /** A run file: 16 models of 70 000 parameters with Adam's moments are about 75 MB of JSON. */
+  maxFileBytes: 128 * 2 ** 20,
 } as const;
 
 export const MAX_MODELS = LIMITS.maxModels;
@@ -40,7 +44,14 @@ export const tooManyParams = (n: number) => `${n} parameters per model: at most 
 export const nOutOfRange = (n: number) => `N = ${fmt(n)}: N must be a whole number from ${LIMITS.minN} to ${LIMITS.maxN}`;
 export const batchOutOfRange = (b: number) => `batch size ${fmt(b)}: the batch size must be a whole number from ${LIMITS.minBatch} to ${LIMITS.maxBatch}`;
 export const varianceFloorOutOfRange = (v: number) => `variance floor ${fmt(v)}: the floor must lie in [${LIMITS.minVarianceFloor}, ${LIMITS.maxVarianceFloor}]`;
+export const tooManyPoints = (n: number) => `${n} points: the page trains on at most ${LIMITS.maxPoints}`;
+export const seedNotInteger = (v: number) => `seed ${fmt(v)}: a seed is a whole number within ±${Number.MAX_SAFE_INTEGER}`;
+/** A seed every path draws alike: a whole number that float64 holds exactly (JSON and links carry it). */
+export const isSeed = (v: number) => Number.isSafeInteger(v);
 export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed)`;
 export const ensembleOutOfRange = (m: number) => `an ensemble of ${fmt(m)}: an ensemble has a whole number of members from 1 to ${LIMITS.maxEnsemble}`;
 export const tooManyMembers = (n: number) => `${n} networks in all (ensemble members counted): the page trains at most ${LIMITS.maxMembers} at once`;
 export const heldOutShareOutOfRange = (v: number) => `a held-out share of ${fmt(v)}: the share lies in [0, ${LIMITS.maxHeldOutShare}]`;
+/** A file holds more models than the page trains (the reproduction command writes 10): refused, with an offer. */
+export const fileBeyondPage = (n: number) =>
+  `${tooManyModels(n)}. Nothing was changed; “Open the first ${LIMITS.maxModels}” opens models 1–${LIMITS.maxModels} of the file with their training state (the file keeps all ${n}).`;

@@ -5,7 +5,7 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
-import { batchOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, LIMITS, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import { batchOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, isSeed, LIMITS, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
 import { paramCount } from './state';
 
 export { LIMITS, MAX_MODELS } from './messages';
@@ -26,7 +26,7 @@ const bounded = (ok: (v: number) => boolean, message: (v: number) => string) =>
 export const dataSpecSchema = z.object({
   dataset: z.enum(DATASET_IDS as [string, ...string[]]),
   n: bounded((v) => Number.isInteger(v) && v >= LIMITS.minN && v <= LIMITS.maxN, nOutOfRange),
-  seed: z.number().int(),
+  seed: bounded(isSeed, seedNotInteger),
   outlierRate: z.number().min(0).max(0.9),
   outlierKind: z.enum(OUTLIER_KINDS),
   outlierScale: finite.min(0),
@@ -47,7 +47,7 @@ export const modelSpecSchema = z.object({
   nu: finite.gt(0),
   lrScale: finite.gt(0).default(1),
   warmup: z.object({ meanSteps: z.number().int().min(0), nllSteps: z.number().int().min(0) }).optional(),
-  initSeed: z.number().int(),
+  initSeed: bounded(isSeed, seedNotInteger),
   ensemble: bounded((v) => Number.isInteger(v) && v >= 1 && v <= LIMITS.maxEnsemble, ensembleOutOfRange).optional(),
 });
 
@@ -57,8 +57,8 @@ export const trainSettingsSchema = z.object({
   batchSize: bounded((v) => Number.isInteger(v) && v >= LIMITS.minBatch && v <= LIMITS.maxBatch, batchOutOfRange),
   warmupMeanSteps: z.number().int().min(0),
   warmupNllSteps: z.number().int().min(0),
-  batchSeed: z.number().int(),
-  heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: z.number().int() }).optional(),
+  batchSeed: bounded(isSeed, seedNotInteger),
+  heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: bounded(isSeed, seedNotInteger) }).optional(),
   architecture: z
     .object({
       hidden: z

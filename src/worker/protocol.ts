@@ -4,6 +4,7 @@ import type { DataSpec, Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
 import type { TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
+import type { LossMoment } from './session';
 
 export type TrainerPhase = 'starting' | 'compiling' | 'training' | 'paused' | 'error';
 
@@ -88,8 +89,8 @@ export interface TrainerApi {
   exportRun(): Promise<RunExport>;
   resetModel(id: string): Promise<void>;
   resetAll(): Promise<void>;
-  /** For tests: destroys the WebGPU device, as a driver reset would. */
-  loseDevice(): Promise<boolean>;
+  /** For tests: destroys the WebGPU device, as a driver reset would: now, or at the next dispatch, frame read or hand-off. */
+  loseDevice(moment?: LossMoment): Promise<boolean>;
   /** For tests: tfjs's live tensor count and the fused path's live GPU buffers. */
   memory(): Promise<{ numTensors: number; gpuBuffers: number | null }>;
 }

@@ -7,7 +7,7 @@ import { makePoints, validateDataSpec, type DataSpec, type Points } from '../cor
 import { Engine, type TrainingPath } from '../core/engine';
 import { parseLossId } from '../core/losses';
 import { expandCopyFrom, expandMembers, memberTotal } from '../core/members';
-import { LIMITS, tooManyMembers } from '../core/messages';
+import { LIMITS, tooManyMembers, tooManyModels, tooManyPoints } from '../core/messages';
 import { trainingPoints } from '../core/split';
 import { freshModelState, freshState as freshMembers, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
@@ -27,6 +27,7 @@ export interface SessionPlatform {
   isDeviceError(err: unknown): boolean;
   /** Drops caches bound to the old backend's tensors after a switch. */
   backendChanged(): void;
+  /** For tests: destroys the current device, as a driver reset would; false where there is none. */
   loseDevice(): boolean;
   memory(): { numTensors: number; gpuBuffers: number | null };
 }
@@ -45,7 +46,16 @@ function checkMembers(models: readonly ModelSpec[]): void {
   if (n > LIMITS.maxMembers) throw new Error(tooManyMembers(n));
 }
 
+/** Where a test may lose the device (loseDevice): mid-dispatch (steps submitted, not done), mid-read (a frame's
+ * read in flight), mid-hand-off (a structural change's export in flight), or at once. */
+export type LossMoment = 'now' | 'dispatch' | 'read' | 'handoff';
+
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** The page trains at most LIMITS.maxModels models (a file may hold more): a larger run is refused whole. */
+function checkModelCount(n: number): void {
+  if (n > LIMITS.maxModels) throw new Error(`${tooManyModels(n)}; nothing was changed`);
+}
 
 export class TrainerSession {
   private config: RunConfig | null = null;
@@ -73,6 +83,8 @@ export class TrainerSession {
   private lastFrame = { at: 0, step: 0 };
   private notice: string | null = null;
   private phase: TrainerPhase = 'starting';
+  /** A test's armed device loss (loseDevice(moment)); null in normal use. */
+  private lossArmed: LossMoment | null = null;
 
   constructor(
     private readonly platform: SessionPlatform,
@@ -149,11 +161,36 @@ export class TrainerSession {
 
   /** Rebuilds the run from its own current state, transformed by `change` (ids keep their models' state). */
   private async rebuild(next: { config?: RunConfig; points?: Points; truth?: DataSpec | null; newRun?: boolean }, change: (s: TrainingState) => TrainingState = (s) => s): Promise<void> {
-    const { config, points, path } = this.require();
-    const current = await path.exportState();
+    const { config, points } = this.require();
+    const current = await this.onDevice((path) => {
+      const exporting = path.exportState();
+      this.loseIfArmed('handoff');
+      return exporting;
+    });
     const nextConfig = next.config ?? config;
     this.install(nextConfig, next.points ?? points, next.truth === undefined ? this.truth : next.truth, change(current), next.newRun ?? false);
     await this.afterChange();
+  }
+
+  /**
+   * Runs `fn` on the current path; if the device fails under it (lost mid-hand-off or mid-read), the run first
+   * moves to the next backend from its last consistent state and `fn` runs again there, so the call still lands.
+   */
+  private async onDevice<T>(fn: (path: TrainingPath) => Promise<T>): Promise<T> {
+    const backend = this.backend;
+    try {
+      return await fn(this.require().path);
+    } catch (err) {
+      if (!this.platform.isDeviceError(err) || this.backend !== backend) throw err;
+      await this.failOver(`the ${this.backend} device failed (${message(err)})`);
+      return fn(this.require().path);
+    }
+  }
+
+  private loseIfArmed(at: LossMoment): void {
+    if (this.lossArmed !== at) return;
+    this.lossArmed = null;
+    this.platform.loseDevice();
   }
 
   /** After a change: the loop goes on as the user asked, or a paused page sees the new state at once. */
@@ -194,6 +231,7 @@ export class TrainerSession {
     const t0 = performance.now();
     try {
       this.path.run(this.budget);
+      this.loseIfArmed('dispatch');
       const sent = await this.sendFrame();
       if (!sent) return;
     } catch (err) {
@@ -213,7 +251,9 @@ export class TrainerSession {
     const gen = this.generation;
     const now = performance.now();
     const withState = this.stateFloats(config) <= STATE_IN_EVERY_FRAME || now - this.checkpointAt >= CHECKPOINT_MS;
-    const { snapshot, state } = await path.frame(withState);
+    const reading = path.frame(withState);
+    this.loseIfArmed('read');
+    const { snapshot, state } = await reading;
     if (gen !== this.generation) return false;
     if (state) {
       this.checkpoint = state;
@@ -253,7 +293,8 @@ export class TrainerSession {
       if (this.backend !== backend) return;
       // A tick awaiting the lost device must not land: bump the generation before queueing the fail-over.
       this.generation++;
-      void this.enqueue(() => this.failOver(reason));
+      // A call that met the failure first (a hand-off, a tick) may have failed over already: then nothing is left to do.
+      void this.enqueue(() => (this.backend === backend ? this.failOver(reason) : undefined));
     });
   }
 
@@ -281,7 +322,9 @@ export class TrainerSession {
     }
     this.notice = `${reason}; training continues on ${this.backend} from step ${state.step}.`;
     this.status(this.wantPlaying ? 'training' : 'paused');
-    await this.afterChange();
+    // The carried-over state, shown at once: the first frame on the new backend is the last one shown on the old.
+    await this.sendFrame();
+    if (this.wantPlaying) this.ensureLoop();
   }
 
   // ---------------------------------------------------------------- the calls
@@ -367,6 +410,7 @@ export class TrainerSession {
     return this.enqueue(async () => {
       const { config } = this.require();
       if (models.length === 0) throw new Error('a run needs at least one model');
+      checkModelCount(models.length);
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
       checkMembers(specs);
@@ -407,6 +451,7 @@ export class TrainerSession {
     return this.enqueue(async () => {
       const { config } = this.require();
       if (points.x.length < 2 || points.y.length !== points.x.length || points.isOutlier.length !== points.x.length) throw new Error('the data needs at least two points, with x, y and outlier flags of equal length');
+      if (points.x.length > LIMITS.maxPoints) throw new Error(`${tooManyPoints(points.x.length)}; nothing was changed`);
       await this.rebuild({ points, truth, newRun: !keepWeights }, (s) => (keepWeights ? s : freshState(config.train.architecture, config.models)));
     });
   }
@@ -414,6 +459,7 @@ export class TrainerSession {
   restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void> {
     return this.enqueue(async () => {
       this.require();
+      checkModelCount(config.models.length);
       const cfg = { ...config, models: withIds(config.models) };
       this.install(cfg, points ?? makePoints(cfg.data), points ? null : cfg.data, freshState(cfg.train.architecture, cfg.models), true);
       this.wantPlaying = autoplay;
@@ -425,6 +471,7 @@ export class TrainerSession {
   importRun(run: RunImport): Promise<void> {
     return this.enqueue(async () => {
       this.require();
+      checkModelCount(run.config.models.length);
       // install() builds the new path before it touches anything: a file that does not load leaves the run as it was.
       this.install(run.config, run.points, run.imported ? null : run.config.data, run.state, true);
       await this.afterChange();
@@ -433,16 +480,19 @@ export class TrainerSession {
 
   exportRun(): Promise<RunExport> {
     return this.enqueue(async () => {
-      const { config, points, path } = this.require();
-      const { snapshot, state } = await path.frame(true);
+      const { snapshot, state } = await this.onDevice((path) => path.frame(true));
+      const { config, points } = this.require();
       this.checkpoint = state!;
       this.checkpointAt = performance.now();
       return { config, points, imported: this.truth === null, state: state!, snapshot };
     });
   }
 
-  loseDevice(): Promise<boolean> {
-    return Promise.resolve(this.platform.loseDevice());
+  /** For tests: loses the device now, or arms it to go at the next dispatch, frame read or hand-off. */
+  loseDevice(moment: LossMoment = 'now'): Promise<boolean> {
+    if (moment === 'now') return Promise.resolve(this.platform.loseDevice());
+    this.lossArmed = moment;
+    return Promise.resolve(true);
   }
 
   memory(): Promise<{ numTensors: number; gpuBuffers: number | null }> {

@@ -92,7 +92,7 @@ const api: TrainerApi = {
   exportRun: () => session.exportRun(),
   resetModel: (id) => session.resetModel(id),
   resetAll: () => session.resetAll(),
-  loseDevice: () => session.loseDevice(),
+  loseDevice: (moment) => session.loseDevice(moment),
   memory: () => session.memory(),
 };
 

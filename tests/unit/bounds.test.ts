@@ -8,7 +8,9 @@ import { fileRunConfigSchema, runConfigSchema, toJson } from '../../src/core/sch
 import { paramCount } from '../../src/core/state';
 import { parseHash, toHash } from '../../src/app/urlState';
 import { LESSONS } from '../../src/app/lessons';
-import { DATA_SLIDERS, TRAIN_SLIDERS } from '../../src/app/params';
+import { DATA_SLIDERS, seedFromField, TRAIN_SLIDERS } from '../../src/app/params';
+import { validateDataSpec } from '../../src/core/datasets';
+import { importTooLarge, parseCsv } from '../../src/app/csv';
 import { MAX_MODELS as PAGE_MAX_MODELS } from '../../src/app/hooks/useEdits';
 
 const BASE = LESSONS[0].config;
@@ -91,6 +93,46 @@ describe('bounds in links', () => {
     expect(Math.round(10 ** DATA_SLIDERS.n!.min)).toBeGreaterThanOrEqual(LIMITS.minN);
     expect(Math.round(10 ** TRAIN_SLIDERS.batchSize!.max)).toBeLessThanOrEqual(LIMITS.maxBatch);
     expect(Math.round(10 ** TRAIN_SLIDERS.batchSize!.min)).toBeGreaterThanOrEqual(LIMITS.minBatch);
+  });
+});
+
+describe('seeds and points', () => {
+  it('seeds are whole numbers float64 holds exactly, in links, in the data spec and in the seed field alike', () => {
+    const withSeed = (seed: number): Edit => (c) => ({ ...c, data: { ...c.data, seed } });
+    expectAccepted(withSeed(-7));
+    expectAccepted(withSeed(Number.MAX_SAFE_INTEGER));
+    expectRefused(withSeed(2.5), msg.seedNotInteger(2.5));
+    expectRefused(withSeed(1e20), msg.seedNotInteger(1e20));
+    expectRefused(withTrain({ batchSeed: 1e20 }), msg.seedNotInteger(1e20));
+    // The worker's own check says the same (it accepted 1e20, which a link then refused).
+    expect(() => validateDataSpec({ ...BASE.data, seed: 1e20 })).toThrow(msg.seedNotInteger(1e20));
+    expect(() => validateDataSpec({ ...BASE.data, seed: 12 })).not.toThrow();
+    // The field: empty (an edit in progress) keeps the seed; a seed no link could carry is not taken.
+    for (const text of ['', ' ', '1e20', '2.5', 'abc', String(2 ** 53), 'Infinity', '-']) expect(seedFromField(text), text).toBeNull();
+    expect(seedFromField(' 42 ')).toBe(42);
+    expect(seedFromField('-3')).toBe(-3);
+    expect(seedFromField('1e3')).toBe(1000);
+    // Whatever the field takes, a link carries.
+    for (const text of ['42', '-3', '1e3', String(Number.MAX_SAFE_INTEGER)]) expectAccepted(withSeed(seedFromField(text)!));
+  });
+
+  it('the user’s own points: at most 20 000 from a CSV (and from a file: exportFile.test.ts); a value ≥ 3.4e38 names its row', () => {
+    const rows = (n: number) => 'x,y\n' + Array.from({ length: n }, (_, i) => `${i},${i % 7}`).join('\n');
+    expect(parseCsv(rows(LIMITS.maxPoints)).ok).toBe(true);
+    const r = parseCsv(rows(LIMITS.maxPoints + 1));
+    expect(r.ok ? '' : r.message).toMatch(/20001 rows; the limit is 20000/);
+    const big = parseCsv('x,y\n0,1\n1,2\n2,3.5e38\n');
+    expect(big.ok ? '' : big.message).toBe('Row 4: y is too large ("3.5e38"); the limit is ±3.4e38.');
+    // The row as the file numbers its lines, blank lines included (they were skipped and not counted: row 3 here).
+    const gaps = parseCsv('x,y\n\n0,1\n\n1,3.5e38\n');
+    expect(gaps.ok ? '' : gaps.message).toMatch(/^Row 5: y is too large/);
+    // A file too large to read is refused on its size, before its text is read.
+    expect(importTooLarge('big.csv', 3_000_000)).toBe('The file is 3.0 MB; the limit for a CSV file is 2.0 MB.');
+    expect(importTooLarge('run.json', 2e9)).toMatch(/^The file is 2000 MB; the limit for a run file is 134 MB\.$/);
+    expect(importTooLarge('run.json', 80e6)).toBeNull();
+    expect(importTooLarge('small.csv', 1000)).toBeNull();
+    const crlf = parseCsv('\r\n0,1\r\n1,2\r\n\r\n2,oops\r\n');
+    expect(crlf.ok ? '' : crlf.message).toMatch(/^Row 5: y is not a finite number/);
   });
 });
 

@@ -5,7 +5,9 @@ import { useNodeBackend } from '../../src/platform/node';
 import { Engine } from '../../src/core/engine';
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig } from '../../src/core/config';
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
-import { parseRunFile, runFileJson } from '../../src/core/exportFile';
+import { firstModels, parseRunFile, runFileJson } from '../../src/core/exportFile';
+import { LIMITS } from '../../src/core/messages';
+import { TrainerSession } from '../../src/worker/session';
 import { toJson } from '../../src/core/schema';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 60 };
@@ -75,6 +77,10 @@ describe('the run file', () => {
       ['ids that do not match', (f) => (f.state.models[0].id = 'zz'), /model 1 is zz in the state but m1/],
       ['NaN weights on a model said to train', (f) => (f.state.models[1].params[0] = null), /not finite, yet the model is not marked diverged/],
       ['T below the bound', (f) => (f.config.models[1].T = 1e-40), /T must be at least 0\.001/],
+      ['more points than the page trains (a file of 20 001)', (f) => {
+        const n = LIMITS.maxPoints + 1;
+        f.data = { ...f.data, x: Array.from({ length: n }, (_, i) => i / n), y: Array(n).fill(0), isOutlier: Array(n).fill(0) };
+      }, /data: 20001 points: the page trains on at most 20000/],
       ['not JSON', () => undefined, /not JSON/],
     ];
     for (const [what, mutate, message] of variants) {
@@ -83,5 +89,43 @@ describe('the run file', () => {
       const text = what === 'not JSON' ? '{"format": ' : JSON.stringify(f);
       expect(() => parseRunFile(text), what).toThrow(message);
     }
+  });
+
+  it('a file of 10 models (as reproduce writes) parses whole; its first 8 keep their ids, state and curves, in order', async () => {
+    const models = withIds(Array.from({ length: 10 }, (_, k) => modelSpec(k % 2 ? 'robust-nll' : 'nll', { T: 4, initSeed: k + 1 })));
+    const config: RunConfig = { ...CONFIG, models };
+    const engine = new Engine(POINTS, DATA, models, TRAIN);
+    engine.run(5);
+    const { snapshot, state } = await engine.frame(true);
+    engine.dispose();
+    const history = [{ step: 5, models: models.map((m, k) => ({ id: m.id, rmse: k })) }, { step: 1, models: models.map((_, k) => ({ rmse: k })) }];
+    const f = parseRunFile(runFileJson({ config, points: POINTS, imported: false, state: state!, snapshot, history }));
+    expect(f.config.models).toHaveLength(10);
+    const first = firstModels(f, LIMITS.maxModels);
+    expect(first.config.models.map((m) => m.id)).toEqual(models.slice(0, 8).map((m) => m.id));
+    expect(first.state.models.map((m) => m.id)).toEqual(models.slice(0, 8).map((m) => m.id));
+    first.state.models.forEach((m, k) => expect(Array.from(m.params)).toEqual(Array.from(f.state.models[k].params)));
+    expect(first.state.step).toBe(f.state.step);
+    // Curves: by id (version 2) or by position (version 1), never another model's.
+    expect(first.history.map((h) => h.models.map((m) => m.rmse))).toEqual([[0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3, 4, 5, 6, 7]]);
+    expect(firstModels(first, LIMITS.maxModels)).toBe(first);
+    // The page's trainer refuses the whole file (nothing changes); the first 8 load and train.
+    const session = new TrainerSession({
+      initBackend: async () => ({ backend: 'cpu', notes: [] }),
+      makeFused: () => null,
+      deviceLost: () => null,
+      isDeviceError: () => false,
+      backendChanged() {},
+      loseDevice: () => false,
+      memory: () => ({ numTensors: 0, gpuBuffers: null }),
+    });
+    await session.start(CONFIG, { autoplay: false });
+    await expect(session.importRun({ config: f.config, points: f.points, imported: false, state: f.state })).rejects.toThrow(/10 models: the page trains at most 8.*nothing was changed/);
+    expect((await session.exportRun()).config.models.map((m) => m.id)).toEqual(['m1', 'm2']);
+    await session.importRun({ config: first.config, points: first.points, imported: false, state: first.state });
+    await session.step(3);
+    const after = await session.exportRun();
+    expect(after.config.models).toHaveLength(8);
+    expect(after.state.models.every((m) => m.steps === 5 + 3)).toBe(true);
   });
 });

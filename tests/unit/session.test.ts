@@ -32,6 +32,8 @@ class SlowPath implements TrainingPath {
   failNextRun = false;
   /** The device goes while a frame is being read: the read in flight fails. */
   failFrames = false;
+  /** The device is gone (platform.loseDevice): every later dispatch, read and export fails. */
+  lost = false;
   constructor(
     private readonly engine: Engine,
     private readonly delay: number,
@@ -40,16 +42,17 @@ class SlowPath implements TrainingPath {
     return this.engine.step;
   }
   run(n: number) {
-    if (this.failNextRun) throw new DeviceFailure('the device was lost (simulated)');
+    if (this.failNextRun || this.lost) throw new DeviceFailure('the device was lost (simulated)');
     this.engine.run(n);
   }
   async frame(withState: boolean): Promise<PathFrame> {
     await sleep(this.delay);
-    if (this.failFrames) throw new DeviceFailure('mapAsync on a lost device (simulated)');
+    if (this.failFrames || this.lost) throw new DeviceFailure('mapAsync on a lost device (simulated)');
     return this.engine.frame(withState);
   }
   async exportState(): Promise<TrainingState> {
     await sleep(this.delay);
+    if (this.lost) throw new DeviceFailure('mapAsync on a lost device (simulated)');
     return this.engine.exportState();
   }
   updateModel(k: number, spec: ModelSpec) {
@@ -68,11 +71,13 @@ interface Harness {
   statuses: TrainerStatus[];
   paths: SlowPath[];
   backends: string[];
+  /** The backend each frame was sent from. */
+  frameBackends: string[];
 }
 
-function harness(options: { fused?: boolean; delay?: number } = {}): Harness {
+function harness(options: { fused?: boolean; delay?: number; lostAfter?: number } = {}): Harness {
   let lose: ((reason: string) => void) | null = null;
-  const h: Harness = { loseDevice: () => lose?.('the device was lost (simulated)'), session: null as unknown as TrainerSession, frames: [], statuses: [], paths: [], backends: [] };
+  const h: Harness = { loseDevice: () => lose?.('the device was lost (simulated)'), session: null as unknown as TrainerSession, frames: [], statuses: [], paths: [], backends: [], frameBackends: [] };
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
   const platform: SessionPlatform = {
     async initBackend(forced, skip = []) {
@@ -90,10 +95,23 @@ function harness(options: { fused?: boolean; delay?: number } = {}): Harness {
     deviceLost: () => (h.backends[h.backends.length - 1] === 'webgpu' ? new Promise<string>((r) => (lose = r)) : null),
     isDeviceError: (err) => err instanceof DeviceFailure,
     backendChanged() {},
-    loseDevice: () => false,
+    // As device.destroy(): the path's work fails from now on, and `lost` resolves a little later.
+    loseDevice() {
+      const path = h.paths[h.paths.length - 1];
+      if (!path || h.backends[h.backends.length - 1] !== 'webgpu') return false;
+      path.lost = true;
+      setTimeout(() => h.loseDevice(), options.lostAfter ?? 0);
+      return true;
+    },
     memory: () => ({ numTensors: tf.memory().numTensors, gpuBuffers: null }),
   };
-  h.session = new TrainerSession(platform, { frame: (f) => h.frames.push(f), status: (s) => h.statuses.push(s) });
+  h.session = new TrainerSession(platform, {
+    frame: (f) => {
+      h.frames.push(f);
+      h.frameBackends.push(h.backends[h.backends.length - 1]);
+    },
+    status: (s) => h.statuses.push(s),
+  });
   return h;
 }
 
@@ -103,7 +121,7 @@ afterEach(async () => {
   live = [];
 });
 
-async function started(options: { fused?: boolean; autoplay?: boolean; delay?: number } = {}, config = CONFIG): Promise<Harness> {
+async function started(options: { fused?: boolean; autoplay?: boolean; delay?: number; lostAfter?: number } = {}, config = CONFIG): Promise<Harness> {
   const h = harness(options);
   live.push(h.session);
   await h.session.start(config, { autoplay: options.autoplay ?? false });
@@ -272,6 +290,46 @@ describe('failures', () => {
     await h.session.pause();
     expect(h.statuses.some((s) => s.phase === 'error')).toBe(false);
   });
+
+  it('a device lost at 10 random moments (mid-dispatch, mid-read, mid-hand-off): one fail-over, the change lands, the first frame on the next backend is the last one shown (RMSE within 1 %), training goes on', async () => {
+    const moments = fc.record({ at: fc.constantFrom('dispatch' as const, 'read' as const, 'handoff' as const), wait: fc.integer({ min: 0, max: 200 }), lostAfter: fc.integer({ min: 0, max: 30 }), change: fc.constantFrom('add', 'lr', 'remove') });
+    await fc.assert(
+      fc.asyncProperty(moments, async ({ at, wait, lostAfter, change }) => {
+        const h = await started({ autoplay: true, delay: 4, lostAfter });
+        const s = h.session;
+        await expect.poll(() => h.frames.length, { timeout: 5000 }).toBeGreaterThan(1);
+        await sleep(wait);
+        await s.loseDevice(at);
+        // A hand-off is a structural change: the export that starts it meets the lost device.
+        const landed = at !== 'handoff' ? Promise.resolve() : change === 'add' ? s.setModels(withIds([...CONFIG.models, modelSpec('mse', { initSeed: 9 })])) : change === 'remove' ? s.setModels(CONFIG.models.slice(1)) : s.setTrain({ learningRate: 0.002 });
+        await landed;
+        await expect.poll(() => h.backends.length, { timeout: 5000 }).toBe(2);
+        await s.idle();
+        const first = h.frameBackends.indexOf('webgl');
+        await expect.poll(() => h.frames.length - first, { timeout: 5000 }).toBeGreaterThan(2);
+        await s.pause();
+        expect(h.backends).toEqual(['webgpu', 'webgl']);
+        expect(h.statuses.filter((st) => st.phase === 'error')).toEqual([]);
+        // The hand-off frame shows the checkpoint: a frame the old device showed, at the same step and fit.
+        const handed = h.frames[first].snapshot;
+        const before = h.frames.slice(0, first).filter((f, i) => h.frameBackends[i] === 'webgpu' && f.snapshot.step === handed.step);
+        expect(before.length, `no frame at step ${handed.step} before the fail-over`).toBeGreaterThan(0);
+        const shown = before[before.length - 1].snapshot;
+        expect(handed.models.map((m) => m.id)).toEqual(shown.models.map((m) => m.id));
+        handed.models.forEach((m, k) => expect(Math.abs(m.metrics.rmse - shown.models[k].metrics.rmse)).toBeLessThanOrEqual(0.01 * shown.models[k].metrics.rmse));
+        // The change asked for during the hand-off landed, and training went on past the checkpoint.
+        const run = await s.exportRun();
+        if (at === 'handoff') {
+          if (change === 'add') expect(run.config.models.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+          if (change === 'remove') expect(run.config.models.map((m) => m.id)).toEqual(['m2', 'm3', 'm4']);
+          if (change === 'lr') expect(run.config.train.learningRate).toBe(0.002);
+        }
+        expect(run.snapshot.step).toBeGreaterThan(handed.step);
+        live = live.filter((x) => x !== s);
+      }),
+      { numRuns: 10, seed: 15 },
+    );
+  }, 120_000);
 
   it('a bug that is not the device stops training with its message and keeps the run (no fail-over)', async () => {
     const h = await started({ autoplay: false });

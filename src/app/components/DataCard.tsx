@@ -1,5 +1,5 @@
 import { DATASET_IDS, DATASETS, OUTLIER_KINDS, type DataSpec } from '../../core/datasets';
-import { DATA_SLIDERS } from '../params';
+import { DATA_SLIDERS, seedFromField } from '../params';
 import { Slider } from '../Slider';
 
 interface Props {
@@ -62,7 +62,10 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
           type="number"
           value={data.seed}
           // An empty field is an edit in progress, not seed 0.
-          onChange={(e) => e.target.value.trim() !== '' && Number.isInteger(Number(e.target.value)) && onChange({ seed: Number(e.target.value) }, 'seed')}
+          onChange={(e) => {
+            const seed = seedFromField(e.target.value);
+            if (seed !== null) onChange({ seed }, 'seed');
+          }}
           style={{ width: 70 }}
         />
       </label>

@@ -32,12 +32,30 @@ export function StatusBar({ status, step, stepsPerSecond, info }: { status: Trai
   );
 }
 
-/** A message the user should read (a refused file or link), until dismissed. */
-export function Alert({ text, onDismiss }: { text: string | null; onDismiss(): void }) {
+/** A choice offered with an alert (a file with more models than the page trains: open its first 8). */
+export interface AlertAction {
+  label: string;
+  run(): void;
+}
+
+/** A message the user should read (a refused file or link), until dismissed; an offered action, if any. */
+export function Alert({ text, action, onDismiss }: { text: string | null; action?: AlertAction; onDismiss(): void }) {
   if (!text) return null;
   return (
     <div className="alert" role="alert" data-testid="alert">
-      {text} <button onClick={onDismiss}>dismiss</button>
+      {text}{' '}
+      {action && (
+        <button
+          data-testid="alert-action"
+          onClick={() => {
+            onDismiss();
+            action.run();
+          }}
+        >
+          {action.label}
+        </button>
+      )}{' '}
+      <button onClick={onDismiss}>dismiss</button>
     </div>
   );
 }

@@ -1,9 +1,11 @@
 // Files and links: JSON export and import (all or nothing), CSV import, the grid as a PNG, copied links.
 import { useCallback } from 'react';
-import { parseRunFile, runFileJson } from '../../core/exportFile';
+import { firstModels, parseRunFile, runFileJson, type RunFile } from '../../core/exportFile';
+import { fileBeyondPage, MAX_MODELS } from '../../core/messages';
 import { DEFAULT_HELD_OUT } from '../../core/split';
-import { parseCsv } from '../csv';
+import { importTooLarge, parseCsv } from '../csv';
 import { download, plotPng } from '../Plot';
+import type { AlertAction } from '../components/StatusBar';
 import type { Hideable } from '../urlState';
 import { toHash } from '../urlState';
 import type { RunStore } from './useRunStore';
@@ -11,7 +13,7 @@ import type { TrainerView } from './useTrainer';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void }) {
+export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null, action?: AlertAction): void }) {
   const { trainer, historyRef } = run;
   const { keepWeights, onInfo, onAlert } = opts;
 
@@ -28,8 +30,44 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
     }
   }, [trainer, historyRef, onAlert]);
 
+  /** Opens a parsed file, all or nothing: the worker builds the imported run beside the current one and swaps only on success. */
+  const openRun = useCallback(
+    async (f: RunFile, name: string, what: string) => {
+      const t = trainer.current;
+      if (!t) return;
+      try {
+        run.adoptHistory(
+          f.history.map((h) => ({
+            step: h.step,
+            models: h.models.map((m, k) => ({
+              id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN),
+              miscalibrationArea: Number(m.miscalibrationArea ?? NaN),
+              crps: Number(m.crps ?? NaN),
+            })),
+          })),
+        );
+        await store.change({
+          state: (s) => ({ ...s, config: f.config, lessonId: null, userData: f.imported ? { points: f.points, truth: null } : null, selectedId: f.config.models[f.config.models.length - 1].id }),
+          label: `opened ${name}`,
+          destructive: true,
+          acceptFirst: true,
+          apply: () => t.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state }),
+        });
+        onAlert(null);
+        onInfo(`Restored ${name}${what} at step ${f.state.step}${f.migrated ? ` (${f.migrated})` : ''}.`);
+      } catch (err) {
+        run.adoptHistory(null);
+        onAlert(`${name}: ${message(err)}. Nothing was changed.`);
+      }
+    },
+    [trainer, store, run, onInfo, onAlert],
+  );
+
   const importFile = useCallback(
     async (file: File) => {
+      // A huge file is refused on its size: reading a gigabyte of text would stall the page first.
+      const tooLarge = importTooLarge(file.name, file.size);
+      if (tooLarge) return onAlert(`${file.name}: ${tooLarge} Nothing was changed.`);
       const text = await file.text();
       const t = trainer.current;
       if (!t) return;
@@ -57,34 +95,21 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
         onInfo(`Loaded ${r.points.x.length} points from ${file.name}; ${Math.round(held.share * 100)} % of them (seed ${held.seed}) are held out to judge the predicted σ (Data card).`);
         return;
       }
+      let f: RunFile;
       try {
-        const f = parseRunFile(text);
-        run.adoptHistory(
-          f.history.map((h) => ({
-            step: h.step,
-            models: h.models.map((m, k) => ({
-              id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN),
-              miscalibrationArea: Number(m.miscalibrationArea ?? NaN),
-              crps: Number(m.crps ?? NaN),
-            })),
-          })),
-        );
-        // All or nothing: the worker builds the imported run beside the current one and swaps only on success.
-        await store.change({
-          state: (s) => ({ ...s, config: f.config, lessonId: null, userData: f.imported ? { points: f.points, truth: null } : null, selectedId: f.config.models[f.config.models.length - 1].id }),
-          label: `opened ${file.name}`,
-          destructive: true,
-          acceptFirst: true,
-          apply: () => t.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state }),
-        });
-        onAlert(null);
-        onInfo(`Restored ${file.name} at step ${f.state.step}${f.migrated ? ` (${f.migrated})` : ''}.`);
+        f = parseRunFile(text);
       } catch (err) {
-        run.adoptHistory(null);
-        onAlert(`${file.name}: ${message(err)}. Nothing was changed.`);
+        return onAlert(`${file.name}: ${message(err)}. Nothing was changed.`);
       }
+      // A file may hold up to 16 models (the reproduction command writes 10); the page trains at most 8. Refused
+      // whole, with an offer to open the first 8: the run on screen stays until the person chooses.
+      if (f.config.models.length > MAX_MODELS) {
+        const first = firstModels(f, MAX_MODELS);
+        return onAlert(`${file.name}: ${fileBeyondPage(f.config.models.length)}`, { label: `Open the first ${MAX_MODELS}`, run: () => void openRun(first, file.name, ` (its first ${MAX_MODELS} of ${f.config.models.length} models)`) });
+      }
+      await openRun(f, file.name, '');
     },
-    [trainer, store, run, keepWeights, onInfo, onAlert],
+    [trainer, store, keepWeights, onInfo, onAlert, openRun],
   );
 
   const exportGridPng = useCallback(async (grid: HTMLElement | null, scale: number, step: number) => {

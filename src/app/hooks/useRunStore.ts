@@ -228,7 +228,13 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
       const hash = location.hash;
       if (hash === toHash(ref.current.present.state)) return;
       const link = parseHash(hash);
-      cb.current.onAlert(link.error);
+      if (link.error) {
+        // A bad link pasted into a running page changes nothing: the run goes on and the address is its own again.
+        cb.current.onAlert(`${link.reason ?? link.error}; nothing was changed.`);
+        window.history.replaceState({ app: SESSION, pos: nav.current.pos }, '', toHash(ref.current.present.state));
+        return;
+      }
+      cb.current.onAlert(null);
       const next: RunState = { ...ref.current.present.state, config: link.config, lessonId: link.lessonId, hide: link.hide, userData: null, selectedId: link.config.models[link.config.models.length - 1].id };
       // The browser already made an entry for the pasted link: the change takes it over instead of pushing one.
       void change({ state: next, label: 'opened a link', destructive: true, replaceEntry: true, apply: () => call({ kind: 'restart', config: link.config }) }).catch((err: unknown) => cb.current.onAlert(String(err)));

@@ -5,6 +5,7 @@ import type { Snapshot } from '../../core/engine';
 import { isBackendName } from '../../platform/browser';
 import { createTrainer, listen, type TrainerClient } from '../../worker/client';
 import type { TrainerStatus } from '../../worker/protocol';
+import type { LossMoment } from '../../worker/session';
 import { drawLog } from '../drawQueue';
 import { dataToPage } from '../plotlyAdapter';
 import { historyPointOf, type HistoryPoint } from '../viewFigures';
@@ -74,7 +75,9 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const handle = {
       frames: 0,
       drawLog,
-      loseDevice: () => t.loseDevice(),
+      loseDevice: (moment?: LossMoment) => t.loseDevice(moment),
+      /** The last frames received (step, backend, RMSE per model): the soak's fail-over check reads them. */
+      frameLog: [] as { step: number; backend: string; rmse: number[] }[],
       memory: () => t.memory(),
       /** Page pixel of data point (x, y) in fit panel k as drawn now (browser tests click points with it). */
       panelPixel: (k: number, x: number, y: number) => {
@@ -87,6 +90,8 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const listener = listen({
       frame(f) {
         handle.frames++;
+        handle.frameLog.push({ step: f.snapshot.step, backend: f.snapshot.backend, rmse: f.snapshot.models.map((m) => m.metrics.rmse) });
+        if (handle.frameLog.length > 64) handle.frameLog.splice(0, handle.frameLog.length - 64);
         pending = f;
         // A new run (restart, import, data) starts its own curves, or continues an imported file's.
         if (f.run !== run) {
