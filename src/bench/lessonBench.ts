@@ -4,6 +4,7 @@
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../core/datasets';
 import { Engine } from '../core/engine';
+import { expandMembers } from '../core/members';
 import { freshState } from '../core/state';
 import { FusedTrainer, fusedUnsupported } from '../fused/fused';
 import { LESSONS } from '../app/lessons';
@@ -96,7 +97,9 @@ export async function pathPairRows(device: GPUDevice, ms: number, log: (line: st
   for (const lesson of LESSONS) {
     const name = `lesson: ${lesson.id}`;
     if (!wanted(name)) continue;
-    const { data, models, train } = lesson.config;
+    const { data, train } = lesson.config;
+    // The networks the session trains: an ensemble's members each.
+    const models = expandMembers(lesson.config.models);
     const points = makePoints(data);
     log(`bench: ${name}`);
     const why = models.map((m) => fusedUnsupported(m, train, points.x.length)).find((w) => w);
