@@ -90,9 +90,11 @@ function wrapperValue(wrapper: Wrapper, losses: Tensor, h: HyperTensors, tau: Te
     case 'none':
       return tf.mean(losses, -1);
     case 'boltzmann':
-      return boltzmannLoss(losses, h.invT, false);
+      return boltzmannLoss(losses, h.invT, 'eq6');
     case 'boltzmann-const':
-      return boltzmannLoss(losses, h.invT, true);
+      return boltzmannLoss(losses, h.invT, 'constant');
+    case 'boltzmann-clipped':
+      return boltzmannLoss(losses, h.invT, 'clipped');
     case 'superloss':
       return tf.mean(superlossTensor(losses, tau, h.lambda), -1);
   }
@@ -100,7 +102,7 @@ function wrapperValue(wrapper: Wrapper, losses: Tensor, h: HyperTensors, tau: Te
 
 /**
  * The per-sample weights [K, B] of a model's gradient, relative to plain averaging (1 = the mean's 1/B): α of
- * eq. 7 for eq. 6, w for constant weights, σ* for SuperLoss, 1 for a plain loss. Also B·w and σ* themselves.
+ * eq. 7 for eq. 6, max(α, 0) clipped, w for constant weights, σ* for SuperLoss, 1 for a plain loss. Also B·w and σ* themselves.
  */
 export function sampleWeights(losses: Tensor, h: HyperTensors, tau: Tensor): { weight: Tensor; gradWeight: Tensor; sigmaStar: Tensor } {
   const b = losses.shape[losses.rank - 1];
@@ -109,7 +111,15 @@ export function sampleWeights(losses: Tensor, h: HyperTensors, tau: Tensor): { w
   let gradWeight: Tensor | null = null;
   for (const [wrapper, mask] of h.wrappers) {
     const g =
-      wrapper === 'boltzmann' ? tf.mul(gradientWeights(losses, h.invT), b) : wrapper === 'boltzmann-const' ? weight : wrapper === 'superloss' ? sigmaStar : tf.onesLike(losses);
+      wrapper === 'boltzmann'
+        ? tf.mul(gradientWeights(losses, h.invT), b)
+        : wrapper === 'boltzmann-clipped'
+          ? tf.mul(tf.relu(gradientWeights(losses, h.invT)), b)
+          : wrapper === 'boltzmann-const'
+            ? weight
+            : wrapper === 'superloss'
+              ? sigmaStar
+              : tf.onesLike(losses);
     if (h.wrappers.size === 1) return { weight, gradWeight: g, sigmaStar };
     gradWeight = gradWeight ? tf.add(gradWeight, masked(mask, g)) : masked(mask, g);
   }
