@@ -28,9 +28,14 @@ function masked(mask: Tensor, value: Tensor): Tensor {
   return tf.where(tf.broadcastTo(tf.greater(m, 0.5), value.shape), value, tf.zerosLike(value));
 }
 
+/** Targets as [K, B]: y [B] shared by every model, or y [K, B] already one row per model (own data). */
+function targetRows(y: Tensor, mu: Tensor): Tensor {
+  return y.rank === 2 ? y : tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
+}
+
 /** Per-sample base losses [K, B], each row the model's own base loss. */
 export function baseLosses(params: Tensor[], mu: Tensor, variance: Tensor, y: Tensor, h: HyperTensors): Tensor {
-  const yb = tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
+  const yb = targetRows(y, mu);
   let total: Tensor | null = null;
   for (const [base, mask] of h.bases) {
     let loss: Tensor;
@@ -134,6 +139,7 @@ export interface ObjectiveInput {
   /** Each model's phase, and the same as a [K, 3] one-hot mask. */
   phases: readonly Phase[];
   phaseMask: Tensor;
+  /** The batch: [B] shared by every model, or [K, B] each model's own. */
   x: Tensor;
   y: Tensor;
 }
@@ -141,7 +147,7 @@ export interface ObjectiveInput {
 /** The per-model training objective [K] on a batch, with the warm-up phases mixed in; also the base losses [K, B]. */
 export function objective({ params, arch, h, tau, phases, phaseMask, x, y }: ObjectiveInput): { perModel: Tensor; base: Tensor } {
   const { mu, variance } = forward(params, arch, x, h.detachVarianceTrunk);
-  const yb = tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
+  const yb = targetRows(y, mu);
   const base = baseLosses(params, mu, variance, y, h);
   // Only the phases some model is in are computed; a single phase needs no mask.
   const present = ([0, 1, 2] as const).filter((ph) => phases.includes(ph));
