@@ -150,7 +150,13 @@ export const LESSONS: Lesson[] = (
       models: [m('mse'), m('robust-mse', { T: 1 }), m('nll'), m('robust-nll', { T: 1 })],
       train: { ...DEFAULT_TRAIN, batchSize: 16, warmupMeanSteps: 200, warmupNllSteps: 200, architecture: linearArch },
     },
-    claim: { statement: 'Boltzmann weighting at T = 1 fits the line better than the plain losses', steps: 2000, conditions: [below('m2', 'm1', 'rmse'), below('m4', 'm3', 'rmse')] },
+    // Measured (WASM, RMSE of the line at 2000 steps, seeds 0 / 1 / 2): MSE 0.372 / 0.324 / 0.042, Robust-MSE 0.011 / 0.013 / 0.013,
+    // NLL 0.368 / 0.295 / 0.030, Robust-NLL 0.017 / 0.008 / 0.032. Within the 400-step warm-up every pair is equal, so none holds there.
+    claim: {
+      statement: 'with half the targets corrupted, Boltzmann weighting at T = 1 recovers the line (RMSE ≤ 0.05) and MSE misses it by at least twice as much',
+      steps: 2000,
+      conditions: [max('m2', 'rmse', 0.05), max('m4', 'rmse', 0.05), below('m2', 'm1', 'rmse', 0.5)],
+    },
     text: [
       [
         'y = w·x + ε with half the targets corrupted by N(0, 10²). Boltzmann weighting at T = 1 robustifies each loss. ',
