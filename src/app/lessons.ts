@@ -119,8 +119,21 @@ export const LESSONS: Lesson[] = (
       models: [0, 0.25, 0.5, 1].map((beta) => m('beta-nll', { beta })),
       train: warm,
     },
-    claim: { statement: 'β = 1 fits the mean at least as well as β = 0 (NLL)', steps: 3000, conditions: [below('m4', 'm1', 'rmse', 1.2)] },
-    text: [['β interpolates between NLL (β = 0) and a loss whose mean gradient is MSE’s (β = 1). The effective sampling weight of a point is σ^(2β)/σ², drawn in the loss-shape view.']],
+    // Measured (WASM, RMSE of μ at 3000 steps, β = 0 / 0.25 / 0.5 / 1): seed 0 0.273 / 0.300 / 0.309 / 0.328; seed 1 1.044 /
+    // 1.035 / 1.039 / 1.054; seed 2 1.051 / 1.044 / 1.054 / 1.070. (The old claim, β = 1 within 1.2 × NLL, failed on seed 0: 1.20.)
+    claim: {
+      statement: 'on this data no region is explained away as noise, so every β finds about the same mean (RMSE within 1.25 × NLL’s)',
+      steps: 3000,
+      conditions: [below('m2', 'm1', 'rmse', 1.25), below('m3', 'm1', 'rmse', 1.25), below('m4', 'm1', 'rmse', 1.25)],
+    },
+    text: [
+      [
+        'β interpolates between NLL (β = 0) and a loss whose mean gradient is MSE’s (β = 1): each point’s loss is multiplied by σ^(2β), with no gradient through that factor, so the effective weight of a point in the mean’s gradient is σ^(2β)/σ² (the loss-shape view draws it).',
+      ],
+      [
+        'What you see: four nearly identical fits. Here the network fits the sine within its noise everywhere, NLL’s 1/σ² weights never starve a region, and β has little to correct: the mean’s RMSE stays within a quarter of NLL’s for every β. β matters where NLL stalls, as the lesson “The NLL pitfall” shows.',
+      ],
+    ],
   },
   {
     id: 'barron-line',
