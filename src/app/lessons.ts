@@ -131,7 +131,7 @@ export const LESSONS: Lesson[] = (
         'β interpolates between NLL (β = 0) and a loss whose mean gradient is MSE’s (β = 1): each point’s loss is multiplied by σ^(2β), with no gradient through that factor, so the effective weight of a point in the mean’s gradient is σ^(2β)/σ² (the loss-shape view draws it).',
       ],
       [
-        'What you see: four nearly identical fits. Here the network fits the sine within its noise everywhere, NLL’s 1/σ² weights never starve a region, and β has little to correct: the mean’s RMSE stays within a quarter of NLL’s for every β. β matters where NLL stalls, as the lesson “The NLL pitfall” shows.',
+        'What you see: four nearly identical fits. Here NLL’s 1/σ² weights starve no region of the data, so β has little to correct: the mean’s RMSE stays within a quarter of NLL’s for every β. β matters where NLL stalls, as the lesson “The NLL pitfall” shows.',
       ],
     ],
   },
