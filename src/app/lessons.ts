@@ -195,7 +195,7 @@ export const LESSONS: Lesson[] = (
         'As T → 0 the weights become a hardmax: only the lowest losses in each minibatch count, and inliers with honest noise are thrown away with the outliers. The gradient weight αⱼ (weights view) even turns negative where ℓⱼ exceeds the weighted mean by more than T, pushing those points further away, which raises their loss further.',
       ],
       [
-        'What you see: all three share the warm-up (800 steps of mean, then NLL). Then T = 16 keeps fitting (RMSE about 0.6 by step 3000); T = 1 loses the data within a few hundred steps: its mean runs far off the plot (RMSE in the tens) and does not come back. T = 4 holds on for a while (RMSE 1.5 at step 1500), then runs away too. There is no band collapsing onto a few points to watch: with this data, too small a T does not shrink the fit, it breaks it.',
+        'What you see: all three share the warm-up (400 steps of the mean alone, then 400 of NLL). Then T = 16 keeps fitting (RMSE 0.6–1.3 by step 3000, depending on the draw); T = 1 loses the data within a few hundred steps: its mean runs far off the plot (RMSE in the tens) and does not come back. T = 4 holds on for a while (RMSE 1.5 at step 1500), then runs away too. There is no band collapsing onto a few points to watch: with this data, too small a T does not shrink the fit, it breaks it.',
       ],
     ],
   },
