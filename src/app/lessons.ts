@@ -207,6 +207,38 @@ export const LESSONS: Lesson[] = (
     claim: { statement: 'SuperLoss and Robust-NLL both give a band closer to the truth than NLL', steps: 3000, conditions: [below('m2', 'm1', 'sigmaError'), below('m3', 'm1', 'sigmaError')] },
     text: [['SuperLoss gives each sample a confidence σ* in closed form (Lambert W) from how its loss compares with a threshold τ; Boltzmann weights compare losses within the minibatch. Both fade the outliers; the colours show σ* and B·wᵢ.']],
   },
+  {
+    id: 'robust-runs-away',
+    title: 'When Robust-NLL runs away',
+    citation: 'Robust-NLL eq. 6–7; this project’s divergence study (npm run reproduce -- robust-nll-divergence)',
+    // Fig. 1's setting and schedule (3000 mean-only + 3000 NLL steps) on data, init and minibatch seed 1: the trajectory that
+    // diverged in the reproduction and in an exact float64 replay (../shared/FINDINGS.md). m2 starts elsewhere; m3 is Clipped-Robust
+    // from m1's start.
+    config: {
+      data: { ...sine, seed: 1 },
+      models: [m('robust-nll', { T: 16, initSeed: 1 }), m('robust-nll', { T: 16, initSeed: 2 }), m('clipped-nll', { T: 16, initSeed: 1 })],
+      train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000, batchSeed: 1 },
+    },
+    claim: {
+      statement: 'eq. 6 gives some points a negative gradient weight (αⱼ < 0); from this start it runs away while the other start holds, and Clipped-Robust from the same start keeps fitting',
+      steps: 7000,
+      conditions: [max('m1', 'minGradWeight', 0), max('m3', 'rmse', 2), { ...min('m1', 'rmse', 5), onlySeed: 0 }, { ...max('m2', 'rmse', 2), onlySeed: 0 }],
+    },
+    text: [
+      [
+        'Robust-NLL’s weights wⱼ = softmax(−ℓⱼ/T) carry gradient (eq. 6), so each point’s ∇ℓⱼ is scaled by αⱼ = wⱼ(1 + (Σᵢwᵢℓᵢ − ℓⱼ)/T) (eq. 7). Where a point’s loss exceeds the weighted mean by more than T, αⱼ is negative: the step pushes the model away from that point, which raises its loss further. The weights view draws αⱼ; points below its zero line are being pushed away.',
+      ],
+      [
+        'What you see: three models on the same data and minibatches, after Fig. 1’s warm-up (3000 steps of the mean alone, 3000 of NLL). From this start (left) eq. 6 leaves the data within a few hundred steps of the switch and does not come back; from another start (middle) the same loss holds. Clipped-Robust (right), this project’s variant, clips αⱼ at 0, so a point is at worst ignored, never pushed away: from the very start that diverged it keeps fitting. Over 64 trajectories the study counts how often each variant runs away.',
+      ],
+      [
+        { link: 'Give the left model constant weights', actions: [{ kind: 'model', id: 'm1', patch: { loss: 'tilted-nll' } }] },
+        ' (Tilted ERM: wⱼ instead of αⱼ, never negative either) or ',
+        { link: 'raise its T to 64', actions: [{ kind: 'model', id: 'm1', patch: { T: 64 } }] },
+        ', where fewer points exceed the mean by T.',
+      ],
+    ],
+  },
   ] satisfies Lesson[]
 ).map(lesson);
 
