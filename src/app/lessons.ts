@@ -46,7 +46,8 @@ export const LESSONS: Lesson[] = (
     title: 'NLL vs outliers',
     citation: 'Robust-NLL, Fig. 1 (bottom row)',
     config: { data: sine, models: [m('nll'), m('beta-nll', { beta: 0.5 }), m('faithful'), m('robust-nll', { T: 16 })], train: warm },
-    claim: { statement: 'Robust-NLL’s band is closer to the true one than NLL’s', steps: 3000, conditions: [below('m4', 'm1', 'sigmaError')] },
+    // Measured (WASM, mean |σ − σ_true| at 3000 steps, seeds 0 / 1 / 2): Robust-NLL 0.959 / 0.828 / 0.931, NLL 3.940 / 3.456 / 3.880.
+    claim: { statement: 'Robust-NLL’s band is closer to the true one than NLL’s: half its σ error or less', steps: 3000, conditions: [below('m4', 'm1', 'sigmaError', 0.5)] },
     text: [
       [
         'A quarter of the targets carry an outlier o ~ N(0, 10²) (crosses). The outliers have zero mean, so they mostly inflate the variance: NLL, β-NLL and Faithful answer with a ±2σ band far wider than the true one (dashed). Robust-NLL weights each point by softmax(−NLL/T) over the minibatch; the colour of a point is its weight, and the outliers fade to grey.',
@@ -204,7 +205,13 @@ export const LESSONS: Lesson[] = (
     title: 'SuperLoss σ* vs Boltzmann weights',
     citation: 'SuperLoss (Castells et al. 2020), eq. 6–10',
     config: { data: sine, models: [m('nll'), m('superloss-nll', { lambda: 1, tauMode: 'ema' }), m('robust-nll', { T: 16 })], train: warm },
-    claim: { statement: 'SuperLoss and Robust-NLL both give a band closer to the truth than NLL', steps: 3000, conditions: [below('m2', 'm1', 'sigmaError'), below('m3', 'm1', 'sigmaError')] },
+    // Measured (WASM, σ error at 3000 steps, seeds 0 / 1 / 2): SuperLoss 1.021 / 0.572 / 0.936, Robust-NLL 0.959 / 0.828 / 0.931,
+    // NLL 3.940 / 3.456 / 3.880.
+    claim: {
+      statement: 'SuperLoss and Robust-NLL both give a band closer to the truth than NLL: half its σ error or less',
+      steps: 3000,
+      conditions: [below('m2', 'm1', 'sigmaError', 0.5), below('m3', 'm1', 'sigmaError', 0.5)],
+    },
     text: [['SuperLoss gives each sample a confidence σ* in closed form (Lambert W) from how its loss compares with a threshold τ; Boltzmann weights compare losses within the minibatch. Both fade the outliers; the colours show σ* and B·wᵢ.']],
   },
   {
@@ -219,6 +226,8 @@ export const LESSONS: Lesson[] = (
       models: [m('robust-nll', { T: 16, initSeed: 1 }), m('robust-nll', { T: 16, initSeed: 2 }), m('clipped-nll', { T: 16, initSeed: 1 })],
       train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000, batchSeed: 1 },
     },
+    // Measured (WASM, at 7000 steps, seeds 0 / 1 / 2): RMSE m1 16.85 / 0.391 / 0.676, m2 0.347 / 0.648 / 0.745, m3 0.322 / 0.421 / 0.805;
+    // smallest B·αⱼ of m1 −0.273 / −0.147 / −0.149. Seed 0's m1 is at RMSE 0.52 at step 6000 (the switch) and 15.0 at 6500.
     claim: {
       statement: 'eq. 6 gives some points a negative gradient weight (αⱼ < 0); from this start it runs away while the other start holds, and Clipped-Robust from the same start keeps fitting',
       steps: 7000,
