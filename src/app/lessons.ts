@@ -227,7 +227,7 @@ export const LESSONS: Lesson[] = (
       train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000, batchSeed: 1 },
     },
     // Measured (WASM, at 7000 steps, seeds 0 / 1 / 2): RMSE m1 16.85 / 0.391 / 0.676, m2 0.347 / 0.648 / 0.745, m3 0.322 / 0.421 / 0.805;
-    // smallest B·αⱼ of m1 −0.273 / −0.147 / −0.149. Seed 0's m1 is at RMSE 0.52 at step 6000 (the switch) and 15.0 at 6500.
+    // smallest B·αⱼ of m1 −0.273 / −0.147 / −0.149. Seed 0's m1 is at RMSE 0.48 at step 6000 (the switch) and 15.0 at 6500.
     claim: {
       statement: 'eq. 6 gives some points a negative gradient weight (αⱼ < 0); from this start it runs away while the other start holds, and Clipped-Robust from the same start keeps fitting',
       steps: 7000,
