@@ -1,18 +1,25 @@
-// npm run lessons [-- --quick] [--seeds N] [--only ID[,ID…]]
+// npm run lessons [-- --quick] [--seeds N | --seed S] [--only ID[,ID…]]
 // Trains every lesson's configuration headless (Node, WASM) for its claim's step budget on seeds 0…N−1
 // (seed 0 is the lesson as written; others move the data, init and batch seeds) and prints whether each
 // lesson's claim holds, with the figures. --quick: a tenth of each budget (a smoke run: claims may fail).
+// --seed S: that seed alone (to spread the seeds of a long lesson over processes).
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/platform/node';
 import { LESSONS } from '../src/app/lessons';
 import { runClaim } from '../src/core/lessons/claims';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
 const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) {
   console.error(`--seeds must be a positive integer, not ${values.seeds}`);
   process.exit(2);
 }
+const single = values.seed === undefined ? null : Number(values.seed);
+if (single !== null && !(Number.isInteger(single) && single >= 0)) {
+  console.error(`--seed must be an integer ≥ 0, not ${values.seed}`);
+  process.exit(2);
+}
+const seedList = single !== null ? [single] : Array.from({ length: seeds }, (_, s) => s);
 await useNodeBackend(values.backend as 'wasm' | 'cpu');
 const only = values.only?.split(',');
 const lessons = LESSONS.filter((l) => !only || only.includes(l.id));
@@ -20,7 +27,7 @@ console.log('| lesson | seed | steps | holds | figures (RMSE per model) | condit
 console.log('| --- | --- | --- | --- | --- | --- |');
 let failed = 0;
 for (const lesson of lessons) {
-  for (let seed = 0; seed < seeds; seed++) {
+  for (const seed of seedList) {
     const steps = values.quick ? Math.max(100, Math.round(lesson.claim.steps / 10)) : lesson.claim.steps;
     const started = performance.now();
     const r = await runClaim(lesson.config, lesson.claim, { seed, steps });

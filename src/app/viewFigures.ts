@@ -46,6 +46,8 @@ export function gradWeightLabel(spec: ModelSpec): string {
       return 'B·αⱼ (eq. 7)';
     case 'boltzmann-const':
       return 'B·wⱼ (constant weights)';
+    case 'boltzmann-clipped':
+      return 'B·max(αⱼ, 0) (eq. 7, clipped)';
     case 'superloss':
       return 'σ*ⱼ (SuperLoss)';
     case 'none':

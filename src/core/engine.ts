@@ -5,12 +5,11 @@ import type { DataSpec, Points } from './datasets';
 import { Evaluator, type Snapshot } from './evaluator';
 import { buildHyper, disposeHyper, type HyperTensors } from './hyper';
 import { parseLossId } from './losses';
-import { paramLayout } from './model';
 import { objective, tauOf } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
 import { hasEnsemble } from './members';
 import { hash32, STREAM } from './rng';
-import { freshState, paramCount, phaseAt, stateFromRows, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
+import { freshState, paramCount, phaseAt, stackField, stateFromRows, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
 import { readOnce, tf, type Tensor } from './tf';
 
 export type { ModelSnapshot, ModelStatus, ModelMetrics, Snapshot } from './evaluator';
@@ -109,22 +108,12 @@ export class Engine implements TrainingPath {
 
   /** Stacks the models' state into the variables (inside tidy: the sources go, the variables stay). */
   private loadTensors(state: TrainingState): void {
-    const layout = paramLayout(this.train.architecture, this.specs.length);
-    const stacked = (pick: (m: TrainingState['models'][number]) => Float32Array) => {
-      let offset = 0;
-      return layout.shapes.map((shape) => {
-        const size = shape.slice(1).reduce((a, b) => a * b, 1);
-        const out = new Float32Array(size * state.models.length);
-        state.models.forEach((m, k) => out.set(pick(m).subarray(offset, offset + size), k * size));
-        offset += size;
-        return out;
-      });
-    };
-    const [p, m1, m2] = [stacked((m) => m.params), stacked((m) => m.m), stacked((m) => m.v)];
+    const arch = this.train.architecture;
+    const [p, m1, m2] = (['params', 'm', 'v'] as const).map((f) => stackField(state, arch, f));
     tf.tidy(() => {
-      this.params = layout.shapes.map((shape, i) => tf.variable(tf.tensor(p[i], shape), true));
-      this.moment1 = layout.shapes.map((shape, i) => tf.variable(tf.tensor(m1[i], shape), false));
-      this.moment2 = layout.shapes.map((shape, i) => tf.variable(tf.tensor(m2[i], shape), false));
+      this.params = p.shapes.map((shape, i) => tf.variable(tf.tensor(p.values[i], shape), true));
+      this.moment1 = p.shapes.map((shape, i) => tf.variable(tf.tensor(m1.values[i], shape), false));
+      this.moment2 = p.shapes.map((shape, i) => tf.variable(tf.tensor(m2.values[i], shape), false));
       this.tauState = tf.variable(tf.tensor2d(state.models.map((m) => m.tau), [state.models.length, 1]), false);
     });
   }

@@ -120,15 +120,16 @@ export interface Prediction {
 }
 
 /**
- * Forward pass of all K models on the same inputs x ([B], already standardised). `detachVarianceTrunk`
+ * Forward pass of all K models on the same inputs x ([B], already standardised), or each model on its own
+ * inputs (x [K, B]: the trajectories of src/core/trajectories.ts, each with its own data). `detachVarianceTrunk`
  * ([K, 1, 1] of 0/1) stops the variance head's gradient into a shared trunk for the models where it is 1
  * (Faithful regression trains the trunk with the mean's loss alone).
  */
 export function forward(params: Tensor[], arch: Architecture, x: Tensor, detachVarianceTrunk?: Tensor): Prediction {
   return tf.tidy(() => {
     const k = params[0].shape[0];
-    const b = x.shape[0];
-    const input = tf.broadcastTo(tf.reshape(x, [1, b, 1]), [k, b, 1]);
+    const b = x.shape[x.rank - 1];
+    const input = x.rank === 2 ? tf.reshape(x, [k, b, 1]) : tf.broadcastTo(tf.reshape(x, [1, b, 1]), [k, b, 1]);
     let p = 0;
     const tower = (): Tensor => {
       let h = input;

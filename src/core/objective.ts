@@ -28,9 +28,14 @@ function masked(mask: Tensor, value: Tensor): Tensor {
   return tf.where(tf.broadcastTo(tf.greater(m, 0.5), value.shape), value, tf.zerosLike(value));
 }
 
+/** Targets as [K, B]: y [B] shared by every model, or y [K, B] already one row per model (own data). */
+function targetRows(y: Tensor, mu: Tensor): Tensor {
+  return y.rank === 2 ? y : tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
+}
+
 /** Per-sample base losses [K, B], each row the model's own base loss. */
 export function baseLosses(params: Tensor[], mu: Tensor, variance: Tensor, y: Tensor, h: HyperTensors): Tensor {
-  const yb = tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
+  const yb = targetRows(y, mu);
   let total: Tensor | null = null;
   for (const [base, mask] of h.bases) {
     let loss: Tensor;
@@ -90,9 +95,11 @@ function wrapperValue(wrapper: Wrapper, losses: Tensor, h: HyperTensors, tau: Te
     case 'none':
       return tf.mean(losses, -1);
     case 'boltzmann':
-      return boltzmannLoss(losses, h.invT, false);
+      return boltzmannLoss(losses, h.invT, 'eq6');
     case 'boltzmann-const':
-      return boltzmannLoss(losses, h.invT, true);
+      return boltzmannLoss(losses, h.invT, 'constant');
+    case 'boltzmann-clipped':
+      return boltzmannLoss(losses, h.invT, 'clipped');
     case 'superloss':
       return tf.mean(superlossTensor(losses, tau, h.lambda), -1);
   }
@@ -100,7 +107,7 @@ function wrapperValue(wrapper: Wrapper, losses: Tensor, h: HyperTensors, tau: Te
 
 /**
  * The per-sample weights [K, B] of a model's gradient, relative to plain averaging (1 = the mean's 1/B): α of
- * eq. 7 for eq. 6, w for constant weights, σ* for SuperLoss, 1 for a plain loss. Also B·w and σ* themselves.
+ * eq. 7 for eq. 6, max(α, 0) clipped, w for constant weights, σ* for SuperLoss, 1 for a plain loss. Also B·w and σ* themselves.
  */
 export function sampleWeights(losses: Tensor, h: HyperTensors, tau: Tensor): { weight: Tensor; gradWeight: Tensor; sigmaStar: Tensor } {
   const b = losses.shape[losses.rank - 1];
@@ -109,7 +116,15 @@ export function sampleWeights(losses: Tensor, h: HyperTensors, tau: Tensor): { w
   let gradWeight: Tensor | null = null;
   for (const [wrapper, mask] of h.wrappers) {
     const g =
-      wrapper === 'boltzmann' ? tf.mul(gradientWeights(losses, h.invT), b) : wrapper === 'boltzmann-const' ? weight : wrapper === 'superloss' ? sigmaStar : tf.onesLike(losses);
+      wrapper === 'boltzmann'
+        ? tf.mul(gradientWeights(losses, h.invT), b)
+        : wrapper === 'boltzmann-clipped'
+          ? tf.mul(tf.relu(gradientWeights(losses, h.invT)), b)
+          : wrapper === 'boltzmann-const'
+            ? weight
+            : wrapper === 'superloss'
+              ? sigmaStar
+              : tf.onesLike(losses);
     if (h.wrappers.size === 1) return { weight, gradWeight: g, sigmaStar };
     gradWeight = gradWeight ? tf.add(gradWeight, masked(mask, g)) : masked(mask, g);
   }
@@ -124,6 +139,7 @@ export interface ObjectiveInput {
   /** Each model's phase, and the same as a [K, 3] one-hot mask. */
   phases: readonly Phase[];
   phaseMask: Tensor;
+  /** The batch: [B] shared by every model, or [K, B] each model's own. */
   x: Tensor;
   y: Tensor;
 }
@@ -131,7 +147,7 @@ export interface ObjectiveInput {
 /** The per-model training objective [K] on a batch, with the warm-up phases mixed in; also the base losses [K, B]. */
 export function objective({ params, arch, h, tau, phases, phaseMask, x, y }: ObjectiveInput): { perModel: Tensor; base: Tensor } {
   const { mu, variance } = forward(params, arch, x, h.detachVarianceTrunk);
-  const yb = tf.broadcastTo(tf.reshape(y, [1, -1]), mu.shape);
+  const yb = targetRows(y, mu);
   const base = baseLosses(params, mu, variance, y, h);
   // Only the phases some model is in are computed; a single phase needs no mask.
   const present = ([0, 1, 2] as const).filter((ph) => phases.includes(ph));

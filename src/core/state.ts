@@ -55,6 +55,20 @@ export function paramCount(arch: Architecture): number {
   return paramLayout(arch, 1).shapes.reduce((sum, shape) => sum + shape.reduce((a, b) => a * b, 1), 0);
 }
 
+/** One field of every model (θ, m or v), as the stacked tensors of paramLayout want it: one array per tensor, K slices each. */
+export function stackField(state: TrainingState, arch: Architecture, field: 'params' | 'm' | 'v'): { shapes: number[][]; values: Float32Array[] } {
+  const { shapes } = paramLayout(arch, state.models.length);
+  let offset = 0;
+  const values = shapes.map((shape) => {
+    const size = shape.slice(1).reduce((a, b) => a * b, 1);
+    const out = new Float32Array(size * state.models.length);
+    state.models.forEach((m, k) => out.set(m[field].subarray(offset, offset + size), k * size));
+    offset += size;
+    return out;
+  });
+  return { shapes, values };
+}
+
 /** A model at step 0: its seeded initial weights, no optimiser history, τ at the spec's value. */
 export function freshModelState(arch: Architecture, spec: ModelSpec): ModelState {
   const params = initialWeightsFlat(arch, spec);

@@ -4,7 +4,7 @@
 // step counts (they follow from what it enqueued) and the divergence flags (it sets them).
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
-import { parseLossId } from '../core/losses';
+import { parseLossId, wrapperUsesT } from '../core/losses';
 import { logPartitionTable } from '../core/losses/barronPartition';
 import { studentTConstant } from '../core/losses/studentT';
 import { ACTIVATIONS } from '../core/model';
@@ -239,7 +239,7 @@ export class FusedTrainer {
     this.specs.forEach((s, k) => {
       const o = k * HYPER_WORDS;
       const { base, wrapper } = parseLossId(s.loss);
-      const usesT = wrapper === 'boltzmann' || wrapper === 'boltzmann-const';
+      const usesT = wrapperUsesT(wrapper);
       const warm = s.warmup ?? { meanSteps: this.train.warmupMeanSteps, nllSteps: this.train.warmupNllSteps };
       u[o + HYPER.base] = BASE_CODE[base];
       u[o + HYPER.wrapper] = WRAPPER_CODE[wrapper];

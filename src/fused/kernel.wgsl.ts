@@ -214,8 +214,8 @@ ${chunkLoop(`${forward()}
       scratch[rb + ${ROW.dc}u] = lo.dc;
     }`)}
 
-    // The wrapper's weight of each row's gradient: 1/B, Boltzmann's eq. 6 (or its constant w), SuperLoss's σ*/B.
-    let boltzmann = wrapper == WRAP_BOLTZMANN || wrapper == WRAP_BOLTZMANN_CONST;
+    // The wrapper's weight of each row's gradient: 1/B, Boltzmann's eq. 6 (its constant w, or α clipped at 0), SuperLoss's σ*/B.
+    let boltzmann = wrapper == WRAP_BOLTZMANN || wrapper == WRAP_BOLTZMANN_CONST || wrapper == WRAP_BOLTZMANN_CLIPPED;
     var lse = 0.0;
     var lbar = 0.0;
     var meanLoss = 0.0;
@@ -249,6 +249,7 @@ ${chunkLoop(`${forward()}
       if (boltzmann) {
         w = exp(-l * hp.invT - lse);
         if (wrapper == WRAP_BOLTZMANN) { w = w * (1.0 + hp.invT * (lbar - l)); }
+        if (wrapper == WRAP_BOLTZMANN_CLIPPED) { w = w * max(0.0, 1.0 + hp.invT * (lbar - l)); }
       } else if (superloss) {
         w = superlossSigma(l, tau, hp.lambda) / f32(B);
       }

@@ -16,8 +16,9 @@ export async function useNodeBackend(name: NodeBackend = 'cpu'): Promise<string>
     const { createRequire } = await import('node:module');
     const path = await import('node:path');
     const require = createRequire(import.meta.url);
-    const dir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-    wasm.setWasmPaths(`${path.join(dir, 'dist')}/`);
+    // TFJS_WASM_DIR: where the .wasm binaries are when the code runs bundled, without node_modules.
+    const dir = process.env.TFJS_WASM_DIR ?? path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    wasm.setWasmPaths(`${dir}/`);
   }
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();

@@ -180,6 +180,21 @@ describe('Engine', () => {
     engine.dispose();
   });
 
+  it('Clipped-Robust shows max(αⱼ, 0) of its own weights and losses: never negative, equal to eq. 7 where that is positive', async () => {
+    const specs = withIds([modelSpec('clipped-nll', { T: 0.5 })]);
+    const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 });
+    engine.run(30);
+    const [clipped] = (await engine.snapshot()).models;
+    engine.dispose();
+    const n = clipped.weight.length;
+    const w = Array.from(clipped.weight, (v) => v / n);
+    const mean = w.reduce((s, wi, i) => s + wi * clipped.sampleLoss[i], 0);
+    const alpha = w.map((wi, i) => n * wi * (1 + (mean - clipped.sampleLoss[i]) / 0.5));
+    // Some αⱼ are negative here, so the clipping is seen.
+    expect(Math.min(...alpha)).toBeLessThan(0);
+    expect(maxDiff(clipped.gradWeight, alpha.map((a) => Math.max(a, 0)))).toBeLessThan(1e-3 * Math.max(1, ...alpha.map(Math.abs)));
+  });
+
   it("draws Student-t's band at its standard deviation scale·√(ν/(ν−2)), and its scale (flagged) when ν ≤ 2", async () => {
     const specs = withIds([modelSpec('student-t', { nu: 4 }), modelSpec('student-t', { nu: 2 }), modelSpec('nll')]);
     const engine = new Engine(POINTS, SPEC, specs, TRAIN);

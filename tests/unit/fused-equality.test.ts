@@ -22,15 +22,15 @@ beforeAll(async () => {
 
 const MINI = { ...defaultDataSpec('hetero-sine'), n: 300 };
 const FULL = { ...defaultDataSpec('hetero-sine'), n: 48 };
-/** Barron's fixed α per wrapper: the general branch, Cauchy (0), L2 (2) and Welsch (−∞). */
-const BARRON_ALPHA = [1, 0, 2, -Infinity];
+/** Barron's fixed α per wrapper: the general branch, Cauchy (0), L2 (2), Welsch (−∞) and the general branch again. */
+const BARRON_ALPHA = [1, 0, 2, -Infinity, 0.5];
 
 /** Every loss id once, with hyperparameters away from their defaults, τ's three modes in turn and three learning-rate
  * scales; one SuperLoss model skips the warm-up (its τ moves from step 0). */
 function allLosses(): ModelSpec[] {
   return LOSS_IDS.map((loss, k) => {
     const { base, wrapper } = parseLossId(loss);
-    const w = ['none', 'boltzmann', 'boltzmann-const', 'superloss'].indexOf(wrapper);
+    const w = ['none', 'boltzmann', 'boltzmann-const', 'superloss', 'boltzmann-clipped'].indexOf(wrapper);
     return modelSpec(loss, {
       id: `m${k + 1}`,
       initSeed: k + 1,

@@ -84,7 +84,8 @@ function sampleGradWeights(wrapper: string, losses: number[], spec: ModelSpec): 
   const w = e.map((x) => x / z);
   if (wrapper === 'boltzmann-const') return w;
   const mean = w.reduce((a, wi, i) => a + wi * losses[i], 0);
-  return w.map((wi, i) => wi * (1 + (mean - losses[i]) / spec.T));
+  const alpha = w.map((wi, i) => wi * (1 + (mean - losses[i]) / spec.T));
+  return wrapper === 'boltzmann-clipped' ? alpha.map((a) => Math.max(a, 0)) : alpha;
 }
 
 /**
@@ -148,7 +149,7 @@ describe('one SGD step equals the hand-derived gradient, for every base loss × 
     expect(failures).toEqual([]);
   });
 
-  it('the check has teeth: constant weights in place of eq. 6, or a missing 1/B, would be seen', () => {
+  it('the check has teeth: constant or clipped weights in place of eq. 6, or a missing 1/B, would be seen', () => {
     const spec = ALL.find((s) => s.loss === 'robust-nll')!;
     const p = Float32Array.from([0.3, -0.2, 0.1, 0.5, 0, 0]);
     const eq6 = handGradient(p, spec);
@@ -156,6 +157,9 @@ describe('one SGD step equals the hand-derived gradient, for every base loss × 
     const rel = Math.max(...eq6.map((v, i) => Math.abs(v - constant[i]))) / Math.max(...eq6.map(Math.abs));
     // Far above the 2e-3 tolerance: a swap of the two would fail the test above.
     expect(rel).toBeGreaterThan(0.05);
+    // Some αⱼ are negative here, so clipping them at 0 changes the gradient as much.
+    const clipped = handGradient(p, { ...spec, loss: 'clipped-nll' });
+    expect(Math.max(...eq6.map((v, i) => Math.abs(v - clipped[i]))) / Math.max(...eq6.map(Math.abs))).toBeGreaterThan(0.05);
     expect(POINTS.x.length).toBeGreaterThan(1);
   });
 });

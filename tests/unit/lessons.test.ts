@@ -26,7 +26,7 @@ describe('lesson claims', () => {
   });
 
   it('judges bounds and comparisons, failing on missing models and non-finite figures', () => {
-    const metrics = { m1: { rmse: 0.2, sigmaError: 0.1, nll: 1 }, m2: { rmse: 0.03, sigmaError: NaN, nll: 0 } };
+    const metrics = { m1: { rmse: 0.2, sigmaError: 0.1, nll: 1, minGradWeight: 1 }, m2: { rmse: 0.03, sigmaError: NaN, nll: 0, minGradWeight: -0.5 } };
     const conds: Condition[] = [
       { kind: 'bound', id: 'm2', metric: 'rmse', max: 0.05 },
       { kind: 'bound', id: 'm1', metric: 'rmse', min: 0.15 },
@@ -38,6 +38,11 @@ describe('lesson claims', () => {
     ];
     expect(evaluateClaim(conds, metrics).map((r) => r.holds)).toEqual([true, true, false, true, false, false, false]);
     expect(evaluateClaim(conds, metrics)[4].text).toBe("m1 rmse 0.200 ≤ 5 × m2's 0.030");
+    // A condition for one seed only is judged there and skipped (holding) elsewhere.
+    const once: Condition = { kind: 'bound', id: 'm2', metric: 'minGradWeight', min: 0, onlySeed: 0 };
+    expect(evaluateClaim([once], metrics, 0)[0]).toMatchObject({ holds: false, value: -0.5 });
+    expect(evaluateClaim([once], metrics, 1)[0]).toMatchObject({ holds: true, skipped: true });
+    expect(evaluateClaim([once], metrics, 1)[0].text).toMatch(/^\(seed 0 only\)/);
   });
 
   it('seed 0 is the lesson as written; other seeds move the data, init and batch seeds', () => {

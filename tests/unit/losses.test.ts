@@ -128,10 +128,23 @@ describe('Boltzmann weighting (Robust-NLL eq. 2–3, 6–9)', () => {
   it('with constant weights (Tilted ERM / IRLS) the gradient is scaled by wⱼ, not αⱼ', () => {
     const T = 1;
     const { w, alpha } = alphaRef(nll, T);
-    const [gMu] = grads((m, v) => boltzmannLoss(gaussianNll(m, v, t(Y)), 1 / T, true));
+    const [gMu] = grads((m, v) => boltzmannLoss(gaussianNll(m, v, t(Y)), 1 / T, 'constant'));
     close(gMu, MU.map((m, i) => (w[i] * (m - Y[i])) / VAR[i]), 1e-5);
     // The two variants differ here, so the test above could fail.
     expect(Math.max(...w.map((wi, i) => Math.abs(wi - alpha[i])))).toBeGreaterThan(0.01);
+  });
+
+  it('clipped (this project’s variant): eq. 6 with αⱼ clipped at 0, the value still Σ wᵢℓᵢ', () => {
+    // At T = 0.5 some αⱼ are negative (ℓⱼ more than T above the weighted mean), so clipping changes the gradient.
+    for (const T of [0.5, 16]) {
+      const { w, alpha } = alphaRef(nll, T);
+      const clipped = alpha.map((a) => Math.max(a, 0));
+      const [gMu, gVar] = grads((m, v) => boltzmannLoss(gaussianNll(m, v, t(Y)), 1 / T, 'clipped'));
+      close(gMu, MU.map((m, i) => (clipped[i] * (m - Y[i])) / VAR[i]), 1e-4);
+      close(gVar, MU.map((m, i) => (clipped[i] * (VAR[i] - (m - Y[i]) ** 2)) / (2 * VAR[i] ** 2)), 1e-4);
+      close(read(boltzmannLoss(t(nll), 1 / T, 'clipped')), [w.reduce((a, wi, i) => a + wi * nll[i], 0)]);
+    }
+    expect(Math.min(...alphaRef(nll, 0.5).alpha)).toBeLessThan(-0.01);
   });
 
   it('T → ∞ gives the plain NLL gradient divided by N', () => {

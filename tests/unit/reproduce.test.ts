@@ -56,6 +56,16 @@ describe('reproduction, quick versions', () => {
     // Boltzmann-weighted MSE with the eq. 6 gradient is not robust here (see the README); no claim is asserted.
   });
 
+  it('Robust-NLL divergence study runs end to end: every trajectory × variant reported, the file opens all three', async () => {
+    const r = await quick('robust-nll-divergence');
+    // 2 trajectories × 3 variants in the quick form; the rates themselves need the full 64.
+    expect(r.results.length).toBe(6);
+    expect(r.results.map((x) => x.loss).sort()).toEqual(['clipped-nll', 'clipped-nll', 'robust-nll', 'robust-nll', 'tilted-nll', 'tilted-nll']);
+    expect(r.snapshot!.models.map((m) => m.loss)).toEqual(['robust-nll', 'tilted-nll', 'clipped-nll']);
+    expect(r.claims.length).toBe(3);
+    expect(r.tables[0].rows.length).toBe(3);
+  });
+
   it('β-NLL Fig. 1 runs end to end (the claim itself needs the full run)', async () => {
     const r = await quick('beta-nll-fig1');
     expect(agrees(r.claims, /NLL stays above/)).toBe(true);

@@ -65,7 +65,7 @@ export function baselineLoss(spec: ClassModelSpec, inp: BaselineInputs): Baselin
       return { loss: tf.mean(generalizedCrossEntropy(logits, lab, spec.q)), meanCe };
     case 'robust-ce':
       // Σ wᵢ ceᵢ with w = softmax(−ce/T): the weights sum to 1, so T = ∞ is the mean CE.
-      return { loss: boltzmannLoss(ce, invTemperature(spec.T), spec.constantWeights), meanCe };
+      return { loss: boltzmannLoss(ce, invTemperature(spec.T), spec.constantWeights ? 'constant' : 'eq6'), meanCe };
     case 'superloss-ce':
       return { loss: tf.mean(superlossTensor(ce, inp.tau, spec.slLambda)), meanCe };
     case 'dul': {

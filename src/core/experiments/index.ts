@@ -5,6 +5,7 @@ import { barronLine } from './barronLine';
 import { betaFig1 } from './betaFig1';
 import type { Experiment } from './common';
 import { fig1 } from './fig1';
+import { divergence } from './divergence';
 import { fig3 } from './fig3';
 import { superlossRegression } from './superloss';
 
@@ -12,7 +13,7 @@ export type { Experiment, ExperimentOptions, ExperimentReport, Table } from './c
 export { leastSquares } from './linear';
 export { fmt } from './common';
 
-export const EXPERIMENTS: Experiment[] = [fig3, fig1, betaFig1, barronLine, superlossRegression, alumToy];
+export const EXPERIMENTS: Experiment[] = [fig3, fig1, betaFig1, barronLine, superlossRegression, divergence, alumToy];
 
 export function findExperiment(id: string): Experiment {
   const e = EXPERIMENTS.find((x) => x.id === id);

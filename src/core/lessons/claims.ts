@@ -11,10 +11,12 @@ type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'mi
 
 /**
  * Metrics of a model that a claim may bound: the fit metrics (ModelSnapshot.metrics), the uncertainty metrics of a
- * judged set ("heldOut.coverage2", uncertainty.ts's flattened names), and for an ensemble `epistemicRatio`: its
- * members' mean disagreement √(var μ) beyond the training inputs over that within them (where it does not know).
+ * judged set ("heldOut.coverage2", uncertainty.ts's flattened names), for an ensemble `epistemicRatio`: its
+ * members' mean disagreement √(var μ) beyond the training inputs over that within them (where it does not know),
+ * and `minGradWeight`, the smallest gradient weight over the training points (B·αⱼ of eq. 7 for eq. 6: negative
+ * where a point is pushed away).
  */
-export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | `${JudgedSet}.${JudgedScalar}`;
+export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | 'minGradWeight' | `${JudgedSet}.${JudgedScalar}`;
 export type ClaimMetrics = Record<'rmse' | 'sigmaError' | 'nll', number> & Partial<Record<ClaimMetric, number>>;
 
 /** An ensemble's mean epistemic std on the grid beyond [min x, max x] over its mean within; NaN for a plain model. */
@@ -32,10 +34,14 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
   return sums.inN && sums.outN ? sums.out / sums.outN / (sums.in / sums.inN) : NaN;
 }
 
-/** One condition: a model's metric within [min, max], or one model's metric at most `factor` × another's. */
+/**
+ * One condition: a model's metric within [min, max], or one model's metric at most `factor` × another's.
+ * `onlySeed`: judged only on that seed (0 = the lesson as written), for what one particular trajectory shows;
+ * on other seeds it is reported and skipped.
+ */
 export type Condition =
-  | { kind: 'bound'; id: string; metric: ClaimMetric; min?: number; max?: number }
-  | { kind: 'below'; id: string; than: string; metric: ClaimMetric; factor?: number };
+  | { kind: 'bound'; id: string; metric: ClaimMetric; min?: number; max?: number; onlySeed?: number }
+  | { kind: 'below'; id: string; than: string; metric: ClaimMetric; factor?: number; onlySeed?: number };
 
 export interface LessonClaim {
   /** The claim in words, as the lesson's text makes it. */
@@ -51,6 +57,8 @@ export interface ConditionResult {
   value: number;
   other?: number;
   holds: boolean;
+  /** Not judged on this seed (onlySeed); `holds` is then true. */
+  skipped?: boolean;
   /** e.g. "m1 rmse 0.021 ≤ 0.05". */
   text: string;
 }
@@ -67,20 +75,25 @@ export interface ClaimResult {
 
 const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
 
-/** Judges the conditions on metrics by model id. A missing model or a non-finite value fails its condition. */
-export function evaluateClaim(conditions: Condition[], metrics: Record<string, Partial<Record<ClaimMetric, number>>>): ConditionResult[] {
+/** Judges the conditions on metrics by model id (on `seed`). A missing model or a non-finite value fails its condition. */
+export function evaluateClaim(conditions: Condition[], metrics: Record<string, Partial<Record<ClaimMetric, number>>>, seed = 0): ConditionResult[] {
   return conditions.map((c) => {
-    const value = metrics[c.id]?.[c.metric] ?? NaN;
-    if (c.kind === 'bound') {
-      const holds = Number.isFinite(value) && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
-      const range = [c.min !== undefined ? `≥ ${c.min}` : '', c.max !== undefined ? `≤ ${c.max}` : ''].filter(Boolean).join(' and ');
-      return { condition: c, value, holds, text: `${c.id} ${c.metric} ${f3(value)} ${range}` };
-    }
-    const other = metrics[c.than]?.[c.metric] ?? NaN;
-    const factor = c.factor ?? 1;
-    const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
-    return { condition: c, value, other, holds, text: `${c.id} ${c.metric} ${f3(value)} ≤ ${factor === 1 ? '' : `${factor} × `}${c.than}'s ${f3(other)}` };
+    const judged = judge(c, metrics);
+    return c.onlySeed === undefined || c.onlySeed === seed ? judged : { ...judged, holds: true, skipped: true, text: `(seed ${c.onlySeed} only) ${judged.text}` };
   });
+}
+
+function judge(c: Condition, metrics: Record<string, Partial<Record<ClaimMetric, number>>>): ConditionResult {
+  const value = metrics[c.id]?.[c.metric] ?? NaN;
+  if (c.kind === 'bound') {
+    const holds = Number.isFinite(value) && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
+    const range = [c.min !== undefined ? `≥ ${c.min}` : '', c.max !== undefined ? `≤ ${c.max}` : ''].filter(Boolean).join(' and ');
+    return { condition: c, value, holds, text: `${c.id} ${c.metric} ${f3(value)} ${range}` };
+  }
+  const other = metrics[c.than]?.[c.metric] ?? NaN;
+  const factor = c.factor ?? 1;
+  const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
+  return { condition: c, value, other, holds, text: `${c.id} ${c.metric} ${f3(value)} ≤ ${factor === 1 ? '' : `${factor} × `}${c.than}'s ${f3(other)}` };
 }
 
 /**
@@ -125,8 +138,19 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
     const snapshot = await engine.snapshot();
     const metrics: ClaimResult['metrics'] = {};
     // The snapshot is the run's first: its judge computes every model's uncertainty metrics at this step.
-    for (const m of snapshot.models) metrics[m.id] = { rmse: m.metrics.rmse, sigmaError: m.metrics.sigmaError, nll: m.metrics.nll, ...flattenUncertainty(m.uncertainty), epistemicRatio: epistemicRatio(snapshot, m.id, points.x) };
-    const conditions = evaluateClaim(claim.conditions, metrics);
+    for (const m of snapshot.models) {
+      let minGradWeight = Infinity;
+      for (const g of m.gradWeight) minGradWeight = Math.min(minGradWeight, g);
+      metrics[m.id] = {
+        rmse: m.metrics.rmse,
+        sigmaError: m.metrics.sigmaError,
+        nll: m.metrics.nll,
+        ...flattenUncertainty(m.uncertainty),
+        epistemicRatio: epistemicRatio(snapshot, m.id, points.x),
+        minGradWeight: m.gradWeight.length ? minGradWeight : NaN,
+      };
+    }
+    const conditions = evaluateClaim(claim.conditions, metrics, seed);
     return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics };
   } finally {
     engine.dispose();

@@ -15,14 +15,25 @@ export function boltzmannWeights(losses: Tensor, invT: Scalarish): Tensor {
 }
 
 /**
- * Σᵢ wᵢℓᵢ over the last axis. With `constantWeights` false the weights carry gradient, so the loss has the
- * gradient of the paper's eq. 6 (each ∇ℓⱼ scaled by αⱼ of eq. 7). With it true, the weights are held
- * constant, as in Tilted ERM or IRLS: each ∇ℓⱼ is scaled by wⱼ alone.
+ * How the weights of a Boltzmann loss pass gradient: 'eq6' as the paper derives it (each ∇ℓⱼ scaled by αⱼ of
+ * eq. 7, negative where ℓⱼ exceeds the weighted mean loss by more than T); 'constant' as in Tilted ERM or IRLS
+ * (scaled by wⱼ); 'clipped', this project's stabilised variant: eq. 6 with αⱼ clipped at 0, so a sample's
+ * gradient is never reversed (a sample is never pushed away, at worst ignored).
  */
-export function boltzmannLoss(losses: Tensor, invT: Scalarish, constantWeights = false): Tensor {
+export type BoltzmannGradient = 'eq6' | 'constant' | 'clipped';
+
+/**
+ * Σᵢ wᵢℓᵢ over the last axis; its gradient as `gradient` says. The value is the same for all three (so the
+ * training curves compare); 'clipped' adds Σ max(αⱼ, 0)ℓⱼ − (the same, without gradient) to a constant Σwℓ.
+ */
+export function boltzmannLoss(losses: Tensor, invT: Scalarish, gradient: BoltzmannGradient = 'eq6'): Tensor {
   return tf.tidy(() => {
     const w = boltzmannWeights(losses, invT);
-    return tf.sum(tf.mul(constantWeights ? stopGradient(w) : w, losses), -1);
+    if (gradient !== 'clipped') return tf.sum(tf.mul(gradient === 'constant' ? stopGradient(w) : w, losses), -1);
+    const value = stopGradient(tf.sum(tf.mul(w, losses), -1));
+    const alpha = stopGradient(tf.relu(gradientWeights(losses, invT)));
+    const surrogate = tf.sum(tf.mul(alpha, losses), -1);
+    return tf.add(value, tf.sub(surrogate, stopGradient(surrogate)));
   });
 }
 
