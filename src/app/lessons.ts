@@ -88,9 +88,12 @@ export const LESSONS: Lesson[] = (
     },
     // ../shared/FINDINGS.md, 2 × 128 tanh, ω = 3, Adam 2e-3, batch 100, RMSE at 10⁴ steps: MSE 0.021, β-NLL 0.094, NLL 0.192;
     // at ω = 10 all three fit (0.043, 0.016, 0.017). 2 × 64 at ω = 3 or 10 fits nothing within 6000 steps (all ≥ 0.17).
+    // Measured here (WASM, RMSE at 10⁴ / 1.2·10⁴ steps, NLL, β-NLL, MSE): seed 0 0.208, 0.145, 0.158 / 0.203, 0.107, 0.028;
+    // seed 1 0.186, 0.109, 0.024 / 0.186, 0.100, 0.026; seed 2 0.197, 0.026, 0.029 / 0.194, 0.022, 0.023. At 10⁴ seed 0's MSE
+    // has not yet locked on (it does between 11k and 12k), hence the budget of 1.2·10⁴.
     claim: {
-      statement: 'within 10⁴ steps MSE fits the sine and NLL does not; β-NLL is between or fitted',
-      steps: 10_000,
+      statement: 'within 1.2·10⁴ steps MSE fits the sine and NLL does not; β-NLL is between or fitted',
+      steps: 12_000,
       conditions: [max('m3', 'rmse', 0.05), min('m1', 'rmse', 0.15), below('m2', 'm1', 'rmse')],
     },
     text: [
@@ -98,7 +101,7 @@ export const LESSONS: Lesson[] = (
         'Twelve periods of 0.4 sin 2πx with tiny noise. NLL weights each point by 1/σ²: once a region is explained by a large variance, its gradient fades and NLL stops fitting it. β-NLL multiplies the loss by σ^(2β) (no gradient through it) and keeps learning; MSE has no variance to hide behind.',
       ],
       [
-        'What you see: for the first few thousand steps all three are flat lines through the sine. Then MSE locks onto the periods (RMSE about 0.02 by step 10⁴); β-NLL follows more slowly (about 0.09); NLL stays a flat-ish line inside a wide band that covers the sine (about 0.19): it has explained the data as noise. ',
+        'What you see: for the first several thousand steps all three are flat lines through the sine. Then MSE locks onto the periods (RMSE about 0.02–0.03 between steps 9000 and 12 000, depending on the draw); β-NLL follows, sooner or later (0.02–0.11 at step 12 000); NLL stays a flat-ish line inside a wide band that covers the sine (about 0.19–0.20): it has explained the data as noise. ',
         { link: 'Set β to 1', actions: [{ kind: 'model', id: 'm2', patch: { beta: 1 } }] },
         ' to give the mean the MSE gradient exactly.',
       ],
@@ -266,7 +269,7 @@ export const LESSONS: Lesson[] = (
         'Robust-NLL’s weights wⱼ = softmax(−ℓⱼ/T) carry gradient (eq. 6), so each point’s ∇ℓⱼ is scaled by αⱼ = wⱼ(1 + (Σᵢwᵢℓᵢ − ℓⱼ)/T) (eq. 7). Where a point’s loss exceeds the weighted mean by more than T, αⱼ is negative: the step pushes the model away from that point, which raises its loss further. The weights view draws αⱼ; points below its zero line are being pushed away.',
       ],
       [
-        'What you see: three models on the same data and minibatches, after Fig. 1’s warm-up (3000 steps of the mean alone, 3000 of NLL). From this start (left) eq. 6 leaves the data within a few hundred steps of the switch and does not come back; from another start (middle) the same loss holds. Clipped-Robust (right), this project’s variant, clips αⱼ at 0, so a point is at worst ignored, never pushed away: from the very start that diverged it keeps fitting. Over 64 trajectories the study counts how often each variant runs away.',
+        'What you see: three models on the same data and minibatches, after Fig. 1’s warm-up (3000 steps of the mean alone, 3000 of NLL). From this start (left) eq. 6 leaves the data within a few hundred steps of the switch and does not come back; from another start (middle) the same loss holds. Clipped-Robust (right), this project’s variant, clips αⱼ at 0, so a point is at worst ignored, never pushed away: from the very start that diverged it keeps fitting. Over 64 trajectories with this warm-up (npm run reproduce -- robust-nll-divergence), eq. 6 ran away on 10 (within 100–500 steps of the switch), constant weights and Clipped-Robust on none; where eq. 6 holds, though, its band is the best of the three.',
       ],
       [
         { link: 'Give the left model constant weights', actions: [{ kind: 'model', id: 'm1', patch: { loss: 'tilted-nll' } }] },

@@ -167,7 +167,7 @@ export const divergence: Experiment = {
     ];
     const rows = summary.map((x) => [
       lossLabel(x.loss),
-      `${x.diverged}/${x.n} (${fmt((100 * x.diverged) / x.n)} %)`,
+      `${x.diverged}/${x.n} (${((100 * x.diverged) / x.n).toFixed(1)} %)`,
       x.divergedAtEnd,
       x.when.length ? `${median(x.when)} (${Math.min(...x.when)}–${Math.max(...x.when)})` : '–',
       x.stableRmse,
