@@ -3,10 +3,17 @@
 // (seed 0 is the lesson as written; others move the data, init and batch seeds) and prints whether each
 // lesson's claim holds, with the figures. --quick: a tenth of each budget (a smoke run: claims may fail).
 // --seed S: that seed alone (to spread the seeds of a long lesson over processes).
+// --backend wasm|cpu|webgpu|fused: the tfjs engine on that backend (webgpu: tfjs-backend-webgpu on Dawn), or the
+// fused WGSL kernel through Dawn (npm `webgpu`) with snapshots by tfjs on the same device; the fused path is
+// the one to use on a machine with a GPU's Vulkan driver (on SwiftShader, WASM is faster for large models).
 import { parseArgs } from 'node:util';
 import { useNodeBackend } from '../src/platform/node';
 import { LESSONS } from '../src/app/lessons';
-import { runClaim } from '../src/core/lessons/claims';
+import { runClaim, type RunClaimOptions } from '../src/core/lessons/claims';
+import { Engine } from '../src/core/engine';
+import { freshState } from '../src/core/state';
+import { nodeGpuDevice } from '../src/fused/node';
+import { FusedPath } from '../src/worker/fusedPath';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
 const seeds = Number(values.seeds);
@@ -20,7 +27,21 @@ if (single !== null && !(Number.isInteger(single) && single >= 0)) {
   process.exit(2);
 }
 const seedList = single !== null ? [single] : Array.from({ length: seeds }, (_, s) => s);
-await useNodeBackend(values.backend as 'wasm' | 'cpu');
+const backend = values.backend!;
+if (!['wasm', 'cpu', 'webgpu', 'fused'].includes(backend)) {
+  console.error(`--backend must be wasm, cpu, webgpu or fused, not ${backend}`);
+  process.exit(2);
+}
+await useNodeBackend(backend === 'fused' ? 'webgpu' : (backend as 'wasm' | 'cpu' | 'webgpu'));
+let makePath: RunClaimOptions['makePath'];
+if (backend === 'fused') {
+  const device = (await nodeGpuDevice())!;
+  // The fused kernel where it covers the models (every lesson today), the engine on the same device otherwise.
+  makePath = (points, cfg, members) =>
+    FusedPath.covers(members, cfg.train, points.x.length)
+      ? new FusedPath(device, points, cfg.data, members, cfg.train, freshState(cfg.train.architecture, members))
+      : new Engine(points, cfg.data, members, cfg.train);
+}
 const only = values.only?.split(',');
 const lessons = LESSONS.filter((l) => !only || only.includes(l.id));
 console.log('| lesson | seed | steps | holds | figures (RMSE per model) | conditions |');
@@ -30,7 +51,7 @@ for (const lesson of lessons) {
   for (const seed of seedList) {
     const steps = values.quick ? Math.max(100, Math.round(lesson.claim.steps / 10)) : lesson.claim.steps;
     const started = performance.now();
-    const r = await runClaim(lesson.config, lesson.claim, { seed, steps });
+    const r = await runClaim(lesson.config, lesson.claim, { seed, steps, makePath });
     if (!r.holds) failed++;
     const figures = lesson.config.models.map((m) => `${m.id} ${m.loss}${m.loss.includes('robust') || m.loss.includes('boltz') ? ` T=${m.T}` : m.loss.includes('beta') ? ` β=${m.beta}` : ''}: ${r.metrics[m.id].rmse.toFixed(3)}`).join('; ');
     const conds = r.conditions.map((c) => `${c.holds ? '✓' : '✗'} ${c.text}`).join('; ');

@@ -1,8 +1,8 @@
 // A lesson's claim as data (what the learner should see after so many steps) and a headless runner that
 // trains the lesson's configuration on the Engine and checks it. Pure apart from the tfjs backend in use.
 import type { RunConfig } from '../config';
-import { makePoints } from '../datasets';
-import { Engine, type Snapshot } from '../engine';
+import { makePoints, type Points } from '../datasets';
+import { Engine, type Snapshot, type TrainingPath } from '../engine';
 import { expandMembers } from '../members';
 import { flattenUncertainty } from '../uncertainty';
 
@@ -116,6 +116,11 @@ export interface RunClaimOptions {
   /** Steps per engine.run call between progress reports. */
   chunk?: number;
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Builds the training path for the (seeded, member-expanded) run: the tfjs Engine when left out; the
+   * headless command passes the fused kernel's path where a WebGPU adapter exists (scripts/lessons.ts).
+   */
+  makePath?: (points: Points, config: RunConfig, members: RunConfig['models']) => TrainingPath;
 }
 
 /** Trains `config` (as seeded) headless for the claim's budget and judges the claim on the last snapshot. */
@@ -125,7 +130,8 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
   const cfg = seededConfig(config, seed);
   const points = makePoints(cfg.data);
   // An ensemble trains as its members (members.ts); the snapshot folds them back into the model.
-  const engine = new Engine(points, cfg.data, expandMembers(cfg.models), cfg.train);
+  const members = expandMembers(cfg.models);
+  const engine = options.makePath ? options.makePath(points, cfg, members) : new Engine(points, cfg.data, members, cfg.train);
   try {
     const chunk = options.chunk ?? 500;
     for (let done = 0; done < steps; ) {
@@ -135,7 +141,7 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
       options.onProgress?.(done, steps);
       await new Promise((r) => setTimeout(r, 0));
     }
-    const snapshot = await engine.snapshot();
+    const { snapshot } = await engine.frame(false);
     const metrics: ClaimResult['metrics'] = {};
     // The snapshot is the run's first: its judge computes every model's uncertainty metrics at this step.
     for (const m of snapshot.models) {
