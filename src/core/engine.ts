@@ -3,13 +3,13 @@
 import { DEFAULT_TRAIN, type ModelSpec, type TrainSettings } from './config';
 import type { DataSpec, Points } from './datasets';
 import { Evaluator, type Snapshot } from './evaluator';
-import { buildHyper, disposeHyper, type HyperTensors } from './hyper';
+import { buildHyper, disposeHyper, nextPhaseMask, type HyperTensors } from './hyper';
 import { parseLossId } from './losses';
 import { objective, tauOf } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
 import { hasEnsemble } from './members';
 import { hash32, STREAM } from './rng';
-import { freshState, paramCount, phaseAt, stackField, stateFromRows, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
+import { freshState, paramCount, stackField, stateFromRows, stateMismatch, type Phase, type TrainingState } from './state';
 import { readOnce, tf, type Tensor } from './tf';
 
 export type { ModelSnapshot, ModelStatus, ModelMetrics, Snapshot } from './evaluator';
@@ -120,11 +120,7 @@ export class Engine implements TrainingPath {
 
   /** Recomputes each model's warm-up phase; rebuilds the phase mask only when one changed. */
   private updatePhases(): void {
-    const phases = this.steps.map((s, k) => phaseAt(s, warmupOf(this.specs[k], this.train)));
-    if (this.phaseMask && phases.every((p, k) => p === this.phases[k])) return;
-    this.phases = phases;
-    this.phaseMask?.dispose();
-    this.phaseMask = tf.tensor2d(phases.map((p) => [p === 0 ? 1 : 0, p === 1 ? 1 : 0, p === 2 ? 1 : 0]));
+    ({ phases: this.phases, mask: this.phaseMask } = nextPhaseMask(this.steps, this.specs, this.train, this.phases, this.phaseMask));
   }
 
   // ---------------------------------------------------------------- training

@@ -1,6 +1,7 @@
 // Every model's hyperparameters as [K, …] tensors: a slider move rebuilds these few small tensors, never the graph.
 import type { ModelSpec, TrainSettings } from './config';
 import { parseLossId, studentTConstant, wrapperUsesT, type BaseLoss, type Wrapper } from './losses';
+import { phaseAt, warmupOf, type Phase } from './state';
 import { tf, type Tensor } from './tf';
 
 export interface HyperTensors {
@@ -77,4 +78,15 @@ function hyperTensors(h: HyperTensors): Tensor[] {
 
 export function disposeHyper(h: HyperTensors): void {
   for (const t of hyperTensors(h)) t.dispose();
+}
+
+/**
+ * Each model's warm-up phase at its step, and the one-hot phase mask [K, 3] (mean-only, NLL, own loss) that the
+ * objective selects with. The mask is rebuilt (and the old one disposed) only when a phase changed.
+ */
+export function nextPhaseMask(steps: readonly number[], specs: readonly ModelSpec[], train: TrainSettings, phases: Phase[], mask: Tensor | null): { phases: Phase[]; mask: Tensor } {
+  const next = steps.map((s, k) => phaseAt(s, warmupOf(specs[k], train)));
+  if (mask && next.length === phases.length && next.every((p, k) => p === phases[k])) return { phases, mask };
+  mask?.dispose();
+  return { phases: next, mask: tf.tensor2d(next.map((p) => [p === 0 ? 1 : 0, p === 1 ? 1 : 0, p === 2 ? 1 : 0])) };
 }

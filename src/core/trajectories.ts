@@ -5,13 +5,13 @@
 import type { ModelSpec, TrainSettings } from './config';
 import { DATASETS, inputScale, linspace, makePoints, truthOf, type DataSpec } from './datasets';
 import { batchIndices } from './engine';
-import { buildHyper, disposeHyper, type HyperTensors } from './hyper';
+import { buildHyper, disposeHyper, nextPhaseMask, type HyperTensors } from './hyper';
 import { parseLossId } from './losses';
 import { fitMetrics, predictiveOf, type FitMetrics } from './metrics';
 import { forward } from './model';
 import { objective } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
-import { freshState, paramCount, phaseAt, stackField, stateFromRows, stateMismatch, warmupOf, type Phase, type TrainingState } from './state';
+import { freshState, paramCount, stackField, stateFromRows, stateMismatch, type Phase, type TrainingState } from './state';
 import { readOnce, tf, type Tensor } from './tf';
 
 /** One trajectory: its data (the seed picks the draw), its minibatch seed and its model (initSeed, loss). */
@@ -101,11 +101,7 @@ export class Trajectories {
   }
 
   private updatePhases(): void {
-    const phases = this.steps.map((s, k) => phaseAt(s, warmupOf(this.specs[k], this.train)));
-    if (this.phaseMask && phases.every((p, k) => p === this.phases[k])) return;
-    this.phases = phases;
-    this.phaseMask?.dispose();
-    this.phaseMask = tf.tensor2d(phases.map((p) => [p === 0 ? 1 : 0, p === 1 ? 1 : 0, p === 2 ? 1 : 0]));
+    ({ phases: this.phases, mask: this.phaseMask } = nextPhaseMask(this.steps, this.specs, this.train, this.phases, this.phaseMask));
   }
 
   /** `count` steps of every trajectory still finite (one that went non-finite stops, as in the engine). */

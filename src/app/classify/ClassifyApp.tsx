@@ -12,6 +12,7 @@ import type { ClassMessage } from '../../worker/classifySession';
 import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure, type PlotFigure } from './figures';
 import { CLASS_LESSONS, findClassLesson, type ClassAction } from './lessons';
 import { classHash, parseClassHash } from './link';
+import { LessonText } from '../components/LessonText';
 
 function ClsPlot({ figure, height = 300, testId }: { figure: PlotFigure | null; height?: number; testId?: string }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -169,22 +170,7 @@ export function ClassifyApp() {
               ))}
             </select>
             {lesson && (
-              <div className="lesson-text">
-                <p className="cite">{lesson.citation}</p>
-                {lesson.text.map((para, i) => (
-                  <p key={i}>
-                    {para.map((seg, j) =>
-                      typeof seg === 'string' ? (
-                        <span key={j}>{seg}</span>
-                      ) : (
-                        <a key={j} href="#" onClick={(e) => (e.preventDefault(), runActions(seg.actions))}>
-                          {seg.link}
-                        </a>
-                      ),
-                    )}
-                  </p>
-                ))}
-              </div>
+              <LessonText citation={lesson.citation} text={lesson.text} onActions={runActions} />
             )}
           </section>
           <section className="card">

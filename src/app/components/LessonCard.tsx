@@ -1,6 +1,7 @@
 import { findLesson, LESSONS, type LessonAction } from '../lessons';
 import { CLASS_LESSONS } from '../classify/lessons';
 import { classHash } from '../classify/link';
+import { LessonText } from './LessonText';
 
 /** The lesson picker, the lesson's text and its in-line links. */
 export function LessonCard({ lessonId, onOpen, onActions }: { lessonId: string | null; onOpen(id: string): void; onActions(actions: LessonAction[]): void }) {
@@ -34,22 +35,7 @@ export function LessonCard({ lessonId, onOpen, onActions }: { lessonId: string |
         </optgroup>
       </select>
       {lesson && (
-        <div className="lesson-text">
-          <p className="cite">{lesson.citation}</p>
-          {lesson.text.map((para, i) => (
-            <p key={i}>
-              {para.map((seg, j) =>
-                typeof seg === 'string' ? (
-                  <span key={j}>{seg}</span>
-                ) : (
-                  <a key={j} href="#" onClick={(e) => (e.preventDefault(), onActions(seg.actions))}>
-                    {seg.link}
-                  </a>
-                ),
-              )}
-            </p>
-          ))}
-        </div>
+        <LessonText citation={lesson.citation} text={lesson.text} onActions={onActions} />
       )}
     </section>
   );
