@@ -1,6 +1,7 @@
 // K classifiers stacked along a leading axis: 2 → hidden layers → embedding head μ ∈ R^D and log σ² ∈ R^D →
 // classifier W (logits W·f, no bias, as in ALUM eq. 13). The hidden layers can take ALUM's latent compensation
 // (src/core/classify/alum.ts) in training; evaluation never does.
+import type { ParamLayout } from '../model';
 import { uniform } from '../rng';
 import { tf, type Tensor } from '../tf';
 
@@ -23,10 +24,8 @@ export const DEFAULT_CLASS_ARCH: Omit<ClassArch, 'classes'> = { hidden: [32, 32]
  */
 export const LOG_VAR_CAP = 6;
 
-export interface ClassLayout {
-  names: string[];
-  shapes: number[][];
-}
+/** Names and stacked shapes, as the regression model's layout (model.ts). */
+export type ClassLayout = ParamLayout;
 
 /** Stacked shapes in a fixed order: W0 b0 … W(L−1) b(L−1), Wmu bmu, Wvar bvar, Wc. Every shape starts with K. */
 export function classLayout(arch: ClassArch, k: number): ClassLayout {
