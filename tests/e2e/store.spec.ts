@@ -28,10 +28,10 @@ test('undo walks back a lesson, a removal and a CSV; Back follows; old and paste
   const csv = ['x,y', ...Array.from({ length: 20 }, (_, i) => `${i / 19},${(0.5 * i) / 19}`)].join('\n');
   await page.getByTestId('import').setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await expect(page.locator('.status-info')).toContainText('Loaded 20 points');
-  await expect(page.locator('.note', { hasText: 'your own data' })).toBeVisible();
+  await expect(page.locator('.note', { hasText: 'Showing your own data' })).toBeVisible();
 
   await page.getByTestId('undo').click();
-  await expect(page.locator('.note', { hasText: 'your own data' })).toHaveCount(0);
+  await expect(page.locator('.note', { hasText: 'Showing your own data' })).toHaveCount(0);
   await page.getByTestId('undo').click();
   await expect.poll(() => panelIds(page)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
   await page.keyboard.press('Control+z');

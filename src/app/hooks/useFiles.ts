@@ -83,8 +83,9 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
             destructive: !keepWeights,
             acceptFirst: true,
             apply: async () => {
-              await t.setPoints(r.points, keepWeights, null);
+              // The share first, then the points: no frame of the new data is drawn without its held-out share.
               await t.setTrain({ heldOut });
+              await t.setPoints(r.points, keepWeights, null);
             },
           });
         } catch (err) {
