@@ -1,4 +1,4 @@
-// npm run lessons [-- --quick] [--seeds N | --seed S] [--only ID[,ID…]]
+// npm run lessons [-- --quick] [--seeds N | --seed S] [--only ID[,ID…]] [--backend B] [--omega W|none]
 // Trains every lesson's configuration headless (Node, WASM) for its claim's step budget on seeds 0…N−1
 // (seed 0 is the lesson as written; others move the data, init and batch seeds) and prints whether each
 // lesson's claim holds, with the figures. --quick: a tenth of each budget (a smoke run: claims may fail).
@@ -6,7 +6,10 @@
 // --backend wasm|cpu|webgpu|fused: the tfjs engine on that backend (webgpu: tfjs-backend-webgpu on Dawn), or the
 // fused WGSL kernel through Dawn (npm `webgpu`) with snapshots by tfjs on the same device; the fused path is
 // the one to use on a machine with a GPU's Vulkan driver (on SwiftShader, WASM is faster for large models).
+// --omega W|none: every chosen lesson's first layer at ω = W (model.ts initScale), or He/Glorot with zero biases
+// (to measure what the bias init changes; the lessons as written otherwise).
 import { parseArgs } from 'node:util';
+import type { RunConfig } from '../src/core/config';
 import { useNodeBackend } from '../src/platform/node';
 import { LESSONS } from '../src/app/lessons';
 import { runClaim, type RunClaimOptions } from '../src/core/lessons/claims';
@@ -15,7 +18,7 @@ import { freshState } from '../src/core/state';
 import { nodeGpuDevice } from '../src/fused/node';
 import { FusedPath } from '../src/worker/fusedPath';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, omega: { type: 'string' } } });
 const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) {
   console.error(`--seeds must be a positive integer, not ${values.seeds}`);
@@ -43,7 +46,18 @@ if (backend === 'fused') {
       : new Engine(points, cfg.data, members, cfg.train);
 }
 const only = values.only?.split(',');
-const lessons = LESSONS.filter((l) => !only || only.includes(l.id));
+const omega = values.omega === undefined ? undefined : values.omega === 'none' ? null : Number(values.omega);
+if (typeof omega === 'number' && !(omega >= 0.1 && omega <= 100)) {
+  console.error(`--omega must be none or a number in [0.1, 100], not ${values.omega}`);
+  process.exit(2);
+}
+const withOmega = (config: RunConfig): RunConfig => {
+  if (omega === undefined) return config;
+  const { initScale: _, ...arch } = config.train.architecture;
+  return { ...config, train: { ...config.train, architecture: omega === null ? arch : { ...arch, initScale: omega } } };
+};
+const lessons = LESSONS.filter((l) => !only || only.includes(l.id)).map((l) => ({ ...l, config: withOmega(l.config) }));
+if (omega !== undefined) console.log(`first layer: ${omega === null ? 'He/Glorot, zero biases' : `ω = ${omega}`} in every lesson run here\n`);
 console.log('| lesson | seed | steps | holds | figures (RMSE per model) | conditions |');
 console.log('| --- | --- | --- | --- | --- | --- |');
 let failed = 0;
