@@ -119,3 +119,27 @@ describe('metric per cell', () => {
     expect(gridMedian({ loss: 'x', z: [[NaN]], status: [] })).toBeNaN();
   });
 });
+
+describe('sweep claims', () => {
+  it('judges the share of cells and the median by hand', async () => {
+    const { evaluateClaim } = await import('../../src/core/lessons/claims');
+    const metrics = { a1: { rmse: 0.1 }, a2: { rmse: 0.3 }, a3: { rmse: 0.2 }, b1: { rmse: 0.2 }, b2: { rmse: NaN }, b3: { rmse: 0.1 } };
+    const pairs: [string, string][] = [['a1', 'b1'], ['a2', 'b2'], ['a3', 'b3']];
+    // a1 ≤ b1 yes; a2 finite vs b2 diverged: yes; a3 0.2 > 0.1: no → 2 of 3.
+    const [share, strict, med] = evaluateClaim(
+      [
+        { kind: 'share', id: 's', pairs, metric: 'rmse', min: 0.6 },
+        { kind: 'share', id: 's', pairs, metric: 'rmse', min: 0.7 },
+        { kind: 'median', id: 'm', ids: ['a1', 'a2', 'a3'], than: ['b1', 'b2', 'b3'], metric: 'rmse' },
+      ],
+      metrics,
+    );
+    expect(share).toMatchObject({ holds: true });
+    expect(share.value).toBeCloseTo(2 / 3, 12);
+    expect(share.text).toBe('s: rmse ≤ its pair in 2 of 3 cells (0.667 ≥ 0.6)');
+    expect(strict.holds).toBe(false);
+    // medians: a → 0.2; b (finite) → 0.15: 0.2 > 0.15 fails.
+    expect(med).toMatchObject({ value: 0.2, holds: false });
+    expect(med.other).toBeCloseTo(0.15, 12);
+  });
+});
