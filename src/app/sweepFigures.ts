@@ -35,7 +35,7 @@ export function colorRange(spec: SweepSpec, grids: SweepGrid[]): ColorRange | nu
 /** A setting's value as a label: 3 significant digits, ∞ for T = ∞. */
 export function settingLabel(v: number): string {
   if (!Number.isFinite(v)) return v > 0 ? '∞' : Number.isNaN(v) ? '–' : '−∞';
-  return Math.abs(v) >= 1e-2 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1);
+  return Math.abs(v) >= 1e-4 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1);
 }
 
 const figureValue = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2)) : 'n/a');

@@ -128,7 +128,7 @@ export function SweepView({ config, selected, sweep, preset, onOpenCell }: Props
   const k = form.spec ? sweepSize(form.spec) : 0;
   const sameSetup = !shown || (JSON.stringify(shown.data) === JSON.stringify(config.data) && JSON.stringify(shown.train) === JSON.stringify(config.train));
   return (
-    <section className="card view sweep" data-testid="sweep-view">
+    <section className="card view sweep" data-testid="sweep-view" data-step={sweep.snapshot?.step ?? 0} data-cells-ok={grids.reduce((n, g) => n + g.status.flat().filter((st) => st === 'ok').length, 0)} data-running={sweep.running}>
       <h3 className="view-title">Sweep: two settings over a grid, every cell a model of one stacked run</h3>
       <div className="sweep-controls">
         <AxisControls name="x" axis={x} onChange={setX} />
