@@ -11,7 +11,8 @@
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '../src/core/config';
 import { useNodeBackend } from '../src/platform/node';
-import { LESSONS } from '../src/app/lessons';
+import { claimConfig, LESSONS } from '../src/app/lessons';
+import { sweepGrids } from '../src/core/sweep';
 import { runClaim, type RunClaimOptions } from '../src/core/lessons/claims';
 import { Engine } from '../src/core/engine';
 import { freshState } from '../src/core/state';
@@ -65,9 +66,11 @@ for (const lesson of lessons) {
   for (const seed of seedList) {
     const steps = values.quick ? Math.max(100, Math.round(lesson.claim.steps / 10)) : lesson.claim.steps;
     const started = performance.now();
-    const r = await runClaim(lesson.config, lesson.claim, { seed, steps, makePath });
+    const r = await runClaim(claimConfig(lesson), lesson.claim, { seed, steps, makePath });
     if (!r.holds) failed++;
-    const figures = lesson.config.models.map((m) => `${m.id} ${m.loss}${m.loss.includes('robust') || m.loss.includes('boltz') ? ` T=${m.T}` : m.loss.includes('beta') ? ` β=${m.beta}` : ''}: ${r.metrics[m.id].rmse.toFixed(3)}`).join('; ');
+    // A sweep lesson: each grid's RMSE row by row (y outer), not 32 model names.
+    const sweepRows = lesson.sweep && sweepGrids(lesson.sweep, { models: Object.entries(r.metrics).map(([id, m]) => ({ id, status: 'training', metrics: m })) } as never);
+    const figures = sweepRows ? sweepRows.map((g) => `${g.loss}: ${g.z.map((row) => row.map((v) => v.toFixed(3)).join(' ')).join(' / ')}`).join('; ') : lesson.config.models.map((m) => `${m.id} ${m.loss}${m.loss.includes('robust') || m.loss.includes('boltz') ? ` T=${m.T}` : m.loss.includes('beta') ? ` β=${m.beta}` : ''}: ${r.metrics[m.id].rmse.toFixed(3)}`).join('; ');
     const conds = r.conditions.map((c) => `${c.holds ? '✓' : '✗'} ${c.text}`).join('; ');
     console.log(`| ${lesson.id} | ${seed} | ${steps} | ${r.holds ? 'yes' : 'NO'} | ${figures} | ${conds} | `);
     console.error(`${lesson.id} seed ${seed}: ${((performance.now() - started) / 1000).toFixed(0)} s`);

@@ -17,6 +17,10 @@ import { selectedModel } from './store/runState';
 import { ensembleSize, memberTotal } from '../core/members';
 import { LIMITS } from '../core/messages';
 import type { Hideable } from './urlState';
+import { SweepView } from './components/SweepView';
+import { findLesson } from './lessons';
+import { useSweep } from './sweepSession';
+import { nextModelId, type ModelSpec } from '../core/config';
 
 const initial = initialState();
 
@@ -40,6 +44,17 @@ export function App() {
   const shown = (h: Hideable) => !hide.includes(h);
   /** Networks in the stack, ensemble members counted (at most LIMITS.maxMembers; at most MAX_MODELS panels). */
   const networks = memberTotal(config.models);
+  // The sweep trains in its own worker; the main run pauses meanwhile (src/app/sweepSession.ts).
+  const sweep = useSweep({ playing, pause: () => void run.trainer.current?.pause(), play: () => void run.trainer.current?.play() });
+  const sweepPreset = (lessonId ? findLesson(lessonId)?.sweep : null) ?? null;
+  const openCell = (spec: ModelSpec, label: string) => {
+    if (config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers) return setAlert({ text: `The main run already has ${config.models.length} models; remove one to open this cell (${label}). Nothing was changed.` });
+    const id = nextModelId(config.models);
+    void store.change({ state: (s) => ({ ...s, config: { ...s.config, models: [...s.config.models, { ...spec, id }] }, selectedId: id }), label: `opened the sweep's cell ${label}` }).then(
+      () => setInfo(`Opened the cell (${label}) as model ${id}. It trains from its initial weights in the main run: the sweep's trained weights stay in the sweep's own worker.`),
+      (err: unknown) => setAlert({ text: err instanceof Error ? err.message : String(err) }),
+    );
+  };
 
   const statusOf = (id: string) => {
     const s = snapshot?.models.find((m) => m.id === id)?.status ?? 'training';
@@ -111,6 +126,7 @@ export function App() {
               <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} />
             ))}
           </div>
+          {shown('views') && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} onOpenCell={openCell} />}
           {shown('views') && <Views config={config} selected={sel} snapshot={run.viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} />}
         </main>
       </div>

@@ -26,6 +26,8 @@ export interface ModelSpec {
   warmup?: { meanSteps: number; nllSteps: number };
   /** Seed of this model's initial weights, so a model starts the same wherever it sits in the stack. */
   initSeed: number;
+  /** This model's own ω of the first layer's spread initialisation, overriding the architecture's (model.ts initScale). */
+  initScale?: number;
   /**
    * A deep ensemble of this many members (2–16; absent or 1: one network). Member k (0-based) is the same
    * model from init seed initSeed + k, trained in the same stack; the panel shows their mixture (members.ts).

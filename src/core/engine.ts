@@ -2,7 +2,7 @@
 // hyperparameters as live tensors, and the complete training state in and out (src/core/state.ts).
 import { DEFAULT_TRAIN, type ModelSpec, type TrainSettings } from './config';
 import type { DataSpec, Points } from './datasets';
-import { Evaluator, type Snapshot } from './evaluator';
+import { Evaluator, type EvaluatorOptions, type Snapshot } from './evaluator';
 import { buildHyper, disposeHyper, nextPhaseMask, type HyperTensors } from './hyper';
 import { parseLossId } from './losses';
 import { objective, tauOf } from './objective';
@@ -67,7 +67,8 @@ export class Engine implements TrainingPath {
   private globalStep: number;
   private disposed = false;
 
-  constructor(points: Points, dataSpec: DataSpec | null, specs: ModelSpec[], private readonly train: TrainSettings = DEFAULT_TRAIN, state?: TrainingState) {
+  /** `view.metricsOnly`: a sweep's frames (the fit metrics alone, evaluator.ts). */
+  constructor(points: Points, dataSpec: DataSpec | null, specs: ModelSpec[], private readonly train: TrainSettings = DEFAULT_TRAIN, state?: TrainingState, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
     if (specs.length === 0) throw new Error('the engine needs at least one model');
     specs.forEach((s) => parseLossId(s.loss));
     const start = state ?? freshState(train.architecture, specs);
@@ -79,7 +80,7 @@ export class Engine implements TrainingPath {
     this.tauCount = start.models.map((m) => m.tauCount);
     this.diverged = start.models.map((m) => m.diverged);
     this.globalStep = start.step;
-    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs) });
+    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs), ...view });
     try {
       this.hyper = buildHyper(this.specs, train);
       this.loadTensors(start);

@@ -69,6 +69,12 @@ export interface Snapshot {
 export interface EvaluatorOptions {
   /** Widen the fit panels' x range well beyond the data (a run with an ensemble: its epistemic band grows there). */
   wide?: boolean;
+  /**
+   * A sweep's frame (src/core/sweep.ts): the fit metrics alone. The read holds μ and v on the metric grid and the
+   * held-out set only (no view-grid curves, no per-point arrays) and the uncertainty judge is skipped, so a frame
+   * of K = 64 costs a fraction of a full one. Models then have empty mu, sigma and per-point arrays.
+   */
+  metricsOnly?: boolean;
 }
 
 /** How far beyond the training inputs a wide view reaches, as a share of their range on each side. */
@@ -101,11 +107,16 @@ export class Evaluator {
   private readonly evalX: Tensor;
   private readonly judge = new UncertaintyJudge();
   private readonly heldOutInfo: Snapshot['heldOut'];
+  private readonly metricsOnly: boolean;
+  /** Points of the view grid in evalX (0 in a metrics-only frame). */
+  private readonly gridN: number;
   private disposed = false;
 
   constructor(points: Points, dataSpec: DataSpec | null, private readonly arch: Architecture, options: EvaluatorOptions = {}) {
     if (points.x.length < 2) throw new Error('the data needs at least two points');
     this.points = points;
+    this.metricsOnly = options.metricsOnly === true;
+    this.gridN = this.metricsOnly ? 0 : GRID;
     const truth = dataSpec ? truthOf(dataSpec) : null;
     this.truth = truth;
     let lo = Infinity;
@@ -126,11 +137,12 @@ export class Evaluator {
     this.truthGrid = truth ? { mean: Float32Array.from(this.grid, truth.mean), std: Float32Array.from(this.grid, truth.std) } : null;
     this.truthMetric = truth ? { mean: Float64Array.from(this.metricGrid, truth.mean), std: Float64Array.from(this.metricGrid, truth.std) } : null;
     const standardise = (xs: Float32Array) => Float32Array.from(xs, (v) => (v - mean) / std);
-    const evalX = new Float32Array(GRID + METRIC_GRID + this.heldOut.x.length + points.x.length);
-    evalX.set(standardise(this.grid), 0);
-    evalX.set(standardise(this.metricGrid), GRID);
-    evalX.set(standardise(this.heldOut.x), GRID + METRIC_GRID);
-    evalX.set(standardise(points.x), GRID + METRIC_GRID + this.heldOut.x.length);
+    const g = this.gridN;
+    const evalX = new Float32Array(g + METRIC_GRID + this.heldOut.x.length + points.x.length);
+    if (g) evalX.set(standardise(this.grid), 0);
+    evalX.set(standardise(this.metricGrid), g);
+    evalX.set(standardise(this.heldOut.x), g + METRIC_GRID);
+    evalX.set(standardise(points.x), g + METRIC_GRID + this.heldOut.x.length);
     this.x = tf.tensor1d(standardise(points.x));
     this.y = tf.tensor1d(points.y);
     this.evalX = tf.tensor1d(evalX);
@@ -155,7 +167,9 @@ export class Evaluator {
       const paramsFinite = tf.cast(tf.all(finite, 1, true), 'float32');
       const n = params.length;
       const learned = tf.concat([adaptiveAlpha(params[n - 2]), adaptiveScale(params[n - 1])], 1);
-      const parts = [mu, variance, base, weight, gradWeight, sigmaStar, trainLoss, paramsFinite, learned];
+      // Metrics only: μ and v on the metric grid and held-out set (the training points' losses stay on the device).
+      const fit = nEval - nTrain;
+      const parts = this.metricsOnly ? [tf.slice(mu, [0, 0], [-1, fit]), tf.slice(variance, [0, 0], [-1, fit]), trainLoss, paramsFinite, learned] : [mu, variance, base, weight, gradWeight, sigmaStar, trainLoss, paramsFinite, learned];
       return tf.concat(extra ? [...parts, extra] : parts, 1);
     });
   }
@@ -171,19 +185,21 @@ export class Evaluator {
   private unpack(flat: Float32Array, width: number, extraWidth: number, info: SnapshotInfo) {
     const nTrain = this.points.x.length;
     const nHeld = this.heldOut.x.length;
-    const nEval = GRID + METRIC_GRID + nHeld + nTrain;
+    const nEval = this.gridN + METRIC_GRID + nHeld + nTrain;
+    const nRead = this.metricsOnly ? nEval - nTrain : nEval;
+    const perPoint = this.metricsOnly ? 0 : nTrain;
     const extras: Float32Array[] = [];
     const divergences = new Map<number, string>();
     const rows: MemberRow[] = info.specs.map((spec, m) => {
       const row = flat.subarray(m * width, (m + 1) * width);
       let o = 0;
       const take = (len: number) => row.subarray(o, (o += len));
-      const mu = take(nEval);
-      const v = take(nEval);
-      const sampleLoss = take(nTrain).slice();
-      const weight = take(nTrain).slice();
-      const gradWeight = take(nTrain).slice();
-      const sigmaStar = take(nTrain).slice();
+      const mu = take(nRead);
+      const v = take(nRead);
+      const sampleLoss = take(perPoint).slice();
+      const weight = take(perPoint).slice();
+      const gradWeight = take(perPoint).slice();
+      const sigmaStar = take(perPoint).slice();
       const [trainLoss, paramsFinite, learnedAlpha, learnedScale] = take(4);
       if (extraWidth) extras.push(take(extraWidth).slice());
       let status: ModelStatus = info.diverged[m] === null ? 'training' : 'diverged';
@@ -197,10 +213,10 @@ export class Evaluator {
       return { spec, mu, v, sampleLoss, weight, gradWeight, sigmaStar, trainLoss, learnedAlpha: adaptive ? learnedAlpha : NaN, learnedScale: adaptive ? learnedScale : NaN, predictive: predictiveOf(spec), status, message, steps: info.steps[m] };
     });
     const ctx: EvalContext = {
-      grid: GRID,
+      grid: this.gridN,
       metricGrid: METRIC_GRID,
       held: nHeld,
-      train: nTrain,
+      train: perPoint,
       truthMean: this.truthMetric?.mean ?? null,
       truthStd: this.truthMetric?.std ?? null,
       heldY: this.heldOut.y,
@@ -216,7 +232,7 @@ export class Evaluator {
       models.push(r.model);
       judging.push(r.request);
     }
-    this.judge.judge(judging).forEach((block, m) => (models[m].uncertainty = block));
+    if (!this.metricsOnly) this.judge.judge(judging).forEach((block, m) => (models[m].uncertainty = block));
     const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models, heldOut: this.heldOutInfo };
     return { snapshot, extra: extraWidth ? extras : null, divergences };
   }

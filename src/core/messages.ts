@@ -9,6 +9,8 @@ export const LIMITS = {
   maxEnsemble: 16,
   /** Networks stacked in one run, every ensemble member counted: eight panels of 4, or two of 16. */
   maxMembers: 32,
+  /** Models of a sweep's own stacked run (src/core/sweep.ts; its own worker session): 8 × 8 cells, or two grids of 32. */
+  maxSweepModels: 64,
   /** Held-out share of your own data (TrainSettings.heldOut). */
   maxHeldOutShare: 0.5,
   /** Models a file may hold: the reproduction command exports up to 10 (Fig. 3); the page still trains at most 8. */

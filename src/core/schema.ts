@@ -23,6 +23,9 @@ const bounded = (ok: (v: number) => boolean, message: (v: number) => string) =>
     if (!ok(v)) ctx.addIssue({ code: 'custom', message: message(v) });
   });
 
+/** ω of the first layer's spread initialisation (model.ts): the architecture's, or one model's own. */
+const initScaleSchema = finite.min(0.1).max(100);
+
 export const dataSpecSchema = z.object({
   dataset: z.enum(DATASET_IDS as [string, ...string[]]),
   n: bounded((v) => Number.isInteger(v) && v >= LIMITS.minN && v <= LIMITS.maxN, nOutOfRange),
@@ -48,6 +51,7 @@ export const modelSpecSchema = z.object({
   lrScale: finite.gt(0).default(1),
   warmup: z.object({ meanSteps: z.number().int().min(0), nllSteps: z.number().int().min(0) }).optional(),
   initSeed: bounded(isSeed, seedNotInteger),
+  initScale: initScaleSchema.optional(),
   ensemble: bounded((v) => Number.isInteger(v) && v >= 1 && v <= LIMITS.maxEnsemble, ensembleOutOfRange).optional(),
 });
 
@@ -71,7 +75,7 @@ export const trainSettingsSchema = z.object({
       shared: z.boolean(),
       varianceFloor: bounded((v) => v >= LIMITS.minVarianceFloor && v <= LIMITS.maxVarianceFloor, varianceFloorOutOfRange),
       /** ω of the first layer's spread initialisation (model.ts); absent = He/Glorot, zero biases. */
-      initScale: finite.min(0.1).max(100).optional(),
+      initScale: initScaleSchema.optional(),
     })
     // Bounded layers and widths already bound this; the check names the real limit (memory per model).
     .superRefine((arch, ctx) => {

@@ -4,7 +4,7 @@
 import type { ModelSpec, TrainSettings } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
 import type { PathFrame, TrainingPath } from '../core/engine';
-import { Evaluator } from '../core/evaluator';
+import { Evaluator, type EvaluatorOptions } from '../core/evaluator';
 import { buildHyper, disposeHyper, type HyperTensors } from '../core/hyper';
 import { hasEnsemble } from '../core/members';
 import { paramLayout } from '../core/model';
@@ -22,11 +22,11 @@ export class FusedPath implements TrainingPath {
   private disposed = false;
 
   /** Throws when the kernel does not cover a model (the session then takes the tfjs path). */
-  constructor(device: GPUDevice, points: Points, truth: DataSpec | null, specs: ModelSpec[], private readonly train: TrainSettings, state: TrainingState) {
+  constructor(device: GPUDevice, points: Points, truth: DataSpec | null, specs: ModelSpec[], private readonly train: TrainSettings, state: TrainingState, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
     this.specs = specs.map((s) => ({ ...s }));
     this.trainer = new FusedTrainer(device, points, this.specs, train, state);
     try {
-      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs) });
+      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), ...view });
       this.hyper = buildHyper(this.specs, train);
     } catch (err) {
       this.trainer.dispose();

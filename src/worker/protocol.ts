@@ -46,6 +46,11 @@ export interface StartOptions {
   autoplay: boolean;
   /** Use the fused WGSL kernel when every model is covered (default true; ?fused=0 turns it off). */
   fused?: boolean;
+  /**
+   * A sweep's session (src/core/sweep.ts): up to LIMITS.maxSweepModels models in one stack instead of the page's
+   * 8 panels / 32 networks, and frames of the fit metrics alone (no curves, no per-point arrays, no judge).
+   */
+  sweep?: boolean;
 }
 
 /** A whole run as the worker holds it: configuration, points, exact state, and the snapshot of that state. */

@@ -20,7 +20,7 @@ export { nextBudget };
 export interface SessionPlatform {
   initBackend(forced?: BackendName, skip?: BackendName[]): Promise<BackendChoice>;
   /** The fused path for this run on the current backend, or null (not WebGPU, a model it does not cover). */
-  makeFused(points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState): TrainingPath | null;
+  makeFused(points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState, view?: { metricsOnly?: boolean }): TrainingPath | null;
   /** Resolves with a reason when the current device is lost (WebGPU); null where there is none. */
   deviceLost(): Promise<string> | null;
   /** A device's own failure (lost device, GPU validation or operation error), as opposed to a bug or bad input. */
@@ -40,10 +40,10 @@ const MAX_STEP_CALL = 100_000;
 /** A fresh state for the models' networks: an ensemble's members each (members.ts). */
 const freshState = (arch: RunConfig['train']['architecture'], models: ModelSpec[]) => freshMembers(arch, expandMembers(models));
 
-/** Refuses a stack with more networks than the page trains at once (ensemble members counted). */
-function checkMembers(models: readonly ModelSpec[]): void {
+/** Refuses a stack with more networks than the page trains at once (ensemble members counted); a sweep's session takes 64. */
+function checkMembers(models: readonly ModelSpec[], sweep = false): void {
   const n = memberTotal(models);
-  if (n > LIMITS.maxMembers) throw new Error(tooManyMembers(n));
+  if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxMembers) throw new Error(sweep ? `${n} networks: a sweep trains at most ${LIMITS.maxSweepModels}` : tooManyMembers(n));
 }
 
 /** Where a test may lose the device (loseDevice): mid-dispatch (steps submitted, not done), mid-read (a frame's
@@ -52,9 +52,9 @@ export type LossMoment = 'now' | 'dispatch' | 'read' | 'handoff';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-/** The page trains at most LIMITS.maxModels models (a file may hold more): a larger run is refused whole. */
-function checkModelCount(n: number): void {
-  if (n > LIMITS.maxModels) throw new Error(`${tooManyModels(n)}; nothing was changed`);
+/** The page trains at most LIMITS.maxModels models (a file may hold more): a larger run is refused whole. A sweep's session: 64. */
+function checkModelCount(n: number, sweep = false): void {
+  if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxModels) throw new Error(sweep ? `${n} models: a sweep trains at most ${LIMITS.maxSweepModels}; nothing was changed` : `${tooManyModels(n)}; nothing was changed`);
 }
 
 export class TrainerSession {
@@ -69,6 +69,8 @@ export class TrainerSession {
   private backend: BackendName | null = null;
   private triedBackends: BackendName[] = [];
   private fusedAllowed = true;
+  /** A sweep's session (StartOptions.sweep): 64 models, metrics-only frames. */
+  private sweep = false;
   private wantPlaying = false;
   private looping = false;
   private queue: Promise<unknown> = Promise.resolve();
@@ -128,8 +130,9 @@ export class TrainerSession {
     const why = stateMismatch(state, config.train.architecture, members);
     if (why) throw new Error(`the training state does not fit this run: ${why}`);
     const trained = truth ? points : trainingPoints(points, config.train.heldOut);
-    const fused = this.fusedAllowed ? this.platform.makeFused(trained, truth, members, config.train, state) : null;
-    return fused ?? new Engine(trained, truth, members, config.train, state);
+    const view = { metricsOnly: this.sweep };
+    const fused = this.fusedAllowed ? this.platform.makeFused(trained, truth, members, config.train, state, view) : null;
+    return fused ?? new Engine(trained, truth, members, config.train, state, view);
   }
 
   /**
@@ -335,7 +338,10 @@ export class TrainerSession {
       const choice = await this.platform.initBackend(options.backend);
       this.backend = choice.backend;
       this.fusedAllowed = options.fused !== false;
+      this.sweep = options.sweep === true;
       const cfg = { ...config, models: withIds(config.models) };
+      checkModelCount(cfg.models.length, this.sweep);
+      checkMembers(cfg.models, this.sweep);
       this.install(cfg, makePoints(cfg.data), cfg.data, freshState(cfg.train.architecture, cfg.models), true);
       this.watchDevice();
       this.notice = choice.notes.length ? `using ${this.backend}: ${choice.notes.join('; ')}` : null;
@@ -382,7 +388,7 @@ export class TrainerSession {
       const next: ModelSpec = { ...config.models[k], ...patch, id };
       parseLossId(next.loss);
       const models = config.models.map((m, j) => (j === k ? next : m));
-      checkMembers(models);
+      checkMembers(models, this.sweep);
       // Live on every member when the members stay the same networks; a new member count restacks.
       const before = expandMembers(config.models);
       const mine = expandMembers([next]);
@@ -410,10 +416,10 @@ export class TrainerSession {
     return this.enqueue(async () => {
       const { config } = this.require();
       if (models.length === 0) throw new Error('a run needs at least one model');
-      checkModelCount(models.length);
+      checkModelCount(models.length, this.sweep);
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
-      checkMembers(specs);
+      checkMembers(specs, this.sweep);
       await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, expandMembers(specs), config.train.architecture, expandCopyFrom(config.models, specs, copyFrom)));
     });
   }
@@ -459,7 +465,8 @@ export class TrainerSession {
   restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void> {
     return this.enqueue(async () => {
       this.require();
-      checkModelCount(config.models.length);
+      checkModelCount(config.models.length, this.sweep);
+      checkMembers(config.models, this.sweep);
       const cfg = { ...config, models: withIds(config.models) };
       this.install(cfg, points ?? makePoints(cfg.data), points ? null : cfg.data, freshState(cfg.train.architecture, cfg.models), true);
       this.wantPlaying = autoplay;
@@ -471,7 +478,7 @@ export class TrainerSession {
   importRun(run: RunImport): Promise<void> {
     return this.enqueue(async () => {
       this.require();
-      checkModelCount(run.config.models.length);
+      checkModelCount(run.config.models.length, this.sweep);
       // install() builds the new path before it touches anything: a file that does not load leaves the run as it was.
       this.install(run.config, run.points, run.imported ? null : run.config.data, run.state, true);
       await this.afterChange();

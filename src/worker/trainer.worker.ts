@@ -41,10 +41,10 @@ const platform: SessionPlatform = {
     if (device) countBuffers(device);
     return choice;
   },
-  makeFused(points, truth, specs, train, state) {
+  makeFused(points, truth, specs, train, state, view) {
     const device = webgpuDevice();
     if (!fusedAllowed || !device || !FusedPath.covers(specs, train, points.x.length)) return null;
-    return new FusedPath(device, points, truth, specs, train, state);
+    return new FusedPath(device, points, truth, specs, train, state, view);
   },
   deviceLost() {
     const device = webgpuDevice();

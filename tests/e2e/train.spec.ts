@@ -79,3 +79,22 @@ function watchPolicy(page: Page) {
   });
   return { offOrigin, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
 }
+
+test('the sweep view trains its cells in its own stack, draws finite cells and opens a clicked cell as a panel', async ({ page }) => {
+  // WASM: the sweep's worker takes the engine path, quick to start on this machine (the fused path is checked above).
+  await page.goto('/?backend=wasm');
+  await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(4);
+  const view = page.getByTestId('sweep-view');
+  await view.getByLabel('x values').selectOption('2');
+  await view.getByLabel('y values').selectOption('2');
+  await page.getByTestId('sweep-compare').selectOption('');
+  await page.getByTestId('sweep-start').click();
+  await expect(view).toHaveAttribute('data-running', 'true');
+  // Every cell of the 2 × 2 grid gets a finite figure.
+  await expect.poll(async () => Number(await view.getAttribute('data-cells-ok')), { timeout: 30_000 }).toBe(4);
+  const box = (await page.locator('[data-testid="sweep-grid-0"] .nsewdrag').boundingBox())!;
+  await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.25);
+  await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(5);
+  await page.getByTestId('sweep-stop').click();
+  await expect(view).toHaveAttribute('data-running', 'false');
+});

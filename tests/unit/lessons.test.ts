@@ -2,7 +2,7 @@
 // runner trains headless (WASM) and judges a real, short claim.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/platform/node';
-import { LESSONS, findLesson } from '../../src/app/lessons';
+import { LESSONS, claimConfig, findLesson } from '../../src/app/lessons';
 import { evaluateClaim, runClaim, seededConfig, type Condition } from '../../src/core/lessons/claims';
 import { runConfigSchema, toJson } from '../../src/core/schema';
 
@@ -16,9 +16,12 @@ describe('lesson claims', () => {
       expect(l.claim.statement.length, l.id).toBeGreaterThan(10);
       expect(l.claim.steps, l.id).toBeGreaterThan(0);
       expect(l.claim.conditions.length, l.id).toBeGreaterThan(0);
-      const ids = new Set(l.config.models.map((m) => m.id));
+      // A sweep lesson's claim is on its cells (claimConfig): share and median conditions name them.
+      const ids = new Set(claimConfig(l).models.map((m) => m.id));
       for (const c of l.claim.conditions) {
-        expect(ids.has(c.id), `${l.id}: ${c.id}`).toBe(true);
+        if (c.kind === 'share') expect(c.pairs.flat().every((id) => ids.has(id)), `${l.id}: ${c.id}`).toBe(true);
+        else if (c.kind === 'median') expect([...c.ids, ...c.than].every((id) => ids.has(id)), `${l.id}: ${c.id}`).toBe(true);
+        else expect(ids.has(c.id), `${l.id}: ${c.id}`).toBe(true);
         if (c.kind === 'below') expect(ids.has(c.than), `${l.id}: ${c.than}`).toBe(true);
       }
       expect(runConfigSchema.safeParse(JSON.parse(toJson(l.config))).success, l.id).toBe(true);

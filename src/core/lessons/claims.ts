@@ -41,7 +41,14 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
  */
 export type Condition =
   | { kind: 'bound'; id: string; metric: ClaimMetric; min?: number; max?: number; onlySeed?: number }
-  | { kind: 'below'; id: string; than: string; metric: ClaimMetric; factor?: number; onlySeed?: number };
+  | { kind: 'below'; id: string; than: string; metric: ClaimMetric; factor?: number; onlySeed?: number }
+  /**
+   * A sweep's two grids (src/core/sweep.ts), cell by cell: the share of pairs [a, b] where a's metric is at most
+   * `factor` × b's (a finite a beats a non-finite b: b diverged) must be at least `min`. `id` names the claim.
+   */
+  | { kind: 'share'; id: string; pairs: [string, string][]; metric: ClaimMetric; factor?: number; min: number; onlySeed?: number }
+  /** The median of the metric over `ids` (finite cells) at most `factor` × the median over `than`. */
+  | { kind: 'median'; id: string; ids: string[]; than: string[]; metric: ClaimMetric; factor?: number; onlySeed?: number };
 
 export interface LessonClaim {
   /** The claim in words, as the lesson's text makes it. */
@@ -83,15 +90,34 @@ export function evaluateClaim(conditions: Condition[], metrics: Record<string, P
   });
 }
 
+function median(values: number[]): number {
+  const v = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const h = v.length >> 1;
+  return v.length === 0 ? NaN : v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;
+}
+
 function judge(c: Condition, metrics: Record<string, Partial<Record<ClaimMetric, number>>>): ConditionResult {
-  const value = metrics[c.id]?.[c.metric] ?? NaN;
+  const of = (id: string) => metrics[id]?.[c.metric] ?? NaN;
+  const factor = 'factor' in c ? (c.factor ?? 1) : 1;
+  const times = factor === 1 ? '' : `${factor} × `;
+  if (c.kind === 'share') {
+    const wins = c.pairs.filter(([a, b]) => Number.isFinite(of(a)) && (!Number.isFinite(of(b)) || of(a) <= factor * of(b))).length;
+    const value = c.pairs.length ? wins / c.pairs.length : NaN;
+    return { condition: c, value, holds: Number.isFinite(value) && value >= c.min, text: `${c.id}: ${c.metric} ≤ ${times}its pair in ${wins} of ${c.pairs.length} cells (${f3(value)} ≥ ${c.min})` };
+  }
+  if (c.kind === 'median') {
+    const value = median(c.ids.map(of));
+    const other = median(c.than.map(of));
+    const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
+    return { condition: c, value, other, holds, text: `${c.id}: median ${c.metric} ${f3(value)} ≤ ${times}the other grid's ${f3(other)}` };
+  }
+  const value = of(c.id);
   if (c.kind === 'bound') {
     const holds = Number.isFinite(value) && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
     const range = [c.min !== undefined ? `≥ ${c.min}` : '', c.max !== undefined ? `≤ ${c.max}` : ''].filter(Boolean).join(' and ');
     return { condition: c, value, holds, text: `${c.id} ${c.metric} ${f3(value)} ${range}` };
   }
-  const other = metrics[c.than]?.[c.metric] ?? NaN;
-  const factor = c.factor ?? 1;
+  const other = of(c.than);
   const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
   return { condition: c, value, other, holds, text: `${c.id} ${c.metric} ${f3(value)} ≤ ${factor === 1 ? '' : `${factor} × `}${c.than}'s ${f3(other)}` };
 }

@@ -1,0 +1,99 @@
+// The sweep's own trainer: a second worker whose session stacks up to 64 models (StartOptions.sweep) and
+// sends metrics-only frames. While it trains the page's main run is paused (they would share the GPU) and
+// it resumes when the sweep stops, if it was playing.
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { Snapshot } from '../core/engine';
+import { sweepConfig, sweepProblem, type SweepSpec } from '../core/sweep';
+import { isBackendName } from '../platform/browser';
+import { createTrainer, listen, type TrainerClient } from '../worker/client';
+import type { TrainerStatus } from '../worker/protocol';
+
+/** The heat-maps redraw at most this often. */
+const RENDER_MS = 500;
+
+export interface SweepRun {
+  running: boolean;
+  spec: SweepSpec | null;
+  snapshot: Snapshot | null;
+  status: TrainerStatus | null;
+  stepsPerSecond: number;
+  /** Why the last sweep did not start or stopped, or null. */
+  error: string | null;
+  start(spec: SweepSpec): void;
+  stop(): void;
+}
+
+export interface MainRun {
+  playing: boolean;
+  pause(): void;
+  play(): void;
+}
+
+export function useSweep(main: MainRun): SweepRun {
+  const worker = useRef<{ trainer: TrainerClient; terminate(): void } | null>(null);
+  const resumeMain = useRef(false);
+  const mainRef = useRef(main);
+  mainRef.current = main;
+  const [spec, setSpec] = useState<SweepSpec | null>(null);
+  const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
+  const [status, setStatus] = useState<TrainerStatus | null>(null);
+  const [stepsPerSecond, setStepsPerSecond] = useState(0);
+  const [error, setError] = useState<string | null>(null);
+  const [running, setRunning] = useState(false);
+
+  const stop = useCallback(() => {
+    worker.current?.terminate();
+    worker.current = null;
+    setRunning(false);
+    setStatus((s) => (s ? { ...s, phase: 'paused', playing: false } : s));
+    if (resumeMain.current) mainRef.current.play();
+    resumeMain.current = false;
+  }, []);
+
+  const start = useCallback(
+    (next: SweepSpec) => {
+      const why = sweepProblem(next);
+      if (why) return setError(`This sweep cannot run: ${why}. Nothing was started.`);
+      if (worker.current) worker.current.terminate();
+      else if (mainRef.current.playing) {
+        resumeMain.current = true;
+        mainRef.current.pause();
+      }
+      setError(null);
+      setSpec(next);
+      setSnapshot(null);
+      const w = createTrainer();
+      worker.current = w;
+      setRunning(true);
+      let pending: { snapshot: Snapshot; stepsPerSecond: number } | null = null;
+      let timer = 0;
+      const flush = () => {
+        timer = 0;
+        if (!pending || worker.current !== w) return;
+        setSnapshot(pending.snapshot);
+        setStepsPerSecond(pending.stepsPerSecond);
+        pending = null;
+      };
+      const listener = listen({
+        frame(f) {
+          pending = { snapshot: f.snapshot, stepsPerSecond: f.stepsPerSecond };
+          if (!timer) timer = window.setTimeout(flush, RENDER_MS);
+        },
+        status(s) {
+          if (worker.current === w) setStatus(s);
+        },
+      });
+      const b = new URLSearchParams(location.search).get('backend');
+      w.trainer.start(sweepConfig(next), { backend: isBackendName(b) ? b : undefined, autoplay: true, sweep: true, fused: new URLSearchParams(location.search).get('fused') !== '0' }, listener).catch((err: unknown) => {
+        if (worker.current !== w) return;
+        setError(`The sweep could not start: ${err instanceof Error ? err.message : String(err)}`);
+        stop();
+      });
+    },
+    [stop],
+  );
+
+  useEffect(() => () => worker.current?.terminate(), []);
+
+  return { running, spec, snapshot, status, stepsPerSecond, error, start, stop };
+}
