@@ -74,11 +74,12 @@ export const TRAIN_SLIDERS: Partial<Record<keyof TrainSettings, SliderDef>> = {
 
 /**
  * ω of the first layer's spread initialisation (Architecture.initScale), offered as a choice rather than a
- * slider: every change starts the models again. undefined = He/Glorot weights with zero biases.
+ * slider: every change starts the models again. undefined = He/Glorot weights with zero biases; the default
+ * architecture has ω = 3 (model.ts DEFAULT_ARCHITECTURE).
  */
 export const INIT_SCALES: (number | undefined)[] = [undefined, 1, 3, 10, 30, 100];
 export const INIT_SCALE_HELP =
-  'First hidden layer: W ~ U(−ω, ω), biases U(−ω·√3, ω·√3), so the units’ kinks spread over the (standardised) inputs; larger ω gives richer, steeper features. Default: He/Glorot weights and zero biases (every kink at x = 0).';
+  'First hidden layer: W ~ U(−ω, ω), biases U(−ω·√3, ω·√3), so the units’ kinks spread over the (standardised) inputs; larger ω gives richer, steeper features. Default ω = 3. “He/Glorot, zero biases” is the first release’s init (every kink at x = 0), with which the paper reproductions were measured.';
 
 /** Slider position → value, with the infinite ends. */
 export function fromSlider(def: SliderDef, position: number): number {

@@ -9,10 +9,11 @@ import { firstModels, parseRunFile, runFileJson } from '../../src/core/exportFil
 import { LIMITS } from '../../src/core/messages';
 import { TrainerSession } from '../../src/worker/session';
 import { toJson } from '../../src/core/schema';
+import { ZERO_BIAS_ARCHITECTURE } from '../../src/core/model';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 60 };
 const POINTS = makePoints(DATA);
-const TRAIN = { ...DEFAULT_TRAIN, optimizer: 'sgd' as const, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [4] } };
+const TRAIN = { ...DEFAULT_TRAIN, optimizer: 'sgd' as const, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: { ...ZERO_BIAS_ARCHITECTURE, hidden: [4] } };
 // Model 1 diverges (SGD at a huge learning rate), model 2 trains normally.
 const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll', { lrScale: 1e9 }), modelSpec('robust-nll', { T: 4 })]), train: TRAIN };
 

@@ -1,6 +1,6 @@
 // The first layer's spread initialisation (Architecture.initScale = ω): absent, the weights are today's.
 import { describe, expect, it } from 'vitest';
-import { INIT_INPUT_RANGE, initModel, paramLayout, type Architecture } from '../../src/core/model';
+import { INIT_INPUT_RANGE, initModel, paramLayout, type Architecture, ZERO_BIAS_ARCHITECTURE } from '../../src/core/model';
 import { trainSettingsSchema } from '../../src/core/schema';
 import { DEFAULT_TRAIN } from '../../src/core/config';
 
@@ -47,7 +47,7 @@ describe('initScale', () => {
   });
 
   it('the schema takes ω in [0.1, 100] and leaves it absent when absent', () => {
-    const base = { ...DEFAULT_TRAIN, architecture: { ...DEFAULT_TRAIN.architecture } };
+    const base = { ...DEFAULT_TRAIN, architecture: { ...ZERO_BIAS_ARCHITECTURE } };
     expect('initScale' in trainSettingsSchema.parse(base).architecture).toBe(false);
     expect(trainSettingsSchema.parse({ ...base, architecture: { ...base.architecture, initScale: 10 } }).architecture.initScale).toBe(10);
     for (const bad of [0, 0.05, 101, -3]) expect(trainSettingsSchema.safeParse({ ...base, architecture: { ...base.architecture, initScale: bad } }).success).toBe(false);

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { migrateLink, parseHash, toHash } from '../../src/app/urlState';
 import { LESSONS, findLesson } from '../../src/app/lessons';
+import { ZERO_BIAS_ARCHITECTURE } from '../../src/core/model';
 
 const links = JSON.parse(readFileSync(new URL('./fixtures/links-v1.json', import.meta.url), 'utf8')) as Record<string, string>;
 
@@ -24,7 +25,9 @@ describe('links in the format of before v=2', () => {
 
   it('an edited configuration with ids, T = ∞ and α = −∞ opens unchanged', () => {
     const s = parseHash(links.editedLessonHidden);
-    const base = LESSONS[0].config;
+    // The link was made before the default first layer became ω = 3: it opens as it was made (zero biases).
+    const lesson = LESSONS[0].config;
+    const base = { ...lesson, train: { ...lesson.train, architecture: ZERO_BIAS_ARCHITECTURE } };
     expect(s.error).toBeNull();
     expect(s.config).toEqual({ ...base, data: { ...base.data, outlierRate: 0.4, seed: 7 }, models: base.models.map((m, k) => (k === 3 ? { ...m, T: Infinity, alpha: -Infinity } : m)) });
     expect(s.hide).toEqual(['data', 'training']);

@@ -1,4 +1,5 @@
 import type { TrainSettings } from '../../core/config';
+import { DEFAULT_ARCHITECTURE } from '../../core/model';
 import { INIT_SCALES, INIT_SCALE_HELP, TRAIN_SLIDERS } from '../params';
 import { Slider } from '../Slider';
 
@@ -43,15 +44,15 @@ export function TrainingCard({ train, onChange }: { train: TrainSettings; onChan
       <label className="inline" title={INIT_SCALE_HELP}>
         first-layer init{' '}
         <select
-          value={arch.initScale === undefined ? 'default' : String(arch.initScale)}
+          value={arch.initScale === undefined ? 'zero-bias' : String(arch.initScale)}
           onChange={(e) => {
             const { initScale: _old, ...rest } = arch;
-            onChange({ architecture: e.target.value === 'default' ? rest : { ...rest, initScale: Number(e.target.value) } }, 'architecture');
+            onChange({ architecture: e.target.value === 'zero-bias' ? rest : { ...rest, initScale: Number(e.target.value) } }, 'architecture');
           }}
         >
           {scales.map((w) => (
-            <option key={String(w)} value={w === undefined ? 'default' : String(w)}>
-              {w === undefined ? 'He/Glorot, zero biases' : `spread kinks, ω = ${w}`}
+            <option key={String(w)} value={w === undefined ? 'zero-bias' : String(w)}>
+              {w === undefined ? 'He/Glorot, zero biases' : `spread kinks, ω = ${w}${w === DEFAULT_ARCHITECTURE.initScale ? ' (default)' : ''}`}
             </option>
           ))}
         </select>

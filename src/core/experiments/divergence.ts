@@ -2,6 +2,7 @@
 // order) trained together in one stacked run: the paper's eq. 6 gradient, constant weights (Tilted ERM) and
 // this project's Clipped-Robust (αⱼ of eq. 7 clipped at 0). Robust-NLL Fig. 1's setting: T = 16, 25 % outliers.
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../config';
+import { ZERO_BIAS_ARCHITECTURE } from '../model';
 import { defaultDataSpec, makePoints, type DataSpec } from '../datasets';
 import { Engine } from '../engine';
 import type { Claim, ExperimentResult } from '../exportFile';
@@ -126,8 +127,8 @@ export function studySettings(quick: boolean): StudySettings {
   // of seed 1 comes within 500 steps of the switch (../shared/FINDINGS.md). With the page's shorter warm-up (400 + 400)
   // and 1500 steps, none of the 64 diverged under any variant (README).
   return quick
-    ? { trajectories: 2, train: { ...DEFAULT_TRAIN, warmupMeanSteps: 20, warmupNllSteps: 20 }, ownSteps: 40, every: 20, T: 16, outlierRate: 0.25 }
-    : { trajectories: 64, train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000 }, ownSteps: 1000, every: 100, T: 16, outlierRate: 0.25 };
+    ? { trajectories: 2, train: { ...DEFAULT_TRAIN, warmupMeanSteps: 20, warmupNllSteps: 20, architecture: ZERO_BIAS_ARCHITECTURE }, ownSteps: 40, every: 20, T: 16, outlierRate: 0.25 }
+    : { trajectories: 64, train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000, architecture: ZERO_BIAS_ARCHITECTURE }, ownSteps: 1000, every: 100, T: 16, outlierRate: 0.25 };
 }
 
 export const divergence: Experiment = {

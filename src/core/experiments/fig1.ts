@@ -1,5 +1,6 @@
 // Robust-NLL sec. 4.2, Fig. 1: the heteroscedastic sine, without and with 25 % outliers.
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../config';
+import { ZERO_BIAS_ARCHITECTURE } from '../model';
 import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../datasets';
 import { Engine, type Snapshot } from '../engine';
 import type { TrainingState } from '../state';
@@ -12,7 +13,7 @@ export const fig1: Experiment = {
   async run({ quick, seed, onProgress }) {
     const warm = quick ? { meanSteps: 400, nllSteps: 400 } : { meanSteps: 3000, nllSteps: 3000 };
     const steps = quick ? 1500 : 100_000;
-    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: warm.meanSteps, warmupNllSteps: warm.nllSteps, batchSeed: seed };
+    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: warm.meanSteps, warmupNllSteps: warm.nllSteps, batchSeed: seed, architecture: ZERO_BIAS_ARCHITECTURE };
     const conditions = [
       { outlierRate: 0, T: 64 },
       { outlierRate: 0.25, T: 16 },

@@ -1,5 +1,6 @@
 // SuperLoss Tables 1–2, a 1-D analogue: noisy targets from 0 to 80 %.
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig, type TrainSettings } from '../config';
+import { ZERO_BIAS_ARCHITECTURE } from '../model';
 import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../datasets';
 import { Engine, type Snapshot } from '../engine';
 import type { TrainingState } from '../state';
@@ -14,7 +15,7 @@ export const superlossRegression: Experiment = {
     const steps = quick ? 1000 : 10_000;
     // Mean-only losses; α = 1 is Barron's pseudo-Huber, our smooth-L1. A short MSE warm-up fits the mean first.
     const losses = ['mse', 'superloss-mse', 'robust-mse', 'barron', 'superloss-barron', 'robust-barron'];
-    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: quick ? 300 : 1000, warmupNllSteps: 0, batchSeed: seed };
+    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: quick ? 300 : 1000, warmupNllSteps: 0, batchSeed: seed, architecture: ZERO_BIAS_ARCHITECTURE };
     // T = 4 puts the Boltzmann inlier region at squared errors of a few units, the scale of this noise.
     const specs = withIds(losses.map((l) => modelSpec(l, { alpha: 1, c: 1, T: 4, lambda: 1, tauMode: 'ema', initSeed: seed })));
     const rmse: number[][] = [];
