@@ -142,7 +142,7 @@ describe('the WASM backend (what npm run reproduce uses)', () => {
     const { useNodeBackend } = await import('../../src/platform/node');
     const labels = Int32Array.from([0, 1, 0, 1]);
     const plan = { ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(4).fill(1) };
-    const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true };
+    const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true, mixBy: 'std', weightedCe: false, tripletMean: false } as const;
     const value = () => alumLoss(tf.tensor2d([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6], [-0.7, -0.1]]), tf.tensor2d([[0.1, -0.3], [0.4, 0.2], [-0.5, 0], [0.3, 0.3]]), tf.tensor2d([[1.2, -0.4], [0.2, 0.8]]), labels, plan, opts).loss.dataSync()[0];
     const cpu = value();
     await useNodeBackend('wasm');
