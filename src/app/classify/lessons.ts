@@ -1,5 +1,6 @@
 // The classification lessons: an exact configuration each, and a short text whose links set a scenario.
 import { DEFAULT_CLASS_DATA } from '../../core/classify/data';
+import type { ClassLessonClaim } from '../../core/classify/claims';
 import type { ClassRunConfig } from '../../core/classify/engine';
 import { ablationModels, classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../../core/classify/spec';
 
@@ -12,6 +13,8 @@ export interface ClassLesson {
   citation: string;
   config: ClassRunConfig;
   text: ClassSegment[][];
+  /** What the learner should see at the claim's step budget, judged headless (`npm run lessons:classify`). */
+  claim: ClassLessonClaim;
 }
 
 const data = (patch: Partial<ClassRunConfig['data']>) => ({ ...DEFAULT_CLASS_DATA, ...patch });
@@ -30,6 +33,7 @@ export const CLASS_LESSONS: ClassLesson[] = [
       ['Watch the clean-test accuracy while the networks start to fit the flipped labels: ', { link: 'no flips', actions: [flip(0)] }, ' · ', { link: '30 % flipped', actions: [flip(0.3)] }, ' · ', { link: '50 % (no signal left for two classes)', actions: [flip(0.5)] }, '.'],
       ['The histogram shows σ on flipped and on clean training points: an uncertainty that knew which labels are wrong would put the flipped ones to the right (AUROC → 1).'],
     ],
+    claim: { statement: 'TBD', steps: 1500, conditions: [{ kind: 'bound', id: 'ce', metric: 'testAccuracy', min: 0.9 }] },
   },
   {
     id: 'cls-alum-ablation',
@@ -50,6 +54,7 @@ export const CLASS_LESSONS: ClassLesson[] = [
         ').',
       ],
     ],
+    claim: { statement: 'TBD', steps: 1500, conditions: [{ kind: 'bound', id: 'rul', metric: 'testAccuracy', min: 0.9 }] },
   },
   {
     id: 'cls-robust-superloss',
@@ -72,6 +77,7 @@ export const CLASS_LESSONS: ClassLesson[] = [
         '.',
       ],
     ],
+    claim: { statement: 'TBD', steps: 2000, conditions: [{ kind: 'bound', id: 'ce', metric: 'testAccuracy', min: 0.9 }] },
   },
 ];
 
