@@ -140,7 +140,8 @@ export function embeddingFigure(title: string, fields: ClassFields, points: Clas
     ex.push(null);
     ey.push(null);
   }
-  const pts = pointTraces({ ...points, x: xy });
+  // With a minibatch to hover, only its ringed anchors answer the pointer (points overlap in the embedding).
+  const pts = pointTraces({ ...points, x: xy }).map((t) => (mining ? { ...t, hoverinfo: 'skip' } : t));
   let scale = 0;
   for (let i = 0; i < 2 * n; i++) scale = Math.max(scale, Math.abs(xy[i]));
   const wc = projectRows(Float64Array.from({ length: classes * d }, (_, i) => fields.classifier[(i % d) * classes + Math.floor(i / d)]), d, basis);
