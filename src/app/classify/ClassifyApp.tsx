@@ -8,6 +8,7 @@ import { classExportJson, parseClassFile, type ClassHistoryRow } from '../../cor
 import { CLASS_METHODS, classModel, displayName, METHOD_NAMES, type ClassMethod, type ClassModelSpec } from '../../core/classify/spec';
 import type { ClassifyApi } from '../../worker/classify.worker';
 import type { ClassMessage } from '../../worker/classifySession';
+import { AlumControls } from './AlumControls';
 import { ClsPlot, exportPlotsPng, pixelsUrl } from './ClsPlot';
 import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, miningText, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure } from './figures';
 import { CLASS_LESSONS, findClassLesson, type ClassAction } from './lessons';
@@ -224,32 +225,7 @@ export function ClassifyApp() {
             {spec && (
               <div className="sliders" data-testid="cls-sliders">
                 <h3>{displayName(spec)}</h3>
-                {spec.method === 'alum' && (
-                  <>
-                    <label>
-                      λ {spec.lambda} <input data-testid="cls-lambda" type="range" min={-4} max={0} step={0.1} value={Math.log10(Math.max(spec.lambda, 1e-4))} onChange={(e) => setModel(sel, { lambda: Number((10 ** Number(e.target.value)).toPrecision(2)) })} />
-                    </label>
-                    <label>
-                      p (mined anchors) {spec.hardFraction} <input type="range" min={0} max={1} step={0.05} value={spec.hardFraction} onChange={(e) => setModel(sel, { hardFraction: Number(e.target.value) })} />
-                    </label>
-                    <label>
-                      p (compensation) {spec.compP} <input type="range" min={0} max={1} step={0.05} value={spec.compP} onChange={(e) => setModel(sel, { compP: Number(e.target.value) })} />
-                    </label>
-                    <label>
-                      compensation{' '}
-                      <select value={spec.compensation} onChange={(e) => setModel(sel, { compensation: e.target.value as ClassModelSpec['compensation'] })}>
-                        <option value="off">off</option>
-                        <option value="faithful">faithful (eq. 7 limit)</option>
-                        <option value="grouped">grouped (adaptation)</option>
-                      </select>
-                    </label>
-                    {(['positives', 'negatives', 'triplet', 'literal'] as const).map((f) => (
-                      <label key={f}>
-                        <input type="checkbox" checked={spec[f]} onChange={(e) => setModel(sel, { [f]: e.target.checked })} /> {f === 'positives' ? 'AP (mined positive)' : f === 'negatives' ? 'AN (mined negative)' : f === 'triplet' ? 'triplet loss' : 'literal eq. 10 (argmin for both)'}
-                      </label>
-                    ))}
-                  </>
-                )}
+                {spec.method === 'alum' && <AlumControls spec={spec} onChange={(patch) => setModel(sel, patch)} />}
                 {spec.method === 'robust-ce' && (
                   <label>
                     T {Number.isFinite(spec.T) ? spec.T.toPrecision(2) : '∞'} <input data-testid="cls-T" type="range" min={-1} max={3.1} step={0.1} value={Number.isFinite(spec.T) ? Math.log10(spec.T) : 3.1} onChange={(e) => setModel(sel, { T: Number(e.target.value) > 3 ? Infinity : Number((10 ** Number(e.target.value)).toPrecision(2)) })} />
