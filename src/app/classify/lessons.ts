@@ -33,7 +33,7 @@ export const CLASS_LESSONS: ClassLesson[] = [
       ['Watch the clean-test accuracy while the networks start to fit the flipped labels: ', { link: 'no flips', actions: [flip(0)] }, ' · ', { link: '30 % flipped', actions: [flip(0.3)] }, ' · ', { link: '50 % (no signal left for two classes)', actions: [flip(0.5)] }, '.'],
       ['The histogram shows σ on flipped and on clean training points: an uncertainty that knew which labels are wrong would put the flipped ones to the right (AUROC → 1).'],
     ],
-    claim: { statement: 'TBD', steps: 1500, conditions: [{ kind: 'bound', id: 'ce', metric: 'testAccuracy', min: 0.9 }] },
+    claim: { statement: 'TBD', steps: 1000, conditions: [{ kind: 'bound', id: 'ce', metric: 'testAccuracy', min: 0.9 }] },
   },
   {
     id: 'cls-alum-ablation',
@@ -54,7 +54,7 @@ export const CLASS_LESSONS: ClassLesson[] = [
         ').',
       ],
     ],
-    claim: { statement: 'TBD', steps: 1500, conditions: [{ kind: 'bound', id: 'rul', metric: 'testAccuracy', min: 0.9 }] },
+    claim: { statement: 'TBD', steps: 1000, conditions: [{ kind: 'bound', id: 'rul', metric: 'testAccuracy', min: 0.9 }] },
   },
   {
     id: 'cls-robust-superloss',
@@ -77,7 +77,7 @@ export const CLASS_LESSONS: ClassLesson[] = [
         '.',
       ],
     ],
-    claim: { statement: 'TBD', steps: 2000, conditions: [{ kind: 'bound', id: 'ce', metric: 'testAccuracy', min: 0.9 }] },
+    claim: { statement: 'TBD', steps: 1500, conditions: [{ kind: 'bound', id: 'ce', metric: 'testAccuracy', min: 0.9 }] },
   },
 ];
 
