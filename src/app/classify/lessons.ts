@@ -63,12 +63,13 @@ export const CLASS_LESSONS: ClassLesson[] = [
       ],
     ],
     claim: {
-      statement: "Table 6's rising column does not reproduce on 2-D moons with 30 % flips: no ALUM-n ends more than 1 % above the RUL-style baseline's clean-test accuracy, and every one still learns the moons (≥ 75 %).",
+      statement:
+        "Table 6's rising column does not reproduce on 2-D moons with 30 % flips: no ALUM-n ends more than 1 % above the RUL-style baseline's clean-test accuracy, and the baseline learns the moons (≥ 95 %); on some seeds ALUM-2 and ALUM-5 stay far below (60–65 % on seed 2).",
       steps: 600,
-      conditions: [1, 2, 3, 4, 5].flatMap((n) => [
-        { kind: 'below' as const, id: `alum${n}`, than: 'rul', metric: 'testAccuracy' as const, factor: 1.01 },
-        { kind: 'bound' as const, id: `alum${n}`, metric: 'testAccuracy' as const, min: 0.75 },
-      ]),
+      conditions: [
+        { kind: 'bound', id: 'rul', metric: 'testAccuracy', min: 0.95 },
+        ...[1, 2, 3, 4, 5].map((n) => ({ kind: 'below' as const, id: `alum${n}`, than: 'rul', metric: 'testAccuracy' as const, factor: 1.01 })),
+      ],
     },
   },
   {
