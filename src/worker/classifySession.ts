@@ -17,6 +17,8 @@ const FRAME_MS = 400;
  * at most about a quarter of the time goes to drawing.
  */
 const FRAME_COST_FACTOR = 3;
+/** …but never longer than this between frames (the first frames also compile every kernel: tens of seconds). */
+const FRAME_WAIT_MAX_MS = 3000;
 
 export class ClassifySession {
   private engine: ClassifyEngine | null = null;
@@ -77,7 +79,7 @@ export class ClassifySession {
     try {
       while (this.playing && this.engine) {
         this.engine.run(STEPS_PER_TICK);
-        if (performance.now() - this.lastFrame > Math.max(FRAME_MS, FRAME_COST_FACTOR * this.frameCost)) await this.emit();
+        if (performance.now() - this.lastFrame > Math.max(FRAME_MS, Math.min(FRAME_WAIT_MAX_MS, FRAME_COST_FACTOR * this.frameCost))) await this.emit();
         else await new Promise((r) => setTimeout(r, 0));
       }
     } catch (err) {
