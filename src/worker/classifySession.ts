@@ -11,6 +11,14 @@ export type ClassListener = (m: ClassMessage) => void;
 
 const STEPS_PER_TICK = 5;
 const FRAME_MS = 400;
+/**
+ * A frame (metrics, fields over the grid, the latest mining: several forward passes and reads) may cost more than
+ * training steps on a slow adapter (SwiftShader: seconds); frames then wait this many times their own cost, so
+ * at most about a quarter of the time goes to drawing.
+ */
+const FRAME_COST_FACTOR = 3;
+/** …but never longer than this between frames (the first frames also compile every kernel: tens of seconds). */
+const FRAME_WAIT_MAX_MS = 3000;
 
 export class ClassifySession {
   private engine: ClassifyEngine | null = null;
@@ -20,6 +28,8 @@ export class ClassifySession {
   private looping = false;
   private lastFrame = 0;
   private stepsAtFrame = 0;
+  /** How long the last frame took (ms). */
+  private frameCost = 0;
 
   constructor(private listener: ClassListener) {}
 
@@ -69,7 +79,7 @@ export class ClassifySession {
     try {
       while (this.playing && this.engine) {
         this.engine.run(STEPS_PER_TICK);
-        if (performance.now() - this.lastFrame > FRAME_MS) await this.emit();
+        if (performance.now() - this.lastFrame > Math.max(FRAME_MS, Math.min(FRAME_WAIT_MAX_MS, FRAME_COST_FACTOR * this.frameCost))) await this.emit();
         else await new Promise((r) => setTimeout(r, 0));
       }
     } catch (err) {
@@ -84,6 +94,7 @@ export class ClassifySession {
     if (!this.engine) return;
     const now = performance.now();
     const snapshot = await this.engine.frame(true, 48);
+    this.frameCost = performance.now() - now;
     const elapsed = (now - this.lastFrame) / 1000;
     const stepsPerSecond = this.lastFrame && elapsed > 0 ? (snapshot.step - this.stepsAtFrame) / elapsed : 0;
     this.lastFrame = now;

@@ -1,5 +1,6 @@
 // The classification mode trains on WebGPU (SwiftShader here, slow: a few steps a minute on 2 cores), its views
-// show, a changed setup goes into the link and the link restores it, and its JSON export re-opens it.
+// show (ALUM's embedding offers its latest mining), PNG export tiles every plot, a changed setup goes into the link
+// and the link restores it, and its JSON export re-opens it.
 import { expect, test } from '@playwright/test';
 
 test('classification mode: trains on WebGPU, views show, link and JSON round-trip', async ({ page }) => {
@@ -10,6 +11,18 @@ test('classification mode: trains on WebGPU, views show, link and JSON round-tri
   for (const id of ['cls-panel-0', 'cls-panel-1', 'cls-panel-2', 'cls-accuracy', 'cls-rejection', 'cls-histogram', 'cls-sigma', 'cls-embedding']) await expect(page.getByTestId(id)).toBeVisible();
   await expect(page.getByTestId('cls-histogram')).toContainText('AUROC');
   await expect.poll(async () => Number(await page.getByTestId('cls-steps').textContent()), { timeout: 150_000 }).toBeGreaterThan(0);
+  // The embedding view of ALUM offers its latest minibatch's anchors to hover; cross-entropy has no mining.
+  await expect(page.getByTestId('cls-mining-info')).toContainText('no mining');
+  await page.getByTestId('cls-panel-2').click();
+  await expect(page.getByTestId('cls-mining-info')).toContainText('latest minibatch');
+  // PNG export: every plot tiled into one image.
+  const png = page.waitForEvent('download');
+  await page.getByTestId('cls-export-png').click();
+  const pngFile = await png;
+  expect(pngFile.suggestedFilename()).toMatch(/^classification-step-\d+\.png$/);
+  const bytes = Buffer.concat(await (await pngFile.createReadStream()).toArray());
+  expect(bytes.subarray(1, 4).toString()).toBe('PNG');
+  expect(bytes.length).toBeGreaterThan(20_000);
   // A live change: 35 % flipped goes into the link; opening the link restores it.
   await page.getByTestId('cls-flip').fill('0.35');
   await expect.poll(() => page.url()).toContain('cls=');

@@ -65,6 +65,8 @@ const MU = tf.tensor2d([deg(0), deg(10), deg(90), deg(170)]);
 const LABELS = Int32Array.from([0, 0, 0, 1]);
 const ALL_HARD = (labels: Int32Array): PartnerPlan => ({ ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(labels.length).fill(1) });
 const MINE = { positives: true, negatives: true, literal: false };
+/** The readings as printed (eq. 11 by the standard deviation, eq. 13 unweighted, eq. 14 summed). */
+const PRINTED = { mixBy: 'std', weightedCe: false, tripletMean: false } as const;
 
 describe('mining (eq. 10)', () => {
   it('hardest positive = most distant same label (text); literal eq. 10 = closest; negative = closest other label', () => {
@@ -87,7 +89,7 @@ describe('mining (eq. 10)', () => {
     const { neg } = minePartners(MU, same, plan, MINE);
     expect(read(neg)).toEqual(Array.from(plan.randomNeg));
     plan.randomNeg.forEach((j, i) => expect(j).not.toBe(i));
-    const opts: AlumOptions = { ...MINE, lambda: 1, margin: 1, triplet: true };
+    const opts: AlumOptions = { ...MINE, ...PRINTED, lambda: 1, margin: 1, triplet: true };
     const parts = alumLoss(MU, tf.zeros([4, 2]), tf.eye(2), same, plan, opts);
     expect(read(parts.triplet)[0]).toBe(0);
   });
@@ -155,26 +157,29 @@ describe('mixup (eq. 11) and the losses (eq. 12–14)', () => {
     expect(g).toEqual([2 * (0 - 1), 2 * (1 - 0), 0, 0]);
   });
 
-  // A float64 reference of eq. 11–14 for given partners.
-  function reference(mu: number[][], logVar: number[][], w: number[][], labels: number[], pos: number[], neg: number[], valid: number[], lambda: number) {
-    const sigma = logVar.map((r) => r.map((v) => Math.exp(v / 2)));
+  type Readings = Pick<AlumOptions, 'mixBy' | 'weightedCe' | 'tripletMean'>;
+  // A float64 reference of eq. 11–14 for given partners, under each reading.
+  function reference(mu: number[][], logVar: number[][], w: number[][], labels: number[], pos: number[], neg: number[], valid: number[], lambda: number, r: Readings = PRINTED) {
+    const sigma = logVar.map((row) => row.map((v) => (r.mixBy === 'variance' ? Math.exp(v) : Math.exp(v / 2))));
     let ce = 0;
     let trip = 0;
     mu.forEach((m, i) => {
-      const f = m.map((_, d) => {
-        const tot = sigma[i][d] + sigma[pos[i]][d] + sigma[neg[i]][d];
-        return (sigma[i][d] * m[d] + sigma[pos[i]][d] * mu[pos[i]][d] + sigma[neg[i]][d] * mu[neg[i]][d]) / tot;
-      });
+      const members = [i, pos[i], neg[i]];
+      const weights = members.map((j) => m.map((_, d) => sigma[j][d] / members.reduce((s, k) => s + sigma[k][d], 0)));
+      const f = m.map((_, d) => members.reduce((s, j, q) => s + weights[q][d] * mu[j][d], 0));
       const logits = w[0].map((_, c) => f.reduce((s, v, d) => s + v * w[d][c], 0));
       const lse = Math.log(logits.reduce((s, z) => s + Math.exp(z), 0));
-      ce += [labels[i], labels[pos[i]], labels[neg[i]]].reduce((s, l) => s + lse - logits[l], 0);
+      const meanW = (q: number) => weights[q].reduce((a, b) => a + b, 0) / m.length;
+      ce += members.reduce((s, j, q) => s + (r.weightedCe ? meanW(q) : 1) * (lse - logits[labels[j]]), 0);
       const dist = (j: number) => m.reduce((s, v, d) => s + (v - mu[j][d]) ** 2, 0);
       trip += valid[i] * Math.max(dist(pos[i]) - dist(neg[i]) + 1, 0);
     });
-    return ce / mu.length + lambda * trip;
+    const count = valid.reduce((a, b) => a + b, 0);
+    return ce / mu.length + lambda * (r.tripletMean ? trip / Math.max(1, count) : trip);
   }
 
-  it('L = L_C + λ L_T matches a float64 reference, and its tf.grad matches finite differences', () => {
+  const READINGS: Readings[] = (['std', 'variance'] as const).flatMap((mixBy) => [false, true].flatMap((weightedCe) => [false, true].map((tripletMean) => ({ mixBy, weightedCe, tripletMean }))));
+  it.each(READINGS)('L = L_C + λ L_T matches a float64 reference, and its tf.grad matches finite differences (%o)', (readings) => {
     const mu = [
       [0.3, -0.2],
       [0.5, 0.1],
@@ -195,12 +200,12 @@ describe('mixup (eq. 11) and the losses (eq. 12–14)', () => {
     ];
     const labels = Int32Array.from([0, 1, 0, 2, 1]);
     const plan = ALL_HARD(labels);
-    const opts: AlumOptions = { ...MINE, lambda: 0.5, margin: 1, triplet: true };
+    const opts: AlumOptions = { ...MINE, ...readings, lambda: 0.5, margin: 1, triplet: true };
     const parts = alumLoss(tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w), labels, plan, opts);
     const pos = read(parts.pos);
     const neg = read(parts.neg);
     const valid = Array.from(plan.hasPos, (p, i) => p * plan.hasNeg[i]);
-    expect(read(parts.loss)[0]).toBeCloseTo(reference(mu, logVar, w, Array.from(labels), pos, neg, valid, 0.5), 4);
+    expect(read(parts.loss)[0]).toBeCloseTo(reference(mu, logVar, w, Array.from(labels), pos, neg, valid, 0.5, readings), 4);
     // Without the triplet switch, the loss is L_C alone.
     expect(read(alumLoss(tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w), labels, plan, { ...opts, triplet: false }).loss)[0]).toBeCloseTo(read(parts.ce)[0], 6);
     // Gradient in μ, log σ² and W by tf.grad vs central differences of the float64 reference (partners held).
@@ -210,7 +215,7 @@ describe('mixup (eq. 11) and the losses (eq. 12–14)', () => {
       const bump = (s: number) => {
         const copy = which.map((m) => m.map((r) => r.slice()));
         copy[k][i][d] += s;
-        return reference(copy[0], copy[1], copy[2], Array.from(labels), pos, neg, valid, 0.5);
+        return reference(copy[0], copy[1], copy[2], Array.from(labels), pos, neg, valid, 0.5, readings);
       };
       return (bump(h) - bump(-h)) / (2 * h);
     };

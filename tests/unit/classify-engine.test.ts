@@ -142,7 +142,7 @@ describe('the WASM backend (what npm run reproduce uses)', () => {
     const { useNodeBackend } = await import('../../src/platform/node');
     const labels = Int32Array.from([0, 1, 0, 1]);
     const plan = { ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(4).fill(1) };
-    const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true };
+    const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true, mixBy: 'std', weightedCe: false, tripletMean: false } as const;
     const value = () => alumLoss(tf.tensor2d([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6], [-0.7, -0.1]]), tf.tensor2d([[0.1, -0.3], [0.4, 0.2], [-0.5, 0], [0.3, 0.3]]), tf.tensor2d([[1.2, -0.4], [0.2, 0.8]]), labels, plan, opts).loss.dataSync()[0];
     const cpu = value();
     await useNodeBackend('wasm');
@@ -150,6 +150,47 @@ describe('the WASM backend (what npm run reproduce uses)', () => {
       expect(value()).toBeCloseTo(cpu, 4);
     } finally {
       await useNodeBackend('cpu');
+    }
+  });
+});
+
+describe('the latest mining (the hover view)', () => {
+  it('ALUM and RUL-style keep the last step\'s partners and weights, in training indices; CE has none; nothing grows', async () => {
+    const { classBatch } = await import('../../src/core/classify/engine');
+    const { miningOf } = await import('../../src/core/classify/mining');
+    const data = makeClassData({ ...DEFAULT_CLASS_DATA, n: 200, flipRate: 0.2 });
+    const train = { ...DEFAULT_CLASS_TRAIN, hidden: [8], batchSize: 16 };
+    const engine = new ClassifyEngine(data, [classModel('ce'), classModel('rul'), classModel('alum', { hardFraction: 0.5 })], train);
+    try {
+      engine.run(3);
+      const before = tf.memory().numTensors;
+      const snap = await engine.frame(true, 4);
+      expect(snap.models[0].mining).toBeNull();
+      const anchors = Array.from(classBatch(train.seed, 2, 16, 200));
+      for (const [k, members] of [[1, 2], [2, 3]] as const) {
+        const m = snap.models[k].mining!;
+        expect(m.step).toBe(2);
+        expect(Array.from(m.anchors)).toEqual(anchors);
+        expect(m.members).toBe(members);
+        expect(m.dims).toBe(2);
+        for (let j = 0; j < 16; j++) {
+          const e = miningOf(m, anchors[j])!;
+          e.weights[0].forEach((_, d) => expect(e.weights.reduce((s, w) => s + w[d], 0)).toBeCloseTo(1, 5));
+          expect(anchors).toContain(e.pos);
+          if (k === 2) {
+            // The positive shares the anchor's noisy label and the negative does not (both exist in a 16-batch here).
+            expect(data.train.label[e.pos]).toBe(data.train.label[anchors[j]]);
+            expect(data.train.label[e.neg!]).not.toBe(data.train.label[anchors[j]]);
+            expect(typeof e.mined).toBe('boolean');
+          } else expect(e.neg).toBeNull();
+        }
+      }
+      expect(miningOf(snap.models[2].mining!, anchors.includes(0) ? -1 : 0)).toBeNull();
+      engine.run(5);
+      await engine.frame(true, 4);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      engine.dispose();
     }
   });
 });

@@ -1,6 +1,5 @@
 // The classification mode: ALUM and its baselines trained live in a worker on 2-D data with flipped labels.
 import * as Comlink from 'comlink';
-import Plotly from 'plotly.js-basic-dist-min';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { CLASS_DATASETS, FLIP_KINDS, makeClassData, MULTICLASS, type ClassDataSpec } from '../../core/classify/data';
 import type { ClassRunConfig } from '../../core/classify/engine';
@@ -9,26 +8,12 @@ import { classExportJson, parseClassFile, type ClassHistoryRow } from '../../cor
 import { CLASS_METHODS, classModel, displayName, METHOD_NAMES, type ClassMethod, type ClassModelSpec } from '../../core/classify/spec';
 import type { ClassifyApi } from '../../worker/classify.worker';
 import type { ClassMessage } from '../../worker/classifySession';
-import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure, type PlotFigure } from './figures';
+import { AlumControls } from './AlumControls';
+import { ClsPlot, exportPlotsPng, pixelsUrl } from './ClsPlot';
+import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, miningText, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure } from './figures';
 import { CLASS_LESSONS, findClassLesson, type ClassAction } from './lessons';
 import { classHash, parseClassHash } from './link';
 import { LessonText } from '../components/LessonText';
-
-function ClsPlot({ figure, height = 300, testId }: { figure: PlotFigure | null; height?: number; testId?: string }) {
-  const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (ref.current && figure) void Plotly.react(ref.current, figure.data, { ...figure.layout, height, autosize: true }, { displayModeBar: false, responsive: true });
-  }, [figure, height]);
-  return <div ref={ref} data-testid={testId} className="cls-plot" style={{ height }} />;
-}
-
-function pixelsUrl(pixels: Uint8ClampedArray, g: number): string {
-  const canvas = document.createElement('canvas');
-  canvas.width = g;
-  canvas.height = g;
-  canvas.getContext('2d')!.putImageData(new ImageData(new Uint8ClampedArray(pixels), g, g), 0, 0);
-  return canvas.toDataURL();
-}
 
 function download(name: string, text: string) {
   const a = document.createElement('a');
@@ -49,6 +34,8 @@ export function ClassifyApp() {
   const [speed, setSpeed] = useState(0);
   const [playing, setPlaying] = useState(true);
   const [selected, setSelected] = useState(0);
+  const [hovered, setHovered] = useState<number | null>(null);
+  const viewsRef = useRef<HTMLDivElement>(null);
   const api = useRef<Comlink.Remote<ClassifyApi> | null>(null);
   const started = useRef(false);
 
@@ -138,6 +125,9 @@ export function ClassifyApp() {
         <button data-testid="cls-export" onClick={() => download(`classification-step-${snapshot?.step ?? 0}.json`, classExportJson(config, snapshot, history))}>
           export JSON
         </button>
+        <button data-testid="cls-export-png" onClick={() => viewsRef.current && void exportPlotsPng(viewsRef.current, 2, `classification-step-${snapshot?.step ?? 0}.png`).catch((e: unknown) => setAlert(`No PNG: ${e instanceof Error ? e.message : String(e)}`))}>
+          export PNG
+        </button>
         <label className="file">
           import JSON{' '}
           <input
@@ -212,6 +202,13 @@ export function ClassifyApp() {
           </section>
           <section className="card">
             <h2>Models</h2>
+            <label>
+              embedding D{' '}
+              <select data-testid="cls-embedding-dim" value={config.train.embedding} onChange={(e) => apply({ ...config, train: { ...config.train, embedding: Number(e.target.value) } }, null, true)}>
+                <option value={2}>2 (drawn exactly)</option>
+                <option value={8}>8 (drawn as a projection)</option>
+              </select>
+            </label>
             {config.models.map((m, k) => (
               <div key={m.id} className={`model-row${k === sel ? ' selected' : ''}`} onClick={() => setSelected(k)}>
                 <select value={m.method} aria-label={`method of model ${k + 1}`} onChange={(e) => setModel(k, { method: e.target.value as ClassMethod, label: '' })}>
@@ -228,32 +225,7 @@ export function ClassifyApp() {
             {spec && (
               <div className="sliders" data-testid="cls-sliders">
                 <h3>{displayName(spec)}</h3>
-                {spec.method === 'alum' && (
-                  <>
-                    <label>
-                      λ {spec.lambda} <input data-testid="cls-lambda" type="range" min={-4} max={0} step={0.1} value={Math.log10(Math.max(spec.lambda, 1e-4))} onChange={(e) => setModel(sel, { lambda: Number((10 ** Number(e.target.value)).toPrecision(2)) })} />
-                    </label>
-                    <label>
-                      p (mined anchors) {spec.hardFraction} <input type="range" min={0} max={1} step={0.05} value={spec.hardFraction} onChange={(e) => setModel(sel, { hardFraction: Number(e.target.value) })} />
-                    </label>
-                    <label>
-                      p (compensation) {spec.compP} <input type="range" min={0} max={1} step={0.05} value={spec.compP} onChange={(e) => setModel(sel, { compP: Number(e.target.value) })} />
-                    </label>
-                    <label>
-                      compensation{' '}
-                      <select value={spec.compensation} onChange={(e) => setModel(sel, { compensation: e.target.value as ClassModelSpec['compensation'] })}>
-                        <option value="off">off</option>
-                        <option value="faithful">faithful (eq. 7 limit)</option>
-                        <option value="grouped">grouped (adaptation)</option>
-                      </select>
-                    </label>
-                    {(['positives', 'negatives', 'triplet', 'literal'] as const).map((f) => (
-                      <label key={f}>
-                        <input type="checkbox" checked={spec[f]} onChange={(e) => setModel(sel, { [f]: e.target.checked })} /> {f === 'positives' ? 'AP (mined positive)' : f === 'negatives' ? 'AN (mined negative)' : f === 'triplet' ? 'triplet loss' : 'literal eq. 10 (argmin for both)'}
-                      </label>
-                    ))}
-                  </>
-                )}
+                {spec.method === 'alum' && <AlumControls spec={spec} onChange={(patch) => setModel(sel, patch)} />}
                 {spec.method === 'robust-ce' && (
                   <label>
                     T {Number.isFinite(spec.T) ? spec.T.toPrecision(2) : '∞'} <input data-testid="cls-T" type="range" min={-1} max={3.1} step={0.1} value={Number.isFinite(spec.T) ? Math.log10(spec.T) : 3.1} onChange={(e) => setModel(sel, { T: Number(e.target.value) > 3 ? Infinity : Number((10 ** Number(e.target.value)).toPrecision(2)) })} />
@@ -272,7 +244,7 @@ export function ClassifyApp() {
             )}
           </section>
         </aside>
-        <main>
+        <main ref={viewsRef}>
           <div className="panels">
             {config.models.map((m, k) => (
               <div key={m.id} data-testid={`cls-panel-${k}`} data-accuracy={snapshot?.models[k]?.metrics.testAccuracy ?? ''} onClick={() => setSelected(k)}>
@@ -287,7 +259,12 @@ export function ClassifyApp() {
               <>
                 <ClsPlot testId="cls-histogram" figure={flippedHistogramFigure(selSnap, data.train)} />
                 <ClsPlot testId="cls-sigma" figure={sigmaFieldFigure(`${names[sel]}: ${selSnap.scoreKind === 'sigma' ? 'mean σ' : 'predictive entropy'} over the plane`, selSnap.fields, data.train, pixelsUrl(scalarPixels(selSnap.fields.score, selSnap.fields.gridSize), selSnap.fields.gridSize))} />
-                <ClsPlot testId="cls-embedding" figure={embeddingFigure(`${names[sel]}: embedding μ with 1σ ellipses, W's directions dashed`, selSnap.fields, data.train, config.train.embedding, classes)} />
+                <div>
+                  <ClsPlot testId="cls-embedding" onHoverIndex={setHovered} figure={embeddingFigure(`${names[sel]}: embedding μ with 1σ ellipses, W's directions dashed`, selSnap.fields, data.train, config.train.embedding, classes, selSnap.mining, hovered)} />
+                  <p className="note" data-testid="cls-mining-info">
+                    {miningText(selSnap.mining, hovered, names[sel])}
+                  </p>
+                </div>
               </>
             )}
           </div>

@@ -2,6 +2,8 @@
 // no heatmap, so fields over the input plane are drawn as an image (RGBA pixels → a layout image).
 import type { ClassPoints } from '../../core/classify/data';
 import type { ClassFields, ClassModelSnapshot } from '../../core/classify/evaluate';
+import { miningOf, type ClassMining } from '../../core/classify/mining';
+import { embeddingBasis, projectRows, projectSigma } from '../../core/classify/projection';
 import { REJECTION_FRACTIONS } from '../../core/classify/metrics';
 import type { ClassHistoryRow } from '../../core/classify/schema';
 
@@ -76,6 +78,7 @@ function pointTraces(p: ClassPoints): Record<string, unknown>[] {
         x: idx.map((i) => p.x[2 * i]),
         y: idx.map((i) => p.x[2 * i + 1]),
         marker: { color: rgb(CLASS_COLORS[c % 5]), size: flipped ? 8 : 5, line: flipped ? { color: '#000', width: 2 } : { width: 0 } },
+        customdata: idx,
         hoverinfo: 'x+y+name',
       });
     }
@@ -100,14 +103,36 @@ export function sigmaFieldFigure(title: string, fields: ClassFields, points: Cla
   return { data: pointTraces(points).map((t) => ({ ...t, marker: { ...(t.marker as object), size: 3 } })), layout: planeLayout(title, fields.radius, image) };
 }
 
-/** μ of the training points (first two dimensions) with 1-σ ellipses of a subset, and W's class directions. */
-export function embeddingFigure(title: string, fields: ClassFields, points: ClassPoints, embedding: number, classes: number): PlotFigure {
+const fmtW = (w: number[]) => (w.length === 2 ? `(${w.map((v) => v.toFixed(2)).join(', ')})` : `${(w.reduce((a, b) => a + b, 0) / w.length).toFixed(2)} (mean over ${w.length} dims)`);
+
+/** The hovered anchor's latest mining in words, or why there is none. */
+export function miningText(mining: ClassMining | null | undefined, index: number | null, methodName: string): string {
+  if (mining === null || mining === undefined) return `${methodName}: no mining (only ALUM and RUL-style mix partners).`;
+  if (index === null) return `Hover a ringed point of the latest minibatch (step ${mining.step}) to see its partners and mixup weights.`;
+  const e = miningOf(mining, index);
+  if (!e) return `Point ${index} was not in the latest minibatch (step ${mining.step}); hover a ringed one.`;
+  const how = e.mined === null ? 'a random partner' : e.mined ? 'mined partners (eq. 10)' : 'random partners (the share 1 − p)';
+  const [w, wp, wn] = e.weights;
+  return e.neg === null
+    ? `Anchor ${index} (step ${mining.step}), ${how}: partner ${e.pos}; w = ${fmtW(w)}, w′ = ${fmtW(wp)}.`
+    : `Anchor ${index} (step ${mining.step}), ${how}: positive ${e.pos}, negative ${e.neg}; w = ${fmtW(w)}, w⁺ = ${fmtW(wp)}, w⁻ = ${fmtW(wn)}.`;
+}
+
+/**
+ * μ of the training points with 1-σ ellipses of a subset and W's class directions: exactly for D = 2, else on
+ * the top two principal directions of μ (labelled a projection). The latest minibatch's anchors are ringed
+ * grey; a hovered anchor's partners are joined to it (positive solid, negative dashed).
+ */
+export function embeddingFigure(title: string, fields: ClassFields, points: ClassPoints, embedding: number, classes: number, mining?: ClassMining | null, hovered: number | null = null): PlotFigure {
   const d = embedding;
   const n = points.label.length;
+  const basis = embeddingBasis(fields.mu, d);
+  const xy = projectRows(fields.mu, d, basis);
+  const sxy = projectSigma(fields.sigma, d, basis);
   const ex: (number | null)[] = [];
   const ey: (number | null)[] = [];
   for (let i = 0; i < n; i += Math.max(1, Math.floor(n / 80))) {
-    const [mx, my, sx, sy] = [fields.mu[i * d], fields.mu[i * d + 1], fields.sigma[i * d], fields.sigma[i * d + 1]];
+    const [mx, my, sx, sy] = [xy[2 * i], xy[2 * i + 1], sxy[2 * i], sxy[2 * i + 1]];
     for (let a = 0; a <= 24; a++) {
       ex.push(mx + sx * Math.cos((a / 24) * 2 * Math.PI));
       ey.push(my + sy * Math.sin((a / 24) * 2 * Math.PI));
@@ -115,17 +140,38 @@ export function embeddingFigure(title: string, fields: ClassFields, points: Clas
     ex.push(null);
     ey.push(null);
   }
-  const pts = pointTraces({ ...points, x: Float32Array.from({ length: 2 * n }, (_, j) => fields.mu[Math.floor(j / 2) * d + (j % 2)]) });
+  // With a minibatch to hover, only its ringed anchors answer the pointer (points overlap in the embedding).
+  const pts = pointTraces({ ...points, x: xy }).map((t) => (mining ? { ...t, hoverinfo: 'skip' } : t));
   let scale = 0;
-  for (let i = 0; i < n * d; i++) scale = Math.max(scale, Math.abs(fields.mu[i]));
+  for (let i = 0; i < 2 * n; i++) scale = Math.max(scale, Math.abs(xy[i]));
+  const wc = projectRows(Float64Array.from({ length: classes * d }, (_, i) => fields.classifier[(i % d) * classes + Math.floor(i / d)]), d, basis);
   const dirs = Array.from({ length: classes }, (_, c) => {
-    const [wx, wy] = [fields.classifier[c], fields.classifier[classes + c]];
+    const [wx, wy] = [wc[2 * c], wc[2 * c + 1]];
     const len = Math.hypot(wx, wy) || 1;
-    return { type: 'scatter', mode: 'lines', x: [0, (scale * wx) / len], y: [0, (scale * wy) / len], line: { color: rgb(CLASS_COLORS[c % 5]), width: 3, dash: 'dash' }, name: `W class ${c}` };
+    return { type: 'scatter', mode: 'lines', x: [0, (scale * wx) / len], y: [0, (scale * wy) / len], line: { color: rgb(CLASS_COLORS[c % 5]), width: 3, dash: 'dash' }, name: `W class ${c}`, hoverinfo: 'skip' };
   });
+  const extra: Record<string, unknown>[] = [];
+  if (mining) {
+    const a = Array.from(mining.anchors);
+    extra.push({ type: 'scatter', mode: 'markers', x: a.map((i) => xy[2 * i]), y: a.map((i) => xy[2 * i + 1]), customdata: a, marker: { size: 12, color: 'rgba(0,0,0,0)', line: { color: 'rgba(90,90,90,0.8)', width: 1.5 } }, name: 'latest minibatch', hoverinfo: 'name' });
+    const e = hovered === null ? null : miningOf(mining, hovered);
+    if (e && hovered !== null) {
+      const line = (j: number, color: string, dash: string, name: string) => ({ type: 'scatter', mode: 'lines+markers', x: [xy[2 * hovered], xy[2 * j]], y: [xy[2 * hovered + 1], xy[2 * j + 1]], line: { color, width: 2.5, dash }, marker: { size: 11, symbol: 'diamond' }, name, hoverinfo: 'name' });
+      extra.push(line(e.pos, '#2a2', 'solid', e.neg === null ? 'partner' : 'positive'));
+      if (e.neg !== null) extra.push(line(e.neg, '#c22', 'dash', 'negative'));
+    }
+  }
+  const axisTitle = (k: number) => (basis.projected ? `PC${k + 1} of μ (${(100 * basis.explained[k]).toFixed(0)} %)` : `μ${k + 1}`);
   return {
-    data: [{ type: 'scatter', mode: 'lines', x: ex, y: ey, line: { color: 'rgba(0,0,0,0.25)', width: 1 }, hoverinfo: 'skip', name: 'σ ellipses' }, ...pts, ...dirs],
-    layout: { title: { text: title, font: { size: 13 } }, margin: { l: 30, r: 10, t: 30, b: 25 }, showlegend: false, yaxis: { scaleanchor: 'x' } },
+    data: [{ type: 'scatter', mode: 'lines', x: ex, y: ey, line: { color: 'rgba(0,0,0,0.25)', width: 1 }, hoverinfo: 'skip', name: 'σ ellipses' }, ...pts, ...dirs, ...extra],
+    layout: {
+      title: { text: basis.projected ? `${title} · projection of R^${d}` : title, font: { size: 13 } },
+      margin: { l: 40, r: 10, t: 30, b: 35 },
+      showlegend: false,
+      hovermode: 'closest',
+      xaxis: { title: { text: axisTitle(0), font: { size: 11 } } },
+      yaxis: { scaleanchor: 'x', title: { text: axisTitle(1), font: { size: 11 } } },
+    },
   };
 }
 

@@ -1,5 +1,6 @@
 // The classification lessons: an exact configuration each, and a short text whose links set a scenario.
 import { DEFAULT_CLASS_DATA } from '../../core/classify/data';
+import type { ClassLessonClaim } from '../../core/classify/claims';
 import type { ClassRunConfig } from '../../core/classify/engine';
 import { ablationModels, classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../../core/classify/spec';
 
@@ -12,6 +13,8 @@ export interface ClassLesson {
   citation: string;
   config: ClassRunConfig;
   text: ClassSegment[][];
+  /** What the learner should see at the claim's step budget, judged headless (`npm run lessons:classify`). */
+  claim: ClassLessonClaim;
 }
 
 const data = (patch: Partial<ClassRunConfig['data']>) => ({ ...DEFAULT_CLASS_DATA, ...patch });
@@ -30,6 +33,15 @@ export const CLASS_LESSONS: ClassLesson[] = [
       ['Watch the clean-test accuracy while the networks start to fit the flipped labels: ', { link: 'no flips', actions: [flip(0)] }, ' · ', { link: '30 % flipped', actions: [flip(0.3)] }, ' · ', { link: '50 % (no signal left for two classes)', actions: [flip(0.5)] }, '.'],
       ['The histogram shows σ on flipped and on clean training points: an uncertainty that knew which labels are wrong would put the flipped ones to the right (AUROC → 1).'],
     ],
+    claim: {
+      statement: 'At 20 % flips all three still classify the clean test set (≥ 95 %), yet neither σ head singles out the flipped training points (AUROC of σ within 0.35–0.65), while cross-entropy\'s predictive entropy does better than chance (AUROC ≥ 0.55).',
+      steps: 600,
+      conditions: [
+        ...(['ce', 'dul', 'alum'] as const).map((id) => ({ kind: 'bound' as const, id, metric: 'testAccuracy' as const, min: 0.95 })),
+        ...(['dul', 'alum'] as const).map((id) => ({ kind: 'bound' as const, id, metric: 'flippedAuroc' as const, min: 0.35, max: 0.65 })),
+        { kind: 'bound', id: 'ce', metric: 'flippedAuroc', min: 0.55 },
+      ],
+    },
   },
   {
     id: 'cls-alum-ablation',
@@ -50,6 +62,15 @@ export const CLASS_LESSONS: ClassLesson[] = [
         ').',
       ],
     ],
+    claim: {
+      statement:
+        "Table 6's rising column does not reproduce on 2-D moons with 30 % flips: no ALUM-n ends more than 1 % above the RUL-style baseline's clean-test accuracy, and the baseline learns the moons (≥ 95 %); on some seeds ALUM-2 and ALUM-5 stay far below (60–65 % on seed 2).",
+      steps: 600,
+      conditions: [
+        { kind: 'bound', id: 'rul', metric: 'testAccuracy', min: 0.95 },
+        ...[1, 2, 3, 4, 5].map((n) => ({ kind: 'below' as const, id: `alum${n}`, than: 'rul', metric: 'testAccuracy' as const, factor: 1.01 })),
+      ],
+    },
   },
   {
     id: 'cls-robust-superloss',
@@ -61,7 +82,12 @@ export const CLASS_LESSONS: ClassLesson[] = [
       train: DEFAULT_CLASS_TRAIN,
     },
     text: [
-      ['Down-weighting the samples with the largest loss should ignore flipped labels. Robust-CE weights each sample by softmax(−CE/T) over the batch; T → ∞ is plain CE. SuperLoss weights by its closed-form confidence σ*, with τ = log C (the CE of a uniform guess).'],
+      [
+        'Down-weighting the samples with the largest loss should ignore flipped labels. Robust-CE weights each sample by softmax(−CE/T) over the batch; T → ∞ is plain CE. SuperLoss weights by its closed-form confidence σ*, with τ = log C (the CE of a uniform guess).',
+      ],
+      [
+        "Watch Robust-CE with eq. 6's gradient: at T = 2 it already pushes the hardest points away, flipped or not, and never learns the spirals (50–59 % over three seeds), while the same weights held constant learn like cross-entropy. Every model but that one gains accuracy when its most uncertain test points are rejected.",
+      ],
       [
         'Try ',
         { link: 'T = 0.5', actions: [{ kind: 'model', id: 'robust-ce', patch: { T: 0.5 } }] },
@@ -72,6 +98,18 @@ export const CLASS_LESSONS: ClassLesson[] = [
         '.',
       ],
     ],
+    claim: {
+      statement:
+        "On spirals with 30 % flips, Robust-CE with eq. 6's gradient at T = 2 never learns the spirals (≤ 65 %), while the same Boltzmann weights held constant, SuperLoss and plain cross-entropy do (≥ 78 %); for those three, rejecting the 30 % most uncertain test points by predictive entropy gains at least 4 points.",
+      steps: 1000,
+      conditions: [
+        { kind: 'bound', id: 'robust-ce', metric: 'testAccuracy', max: 0.65 },
+        ...(['ce', 'robust-ce-const', 'superloss-ce'] as const).flatMap((id) => [
+          { kind: 'bound' as const, id, metric: 'testAccuracy' as const, min: 0.78 },
+          { kind: 'bound' as const, id, metric: 'rejectGain' as const, min: 0.04 },
+        ]),
+      ],
+    },
   },
 ];
 

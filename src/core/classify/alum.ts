@@ -163,9 +163,27 @@ export function tripletTerms(mu: Tensor, muPos: Tensor, muNeg: Tensor, margin: n
   return tf.relu(tf.add(tf.sub(dp, dn), margin));
 }
 
+/** Eq. 11's σ: the standard deviation exp(½ log σ²) (default) or the variance σ² the paper names. */
+export const MIX_BY = ['std', 'variance'] as const;
+export type MixBy = (typeof MIX_BY)[number];
+
+/** The mixup's σ from log σ² (eq. 11's reading): std or variance. */
+export function mixSigma(logVar: Tensor, mixBy: MixBy): Tensor {
+  return mixBy === 'variance' ? tf.exp(logVar) : tf.exp(tf.mul(0.5, logVar));
+}
+
 export interface AlumOptions extends MiningOptions {
   /** λ of eq. 12 (0.003). */
   lambda: number;
+  /** What σ weighs the mixup (eq. 11). */
+  mixBy: MixBy;
+  /**
+   * Eq. 13 as printed (off): the plain sum of the three cross-entropies. On: each weighted by its member's mixup
+   * weight (mean over the D dimensions), as mixup's criterion weighs its two labels; the weights sum to 1.
+   */
+  weightedCe: boolean;
+  /** Eq. 14 as printed (off): L_T the sum over anchors. On: the mean over the anchors that have a triplet. */
+  tripletMean: boolean;
   /** α of eq. 14 (1). */
   margin: number;
   /** The triplet term of Table 6. */
@@ -183,8 +201,8 @@ export interface AlumParts {
 
 /**
  * ALUM's loss for one model on a batch: mine partners (eq. 10), mix (eq. 11), L = L_C + λ L_T (eq. 12) with
- * L_C the mean over anchors of the cross-entropies of f on the three labels (eq. 13) and L_T the SUM over
- * anchors (eq. 14 as printed) of the triplet terms, counted only where both partners have the right label
+ * L_C the mean over anchors of the cross-entropies of f on the three labels (eq. 13; or weighted, `weightedCe`)
+ * and L_T the SUM over anchors (eq. 14 as printed; or the mean, `tripletMean`) of the triplet terms, counted only where both partners have the right label
  * relation (a class absent from the batch leaves that anchor's triplet out). mu, logVar: [B, D]; w: [D, C].
  */
 export function alumLoss(mu: Tensor, logVar: Tensor, w: Tensor, labels: Int32Array, plan: PartnerPlan, opts: AlumOptions): AlumParts {
@@ -194,14 +212,16 @@ export function alumLoss(mu: Tensor, logVar: Tensor, w: Tensor, labels: Int32Arr
   // Partners by one-hot selection matrices rather than gather: the mined indices derive from μ, and tfjs
   // cannot back-propagate a gather whose indices are on the tape (its index gradient is int32).
   const [selP, selN] = [oneHotFloat(pos, b), oneHotFloat(neg, b)];
-  const sigma = tf.exp(tf.mul(0.5, logVar));
+  const sigma = mixSigma(logVar, opts.mixBy);
   const [muP, muN, sP, sN] = [tf.matMul(selP, mu), tf.matMul(selN, mu), tf.matMul(selP, sigma), tf.matMul(selN, sigma)];
   const { f, weights } = uncertaintyMix([mu, muP, muN], [sigma, sP, sN]);
   const logits = logitsOf(f, w);
   const target = oneHotFloat(tf.tensor1d(labels, 'int32'), c);
-  const ce = tf.mean(tf.addN([targetCrossEntropy(logits, target), targetCrossEntropy(logits, tf.matMul(selP, target)), targetCrossEntropy(logits, tf.matMul(selN, target))]));
-  const valid = tf.tensor1d(Float32Array.from(plan.hasPos, (p, i) => (p && plan.hasNeg[i] ? 1 : 0)));
-  const triplet = tf.sum(tf.mul(valid, tripletTerms(mu, muP, muN, opts.margin)));
+  const ces = [targetCrossEntropy(logits, target), targetCrossEntropy(logits, tf.matMul(selP, target)), targetCrossEntropy(logits, tf.matMul(selN, target))];
+  const ce = tf.mean(opts.weightedCe ? tf.addN(ces.map((c, m) => tf.mul(tf.mean(weights[m], -1), c))) : tf.addN(ces));
+  const validRows = Float32Array.from(plan.hasPos, (p, i) => (p && plan.hasNeg[i] ? 1 : 0));
+  const tripletSum = tf.sum(tf.mul(tf.tensor1d(validRows), tripletTerms(mu, muP, muN, opts.margin)));
+  const triplet = opts.tripletMean ? tf.div(tripletSum, Math.max(1, validRows.reduce((a, v) => a + v, 0))) : tripletSum;
   const loss = opts.triplet ? tf.add(ce, tf.mul(opts.lambda, triplet)) : ce;
   return { loss, ce, triplet, pos, neg, weights };
 }

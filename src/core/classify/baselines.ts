@@ -48,6 +48,8 @@ export interface BaselineLoss {
   loss: Tensor;
   /** The batch's mean CE of the test-time logits (SuperLoss's EMA of τ reads it). */
   meanCe: Tensor;
+  /** RUL-style's mixup weights [B, D] of the anchor and its partner (the hover view reads them). */
+  weights?: Tensor[];
 }
 
 /** The loss of a baseline method on one model's batch. */
@@ -80,10 +82,10 @@ export function baselineLoss(spec: ClassModelSpec, inp: BaselineInputs): Baselin
       // (A one-hot selection matrix rather than gather: gather's gradient needs a kernel WASM lacks.)
       const sel = oneHotFloat(tf.tensor1d(inp.partner, 'int32'), inp.labels.length);
       const sigma = tf.exp(tf.mul(0.5, inp.logVar));
-      const { f } = uncertaintyMix([inp.mu, tf.matMul(sel, inp.mu)], [sigma, tf.matMul(sel, sigma)]);
+      const { f, weights } = uncertaintyMix([inp.mu, tf.matMul(sel, inp.mu)], [sigma, tf.matMul(sel, sigma)]);
       const mixed = logitsOf(f, inp.w);
       const partnerLabels = Int32Array.from(inp.partner, (j) => inp.labels[j]);
-      return { loss: tf.mean(tf.add(crossEntropy(mixed, lab), crossEntropy(mixed, tf.tensor1d(partnerLabels, 'int32')))), meanCe };
+      return { loss: tf.mean(tf.add(crossEntropy(mixed, lab), crossEntropy(mixed, tf.tensor1d(partnerLabels, 'int32')))), meanCe, weights };
     }
     case 'alum':
       throw new Error('ALUM is not a baseline (src/core/classify/alum.ts)');

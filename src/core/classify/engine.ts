@@ -9,6 +9,7 @@ import { baselineLoss } from './baselines';
 import type { ClassData, ClassDataSpec } from './data';
 import { classLayout, classifierOf, classParamCount, embed, initClassModel, packModel, unpackParams, type ClassArch } from './model';
 import { readFrame, type ClassSnapshot } from './evaluate';
+import { readMining, type KeptMining } from './mining';
 import { classModelProblem, type ClassModelSpec, type ClassTrainSettings } from './spec';
 
 export interface ClassRunConfig {
@@ -47,6 +48,8 @@ export class ClassifyEngine {
   private xTrain!: Tensor;
   private specs: ClassModelSpec[];
   private globalStep = 0;
+  /** Each model's latest mining (ALUM, RUL-style), replaced every step. */
+  private kept: (KeptMining | null)[] = [];
   readonly arch: ClassArch;
   private disposed = false;
 
@@ -152,6 +155,7 @@ export class ClassifyEngine {
     const k = this.specs.length;
     const coefficients = stepCoefficients('adam', this.specs.map(() => learningRate), active, this.adamT);
     const emaModels = this.specs.map((s, j) => s.method === 'superloss-ce' && s.tauMode === 'ema' && active[j]);
+    const kept: (KeptMining | null)[] = this.specs.map(() => null);
     tf.tidy(() => {
       const xb = tf.gather(this.xTrain, tf.tensor1d(idx, 'int32'));
       const noise = tf.randomNormal([b, this.arch.embedding], 0, 1, 'float32', hash32(seed, 56, step));
@@ -165,10 +169,16 @@ export class ClassifyEngine {
           const muK = tf.reshape(tf.slice(mu, [j, 0, 0], [1, b, d]), [b, d]);
           const lvK = tf.reshape(tf.slice(logVar, [j, 0, 0], [1, b, d]), [b, d]);
           const wK = tf.reshape(tf.slice(w, [j, 0, 0], [1, d, this.arch.classes]), [d, this.arch.classes]);
-          if (spec.method === 'alum') return alumLoss(muK, lvK, wK, labels, planFor(spec.hardFraction), spec).loss;
+          if (spec.method === 'alum') {
+            const plan = planFor(spec.hardFraction);
+            const parts = alumLoss(muK, lvK, wK, labels, plan, spec);
+            kept[j] = { step, anchors: idx, hard: plan.hard, pos: tf.keep(parts.pos), neg: tf.keep(parts.neg), weights: parts.weights.map((w) => tf.keep(w)) };
+            return parts.loss;
+          }
           const tau = tf.reshape(tf.slice(this.tau, [j], [1]), []);
           const r = baselineLoss(spec, { mu: muK, logVar: lvK, w: wK, labels, noise, partner, tau });
           meanCe[j] = tf.keep(r.meanCe);
+          if (r.weights) kept[j] = { step, anchors: idx, hard: null, pos: partner, neg: null, weights: r.weights.map((w) => tf.keep(w)) };
           return r.loss;
         });
         // A diverged model's loss stays out of the sum (its parameters do not move either).
@@ -192,7 +202,19 @@ export class ClassifyEngine {
       const fixed = this.specs.map((s) => s.method === 'superloss-ce' && s.tauMode === 'logC');
       tf.tidy(() => this.tau.assign(tf.where(tf.tensor1d(fixed.map((f) => (f ? 1 : 0)), 'bool'), tf.fill([k], Math.log(this.arch.classes)), this.tau)));
     }
+    this.disposeKept();
+    this.kept = kept;
     this.globalStep++;
+  }
+
+  private disposeKept(): void {
+    for (const k of this.kept) {
+      if (!k) continue;
+      if (!(k.pos instanceof Int32Array)) k.pos.dispose();
+      k.neg?.dispose();
+      k.weights.forEach((w) => w.dispose());
+    }
+    this.kept = [];
   }
 
   /** The current parameters, per model, in layout order (for files and tests). */
@@ -220,12 +242,14 @@ export class ClassifyEngine {
       m.diverged = this.diverged[j];
     });
     params.forEach((p) => p.dispose());
+    if (fields) await Promise.all(snap.models.map(async (m, j) => (m.mining = this.kept[j] ? await readMining(this.kept[j]!) : null)));
     return snap;
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.disposeKept();
     for (const v of [this.theta, this.m1, this.m2, this.tau, this.xTrain]) v.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // test set and on the (noisy) training set, and, for the page, the fields over the input plane and the embedding.
 import { tf, type Tensor } from '../tf';
 import type { ClassData } from './data';
+import type { ClassMining } from './mining';
 import { PLANE_RADIUS } from './data';
 import { accuracy, auroc, entropyRows, predictions, rejectionAccuracy, rowMeans } from './metrics';
 import { classifierOf, embed, type ClassArch } from './model';
@@ -47,6 +48,8 @@ export interface ClassModelSnapshot {
   metrics: ClassModelMetrics;
   diverged: string | null;
   fields?: ClassFields;
+  /** With fields: the latest step's partners and mixup weights (ALUM, RUL-style); null for methods without mining. */
+  mining?: ClassMining | null;
 }
 
 export interface ClassSnapshot {

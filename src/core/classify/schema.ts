@@ -1,7 +1,7 @@
 // The classification run's configuration as a zod schema (its links and JSON files), and its JSON export.
 // T = ∞ travels as the string "Infinity", as in the regression schema.
 import { z } from 'zod';
-import { COMPENSATIONS } from './alum';
+import { COMPENSATIONS, MIX_BY } from './alum';
 import { CLASS_DATASETS, CLASS_DATA_BOUNDS, classDataProblem, FLIP_KINDS, type ClassDataSpec } from './data';
 import type { ClassRunConfig } from './engine';
 import type { ClassSnapshot } from './evaluate';
@@ -45,6 +45,10 @@ const modelSchema = z.object({
   literal: z.boolean(),
   lambda: z.number().min(0).max(100),
   margin: z.number().min(0).max(100),
+  // Readings added later: links and files from before them take the defaults.
+  mixBy: z.enum(MIX_BY).default('std'),
+  weightedCe: z.boolean().default(false),
+  tripletMean: z.boolean().default(false),
   smoothing: unit,
   q: z.number().gt(0).max(1),
   klWeight: z.number().min(0).max(100),

@@ -1,6 +1,6 @@
 // What a classification model is: its method and hyperparameters (all live: they are read at every step),
 // and the run's training settings. One source of truth for the methods' names and defaults.
-import type { Compensation } from './alum';
+import type { Compensation, MixBy } from './alum';
 import type { ClassActivation } from './model';
 
 export const CLASS_METHODS = ['ce', 'label-smoothing', 'gce', 'robust-ce', 'superloss-ce', 'dul', 'rul', 'alum'] as const;
@@ -41,6 +41,12 @@ export interface ClassModelSpec {
   lambda: number;
   /** α of eq. 14 (1). */
   margin: number;
+  /** Eq. 11's σ: standard deviation (default) or variance. */
+  mixBy: MixBy;
+  /** Eq. 13's three CEs weighted by the mixup weights (off: the plain sum as printed). */
+  weightedCe: boolean;
+  /** Eq. 14's L_T as a mean over anchors (off: the sum as printed). */
+  tripletMean: boolean;
   // Baselines.
   /** Label smoothing ε. */
   smoothing: number;
@@ -70,6 +76,9 @@ export const DEFAULT_CLASS_MODEL: Omit<ClassModelSpec, 'id' | 'method'> = {
   literal: false,
   lambda: 0.003,
   margin: 1,
+  mixBy: 'std',
+  weightedCe: false,
+  tripletMean: false,
   smoothing: 0.1,
   q: 0.7,
   klWeight: 0.01,
