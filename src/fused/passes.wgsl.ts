@@ -5,7 +5,7 @@
 // values reused from registers are what a fast kernel has as well. So the passes work on row QUADS: activations
 // and δ are stored unit-major as vec4s over four consecutive rows (act[u][q] = rows 4q..4q+3 of unit u), and
 // the three matrix products of each layer of width ≥ 2 deep are register tiles: an invocation owns 8 rows ×
-// 8 units (forward, δ) or 4 × 4 (weight gradient) and reads two vec4s per 32 multiply-adds. The weight matrices
+// 16 units (forward, δ: six vec4 loads per 128 multiply-adds) or 4 × 4 units over every row (weight gradient). The weight matrices
 // of those layers are mirrored in scratch as vec4s (row-major for the forward pass, transposed for δ), refreshed
 // by the optimiser with each new value. A chunk's rows are padded to a multiple of 8 with x = 0 and zero output
 // gradients, so padded rows add nothing to any sum.
@@ -76,12 +76,13 @@ export function passes(ctx: PassContext) {
   };
 
   /**
-   * out[o][q] = Σ_k M[k][o] · V[k][q] for o < nOut, over tiles of 2 o-quads × 2 row quads per invocation;
+   * out[o][q] = Σ_k M[k][o] · V[k][q] for o < nOut, over tiles of 4 o-quads × 2 row quads per invocation (16 units × 8 rows: 6 vec4 loads per 128
+   * multiply-adds; larger tiles made SwiftShader's compiler take minutes);
    * M is a mirror (k rows of ⌈nOut/4⌉ vec4s), V a unit-major vec4 array. `epilogue(o, q, acc)` stores one result.
    */
   const tileProduct = (nK: number, nOut: number, mirror: string, v: (k: string, q: string) => string, epilogue: (o: string, q: string, acc: string) => string): string => {
     const O4 = q4(nOut);
-    const TO = Math.min(2, O4);
+    const TO = Math.min(4, O4);
     const nTO = Math.ceil(O4 / TO);
     const oq = [...Array(TO).keys()];
     const rq = [0, 1];
