@@ -124,6 +124,11 @@ fn sget(i: u32) -> f32 { return scratch[i >> 2u][i & 3u]; }
 fn sput(i: u32, v: f32) { scratch[i >> 2u][i & 3u] = v; }
 ${hasMirrors ? mirrorFn() : ''}
 
+// Component e of a quad, read and written by selects: a dynamic index into a local vector is a memory
+// round trip per lane on SwiftShader.
+fn lane(e: u32) -> vec4<bool> { return vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(e); }
+fn pick(v: vec4<f32>, e: u32) -> f32 { return select(select(select(v.w, v.z, e == 2u), v.y, e == 1u), v.x, e == 0u); }
+
 // The rows of quad q (rows 4q … 4q + 3 of the batch) that exist.
 fn validRows(q: u32) -> vec4<bool> { return vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(B); }
 
@@ -225,19 +230,20 @@ ${chunkLoop(`${forward()}
       var dc4 = vec4<f32>(0.0);
       for (var e = 0u; e < 4u; e = e + 1u) {
         if (4u * q + e < rows) {
-          let mu = mu4[e];
-          let s = s4[e];
-          let y = y4[e];
+          let one = lane(e);
+          let mu = pick(mu4, e);
+          let s = pick(s4, e);
+          let y = pick(y4, e);
           let v = softplus(s) + FLOOR;
           var lo: LossOut;
           if (phase == PHASE_MEAN) { lo = lossMse(mu, y); }
           else if (phase == PHASE_NLL) { lo = lossNll(mu, v, y); }
           else { lo = baseLoss(plan.base, mu, v, y, hp, adaptive); }
-          l4[e] = lo.l;
-          dmu4[e] = lo.dmu;
-          ds4[e] = lo.dv * sigmoid(s);
-          da4[e] = lo.da;
-          dc4[e] = lo.dc;
+          l4 = select(l4, vec4<f32>(lo.l), one);
+          dmu4 = select(dmu4, vec4<f32>(lo.dmu), one);
+          ds4 = select(ds4, vec4<f32>(lo.dv * sigmoid(s)), one);
+          da4 = select(da4, vec4<f32>(lo.da), one);
+          dc4 = select(dc4, vec4<f32>(lo.dc), one);
         }
       }
       ${rec('l')} = l4;
@@ -290,7 +296,7 @@ ${chunkLoop(`${forward()}
         if (wrapper == WRAP_BOLTZMANN) { w = w * (1.0 + hp.invT * (lbar - l)); }
         if (wrapper == WRAP_BOLTZMANN_CLIPPED) { w = w * max(vec4<f32>(0.0), 1.0 + hp.invT * (lbar - l)); }
       } else if (superloss) {
-        for (var e = 0u; e < 4u; e = e + 1u) { w[e] = superlossSigma(l[e], tau, hp.lambda) / f32(B); }
+        for (var e = 0u; e < 4u; e = e + 1u) { w = select(w, vec4<f32>(superlossSigma(pick(l, e), tau, hp.lambda) / f32(B)), lane(e)); }
       }
       w = select(vec4<f32>(0.0), w, validRows(q));
 ${nChunks === 1 ? `      wgMu4[q] = w * ${rec('dmu')};

@@ -121,8 +121,8 @@ export function passes(ctx: PassContext) {
       for (var e = 0u; e < 4u; e = e + 1u) {
         if (4u * q + e < rows) {
           let idx = rowIndex(g, c * ${4 * RQ}u + 4u * q + e);
-          x4[e] = data[X_OFF + idx];
-          y4[e] = data[Y_OFF + idx];
+          x4 = select(x4, vec4<f32>(data[X_OFF + idx]), lane(e));
+          y4 = select(y4, vec4<f32>(data[Y_OFF + idx]), lane(e));
         }
       }
       let rb = REC + (c * ${RQ}u + q) * REC_WORDS;
