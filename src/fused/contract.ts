@@ -120,12 +120,13 @@ export function wgslSharedConstants(): string {
   return lines.join('\n');
 }
 
+/** Each activation on four rows at once (z, h: vec4<f32>), and its slope read off the output h. */
 export const ACTIVATION_WGSL: Record<Activation, { value: string; slopeFromOutput: string }> = {
-  relu: { value: 'max(z, 0.0)', slopeFromOutput: 'select(0.0, 1.0, h > 0.0)' },
-  tanh: { value: 'tanh(z)', slopeFromOutput: '1.0 - h * h' },
+  relu: { value: 'max(z, vec4<f32>(0.0))', slopeFromOutput: 'select(vec4<f32>(0.0), vec4<f32>(1.0), h > vec4<f32>(0.0))' },
+  tanh: { value: 'tanh(z)', slopeFromOutput: '(1.0 - h * h)' },
   // tfjs's elu: x ≥ 0 ? x : eˣ − 1; its gradient is read off the output as here.
-  elu: { value: 'select(expm1(z), z, z >= 0.0)', slopeFromOutput: 'select(h + 1.0, 1.0, h >= 0.0)' },
-  sigmoid: { value: '1.0 / (1.0 + exp(-z))', slopeFromOutput: 'h * (1.0 - h)' },
+  elu: { value: 'select(expm1v(z), z, z >= vec4<f32>(0.0))', slopeFromOutput: 'select(h + 1.0, vec4<f32>(1.0), h >= vec4<f32>(0.0))' },
+  sigmoid: { value: '(1.0 / (1.0 + exp(-z)))', slopeFromOutput: '(h * (1.0 - h))' },
 };
 
 export { f32 as wgslF32 };

@@ -1,22 +1,20 @@
 // The fused training kernel: S complete optimiser steps of K mean/variance MLPs in ONE dispatch, one
 // workgroup per model. The source is generated per architecture and data shape, so widths, offsets and
-// loop bounds are constants. Inside a model the work is spread over the workgroup: rows of the minibatch for
-// the first layer and the losses, (row, unit) pairs for deeper layers, (input, unit) pairs for the weight
-// gradients. Activations go to a storage scratch buffer in chunks of at most 256 rows; a batch with more
-// rows recomputes each chunk's forward pass in the backward pass rather than keeping every row's activations.
+// loop bounds are constants. Inside a model the work is spread over the workgroup: quads of four minibatch
+// rows for the first layer, the heads and the losses; register tiles of rows × units for the products of the
+// deeper layers (passes.wgsl.ts says why); units for the last layer's δ and the bias gradients. Activations go
+// to a storage scratch buffer (vec4 words) in chunks of at most 256 rows; a batch with more rows recomputes
+// each chunk's forward pass in the backward pass rather than keeping every row's activations.
 import { STREAM } from '../core/rng';
 import type { Architecture } from '../core/model';
 import { kernelLayout, wgslF32, wgslSharedConstants, type KernelLayout } from './contract';
 import { LOSSES_WGSL, MATH_WGSL } from './losses.wgsl';
-import { passes } from './passes.wgsl';
+import { activationLayout, passes, REC, REC_WORDS } from './passes.wgsl';
 
-/** Rows of one activation chunk: a multiple of every workgroup size used, so a row keeps its invocation. */
+/** Rows of one activation chunk (a multiple of 8: whole pairs of quads). */
 export const CHUNK_ROWS = 256;
 /** Parameters kept in workgroup memory up to this many floats (8 KiB of the 16 KiB a workgroup may use). */
 const PARAM_CACHE_MAX = 2048;
-/** Words kept per minibatch row: x, y, then ℓ and the weighted derivatives in μ, s, α, c. */
-export const ROW = { x: 0, y: 1, l: 2, dmu: 3, ds: 4, da: 5, dc: 6 } as const;
-const ROW_WORDS = 7;
 
 export interface KernelShape {
   arch: Architecture;
@@ -32,26 +30,26 @@ export interface KernelShape {
 }
 
 export interface ScratchLayout {
-  /** Floats of scratch per model: gradient (P), rows (batch × ROW_WORDS), activations, two δ buffers. */
+  /** Floats of scratch per model (a multiple of 4): gradient, row-quad records, activations, δ, mirrors. */
   perModel: number;
-  grad: number;
-  rows: number;
-  act: number;
-  delta: number;
+  /** Rows per chunk, quads per chunk (even), chunks. */
   chunk: number;
+  quads: number;
+  chunks: number;
+  /** Offsets in vec4 words: the row records and the activations. */
+  rec: number;
+  act: number;
 }
 
 export function scratchLayout(shape: KernelShape): ScratchLayout {
   const layout = kernelLayout(shape.arch);
-  const towers = layout.towers.length;
   const chunk = Math.min(shape.batch, CHUNK_ROWS);
-  const sumW = shape.arch.hidden.reduce((a, b) => a + b, 0);
-  const maxW = Math.max(0, ...shape.arch.hidden);
-  const grad = 0;
-  const rows = grad + layout.params;
-  const act = rows + shape.batch * ROW_WORDS;
-  const delta = act + towers * chunk * sumW;
-  return { perModel: delta + 2 * towers * chunk * maxW, grad, rows, act, delta, chunk };
+  const quads = 2 * Math.ceil(chunk / 8);
+  const chunks = Math.ceil(shape.batch / chunk);
+  const rec = Math.ceil(layout.params / 4);
+  const act = rec + chunks * quads * REC_WORDS;
+  const words = act + activationLayout(shape.arch, layout.towers.length, quads).size;
+  return { perModel: 4 * words, chunk, quads, chunks, rec, act };
 }
 
 export function fusedKernelSource(shape: KernelShape): string {
@@ -60,14 +58,17 @@ export function fusedKernelSource(shape: KernelShape): string {
   const sc = scratchLayout(shape);
   const WG = shape.workgroup;
   const R = sc.chunk;
-  const nChunks = Math.ceil(shape.batch / R);
+  const RQ = sc.quads;
+  const nChunks = sc.chunks;
   // A model small enough keeps a copy of its parameters in workgroup memory (read by every row and unit).
   const cached = lay.params <= PARAM_CACHE_MAX;
-  const { forward, head, backward } = passes({ arch, lay, R, rowWords: ROW_WORDS, row: ROW, cached });
+  const { forward, head, backward, mirrorFn, hasMirrors } = passes({ arch, lay, RQ, cached });
   const chunkLoop = (body: string) => `
   for (var c = 0u; c < ${nChunks}u; c = c + 1u) {
-    let rows = min(${R}u, ${shape.batch}u - c * ${R}u);${body}${nChunks > 1 ? '\n    storageBarrier();' : ''}
+    let rows = min(${R}u, ${shape.batch}u - c * ${R}u);
+    let nq = ((rows + 7u) / 8u) * 2u;${body}${nChunks > 1 ? '\n    storageBarrier();' : ''}
   }`;
+  const rec = (field: keyof typeof REC) => `scratch[rb + ${REC[field]}u]`;
 
   return /* wgsl */ `${wgslSharedConstants()}
 
@@ -87,7 +88,11 @@ const LOGZ_VALUE: u32 = 0u;
 const LOGZ_SLOPE: u32 = ${shape.logZCount}u;
 const X_OFF: u32 = ${2 * shape.logZCount}u;
 const Y_OFF: u32 = ${2 * shape.logZCount + shape.n}u;
-const SCRATCH_PER_MODEL: u32 = ${sc.perModel}u;
+/** vec4 words of scratch per model; a row quad's record words. */
+const SCRATCH_PER_MODEL: u32 = ${sc.perModel / 4}u;
+const REC_WORDS: u32 = ${REC_WORDS}u;
+/** Row quads of the whole batch (every chunk's, padding included). */
+const QUADS: u32 = ${nChunks * RQ}u;
 
 @group(0) @binding(0) var<uniform> cfg: Meta;
 @group(0) @binding(1) var<storage, read> data: array<f32>;
@@ -97,7 +102,7 @@ const SCRATCH_PER_MODEL: u32 = ${sc.perModel}u;
 @group(0) @binding(5) var<storage, read_write> mom2: array<f32>;
 @group(0) @binding(6) var<storage, read_write> taus: array<f32>;
 @group(0) @binding(7) var<storage, read_write> counters: array<Counters>;
-@group(0) @binding(8) var<storage, read_write> scratch: array<f32>;
+@group(0) @binding(8) var<storage, read_write> scratch: array<vec4<f32>>;
 
 struct Plan { enabled: u32, base: u32, wrapper: u32, tauMode: u32, warmMean: u32, warmNll: u32, sgd: u32, t: u32, steps: u32, tauCount: u32 };
 var<workgroup> planVar: Plan;
@@ -105,14 +110,27 @@ var<workgroup> planVar: Plan;
 var<workgroup> tauVar: f32;
 var<workgroup> red: array<vec4<f32>, ${WG}>;
 var<workgroup> part: array<vec4<f32>, 16>;
-// The current chunk's x and weighted output gradients, read by every unit's sweep over the rows.
-var<workgroup> wgX: array<f32, ${R}>;
-var<workgroup> wgMu: array<f32, ${R}>;
-var<workgroup> wgS: array<f32, ${R}>;${cached ? `
+// The current chunk's x and weighted output gradients by row quad, read by every unit's sweep over the rows.
+var<workgroup> wgX4: array<vec4<f32>, ${RQ}>;
+var<workgroup> wgMu4: array<vec4<f32>, ${RQ}>;
+var<workgroup> wgS4: array<vec4<f32>, ${RQ}>;${cached ? `
 var<workgroup> wp: array<f32, ${lay.params}>;` : ''}
 
 ${MATH_WGSL}
 ${LOSSES_WGSL}
+
+// Scalar words of the vec4 scratch (the gradient).
+fn sget(i: u32) -> f32 { return scratch[i >> 2u][i & 3u]; }
+fn sput(i: u32, v: f32) { scratch[i >> 2u][i & 3u] = v; }
+${hasMirrors ? mirrorFn() : ''}
+
+// Component e of a quad, read and written by selects: a dynamic index into a local vector is a memory
+// round trip per lane on SwiftShader.
+fn lane(e: u32) -> vec4<bool> { return vec4<u32>(0u, 1u, 2u, 3u) == vec4<u32>(e); }
+fn pick(v: vec4<f32>, e: u32) -> f32 { return select(select(select(v.w, v.z, e == 2u), v.y, e == 1u), v.x, e == 0u); }
+
+// The rows of quad q (rows 4q … 4q + 3 of the batch) that exist.
+fn validRows(q: u32) -> vec4<bool> { return vec4<u32>(4u * q) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(B); }
 
 fn rotl(x: u32, r: u32) -> u32 { return (x << r) | (x >> (32u - r)); }
 fn mixWord(h: u32, word: u32) -> u32 {
@@ -170,10 +188,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let t = lid.x;
   let hp = hyper[k];
   let PB = k * P;
-  let SG = k * SCRATCH_PER_MODEL + ${sc.grad}u;
-  let SR = k * SCRATCH_PER_MODEL + ${sc.rows}u;
-  let SA = k * SCRATCH_PER_MODEL + ${sc.act}u;
-  let SD = k * SCRATCH_PER_MODEL + ${sc.delta}u;
+  // The gradient (scalar words), the row-quad records and the activations (vec4 words).
+  let SG = 4u * k * SCRATCH_PER_MODEL;
+  let REC = k * SCRATCH_PER_MODEL + ${sc.rec}u;
+  let ACT = k * SCRATCH_PER_MODEL + ${sc.act}u;
   if (t == 0u) {
     let cn = counters[k];
     planVar = Plan(hp.enabled, hp.base, hp.wrapper, hp.tauMode, hp.warmMean, hp.warmNll, hp.sgd, cn.t, cn.steps, cn.tauCount);
@@ -182,7 +200,10 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   // A diverged model takes no step: nothing of it changes.
   if (plan.enabled == 0u) { return; }${cached ? `
   for (var p = t; p < P; p = p + WG) { wp[p] = params[PB + p]; }` : ''}
-  if (t == 0u) { tauVar = taus[k]; }
+  if (t == 0u) { tauVar = taus[k]; }${hasMirrors ? `
+  // The vec4 mirrors of the deeper weight matrices, from this dispatch's parameters.
+  for (var p = t; p < P; p = p + WG) { mirror(ACT, p, params[PB + p]); }
+  storageBarrier();` : ''}
   workgroupBarrier();
   // Faithful: the variance head's gradient never reaches a shared trunk (in every phase, as in the engine).
   let trunkVar = select(1.0, 0.0, plan.base == BASE_FAITHFUL);
@@ -196,38 +217,60 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     let latC = ${cached ? 'wp[SCALE_LATENT]' : 'params[PB + SCALE_LATENT]'};
     let adaptive = vec2<f32>(ADAPTIVE_ALPHA_LO + ADAPTIVE_ALPHA_SPAN * sigmoid(latA), softplus(latC) + ADAPTIVE_SCALE_MIN);
 
-    // Pass 1: forward and per-row losses; row j stays with invocation j % WG from here to the weighting.
+    // Pass 1: forward and per-row losses; row quad q stays with invocation q % WG from here to the weighting.
 ${chunkLoop(`${forward()}
-    for (var r = t; r < rows; r = r + WG) {
-      let rb = SR + (c * ${R}u + r) * ${ROW_WORDS}u;
-      let x = scratch[rb + ${ROW.x}u];
-      let y = scratch[rb + ${ROW.y}u];${head()}
-      let v = softplus(s) + FLOOR;
-      var lo: LossOut;
-      if (phase == PHASE_MEAN) { lo = lossMse(mu, y); }
-      else if (phase == PHASE_NLL) { lo = lossNll(mu, v, y); }
-      else { lo = baseLoss(plan.base, mu, v, y, hp, adaptive); }
-      scratch[rb + ${ROW.l}u] = lo.l;
-      scratch[rb + ${ROW.dmu}u] = lo.dmu;
-      scratch[rb + ${ROW.ds}u] = lo.dv * sigmoid(s);
-      scratch[rb + ${ROW.da}u] = lo.da;
-      scratch[rb + ${ROW.dc}u] = lo.dc;
+    for (var q = t; q < nq; q = q + WG) {
+      let rb = REC + (c * ${RQ}u + q) * REC_WORDS;
+      let x4 = wgX4[q];
+      let y4 = ${rec('y')};${head()}
+      var l4 = vec4<f32>(0.0);
+      var dmu4 = vec4<f32>(0.0);
+      var ds4 = vec4<f32>(0.0);
+      var da4 = vec4<f32>(0.0);
+      var dc4 = vec4<f32>(0.0);
+      for (var e = 0u; e < 4u; e = e + 1u) {
+        if (4u * q + e < rows) {
+          let one = lane(e);
+          let mu = pick(mu4, e);
+          let s = pick(s4, e);
+          let y = pick(y4, e);
+          let v = softplus(s) + FLOOR;
+          var lo: LossOut;
+          if (phase == PHASE_MEAN) { lo = lossMse(mu, y); }
+          else if (phase == PHASE_NLL) { lo = lossNll(mu, v, y); }
+          else { lo = baseLoss(plan.base, mu, v, y, hp, adaptive); }
+          l4 = select(l4, vec4<f32>(lo.l), one);
+          dmu4 = select(dmu4, vec4<f32>(lo.dmu), one);
+          ds4 = select(ds4, vec4<f32>(lo.dv * sigmoid(s)), one);
+          da4 = select(da4, vec4<f32>(lo.da), one);
+          dc4 = select(dc4, vec4<f32>(lo.dc), one);
+        }
+      }
+      ${rec('l')} = l4;
+      ${rec('dmu')} = dmu4;
+      ${rec('ds')} = ds4;
+      ${rec('da')} = da4;
+      ${rec('dc')} = dc4;
     }`)}
 
     // The wrapper's weight of each row's gradient: 1/B, Boltzmann's eq. 6 (its constant w, or α clipped at 0), SuperLoss's σ*/B.
+    // Rows past B (a chunk's padding) weigh 0 and join no reduction.
     let boltzmann = wrapper == WRAP_BOLTZMANN || wrapper == WRAP_BOLTZMANN_CONST || wrapper == WRAP_BOLTZMANN_CLIPPED;
     var lse = 0.0;
     var lbar = 0.0;
     var meanLoss = 0.0;
     if (boltzmann) {
       var mx = -3.4e38;
-      for (var j = t; j < B; j = j + WG) { mx = max(mx, -scratch[SR + j * ${ROW_WORDS}u + ${ROW.l}u] * hp.invT); }
+      for (var q = t; q < QUADS; q = q + WG) {
+        let v = select(vec4<f32>(-3.4e38), -scratch[REC + q * REC_WORDS + ${REC.l}u] * hp.invT, validRows(q));
+        mx = max(mx, max(max(v.x, v.y), max(v.z, v.w)));
+      }
       let m = reduceMax(t, mx);
       var acc = vec4<f32>(0.0);
-      for (var j = t; j < B; j = j + WG) {
-        let l = scratch[SR + j * ${ROW_WORDS}u + ${ROW.l}u];
-        let e = exp(-l * hp.invT - m);
-        acc = acc + vec4<f32>(e, e * l, 0.0, 0.0);
+      for (var q = t; q < QUADS; q = q + WG) {
+        let l = scratch[REC + q * REC_WORDS + ${REC.l}u];
+        let e = select(vec4<f32>(0.0), exp(-l * hp.invT - m), validRows(q));
+        acc = acc + vec4<f32>(dot(e, vec4<f32>(1.0)), dot(e, select(vec4<f32>(0.0), l, validRows(q))), 0.0, 0.0);
       }
       let sums = reduceSum(t, acc);
       lse = m + log(sums.x);
@@ -238,26 +281,28 @@ ${chunkLoop(`${forward()}
     let tau = select(tauVar, hp.tauFixed, plan.tauMode == TAU_FIXED);
     if (tauMoves) {
       var acc = vec4<f32>(0.0);
-      for (var j = t; j < B; j = j + WG) { acc.x = acc.x + scratch[SR + j * ${ROW_WORDS}u + ${ROW.l}u]; }
+      for (var q = t; q < QUADS; q = q + WG) {
+        acc.x = acc.x + dot(select(vec4<f32>(0.0), scratch[REC + q * REC_WORDS + ${REC.l}u], validRows(q)), vec4<f32>(1.0));
+      }
       meanLoss = reduceSum(t, acc).x / f32(B);
     }
     var lat = vec4<f32>(0.0);
-    for (var j = t; j < B; j = j + WG) {
-      let rb = SR + j * ${ROW_WORDS}u;
-      let l = scratch[rb + ${ROW.l}u];
-      var w = 1.0 / f32(B);
+    for (var q = t; q < QUADS; q = q + WG) {
+      let rb = REC + q * REC_WORDS;
+      let l = ${rec('l')};
+      var w = vec4<f32>(1.0 / f32(B));
       if (boltzmann) {
         w = exp(-l * hp.invT - lse);
         if (wrapper == WRAP_BOLTZMANN) { w = w * (1.0 + hp.invT * (lbar - l)); }
-        if (wrapper == WRAP_BOLTZMANN_CLIPPED) { w = w * max(0.0, 1.0 + hp.invT * (lbar - l)); }
+        if (wrapper == WRAP_BOLTZMANN_CLIPPED) { w = w * max(vec4<f32>(0.0), 1.0 + hp.invT * (lbar - l)); }
       } else if (superloss) {
-        w = superlossSigma(l, tau, hp.lambda) / f32(B);
+        for (var e = 0u; e < 4u; e = e + 1u) { w = select(w, vec4<f32>(superlossSigma(pick(l, e), tau, hp.lambda) / f32(B)), lane(e)); }
       }
-${nChunks === 1 ? `wgX[j] = scratch[rb + ${ROW.x}u];
-      wgMu[j] = w * scratch[rb + ${ROW.dmu}u];
-      wgS[j] = w * scratch[rb + ${ROW.ds}u];` : `scratch[rb + ${ROW.dmu}u] = w * scratch[rb + ${ROW.dmu}u];
-      scratch[rb + ${ROW.ds}u] = w * scratch[rb + ${ROW.ds}u];`}
-      lat = lat + vec4<f32>(w * scratch[rb + ${ROW.da}u], w * scratch[rb + ${ROW.dc}u], 0.0, 0.0);
+      w = select(vec4<f32>(0.0), w, validRows(q));
+${nChunks === 1 ? `      wgMu4[q] = w * ${rec('dmu')};
+      wgS4[q] = w * ${rec('ds')};` : `      ${rec('dmu')} = w * ${rec('dmu')};
+      ${rec('ds')} = w * ${rec('ds')};`}
+      lat = lat + vec4<f32>(dot(w, ${rec('da')}), dot(w, ${rec('dc')}), 0.0, 0.0);
     }
     var latentGrad = vec2<f32>(0.0);
     if (own && plan.base == BASE_BARRON_ADAPTIVE) {
@@ -268,35 +313,35 @@ ${nChunks === 1 ? `wgX[j] = scratch[rb + ${ROW.x}u];
 
     // Pass 2: backward, chunk by chunk (a batch of more than one chunk recomputes its stored activations).
 ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
-    for (var r = t; r < rows; r = r + WG) {
-      let rb = SR + (c * ${R}u + r) * ${ROW_WORDS}u;
-      wgX[r] = scratch[rb + ${ROW.x}u];
-      wgMu[r] = scratch[rb + ${ROW.dmu}u];
-      wgS[r] = scratch[rb + ${ROW.ds}u];
+    for (var q = t; q < nq; q = q + WG) {
+      let rb = REC + (c * ${RQ}u + q) * REC_WORDS;
+      wgX4[q] = ${rec('x')};
+      wgMu4[q] = ${rec('dmu')};
+      wgS4[q] = ${rec('ds')};
     }
     workgroupBarrier();` : ''}${backward()}`)}
 
     // The optimiser over every parameter; the latents take a zero gradient unless Barron's adaptive loss is live.
     if (plan.sgd != 0u) {
       for (var p = t; p < P; p = p + WG) {
-        let gp = select(select(scratch[SG + p], latentGrad.y, p == SCALE_LATENT), latentGrad.x, p == ALPHA_LATENT);
+        let gp = select(select(sget(SG + p), latentGrad.y, p == SCALE_LATENT), latentGrad.x, p == ALPHA_LATENT);
         let next = params[PB + p] - hp.lr * gp;
         params[PB + p] = next;
-        ${cached ? 'wp[p] = next;' : ''}
+        ${cached ? 'wp[p] = next;' : ''}${hasMirrors ? '\n        mirror(ACT, p, next);' : ''}
       }
     } else {
       let tt = f32(plan.t + st + 1u);
       let stepSize = hp.lr / max(1.0 - exp(tt * ADAM_LOG_BETA1), 1e-12);
       let c2 = max(1.0 - exp(tt * ADAM_LOG_BETA2), 1e-12);
       for (var p = t; p < P; p = p + WG) {
-        let gp = select(select(scratch[SG + p], latentGrad.y, p == SCALE_LATENT), latentGrad.x, p == ALPHA_LATENT);
+        let gp = select(select(sget(SG + p), latentGrad.y, p == SCALE_LATENT), latentGrad.x, p == ALPHA_LATENT);
         let m = mom1[PB + p] * ADAM_BETA1 + gp * ADAM_ONE_MINUS_BETA1;
         let v = mom2[PB + p] * ADAM_BETA2 + gp * gp * ADAM_ONE_MINUS_BETA2;
         mom1[PB + p] = m;
         mom2[PB + p] = v;
         let next = params[PB + p] - stepSize * (m / (sqrt(v / c2) + ADAM_EPS));
         params[PB + p] = next;
-        ${cached ? 'wp[p] = next;' : ''}
+        ${cached ? 'wp[p] = next;' : ''}${hasMirrors ? '\n        mirror(ACT, p, next);' : ''}
       }
     }
     // SuperLoss's τ: the value used above, then the batch's mean loss folded in (running mean or EMA).
@@ -317,7 +362,7 @@ ${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
         }
       }
     }
-    ${cached ? 'workgroupBarrier();' : 'storageBarrier();\n    workgroupBarrier();'}
+    ${cached && !hasMirrors ? 'workgroupBarrier();' : 'storageBarrier();\n    workgroupBarrier();'}
   }
   if (t == 0u) {
     counters[k] = Counters(select(plan.t + cfg.steps, plan.t, plan.sgd != 0u), plan.steps + cfg.steps, tauCount, 0u);

@@ -22,6 +22,12 @@ fn expm1(x: f32) -> f32 {
   return exp(x) - 1.0;
 }
 
+// expm1 on four values: the same series and the same switch, component by component.
+fn expm1v(x: vec4<f32>) -> vec4<f32> {
+  let series = x * (1.0 + x * (0.5 + x * (1.0 / 6.0 + x * (1.0 / 24.0 + x * (1.0 / 120.0 + x * (1.0 / 720.0 + x / 5040.0))))));
+  return select(exp(x) - 1.0, series, abs(x) < vec4<f32>(0.25));
+}
+
 fn sigmoid(s: f32) -> f32 { return 1.0 / (1.0 + exp(-s)); }
 
 // tfjs's softplus: eˢ below log(ε) + 2, s above its negative, log(1 + eˢ) between; so a floor of 1e-8 stays visible.

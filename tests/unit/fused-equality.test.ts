@@ -145,6 +145,35 @@ describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (ful
   });
 });
 
+// A full batch of 300 rows runs as two chunks of the kernel's activations (256 + 44, the second padded to 48):
+// the backward pass recomputes each chunk's forward pass and sums the chunks' gradients.
+describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 300)', () => {
+  const data = { ...defaultDataSpec('hetero-sine'), n: 300 };
+  const points = makePoints(data);
+  const specs = allLosses();
+  it.each(['2 × tanh [16, 16]', 'one hidden ReLU layer [50]', 'separate towers, ELU [12]'])('raw gradient of one SGD step: %s', async (name) => {
+    if (!device) return;
+    const train = { ...settings(ARCHS[name], true, true), batchSize: 512 };
+    const start = freshState(train.architecture, specs);
+    const [engineState] = await engineStates(points, data, specs, train, [1]);
+    const state = await fusedState(device, points, specs, train, 1);
+    let worst = 0;
+    specs.forEach((spec, k) => {
+      const theta0 = start.models[k].params;
+      const g = theta0.map((v, i) => v - engineState.models[k].params[i]);
+      const ours = theta0.map((v, i) => v - state.models[k].params[i]);
+      const scale = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      expect(scale, spec.loss).toBeGreaterThan(1e-3);
+      const n = g.length;
+      expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale);
+      const d = diff(g.subarray(0, n - 2), ours.subarray(0, n - 2));
+      expect(d.maxAbsDiff / scale, `${spec.loss} (parameter ${d.at})`).toBeLessThan(GRAD_REL_TOL);
+      worst = Math.max(worst, d.maxAbsDiff / scale);
+    });
+    observed.push(`300 rows ${name} gradient: max relative error ${worst.toExponential(2)}`);
+  });
+});
+
 describe('observed', () => {
   it('prints the largest differences seen', () => {
     if (observed.length) console.log(observed.join('\n'));
