@@ -123,7 +123,9 @@ export function wgslSharedConstants(): string {
 /** Each activation on four rows at once (z, h: vec4<f32>), and its slope read off the output h. */
 export const ACTIVATION_WGSL: Record<Activation, { value: string; slopeFromOutput: string }> = {
   relu: { value: 'max(z, vec4<f32>(0.0))', slopeFromOutput: 'select(vec4<f32>(0.0), vec4<f32>(1.0), h > vec4<f32>(0.0))' },
-  tanh: { value: 'tanh(z)', slopeFromOutput: '(1.0 - h * h)' },
+  // WGSL's tanh may be (e²ᶻ − 1)/(e²ᶻ + 1), NaN once e²ᶻ overflows (|z| > 44, SwiftShader: a first layer at ω = 30 gets
+  // there); tanh(±20) is ±1 in f32 already, so the clamp changes no value.
+  tanh: { value: 'tanh(clamp(z, vec4<f32>(-20.0), vec4<f32>(20.0)))', slopeFromOutput: '(1.0 - h * h)' },
   // tfjs's elu: x ≥ 0 ? x : eˣ − 1; its gradient is read off the output as here.
   elu: { value: 'select(expm1v(z), z, z >= vec4<f32>(0.0))', slopeFromOutput: 'select(h + 1.0, vec4<f32>(1.0), h >= vec4<f32>(0.0))' },
   sigmoid: { value: '(1.0 / (1.0 + exp(-z)))', slopeFromOutput: '(h * (1.0 - h))' },

@@ -58,6 +58,8 @@ const ARCHS: Record<string, Architecture> = {
 const GRADIENT_ONLY: Record<string, Architecture> = {
   'separate towers, sigmoid [8, 8]': { hidden: [8, 8], activation: 'sigmoid', shared: false, varianceFloor: 1e-6 },
   '3 × ReLU [8, 8, 8]': { hidden: [8, 8, 8], activation: 'relu', shared: true, varianceFloor: 1e-6 },
+  // Pre-activations beyond ±100: WGSL's tanh overflowed to NaN there (the Fig. 7 lesson's ω = 30 and 100 cells).
+  'tanh saturated, ω = 60 [8, 8]': { hidden: [8, 8], activation: 'tanh', shared: true, varianceFloor: 1e-6, initScale: 60 },
 };
 
 const STEPS = 40;
