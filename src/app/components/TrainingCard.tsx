@@ -9,6 +9,9 @@ const NETWORKS = ['linear', '16', '50', '128', '50x50', '64x64', '128x128'];
 export function TrainingCard({ train, onChange }: { train: TrainSettings; onChange(patch: Partial<TrainSettings>, control: string): void }) {
   const arch = train.architecture;
   const scales = INIT_SCALES.includes(arch.initScale) ? INIT_SCALES : [...INIT_SCALES, arch.initScale];
+  // A lesson's, link's or file's network that the list does not offer is shown as it is, not as the first entry.
+  const network = arch.hidden.join('x') || 'linear';
+  const networks = NETWORKS.includes(network) ? NETWORKS : [...NETWORKS, network];
   return (
     <section className="card">
       <h2>Training</h2>
@@ -25,10 +28,10 @@ export function TrainingCard({ train, onChange }: { train: TrainSettings; onChan
       <Slider def={TRAIN_SLIDERS.warmupNllSteps!} value={train.warmupNllSteps} onChange={(v) => onChange({ warmupNllSteps: v }, 'warmupNllSteps')} />
       <label className="inline">
         network{' '}
-        <select value={arch.hidden.join('x') || 'linear'} onChange={(e) => onChange({ architecture: { ...arch, hidden: e.target.value === 'linear' ? [] : e.target.value.split('x').map(Number) } }, 'architecture')}>
-          {NETWORKS.map((v) => (
+        <select value={network} onChange={(e) => onChange({ architecture: { ...arch, hidden: e.target.value === 'linear' ? [] : e.target.value.split('x').map(Number) } }, 'architecture')}>
+          {networks.map((v) => (
             <option key={v} value={v}>
-              {v === 'linear' ? 'linear (no hidden layer)' : v.replace('x', ' × ')}
+              {v === 'linear' ? 'linear (no hidden layer)' : v.replaceAll('x', ' × ')}
             </option>
           ))}
         </select>
