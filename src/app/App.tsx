@@ -74,7 +74,7 @@ export function App() {
       <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} />
       <Toolbar
         playing={playing}
-        onTogglePlay={run.togglePlay}
+        onTogglePlay={sweep.running && !playing ? sweep.stop : run.togglePlay}
         onStep={() => void run.trainer.current?.step(10)}
         onResetAll={edit.resetAll}
         canUndo={store.canUndo}

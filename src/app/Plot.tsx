@@ -35,6 +35,30 @@ export async function plotPng(el: HTMLElement, opts: { width: number; height: nu
   return Plotly.toImage({ data, layout }, { format: 'png', width: opts.width, height: opts.height, scale: opts.scale });
 }
 
+/** PNG images (data URLs) of one size, tiled four to a row on white: the grid's and the classification mode's export. */
+export async function tiledPng(images: string[], width: number, height: number, scale: number): Promise<string> {
+  const cols = Math.min(4, images.length);
+  const [cw, ch] = [width * scale, height * scale];
+  const canvas = document.createElement('canvas');
+  canvas.width = cols * cw;
+  canvas.height = Math.ceil(images.length / cols) * ch;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  await Promise.all(
+    images.map(
+      (src, i) =>
+        new Promise<void>((resolve, reject) => {
+          const img = new Image();
+          img.onload = () => (ctx.drawImage(img, (i % cols) * cw, Math.floor(i / cols) * ch), resolve());
+          img.onerror = () => reject(new Error('a plot could not be rendered'));
+          img.src = src;
+        }),
+    ),
+  );
+  return canvas.toDataURL('image/png');
+}
+
 export function download(name: string, href: string): void {
   const a = document.createElement('a');
   a.href = href;

@@ -32,8 +32,6 @@ export interface MainRun {
 export function useSweep(main: MainRun): SweepRun {
   const worker = useRef<{ trainer: TrainerClient; terminate(): void } | null>(null);
   const resumeMain = useRef(false);
-  /** A sweep started before the main run plays (a sweep lesson opens both): pause the main run once it does. */
-  const pauseWhenPlaying = useRef(false);
   const mainRef = useRef(main);
   mainRef.current = main;
   const [spec, setSpec] = useState<SweepSpec | null>(null);
@@ -50,7 +48,6 @@ export function useSweep(main: MainRun): SweepRun {
     setStatus((s) => (s ? { ...s, phase: 'paused', playing: false } : s));
     if (resumeMain.current) mainRef.current.play();
     resumeMain.current = false;
-    pauseWhenPlaying.current = false;
   }, []);
 
   const start = useCallback(
@@ -61,7 +58,7 @@ export function useSweep(main: MainRun): SweepRun {
       else if (mainRef.current.playing) {
         resumeMain.current = true;
         mainRef.current.pause();
-      } else pauseWhenPlaying.current = true;
+      }
       setError(null);
       setSpec(next);
       setSnapshot(null);
@@ -96,10 +93,10 @@ export function useSweep(main: MainRun): SweepRun {
     [stop],
   );
 
-  // Once only: a Play pressed later during the sweep is the user's choice and stays.
+  // The main run stays paused while the sweep trains, whatever starts it (a lesson's run restarting with autoplay
+  // after the sweep began); the page's Play button stops the sweep first (App.tsx).
   useEffect(() => {
-    if (!running || !main.playing || !pauseWhenPlaying.current) return;
-    pauseWhenPlaying.current = false;
+    if (!running || !main.playing) return;
     resumeMain.current = true;
     mainRef.current.pause();
   }, [running, main.playing]);

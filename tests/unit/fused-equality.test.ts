@@ -9,7 +9,7 @@ import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type TrainSettings } from '..
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { LOSS_IDS, parseLossId, TAU_MODES } from '../../src/core/losses';
 import type { Architecture } from '../../src/core/model';
-import { freshState } from '../../src/core/state';
+import { freshState, type TrainingState } from '../../src/core/state';
 import { useNodeBackend } from '../../src/platform/node';
 import { diff, engineStates, fusedState, testDevice } from './fused-harness';
 
@@ -89,6 +89,28 @@ function settings(arch: Architecture, full: boolean, sgd: boolean): TrainSetting
 
 const observed: string[] = [];
 
+/** One SGD step at lr = 1 from `start`: the kernel's raw gradient θ₀ − θ₁ equals the engine's per model, within
+ * GRAD_REL_TOL of its largest entry; returns the worst relative error and its loss. */
+function expectSameGradient(specs: ModelSpec[], start: TrainingState, engine: TrainingState, fused: TrainingState): { loss: string; r: number } {
+  let worst = { loss: '', r: 0 };
+  specs.forEach((spec, k) => {
+    const theta0 = start.models[k].params;
+    const g = theta0.map((v, i) => v - engine.models[k].params[i]);
+    const ours = theta0.map((v, i) => v - fused.models[k].params[i]);
+    const scale = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+    expect(scale, spec.loss).toBeGreaterThan(1e-3);
+    // Barron's α latent (second to last) on its own scale, the rest against the largest entry.
+    const n = g.length;
+    expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale);
+    const d = diff(g.subarray(0, n - 2), ours.subarray(0, n - 2));
+    expect(d.maxAbsDiff / scale, `${spec.loss} (parameter ${d.at})`).toBeLessThan(GRAD_REL_TOL);
+    if (d.maxAbsDiff / scale > worst.r) worst = { loss: spec.loss, r: d.maxAbsDiff / scale };
+    // SGD keeps no moments and no Adam step count.
+    expect(fused.models[k].t).toBe(0);
+  });
+  return worst;
+}
+
 describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (full) => {
   const data = full ? FULL : MINI;
   const points = makePoints(data);
@@ -125,24 +147,8 @@ describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (ful
     const train = settings(ARCHS[name] ?? GRADIENT_ONLY[name], full, true);
     const start = freshState(train.architecture, specs);
     const [engineState] = await engineStates(points, data, specs, train, [1]);
-    const reference = engineState.models.map((m) => m.params);
     const state = await fusedState(device, points, specs, train, 1);
-    let worst = { loss: '', r: 0 };
-    specs.forEach((spec, k) => {
-      const theta0 = start.models[k].params;
-      const g = theta0.map((v, i) => v - reference[k][i]);
-      const ours = theta0.map((v, i) => v - state.models[k].params[i]);
-      const scale = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
-      expect(scale, spec.loss).toBeGreaterThan(1e-3);
-      // Barron's α latent (second to last) on its own scale, the rest against the largest entry.
-      const n = g.length;
-      expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale);
-      const d = diff(g.subarray(0, n - 2), ours.subarray(0, n - 2));
-      expect(d.maxAbsDiff / scale, `${spec.loss} (parameter ${d.at})`).toBeLessThan(GRAD_REL_TOL);
-      if (d.maxAbsDiff / scale > worst.r) worst = { loss: spec.loss, r: d.maxAbsDiff / scale };
-      // SGD keeps no moments and no Adam step count.
-      expect(state.models[k].t).toBe(0);
-    });
+    const worst = expectSameGradient(specs, start, engineState, state);
     observed.push(`${full ? 'full' : 'mini'} ${name} gradient: max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
   });
 });
@@ -159,20 +165,8 @@ describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 30
     const start = freshState(train.architecture, specs);
     const [engineState] = await engineStates(points, data, specs, train, [1]);
     const state = await fusedState(device, points, specs, train, 1);
-    let worst = 0;
-    specs.forEach((spec, k) => {
-      const theta0 = start.models[k].params;
-      const g = theta0.map((v, i) => v - engineState.models[k].params[i]);
-      const ours = theta0.map((v, i) => v - state.models[k].params[i]);
-      const scale = g.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
-      expect(scale, spec.loss).toBeGreaterThan(1e-3);
-      const n = g.length;
-      expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale);
-      const d = diff(g.subarray(0, n - 2), ours.subarray(0, n - 2));
-      expect(d.maxAbsDiff / scale, `${spec.loss} (parameter ${d.at})`).toBeLessThan(GRAD_REL_TOL);
-      worst = Math.max(worst, d.maxAbsDiff / scale);
-    });
-    observed.push(`300 rows ${name} gradient: max relative error ${worst.toExponential(2)}`);
+    const worst = expectSameGradient(specs, start, engineState, state);
+    observed.push(`300 rows ${name} gradient: max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
   });
 });
 

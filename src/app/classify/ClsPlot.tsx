@@ -2,7 +2,7 @@
 // the training index a point carries (customdata). And the PNG of every plot on the page, tiled.
 import Plotly from 'plotly.js-basic-dist-min';
 import { useEffect, useRef } from 'react';
-import { download } from '../Plot';
+import { download, tiledPng } from '../Plot';
 import type { PlotFigure } from './figures';
 
 type HoverEvent = { points?: { customdata?: unknown }[] };
@@ -42,23 +42,5 @@ export async function exportPlotsPng(root: HTMLElement, scale: number, name: str
   if (!plots.length) throw new Error('nothing drawn yet');
   const [w, h] = [480, 360];
   const images = await Promise.all(plots.map((el) => Plotly.toImage(el, { format: 'png', width: w, height: h, scale })));
-  const cols = Math.min(4, images.length);
-  const canvas = document.createElement('canvas');
-  canvas.width = cols * w * scale;
-  canvas.height = Math.ceil(images.length / cols) * h * scale;
-  const ctx = canvas.getContext('2d')!;
-  ctx.fillStyle = '#fff';
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  await Promise.all(
-    images.map(
-      (src, i) =>
-        new Promise<void>((resolve, reject) => {
-          const img = new Image();
-          img.onload = () => (ctx.drawImage(img, (i % cols) * w * scale, Math.floor(i / cols) * h * scale), resolve());
-          img.onerror = () => reject(new Error('a plot could not be rendered'));
-          img.src = src;
-        }),
-    ),
-  );
-  download(name, canvas.toDataURL('image/png'));
+  download(name, await tiledPng(images, w, h, scale));
 }

@@ -4,7 +4,7 @@ import { firstModels, parseRunFile, runFileJson, type RunFile } from '../../core
 import { fileBeyondPage, MAX_MODELS } from '../../core/messages';
 import { DEFAULT_HELD_OUT } from '../../core/split';
 import { importTooLarge, parseCsv } from '../csv';
-import { download, plotPng } from '../Plot';
+import { download, plotPng, tiledPng } from '../Plot';
 import type { AlertAction } from '../components/StatusBar';
 import type { Hideable } from '../urlState';
 import { toHash } from '../urlState';
@@ -117,30 +117,7 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
     const plots = Array.from(grid?.querySelectorAll<HTMLElement>('.panel .plot') ?? []);
     if (!plots.length) return;
     const images = await Promise.all(plots.map((p) => plotPng(p, { width: 480, height: 360, scale })));
-    const cols = Math.min(4, images.length);
-    const rows = Math.ceil(images.length / cols);
-    const cw = 480 * scale;
-    const ch = 360 * scale;
-    const canvas = document.createElement('canvas');
-    canvas.width = cols * cw;
-    canvas.height = rows * ch;
-    const ctx = canvas.getContext('2d')!;
-    ctx.fillStyle = '#fff';
-    ctx.fillRect(0, 0, canvas.width, canvas.height);
-    await Promise.all(
-      images.map(
-        (src, i) =>
-          new Promise<void>((resolve) => {
-            const img = new Image();
-            img.onload = () => {
-              ctx.drawImage(img, (i % cols) * cw, Math.floor(i / cols) * ch);
-              resolve();
-            };
-            img.src = src;
-          }),
-      ),
-    );
-    download(`explorer-grid-step-${step}.png`, canvas.toDataURL('image/png'));
+    download(`explorer-grid-step-${step}.png`, await tiledPng(images, 480, 360, scale));
   }, []);
 
   const copyLink = useCallback(
