@@ -16,7 +16,7 @@ test('the default lesson trains on WebGPU with no click, and every fit gets clos
     w.longTasks = [];
     new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
   });
-  const csp = watchPolicy(page);
+  const csp = await watchPolicy(page);
   await page.goto('/');
   // The built page carries its Content-Security-Policy (no eval; see vite.config.ts).
   expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("script-src 'self' 'wasm-unsafe-eval'");
@@ -57,7 +57,7 @@ test('the default lesson trains on WebGPU with no click, and every fit gets clos
 });
 
 test('under the same policy the WASM backend trains too, and nothing is requested off the origin', async ({ page }) => {
-  const csp = watchPolicy(page);
+  const csp = await watchPolicy(page);
   await page.goto('/?backend=wasm');
   await expect(page.getByTestId('backend')).toHaveText('wasm');
   await expect.poll(() => number(page, '[data-testid="steps"]'), { timeout: 120_000 }).toBeGreaterThan(20);
@@ -66,13 +66,14 @@ test('under the same policy the WASM backend trains too, and nothing is requeste
 });
 
 /** Collects Content-Security-Policy violations and requests to any other origin than the page's. */
-function watchPolicy(page: Page) {
+async function watchPolicy(page: Page) {
   const offOrigin: string[] = [];
   page.on('request', (r) => {
     const url = r.url();
     if (!/^(data:|blob:)/.test(url) && new URL(url).host !== 'localhost:4173') offOrigin.push(url);
   });
-  void page.addInitScript(() => {
+  // Awaited: an init script registered after goto() began misses the page (cspViolations undefined, seen in CI).
+  await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];
     document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
