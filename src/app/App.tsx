@@ -46,6 +46,11 @@ export function App() {
   const networks = memberTotal(config.models);
   // The sweep trains in its own worker; the main run pauses meanwhile (src/app/sweepSession.ts).
   const sweep = useSweep({ playing, pause: () => void run.trainer.current?.pause(), play: () => void run.trainer.current?.play() });
+  // Play during a sweep stops the sweep (which holds the main run paused), then plays the main run.
+  const togglePlay = () => {
+    if (sweep.running && !playing) sweep.stop();
+    run.togglePlay();
+  };
   const sweepPreset = (lessonId ? findLesson(lessonId)?.sweep : null) ?? null;
   const openCell = (spec: ModelSpec, label: string) => {
     if (config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers) return setAlert({ text: `The main run already has ${config.models.length} models; remove one to open this cell (${label}). Nothing was changed.` });
@@ -74,7 +79,7 @@ export function App() {
       <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} />
       <Toolbar
         playing={playing}
-        onTogglePlay={sweep.running && !playing ? sweep.stop : run.togglePlay}
+        onTogglePlay={togglePlay}
         onStep={() => void run.trainer.current?.step(10)}
         onResetAll={edit.resetAll}
         canUndo={store.canUndo}
