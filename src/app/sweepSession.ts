@@ -4,7 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Snapshot } from '../core/engine';
 import { sweepConfig, sweepProblem, type SweepSpec } from '../core/sweep';
-import { isBackendName } from '../platform/browser';
+import { urlStartOptions } from './hooks/useTrainer';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
 import type { TrainerStatus } from '../worker/protocol';
 
@@ -83,8 +83,7 @@ export function useSweep(main: MainRun): SweepRun {
           if (worker.current === w) setStatus(s);
         },
       });
-      const b = new URLSearchParams(location.search).get('backend');
-      w.trainer.start(sweepConfig(next), { backend: isBackendName(b) ? b : undefined, autoplay: true, sweep: true, fused: new URLSearchParams(location.search).get('fused') !== '0' }, listener).catch((err: unknown) => {
+      w.trainer.start(sweepConfig(next), { ...urlStartOptions(), autoplay: true, sweep: true }, listener).catch((err: unknown) => {
         if (worker.current !== w) return;
         setError(`The sweep could not start: ${err instanceof Error ? err.message : String(err)}`);
         stop();

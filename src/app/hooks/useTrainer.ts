@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RunConfig } from '../../core/config';
 import type { Snapshot } from '../../core/engine';
-import { isBackendName } from '../../platform/browser';
+import { isBackendName, type BackendName } from '../../platform/browser';
 import { createTrainer, listen, type TrainerClient } from '../../worker/client';
 import type { TrainerStatus } from '../../worker/protocol';
 import type { LossMoment } from '../../worker/session';
@@ -18,9 +18,11 @@ const MAX_HISTORY = 200;
 
 const STARTING: TrainerStatus = { phase: 'starting', backend: null, message: 'starting…', notice: null, path: 'tfjs', playing: true };
 
-function forcedBackend() {
-  const b = new URLSearchParams(location.search).get('backend');
-  return isBackendName(b) ? b : undefined;
+/** What the page's URL asks of a trainer: ?backend= forces a backend, ?fused=0 turns the fused kernel off. */
+export function urlStartOptions(): { backend: BackendName | undefined; fused: boolean } {
+  const params = new URLSearchParams(location.search);
+  const b = params.get('backend');
+  return { backend: isBackendName(b) ? b : undefined, fused: params.get('fused') !== '0' };
 }
 
 export interface TrainerView {
@@ -112,7 +114,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
         setPlaying(s.playing);
       },
     });
-    t.start(initialRef.current, { backend: forcedBackend(), autoplay: true, fused: new URLSearchParams(location.search).get('fused') !== '0' }, listener).catch((err: unknown) =>
+    t.start(initialRef.current, { ...urlStartOptions(), autoplay: true }, listener).catch((err: unknown) =>
       setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null, path: 'tfjs', playing: false }),
     );
     return () => {
