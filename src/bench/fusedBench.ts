@@ -5,6 +5,7 @@ import type { Points } from '../core/datasets';
 import type { Architecture } from '../core/model';
 import { freshState } from '../core/state';
 import { FusedTrainer } from '../fused/fused';
+import { nextBudget } from '../worker/tickBudget';
 import { JsTrainer } from './jsTrainer';
 
 export const BENCH_ARCHS: Record<string, Architecture> = {
@@ -30,25 +31,30 @@ export function benchSetting(arch: Architecture, k: number): { specs: ModelSpec[
   return { specs, train };
 }
 
-/** The fused kernel run as the worker runs it: `run(S)` then one read, for about `ms` after a warm-up. */
+/**
+ * The fused kernel run as the worker runs it: ticks of `run(budget)` then one read, the budget sized by the
+ * session's own rule (nextBudget: about TICK_MS a tick), for about `ms` after a warm-up.
+ */
 export async function fusedRow(device: GPUDevice, points: Points, arch: string, k: number, ms: number): Promise<FusedBenchRow> {
   const { specs, train } = benchSetting(BENCH_ARCHS[arch], k);
   const fused = new FusedTrainer(device, points, specs, train, freshState(train.architecture, specs));
+  const ticks: { n: number; ms: number }[] = [];
+  let budget = 1;
+  const tick = async () => {
+    const t0 = performance.now();
+    const n = budget;
+    fused.run(n);
+    await fused.readState();
+    budget = nextBudget(ticks, n, performance.now() - t0);
+    return n;
+  };
   try {
-    // Compiles the pipeline and lets the dispatch size settle.
+    // Compiles the pipeline and lets the dispatch size and the tick budget settle.
     const warm = performance.now();
-    while (performance.now() - warm < Math.min(ms, 3000)) {
-      fused.run(fused.stepsPerDispatch);
-      await fused.readState();
-    }
+    while (performance.now() - warm < Math.min(ms, 3000)) await tick();
     let n = 0;
     const t0 = performance.now();
-    while (performance.now() - t0 < ms) {
-      const s = fused.stepsPerDispatch;
-      fused.run(s);
-      n += s;
-      await fused.readState();
-    }
+    while (performance.now() - t0 < ms) n += await tick();
     const stepsPerSecond = n / ((performance.now() - t0) / 1000);
     return { impl: 'fused', arch, K: k, stepsPerSecond, modelStepsPerSecond: stepsPerSecond * k, stepsPerDispatch: fused.stepsPerDispatch };
   } finally {

@@ -16,18 +16,22 @@ import { DispatchSizer, TARGET_MS } from './sizer';
 export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
 /**
  * Invocations per workgroup: the default limit (256), fewer for small batches, whose idle invocations would
- * still take part in every barrier. A CPU emulation (SwiftShader) gets 64 always: there a barrier is a fiber
- * switch per invocation group and costs more than the parallelism buys.
+ * still take part in every barrier. A CPU emulation (SwiftShader) gets EMULATED_WORKGROUP: it runs a workgroup
+ * on one thread, four lanes at a time, and every further group of four is a fiber that each barrier switches
+ * to; one group has nothing to switch. Measured there (1 × 50 ReLU, K = 64, 32 steps a dispatch, 2 cores):
+ * 1970 model-steps/s at 64 invocations, 2590 at 16, 2840 at 4; a dispatch's fixed cost fell from ~20 ms to ~5.
  */
+export const EMULATED_WORKGROUP = 4;
+
 export function workgroupFor(device: GPUDevice, rows: number): number {
   const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
   const emulated = !!info && (info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.description} ${info.device}`));
-  if (emulated) return 64;
+  if (emulated) return EMULATED_WORKGROUP;
   return rows <= 64 ? 64 : rows <= 128 ? 128 : 256;
 }
 
 export interface FusedOptions {
-  /** Invocations per workgroup (64, 128 or 256); chosen by workgroupFor when left out. */
+  /** Invocations per workgroup (a power of two, 4 to 256); chosen by workgroupFor when left out. */
   workgroup?: number;
 }
 
@@ -131,13 +135,15 @@ export class FusedTrainer {
     this.tauCounts = state.models.map((m) => m.tauCount);
     this.globalStep = state.step;
     const fullBatch = train.batchSize >= n;
+    const workgroup = options.workgroup ?? workgroupFor(device, fullBatch ? n : train.batchSize);
+    if (![4, 8, 16, 32, 64, 128, 256].includes(workgroup)) throw new Error(`fused path: a workgroup of ${workgroup} invocations; not a power of two in [4, 256]`);
     const table = logPartitionTable();
     const shape: KernelShape = {
       arch: train.architecture,
       n,
       batch: fullBatch ? n : train.batchSize,
       fullBatch,
-      workgroup: options.workgroup ?? workgroupFor(device, fullBatch ? n : train.batchSize),
+      workgroup,
       logZCount: table.value.length,
       logZStepsPerUnit: table.stepsPerUnit,
     };

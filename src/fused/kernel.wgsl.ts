@@ -57,6 +57,7 @@ export function fusedKernelSource(shape: KernelShape): string {
   const lay: KernelLayout = kernelLayout(arch);
   const sc = scratchLayout(shape);
   const WG = shape.workgroup;
+  const PARTS = Math.min(16, WG);
   const R = sc.chunk;
   const RQ = sc.quads;
   const nChunks = sc.chunks;
@@ -109,7 +110,7 @@ var<workgroup> planVar: Plan;
 /** SuperLoss's τ for the step, kept by invocation 0 and mirrored to storage for reads. */
 var<workgroup> tauVar: f32;
 var<workgroup> red: array<vec4<f32>, ${WG}>;
-var<workgroup> part: array<vec4<f32>, 16>;
+var<workgroup> part: array<vec4<f32>, ${PARTS}>;
 // The current chunk's x and weighted output gradients by row quad, read by every unit's sweep over the rows.
 var<workgroup> wgX4: array<vec4<f32>, ${RQ}>;
 var<workgroup> wgMu4: array<vec4<f32>, ${RQ}>;
@@ -154,31 +155,31 @@ fn rowIndex(g: u32, j: u32) -> u32 {
   return hash4(cfg.seed, STREAM_BATCH, g, j) % N;
 }
 
-// Two-level reduction over the workgroup: 16 invocations fold ${WG / 16} partials each, then all fold the 16.
+// Two-level reduction over the workgroup: ${PARTS} invocations fold ${WG / PARTS} partials each, then all fold the ${PARTS}.
 fn reduceSum(t: u32, v: vec4<f32>) -> vec4<f32> {
   red[t] = v;
   workgroupBarrier();
-  if (t < 16u) {
-    var acc = red[t * ${WG / 16}u];
-    for (var i = 1u; i < ${WG / 16}u; i = i + 1u) { acc = acc + red[t * ${WG / 16}u + i]; }
+  if (t < ${PARTS}u) {
+    var acc = red[t * ${WG / PARTS}u];
+    for (var i = 1u; i < ${WG / PARTS}u; i = i + 1u) { acc = acc + red[t * ${WG / PARTS}u + i]; }
     part[t] = acc;
   }
   workgroupBarrier();
   var r = part[0];
-  for (var i = 1u; i < 16u; i = i + 1u) { r = r + part[i]; }
+  for (var i = 1u; i < ${PARTS}u; i = i + 1u) { r = r + part[i]; }
   return r;
 }
 fn reduceMax(t: u32, v: f32) -> f32 {
   red[t] = vec4<f32>(v);
   workgroupBarrier();
-  if (t < 16u) {
-    var acc = red[t * ${WG / 16}u].x;
-    for (var i = 1u; i < ${WG / 16}u; i = i + 1u) { acc = max(acc, red[t * ${WG / 16}u + i].x); }
+  if (t < ${PARTS}u) {
+    var acc = red[t * ${WG / PARTS}u].x;
+    for (var i = 1u; i < ${WG / PARTS}u; i = i + 1u) { acc = max(acc, red[t * ${WG / PARTS}u + i].x); }
     part[t] = vec4<f32>(acc);
   }
   workgroupBarrier();
   var r = part[0].x;
-  for (var i = 1u; i < 16u; i = i + 1u) { r = max(r, part[i].x); }
+  for (var i = 1u; i < ${PARTS}u; i = i + 1u) { r = max(r, part[i].x); }
   return r;
 }
 

@@ -2,8 +2,9 @@
 // loss × wrapper, stacked as K = 32 models, on four architectures, with a minibatch and a full batch. Per case:
 // the whole training state after 40 Adam steps (10 mean-only, 10 NLL, 20 own-loss) from a fresh start, and
 // from the ENGINE's exported state at step 20 (a hand-off between paths); and the raw gradient of one SGD step
-// at lr = 1 ((θ₀ − θ₁) against the engine's), which Adam's scale invariance cannot hide. Skips, saying why,
-// when Dawn finds no adapter.
+// at lr = 1 ((θ₀ − θ₁) against the engine's), which Adam's scale invariance cannot hide; the gradient at the
+// device's workgroup size (4 invocations on SwiftShader) and at a GPU's (64, or 256 for 300 rows). Skips, saying
+// why, when Dawn finds no adapter.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type TrainSettings } from '../../src/core/config';
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
@@ -63,6 +64,8 @@ const GRADIENT_ONLY: Record<string, Architecture> = {
 };
 
 const STEPS = 40;
+/** The workgroup a GPU takes for these batches (workgroupFor); the device's own is EMULATED_WORKGROUP on SwiftShader. */
+const GPU_WORKGROUP = 64;
 /** Tolerances, stated: θ after 40 Adam steps within 2e-3 (observed up to 7e-4: Adam normalises tiny float32
  * differences of near-zero gradients into full-size steps); the raw gradient within 1e-4 of its largest entry
  * (observed ~1e-6), except Barron's α latent: within 1e-3 of its own size (plus the same 1e-4 of the largest entry), as
@@ -142,14 +145,18 @@ describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (ful
     }
   });
 
-  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])('raw gradient of one SGD step: %s', async (name) => {
+  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])(`raw gradient of one SGD step, at the device's workgroup${full ? '' : " and at a GPU's 64"}: %s`, async (name) => {
     if (!device) return;
     const train = settings(ARCHS[name] ?? GRADIENT_ONLY[name], full, true);
     const start = freshState(train.architecture, specs);
     const [engineState] = await engineStates(points, data, specs, train, [1]);
-    const state = await fusedState(device, points, specs, train, 1);
-    const worst = expectSameGradient(specs, start, engineState, state);
-    observed.push(`${full ? 'full' : 'mini'} ${name} gradient: max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
+    // A GPU's workgroup (a different split of rows, units and reductions) on the minibatch only: each size is a
+    // compile of its own, seconds on SwiftShader.
+    for (const workgroup of full ? [undefined] : [undefined, GPU_WORKGROUP]) {
+      const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
+      const worst = expectSameGradient(specs, start, engineState, state);
+      observed.push(`${full ? 'full' : 'mini'} ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
+    }
   });
 });
 
@@ -164,9 +171,11 @@ describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 30
     const train = { ...settings(ARCHS[name], true, true), batchSize: 512 };
     const start = freshState(train.architecture, specs);
     const [engineState] = await engineStates(points, data, specs, train, [1]);
-    const state = await fusedState(device, points, specs, train, 1);
-    const worst = expectSameGradient(specs, start, engineState, state);
-    observed.push(`300 rows ${name} gradient: max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
+    for (const workgroup of name === '2 × tanh [16, 16]' ? [undefined, 256] : [undefined]) {
+      const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
+      const worst = expectSameGradient(specs, start, engineState, state);
+      observed.push(`300 rows ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
+    }
   });
 });
 

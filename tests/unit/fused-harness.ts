@@ -34,9 +34,9 @@ export async function engineStates(points: Points, data: DataSpec, specs: ModelS
   return out;
 }
 
-/** The kernel's state after `steps` steps from `start` (fresh when omitted). */
-export async function fusedState(device: GPUDevice, points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, start?: TrainingState): Promise<TrainingState> {
-  const fused = new FusedTrainer(device, points, specs, train, start ?? freshState(train.architecture, specs));
+/** The kernel's state after `steps` steps from `start` (fresh when omitted), with the device's workgroup size or `workgroup`. */
+export async function fusedState(device: GPUDevice, points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, start?: TrainingState, workgroup?: number): Promise<TrainingState> {
+  const fused = new FusedTrainer(device, points, specs, train, start ?? freshState(train.architecture, specs), workgroup ? { workgroup } : {});
   try {
     fused.run(steps);
     return await fused.readState();
