@@ -185,7 +185,8 @@ export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision
         name: `${k + 1}: ${modelTitle(s)}`,
       })),
       heading: { title: `${title} against step` },
-      layout: smallLayout({ type: 'log' }, yaxis, revision),
+      // Ticks at whole decades only (1, 10, 100, 1k, …): Plotly's default labels every digit of a short log range, which crowds a small panel.
+      layout: smallLayout({ type: 'log', dtick: 1, exponentformat: 'SI' }, yaxis, revision),
     })),
     legend: specs.map((s, k) => ({ name: `${k + 1}: ${modelTitle(s)}`, color: MODEL_COLORS[k % MODEL_COLORS.length], mark: 'line' as const })),
   };
