@@ -52,13 +52,29 @@ export function App() {
     run.togglePlay();
   };
   const sweepPreset = (lessonId ? findLesson(lessonId)?.sweep : null) ?? null;
-  const openCell = (spec: ModelSpec, label: string) => {
+  const openCell = async (spec: ModelSpec, label: string, sweepId: string | null) => {
     if (config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers) return setAlert({ text: `The main run already has ${config.models.length} models; remove one to open this cell (${label}). Nothing was changed.` });
-    const id = nextModelId(config.models);
-    void store.change({ state: (s) => ({ ...s, config: { ...s.config, models: [...s.config.models, { ...spec, id }] }, selectedId: id }), label: `opened the sweep's cell ${label}` }).then(
-      () => setInfo(`Opened the cell (${label}) as model ${id}. It trains from its initial weights in the main run: the sweep's trained weights stay in the sweep's own worker.`),
-      (err: unknown) => setAlert({ text: err instanceof Error ? err.message : String(err) }),
-    );
+    // The cell's trained state (one read of the sweep's worker), when the sweep ran this run's setup; a single network only.
+    const trained = sweepId !== null && ensembleSize(spec) === 1 ? await sweep.cellState(sweepId).catch(() => null) : null;
+    const models = store.state.config.models;
+    const id = nextModelId(models);
+    const next = [...models, { ...spec, id }];
+    const seed = trained ? [{ ...trained, id }] : [];
+    void store
+      .change({
+        state: (s) => ({ ...s, config: { ...s.config, models: [...s.config.models, { ...spec, id }] }, selectedId: id }),
+        label: `opened the sweep's cell ${label}`,
+        ...(trained ? { apply: async () => run.trainer.current?.setModels(next, {}, seed) } : {}),
+      })
+      .then(
+        () =>
+          setInfo(
+            trained
+              ? `Opened the cell (${label}) as model ${id}, with the sweep's trained weights (${trained.steps} steps${trained.diverged ? ', diverged' : ''}); it goes on training in the main run.`
+              : `Opened the cell (${label}) as model ${id}. It trains from its initial weights in the main run${sweepId === null ? ': the sweep ran with other data or training settings' : ''}.`,
+          ),
+        (err: unknown) => setAlert({ text: err instanceof Error ? err.message : String(err) }),
+      );
   };
 
   const statusOf = (id: string) => {

@@ -1,8 +1,10 @@
 // The sweep's own trainer: a second worker whose session stacks up to 64 models (StartOptions.sweep) and
 // sends metrics-only frames. While it trains the page's main run is paused (they would share the GPU) and
-// it resumes when the sweep stops, if it was playing.
+// it resumes when the sweep stops, if it was playing. A stopped sweep's worker stays, paused, until the next
+// sweep starts: its cells' trained states can still be opened in the main run.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Snapshot } from '../core/engine';
+import type { ModelState } from '../core/state';
 import { sweepConfig, sweepProblem, type SweepSpec } from '../core/sweep';
 import { urlStartOptions } from './hooks/useTrainer';
 import { createTrainer, listen, type TrainerClient } from '../worker/client';
@@ -21,6 +23,8 @@ export interface SweepRun {
   error: string | null;
   start(spec: SweepSpec): void;
   stop(): void;
+  /** The current sweep's model `id` as it stands (one read of the sweep's worker), or null when there is none. */
+  cellState(id: string): Promise<ModelState | null>;
 }
 
 export interface MainRun {
@@ -41,9 +45,12 @@ export function useSweep(main: MainRun): SweepRun {
   const [error, setError] = useState<string | null>(null);
   const [running, setRunning] = useState(false);
 
+  const runningRef = useRef(false);
+
   const stop = useCallback(() => {
-    worker.current?.terminate();
-    worker.current = null;
+    // Paused, not ended: the cells' weights stay for cellState until the next sweep or the page goes.
+    if (runningRef.current) void worker.current?.trainer.pause().catch(() => undefined);
+    runningRef.current = false;
     setRunning(false);
     setStatus((s) => (s ? { ...s, phase: 'paused', playing: false } : s));
     if (resumeMain.current) mainRef.current.play();
@@ -54,8 +61,8 @@ export function useSweep(main: MainRun): SweepRun {
     (next: SweepSpec) => {
       const why = sweepProblem(next);
       if (why) return setError(`This sweep cannot run: ${why}. Nothing was started.`);
-      if (worker.current) worker.current.terminate();
-      else if (mainRef.current.playing) {
+      worker.current?.terminate();
+      if (!runningRef.current && mainRef.current.playing) {
         resumeMain.current = true;
         mainRef.current.pause();
       }
@@ -64,6 +71,7 @@ export function useSweep(main: MainRun): SweepRun {
       setSnapshot(null);
       const w = createTrainer();
       worker.current = w;
+      runningRef.current = true;
       setRunning(true);
       let pending: { snapshot: Snapshot; stepsPerSecond: number } | null = null;
       let timer = 0;
@@ -86,6 +94,8 @@ export function useSweep(main: MainRun): SweepRun {
       w.trainer.start(sweepConfig(next), { ...urlStartOptions(), autoplay: true, sweep: true }, listener).catch((err: unknown) => {
         if (worker.current !== w) return;
         setError(`The sweep could not start: ${err instanceof Error ? err.message : String(err)}`);
+        w.terminate();
+        worker.current = null;
         stop();
       });
     },
@@ -102,5 +112,12 @@ export function useSweep(main: MainRun): SweepRun {
 
   useEffect(() => () => worker.current?.terminate(), []);
 
-  return { running, spec, snapshot, status, stepsPerSecond, error, start, stop };
+  const cellState = useCallback(async (id: string) => {
+    const w = worker.current;
+    if (!w) return null;
+    const run = await w.trainer.exportRun();
+    return run.state.models.find((m) => m.id === id) ?? null;
+  }, []);
+
+  return { running, spec, snapshot, status, stepsPerSecond, error, start, stop, cellState };
 }

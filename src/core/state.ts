@@ -116,14 +116,17 @@ export function stateFromRows(rows: readonly Float32Array[], p: number, c: HostC
 
 /**
  * The state of a new list of models: ids already present keep theirs, `copyFrom[id]` starts from a copy of
- * another's, other ids start fresh. Throws, changing nothing, when a model to copy is not there.
+ * another's, an id with a state in `seeds` from a copy of that, other ids start fresh. Throws, changing nothing, when a model to copy is not there.
  */
-export function restackState(s: TrainingState, specs: readonly ModelSpec[], arch: Architecture, copyFrom: Record<string, string> = {}): TrainingState {
+export function restackState(s: TrainingState, specs: readonly ModelSpec[], arch: Architecture, copyFrom: Record<string, string> = {}, seeds: readonly ModelState[] = []): TrainingState {
   return {
     step: s.step,
     models: specs.map((spec) => {
       const own = s.models.find((m) => m.id === spec.id);
       if (own) return own;
+      // A new model may bring its own trained state (a sweep's cell): its parameters, moments and counters.
+      const seed = seeds.find((m) => m.id === spec.id);
+      if (seed) return cloneModelState(seed);
       const from = copyFrom[spec.id];
       if (from === undefined) return freshModelState(arch, spec);
       const source = s.models.find((m) => m.id === from);

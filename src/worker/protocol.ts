@@ -2,7 +2,7 @@
 import type { ModelSpec, RunConfig, TrainSettings } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
-import type { TrainingState } from '../core/state';
+import type { ModelState, TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { LossMoment } from './session';
 
@@ -81,8 +81,9 @@ export interface TrainerApi {
   /** A live change of one model (by id): its loss or hyperparameters; nothing restarts. */
   updateModel(id: string, patch: Partial<Omit<ModelSpec, 'id'>>): Promise<void>;
   setTrain(patch: Partial<TrainSettings>): Promise<void>;
-  /** The new list of models: ids already present keep their training state, `copyFrom[newId]` copies another's, new ids start fresh. */
-  setModels(models: ModelSpec[], copyFrom?: Record<string, string>): Promise<void>;
+  /** The new list of models: ids already present keep their training state, `copyFrom[newId]` copies another's, a new id with a
+   * state in `seeds` starts from that (a sweep's trained cell), other new ids start fresh. */
+  setModels(models: ModelSpec[], copyFrom?: Record<string, string>, seeds?: ModelState[]): Promise<void>;
   setData(spec: DataSpec, keepWeights: boolean): Promise<void>;
   /** The user's points; `truth` is the spec they extend (clicked points on generated data), null for a CSV. */
   setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void>;

@@ -9,7 +9,7 @@ import { parseLossId } from '../core/losses';
 import { expandCopyFrom, expandMembers, memberTotal } from '../core/members';
 import { LIMITS, tooManyPoints } from '../core/messages';
 import { trainingPoints } from '../core/split';
-import { freshModelState, paramCount, restackState, stateMismatch, type TrainingState } from '../core/state';
+import { freshModelState, paramCount, restackState, stateMismatch, type ModelState, type TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
 import type { Frame, RunExport, RunImport, StartOptions, TrainerListener, TrainerPhase } from './protocol';
 import { checkMembers, checkModelCount, freshState, type LossMoment, type SessionPlatform } from './sessionRules';
@@ -380,7 +380,8 @@ export class TrainerSession {
     });
   }
 
-  setModels(models: ModelSpec[], copyFrom: Record<string, string> = {}): Promise<void> {
+  /** The page's new list of models; a new id starts from a copy of `copyFrom[id]`, from its state in `seeds`, or fresh. */
+  setModels(models: ModelSpec[], copyFrom: Record<string, string> = {}, seeds: ModelState[] = []): Promise<void> {
     return this.enqueue(async () => {
       const { config } = this.require();
       if (models.length === 0) throw new Error('a run needs at least one model');
@@ -388,7 +389,7 @@ export class TrainerSession {
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
       checkMembers(specs, this.sweep);
-      await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, expandMembers(specs), config.train.architecture, expandCopyFrom(config.models, specs, copyFrom)));
+      await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, expandMembers(specs), config.train.architecture, expandCopyFrom(config.models, specs, copyFrom), seeds));
     });
   }
 

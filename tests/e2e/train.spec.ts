@@ -81,7 +81,7 @@ async function watchPolicy(page: Page) {
   return { offOrigin, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
 }
 
-test('the sweep view trains its cells in its own stack, draws finite cells and opens a clicked cell as a panel', async ({ page }) => {
+test('the sweep view trains its cells in its own stack, draws finite cells and opens a clicked cell as a panel with its trained weights', async ({ page }) => {
   // WASM: the sweep's worker takes the engine path, quick to start on this machine (the fused path is checked above).
   await page.goto('/?backend=wasm');
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(4);
@@ -96,6 +96,15 @@ test('the sweep view trains its cells in its own stack, draws finite cells and o
   const box = (await page.locator('[data-testid="sweep-grid-0"] .nsewdrag').boundingBox())!;
   await page.mouse.click(box.x + box.width * 0.75, box.y + box.height * 0.25);
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(5);
+  // The cell arrives trained: the page names the steps it brings (> 0), not a fresh start.
+  const carried = page.locator('.status-info');
+  await expect(carried).toContainText("with the sweep's trained weights");
+  expect(Number((await carried.textContent())!.match(/\((\d+) steps/)![1])).toBeGreaterThan(0);
   await page.getByTestId('sweep-stop').click();
   await expect(view).toHaveAttribute('data-running', 'false');
+  // A stopped sweep keeps its worker, paused: another cell still opens trained.
+  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.75);
+  await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(6);
+  await expect(carried).toContainText('as model m6');
+  await expect(carried).toContainText("with the sweep's trained weights");
 });

@@ -221,6 +221,31 @@ describe('calls are applied in the order made (REVIEW.md §4.1)', () => {
     expect(h.backends).toEqual(['webgpu']);
   });
 
+  it("a new model seeded with a trained state (a sweep's cell) starts from it exactly; a seed of another network is refused and nothing changes", async () => {
+    const h = await started();
+    await h.session.step(12);
+    const before = await h.session.exportRun();
+    // The state of model m2 as another session (the sweep's worker) would hand it over, under the new id.
+    const seed = { ...before.state.models[1], id: 'm5' };
+    const five = [...before.config.models, { ...before.config.models[1], id: 'm5' }];
+    await h.session.setModels(five, {}, [seed]);
+    let run = await h.session.exportRun();
+    const m5 = run.state.models[4];
+    expect([m5.id, m5.steps, m5.t]).toEqual(['m5', 12, 12]);
+    for (const f of ['params', 'm', 'v'] as const) expect(maxDiff(m5[f], seed[f])).toBe(0);
+    // The seed is copied: training the new model moves it, not the state handed over.
+    await h.session.step(3);
+    run = await h.session.exportRun();
+    expect(maxDiff(run.state.models[4].params, seed.params)).toBeGreaterThan(0);
+    expect(maxDiff(before.state.models[1].params, seed.params)).toBe(0);
+    // A seed with another parameter count does not fit: refused, the five models untouched.
+    const wrong = { ...seed, id: 'm6', params: seed.params.slice(1), m: seed.m.slice(1), v: seed.v.slice(1) };
+    await expect(h.session.setModels([...five, { ...five[4], id: 'm6' }], {}, [wrong])).rejects.toThrow(/does not fit/);
+    const after = await h.session.exportRun();
+    expect(after.config.models.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+    expect(maxDiff(after.state.models[4].params, run.state.models[4].params)).toBe(0);
+  });
+
   it('bug 11: a lesson action aimed at a removed model is refused with a message, and nothing changes', async () => {
     const h = await started();
     const removed = CONFIG.models[3].id;

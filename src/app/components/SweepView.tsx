@@ -43,8 +43,11 @@ interface Props {
   sweep: SweepRun;
   /** A lesson's sweep: shown and started as soon as it changes. */
   preset: SweepSpec | null;
-  /** Opens a cell as a model of the main run (fresh weights); false when there is no room. */
-  onOpenCell(spec: ModelSpec, label: string): void;
+  /**
+   * Opens a cell as a model of the main run: with the cell's trained weights when `sweepId` names it in the
+   * sweep's worker (the sweep ran with the main run's data and training settings), else from fresh weights.
+   */
+  onOpenCell(spec: ModelSpec, label: string, sweepId: string | null): void;
 }
 
 function AxisControls({ name, axis, onChange }: { name: 'x' | 'y'; axis: AxisForm; onChange(a: AxisForm): void }) {
@@ -122,7 +125,7 @@ export function SweepView({ config, selected, sweep, preset, onOpenCell }: Props
     // The cell's learning rate in the main run's terms (its lrScale is relative to the sweep's shared rate).
     const lrScale = (shown.train.learningRate * cell.spec.lrScale) / config.train.learningRate;
     const label = `${grids[k].loss}, ${SWEEP_SETTINGS[shown.x.setting].label} ${settingLabel(shown.x.values[c.i])}, ${SWEEP_SETTINGS[shown.y.setting].label} ${settingLabel(shown.y.values[c.j])}`;
-    onOpenCell({ ...cell.spec, lrScale }, label);
+    onOpenCell({ ...cell.spec, lrScale }, label, sameSetup ? cell.spec.id : null);
   };
 
   const k = form.spec ? sweepSize(form.spec) : 0;
@@ -179,7 +182,7 @@ export function SweepView({ config, selected, sweep, preset, onOpenCell }: Props
         {sweep.running ? `Training ${sweep.spec ? sweepSize(sweep.spec) : 0} models in one stack, step ${sweep.snapshot?.step ?? 0}, ${Math.round(sweep.stepsPerSecond)} steps/s${sweep.status ? ` (${sweep.status.path === 'fused' ? 'fused kernel' : sweep.status.backend ?? '…'})` : ''}; the main run is paused until you press Stop.` : `Up to ${LIMITS.maxSweepModels} models: 8 × 8 cells, or two grids of 32 with a second loss. The main run pauses while a sweep trains.`}{' '}
         {NOT_SWEPT} The seeds view varies the initial weights alone: the data and the minibatch order are shared by a stack, so it is not the divergence study’s 64 trajectories (npm run reproduce -- robust-nll-divergence).
       </p>
-      {!sameSetup && <p className="note">This sweep ran on other data or training settings than the main run now has: a cell opened as a panel trains with the main run’s.</p>}
+      {!sameSetup && <p className="note">This sweep ran on other data or training settings than the main run now has: a cell opened as a panel starts from fresh weights and trains with the main run’s.</p>}
       <div className="view-plots" style={{ gridTemplateColumns: `repeat(${Math.max(1, figures.length)}, minmax(0, 1fr))` }}>
         {figures.map((f, g) => (
           <Plot key={g} figure={f} height={280} testId={`sweep-grid-${g}`} pngName={`sweep-${grids[g].loss}`} onPlotClick={(px, py) => open(g, px, py)} />
