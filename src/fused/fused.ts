@@ -11,6 +11,7 @@ import { ACTIVATIONS } from '../core/model';
 import { paramCount, stateMismatch, warmupOf, type ModelState, type TrainingState } from '../core/state';
 import { BASE_CODE, COUNTER, COUNTER_FIELDS, HYPER, HYPER_FIELDS, META, META_FIELDS, TAU_MODE_CODE, WRAPPER_CODE } from './contract';
 import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
+import { isEmulatedAdapter, type AdapterInfoLike } from '../platform/adapter';
 import { DispatchSizer, TARGET_MS } from './sizer';
 
 export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
@@ -24,9 +25,7 @@ export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFu
 export const EMULATED_WORKGROUP = 4;
 
 export function workgroupFor(device: GPUDevice, rows: number): number {
-  const info = (device as GPUDevice & { adapterInfo?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).adapterInfo;
-  const emulated = !!info && (info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.architecture} ${info.description} ${info.device}`));
-  if (emulated) return EMULATED_WORKGROUP;
+  if (isEmulatedAdapter((device as GPUDevice & { adapterInfo?: AdapterInfoLike }).adapterInfo)) return EMULATED_WORKGROUP;
   return rows <= 64 ? 64 : rows <= 128 ? 128 : 256;
 }
 

@@ -102,8 +102,11 @@ test('the sweep view trains its cells in its own stack, draws finite cells and o
   expect(Number((await carried.textContent())!.match(/\((\d+) steps/)![1])).toBeGreaterThan(0);
   await page.getByTestId('sweep-stop').click();
   await expect(view).toHaveAttribute('data-running', 'false');
-  // A stopped sweep keeps its worker, paused: another cell still opens trained.
-  await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.75);
+  // A stopped sweep keeps its worker, paused: another cell still opens trained (the new panel moved the grid).
+  const grid = page.locator('[data-testid="sweep-grid-0"] .nsewdrag');
+  await grid.scrollIntoViewIfNeeded();
+  const moved = (await grid.boundingBox())!;
+  await page.mouse.click(moved.x + moved.width * 0.25, moved.y + moved.height * 0.75);
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(6);
   await expect(carried).toContainText('as model m6');
   await expect(carried).toContainText("with the sweep's trained weights");

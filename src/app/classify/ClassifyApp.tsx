@@ -31,6 +31,8 @@ export function ClassifyApp() {
   const [snapshot, setSnapshot] = useState<ClassSnapshot | null>(null);
   const [history, setHistory] = useState<ClassHistoryRow[]>([]);
   const [backend, setBackend] = useState('starting');
+  /** Why this backend (an emulated GPU skipped, a fallback), shown beside it. */
+  const [backendNote, setBackendNote] = useState<string | null>(null);
   const [speed, setSpeed] = useState(0);
   const [playing, setPlaying] = useState(true);
   const [selected, setSelected] = useState(0);
@@ -54,6 +56,7 @@ export function ClassifyApp() {
       .start(initial.config, forced, Comlink.proxy(onMessage))
       .then((r) => {
         setBackend(r.backend);
+        setBackendNote(r.notes.length ? r.notes.join('; ') : null);
         started.current = true;
       })
       .catch((e) => setAlert(`The trainer could not start: ${e instanceof Error ? e.message : String(e)}`));
@@ -112,7 +115,7 @@ export function ClassifyApp() {
         </div>
       )}
       <div className="status">
-        backend <b data-testid="cls-backend">{backend}</b> · step <b data-testid="cls-steps">{snapshot?.step ?? 0}</b> · <span data-testid="cls-speed">{speed.toFixed(0)}</span> steps/s
+        backend <b data-testid="cls-backend" title={backendNote ?? undefined}>{backend}</b>{backendNote && <span className="note" data-testid="cls-backend-note"> ({backendNote})</span>} · step <b data-testid="cls-steps">{snapshot?.step ?? 0}</b> · <span data-testid="cls-speed">{speed.toFixed(0)}</span> steps/s
       </div>
       <div className="toolbar">
         <button data-testid="cls-play" onClick={() => (playing ? api.current?.pause() : api.current?.play(), setPlaying(!playing))}>

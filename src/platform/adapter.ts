@@ -1,0 +1,31 @@
+// Whether a WebGPU adapter is a CPU emulation (SwiftShader, llvmpipe, lavapipe, WARP). There a workgroup runs on
+// one thread, so the fused kernel takes one SIMD group per workgroup (src/fused/fused.ts), and a tfjs graph of
+// many small kernels runs far slower than tfjs-backend-wasm on the same cores (the classification trainer:
+// 0.1 steps/s against 62 in Node on this project's 2-core machine), so that trainer skips the emulated GPU.
+
+export interface AdapterInfoLike {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+
+export function isEmulatedAdapter(info: AdapterInfoLike | null | undefined): boolean {
+  if (!info) return false;
+  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`);
+}
+
+/** True when this browser's (or worker's) default WebGPU adapter is an emulation; false without WebGPU. */
+export async function defaultAdapterEmulated(): Promise<boolean> {
+  try {
+    const gpu = (globalThis.navigator as Navigator & { gpu?: GPU } | undefined)?.gpu;
+    const adapter = await gpu?.requestAdapter();
+    if (!adapter) return false;
+    const a = adapter as GPUAdapter & { info?: AdapterInfoLike; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfoLike> };
+    const info = a.info ?? (await a.requestAdapterInfo?.()) ?? null;
+    return a.isFallbackAdapter === true || isEmulatedAdapter(info);
+  } catch {
+    return false;
+  }
+}
