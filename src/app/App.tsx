@@ -52,29 +52,50 @@ export function App() {
     run.togglePlay();
   };
   const sweepPreset = (lessonId ? findLesson(lessonId)?.sweep : null) ?? null;
-  const openCell = async (spec: ModelSpec, label: string, sweepId: string | null) => {
+  /** Cell openings run one after another: each reads the store as the one before left it. */
+  const opening = useRef<Promise<void>>(Promise.resolve());
+  const openCell = (spec: ModelSpec, label: string, sweepId: string | null) => {
     if (config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers) return setAlert({ text: `The main run already has ${config.models.length} models; remove one to open this cell (${label}). Nothing was changed.` });
-    // The cell's trained state (one read of the sweep's worker), when the sweep ran this run's setup; a single network only.
+    opening.current = opening.current.then(() => openOne(spec, label, sweepId));
+  };
+  const openOne = async (spec: ModelSpec, label: string, sweepId: string | null) => {
+    // The cell's trained state (one read of the sweep's worker) when the sweep ran this run's setup; a single network only.
     const trained = sweepId !== null && ensembleSize(spec) === 1 ? await sweep.cellState(sweepId).catch(() => null) : null;
-    const models = store.state.config.models;
-    const id = nextModelId(models);
-    const next = [...models, { ...spec, id }];
-    const seed = trained ? [{ ...trained, id }] : [];
-    void store
-      .change({
-        state: (s) => ({ ...s, config: { ...s.config, models: [...s.config.models, { ...spec, id }] }, selectedId: id }),
+    let carried = trained !== null;
+    let id = '';
+    try {
+      await store.change({
+        state: (s) => {
+          id = nextModelId(s.config.models);
+          return { ...s, config: { ...s.config, models: [...s.config.models, { ...spec, id }] }, selectedId: id };
+        },
         label: `opened the sweep's cell ${label}`,
-        ...(trained ? { apply: async () => run.trainer.current?.setModels(next, {}, seed) } : {}),
-      })
-      .then(
-        () =>
-          setInfo(
-            trained
-              ? `Opened the cell (${label}) as model ${id}, with the sweep's trained weights (${trained.steps} steps${trained.diverged ? ', diverged' : ''}); it goes on training in the main run.`
-              : `Opened the cell (${label}) as model ${id}. It trains from its initial weights in the main run${sweepId === null ? ': the sweep ran with other data or training settings' : ''}.`,
-          ),
-        (err: unknown) => setAlert({ text: err instanceof Error ? err.message : String(err) }),
+        // Committed once the worker took it, the worker told the very list the store commits.
+        acceptFirst: true,
+        ...(trained
+          ? {
+              apply: async (to) => {
+                const t = run.trainer.current;
+                if (!t) return;
+                try {
+                  await t.setModels(to.config.models, {}, [{ ...trained, id }]);
+                } catch {
+                  // The state no longer fits (the network changed meanwhile): the cell starts fresh instead.
+                  carried = false;
+                  await t.setModels(to.config.models);
+                }
+              },
+            }
+          : {}),
+      });
+      setInfo(
+        carried
+          ? `Opened the cell (${label}) as model ${id}, with the sweep's trained weights (${trained!.steps} steps${trained!.diverged ? ', diverged' : ''}); it goes on training in the main run.`
+          : `Opened the cell (${label}) as model ${id}. It trains from its initial weights in the main run${sweepId === null ? ': the sweep ran with other data or training settings' : ''}.`,
       );
+    } catch (err) {
+      setAlert({ text: err instanceof Error ? err.message : String(err) });
+    }
   };
 
   const statusOf = (id: string) => {
@@ -147,7 +168,7 @@ export function App() {
               <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} />
             ))}
           </div>
-          {shown('views') && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} onOpenCell={openCell} />}
+          {shown('views') && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
           {shown('views') && <Views config={config} selected={sel} snapshot={run.viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} />}
         </main>
       </div>

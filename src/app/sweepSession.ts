@@ -34,7 +34,8 @@ export interface MainRun {
 }
 
 export function useSweep(main: MainRun): SweepRun {
-  const worker = useRef<{ trainer: TrainerClient; terminate(): void } | null>(null);
+  /** The sweep's worker; `ended` settles when it is terminated (a Comlink call to a terminated worker never settles). */
+  const worker = useRef<{ trainer: TrainerClient; terminate(): void; ended: Promise<null> } | null>(null);
   const resumeMain = useRef(false);
   const mainRef = useRef(main);
   mainRef.current = main;
@@ -69,7 +70,10 @@ export function useSweep(main: MainRun): SweepRun {
       setError(null);
       setSpec(next);
       setSnapshot(null);
-      const w = createTrainer();
+      const created = createTrainer();
+      let end = () => {};
+      const ended = new Promise<null>((r) => (end = () => r(null)));
+      const w = { trainer: created.trainer, ended, terminate: () => (created.terminate(), end()) };
       worker.current = w;
       runningRef.current = true;
       setRunning(true);
@@ -115,8 +119,8 @@ export function useSweep(main: MainRun): SweepRun {
   const cellState = useCallback(async (id: string) => {
     const w = worker.current;
     if (!w) return null;
-    const run = await w.trainer.exportRun();
-    return run.state.models.find((m) => m.id === id) ?? null;
+    const run = await Promise.race([w.trainer.exportRun(), w.ended]);
+    return run?.state.models.find((m) => m.id === id) ?? null;
   }, []);
 
   return { running, spec, snapshot, status, stepsPerSecond, error, start, stop, cellState };

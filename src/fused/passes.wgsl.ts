@@ -210,7 +210,8 @@ export function passes(ctx: PassContext) {
   /** Backward through the head and the hidden layers for chunk c; gradients summed over chunks into SG. */
   const backward = (): string => {
     const out: string[] = [];
-    // The output biases: one invocation each (the last ones, which the unit sweeps below leave idle).
+    // The output biases: one invocation each, the last ones (idle in the unit sweeps below when the workgroup is wider
+    // than the layer; with a small workgroup they do both, on gradient words no other invocation writes).
     out.push(`
     if (t >= WG - ${towers * O}u) {
       let qo = t - (WG - ${towers * O}u);

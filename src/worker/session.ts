@@ -110,6 +110,11 @@ export class TrainerSession extends SessionCore {
       const specs = withIds(models);
       specs.forEach((s) => parseLossId(s.loss));
       checkMembers(specs, this.sweep);
+      // A trained state may only start a network that is new here (one already training keeps its own).
+      const had = new Set(expandMembers(config.models).map((m) => m.id));
+      const now = new Set(expandMembers(specs).map((m) => m.id));
+      const stray = seeds.find((seed) => had.has(seed.id) || !now.has(seed.id));
+      if (stray) throw new Error(`a trained state was given for "${stray.id}", which is not a new model here; nothing was changed`);
       await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, expandMembers(specs), config.train.architecture, expandCopyFrom(config.models, specs, copyFrom), seeds));
     });
   }

@@ -241,6 +241,9 @@ describe('calls are applied in the order made (REVIEW.md §4.1)', () => {
     // A seed with another parameter count does not fit: refused, the five models untouched.
     const wrong = { ...seed, id: 'm6', params: seed.params.slice(1), m: seed.m.slice(1), v: seed.v.slice(1) };
     await expect(h.session.setModels([...five, { ...five[4], id: 'm6' }], {}, [wrong])).rejects.toThrow(/does not fit/);
+    // A seed for a network already training (or for none of the list) is refused: it would be silently dropped.
+    await expect(h.session.setModels(five, {}, [{ ...seed, id: 'm1' }])).rejects.toThrow(/not a new model/);
+    await expect(h.session.setModels([...five, { ...five[4], id: 'm6' }], {}, [{ ...seed, id: 'm9' }])).rejects.toThrow(/not a new model/);
     const after = await h.session.exportRun();
     expect(after.config.models.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
     expect(maxDiff(after.state.models[4].params, run.state.models[4].params)).toBe(0);

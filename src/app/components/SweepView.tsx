@@ -41,6 +41,8 @@ interface Props {
   config: RunConfig;
   selected: ModelSpec;
   sweep: SweepRun;
+  /** The main run trains on the user's own points (a CSV or clicked points), not on config.data's. */
+  ownData: boolean;
   /** A lesson's sweep: shown and started as soon as it changes. */
   preset: SweepSpec | null;
   /**
@@ -83,7 +85,7 @@ function AxisControls({ name, axis, onChange }: { name: 'x' | 'y'; axis: AxisFor
   );
 }
 
-export function SweepView({ config, selected, sweep, preset, onOpenCell }: Props) {
+export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell }: Props) {
   const [x, setX] = useState<AxisForm>({ setting: 'learningRate', ...DEFAULT_AXES.learningRate });
   const [y, setY] = useState<AxisForm>({ setting: 'initScale', ...DEFAULT_AXES.initScale });
   const [compare, setCompare] = useState<string>('beta-nll');
@@ -129,7 +131,7 @@ export function SweepView({ config, selected, sweep, preset, onOpenCell }: Props
   };
 
   const k = form.spec ? sweepSize(form.spec) : 0;
-  const sameSetup = !shown || (JSON.stringify(shown.data) === JSON.stringify(config.data) && JSON.stringify(shown.train) === JSON.stringify(config.train));
+  const sameSetup = !shown || (!ownData && JSON.stringify(shown.data) === JSON.stringify(config.data) && JSON.stringify(shown.train) === JSON.stringify(config.train));
   return (
     <section className="card view sweep" data-testid="sweep-view" data-step={sweep.snapshot?.step ?? 0} data-cells-ok={grids.reduce((n, g) => n + g.status.flat().filter((st) => st === 'ok').length, 0)} data-running={sweep.running}>
       <h3 className="view-title">Sweep: two settings over a grid, every cell a model of one stacked run</h3>

@@ -21,8 +21,9 @@ export interface Change {
   destructive?: boolean;
   /** The control making it: repeats within ~600 ms merge into one entry (a slider drag). */
   key?: string;
-  /** The worker calls that make the change, when they are not the difference of the states (Reset all, a file). */
-  apply?: () => Promise<void>;
+  /** The worker calls that make the change, when they are not the difference of the states (Reset all, a file, a
+   * sweep's trained cell); given the states the change goes between, as computed when it is made. */
+  apply?: (to: RunState, from: RunState) => Promise<void>;
   /** Commit only once the worker accepted the change (files: a refused file changes nothing). */
   acceptFirst?: boolean;
   /** The browser already has an entry for it (a pasted link): take it over instead of pushing one. */
@@ -128,7 +129,7 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
       const at = performance.now();
       const leaving = h.present;
       if (commitTo(h, { state: to, label: c.label, destructive: c.destructive, key: c.key, at }).index !== h.index) keepRun(leaving, !!c.destructive);
-      const applied = c.apply ? c.apply() : applyPlan(planChanges(from, to, keepRef.current));
+      const applied = c.apply ? c.apply(to, from) : applyPlan(planChanges(from, to, keepRef.current));
       const done = () => {
         const before = ref.current;
         const next = commitTo(before, { state: to, label: c.label, destructive: c.destructive, key: c.key, at });
