@@ -20,6 +20,8 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libvulkan1 >/dev/null
 fi
 
+echo "== the CPU trainer's WebAssembly module"
+npx tsx scripts/build-cpu.ts
 echo "== type check"
 npx tsc --noEmit
 echo "== unit and property tests"

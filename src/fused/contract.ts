@@ -2,10 +2,12 @@
 // per-model hyperparameter and counter records, the meta uniform, the parameter layout and the constants of
 // the warm-up rule and Adam. The WGSL declarations are generated from these objects, so host and shader
 // cannot disagree about a code or an offset (tests/unit/fused-contract.test.ts checks the generated text).
-import { BASE_LOSS_IDS, WRAPPER_IDS, type BaseLoss, type Wrapper } from '../core/losses';
+import type { ModelSpec, TrainSettings } from '../core/config';
+import { BASE_LOSS_IDS, parseLossId, WRAPPER_IDS, wrapperUsesT, type BaseLoss, type Wrapper } from '../core/losses';
+import { studentTConstant } from '../core/losses/studentT';
 import { TAU_MODES, type TauMode } from '../core/losses/superloss';
 import { ADAPTIVE_ALPHA_RANGE, ADAPTIVE_SCALE_MIN } from '../core/losses/barronAdaptive';
-import { paramLayout, type Activation, type Architecture } from '../core/model';
+import { ACTIVATIONS, paramLayout, type Activation, type Architecture } from '../core/model';
 import { ADAM } from '../core/state';
 
 const codes = <T extends string>(ids: readonly T[]) => Object.fromEntries(ids.map((id, i) => [id, i])) as Record<T, number>;
@@ -35,6 +37,60 @@ export const wordOf = <F extends readonly Field[]>(fields: F) => Object.fromEntr
 export const HYPER = wordOf(HYPER_FIELDS);
 export const COUNTER = wordOf(COUNTER_FIELDS);
 export const META = wordOf(META_FIELDS);
+
+export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
+/** Why a model or setting cannot take a fused path (the WGSL kernel or the CPU trainer: they cover the same models) (null when it can). n = number of training points. */
+export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: number): string | null {
+  try {
+    parseLossId(spec.loss);
+  } catch (err) {
+    return err instanceof Error ? err.message : String(err);
+  }
+  const { base } = parseLossId(spec.loss);
+  const a = train.architecture;
+  if (a.hidden.length > FUSED_LIMITS.maxLayers) return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
+  if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth))) return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
+  if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${a.activation}`;
+  if (!(a.varianceFloor > 0)) return `the variance floor must be > 0 (got ${a.varianceFloor})`;
+  if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${train.optimizer}`;
+  if (!(Number.isInteger(n) && n >= 2)) return `the data needs at least two points (got ${n})`;
+  const full = train.batchSize >= n;
+  if (full && n > FUSED_LIMITS.maxFullBatch) return `a full batch of ${n} rows exceeds the fused kernel's ${FUSED_LIMITS.maxFullBatch}`;
+  if (!full && train.batchSize > FUSED_LIMITS.maxBatch) return `batch size ${train.batchSize} exceeds the fused kernel's ${FUSED_LIMITS.maxBatch}`;
+  if (!(Number.isInteger(train.batchSize) && train.batchSize >= 1)) return `batch size must be a whole number ≥ 1 (got ${train.batchSize})`;
+  if (base === 'barron' && (spec.alpha === Infinity || Number.isNaN(spec.alpha))) return `α = ${spec.alpha} is not offered`;
+  if (base === 'barron' && !(spec.c > 0)) return `Barron's c must be > 0 (got ${spec.c})`;
+  if (base === 'student-t' && !(spec.nu > 0)) return `Student-t's ν must be > 0 (got ${spec.nu})`;
+  return null;
+}
+
+/** Writes model k's hyperparameter record (HYPER_FIELDS) into `words` (k · HYPER_FIELDS.length words in): the one
+ * encoding of a spec both fused trainers read, the WGSL kernel and the CPU trainer. */
+export function writeHyperRecord(words: ArrayBuffer, k: number, s: ModelSpec, train: TrainSettings, enabled: boolean): void {
+  const f = new Float32Array(words);
+  const u = new Uint32Array(words);
+  const o = k * HYPER_FIELDS.length;
+  const { base, wrapper } = parseLossId(s.loss);
+  const warm = s.warmup ?? { meanSteps: train.warmupMeanSteps, nllSteps: train.warmupNllSteps };
+  u[o + HYPER.base] = BASE_CODE[base];
+  u[o + HYPER.wrapper] = WRAPPER_CODE[wrapper];
+  u[o + HYPER.tauMode] = TAU_MODE_CODE[s.tauMode];
+  u[o + HYPER.enabled] = enabled ? 1 : 0;
+  // Warm-ups past 2³² − 1 steps never end, as in the engine.
+  u[o + HYPER.warmMean] = Math.min(warm.meanSteps, 0xffffffff);
+  u[o + HYPER.warmNll] = Math.min(warm.nllSteps, 0xffffffff);
+  u[o + HYPER.welsch] = s.alpha === -Infinity ? 1 : 0;
+  u[o + HYPER.sgd] = train.optimizer === 'sgd' ? 1 : 0;
+  f[o + HYPER.lr] = train.learningRate * s.lrScale;
+  f[o + HYPER.invT] = wrapperUsesT(wrapper) && Number.isFinite(s.T) ? 1 / s.T : 0;
+  f[o + HYPER.beta] = s.beta;
+  f[o + HYPER.alpha] = Number.isFinite(s.alpha) ? s.alpha : 0;
+  f[o + HYPER.c] = s.c;
+  f[o + HYPER.lambda] = s.lambda;
+  f[o + HYPER.tauFixed] = s.tau;
+  f[o + HYPER.nu] = s.nu;
+  f[o + HYPER.tConst] = base === 'student-t' ? studentTConstant(s.nu) : 0;
+}
 
 export function wgslStruct(name: string, fields: readonly Field[]): string {
   return `struct ${name} {\n${fields.map(([n, t]) => `  ${n}: ${t},`).join('\n')}\n};`;

@@ -4,17 +4,16 @@
 // step counts (they follow from what it enqueued) and the divergence flags (it sets them).
 import type { ModelSpec, TrainSettings } from '../core/config';
 import { inputScale, type Points } from '../core/datasets';
-import { parseLossId, wrapperUsesT } from '../core/losses';
+import { parseLossId } from '../core/losses';
 import { logPartitionTable } from '../core/losses/barronPartition';
-import { studentTConstant } from '../core/losses/studentT';
-import { ACTIVATIONS } from '../core/model';
 import { paramCount, stateMismatch, warmupOf, type ModelState, type TrainingState } from '../core/state';
-import { BASE_CODE, COUNTER, COUNTER_FIELDS, HYPER, HYPER_FIELDS, META, META_FIELDS, TAU_MODE_CODE, WRAPPER_CODE } from './contract';
+import { COUNTER, COUNTER_FIELDS, fusedUnsupported, HYPER_FIELDS, META, META_FIELDS, writeHyperRecord } from './contract';
+
+export { FUSED_LIMITS, fusedUnsupported } from './contract';
 import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
 import { isEmulatedAdapter, type AdapterInfoLike } from '../platform/adapter';
 import { DispatchSizer, TARGET_MS } from './sizer';
 
-export const FUSED_LIMITS = { maxLayers: 4, maxWidth: 256, maxBatch: 1024, maxFullBatch: 8192 } as const;
 /**
  * Invocations per workgroup: the default limit (256), fewer for small batches, whose idle invocations would
  * still take part in every barrier. A CPU emulation (SwiftShader) gets EMULATED_WORKGROUP: it runs a workgroup
@@ -32,31 +31,6 @@ export function workgroupFor(device: GPUDevice, rows: number): number {
 export interface FusedOptions {
   /** Invocations per workgroup (a power of two, 4 to 256); chosen by workgroupFor when left out. */
   workgroup?: number;
-}
-
-/** Why a model or setting cannot take the fused path (null when it can). n = number of training points. */
-export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: number): string | null {
-  try {
-    parseLossId(spec.loss);
-  } catch (err) {
-    return err instanceof Error ? err.message : String(err);
-  }
-  const { base } = parseLossId(spec.loss);
-  const a = train.architecture;
-  if (a.hidden.length > FUSED_LIMITS.maxLayers) return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
-  if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth))) return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
-  if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${a.activation}`;
-  if (!(a.varianceFloor > 0)) return `the variance floor must be > 0 (got ${a.varianceFloor})`;
-  if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${train.optimizer}`;
-  if (!(Number.isInteger(n) && n >= 2)) return `the data needs at least two points (got ${n})`;
-  const full = train.batchSize >= n;
-  if (full && n > FUSED_LIMITS.maxFullBatch) return `a full batch of ${n} rows exceeds the fused kernel's ${FUSED_LIMITS.maxFullBatch}`;
-  if (!full && train.batchSize > FUSED_LIMITS.maxBatch) return `batch size ${train.batchSize} exceeds the fused kernel's ${FUSED_LIMITS.maxBatch}`;
-  if (!(Number.isInteger(train.batchSize) && train.batchSize >= 1)) return `batch size must be a whole number ≥ 1 (got ${train.batchSize})`;
-  if (base === 'barron' && (spec.alpha === Infinity || Number.isNaN(spec.alpha))) return `α = ${spec.alpha} is not offered`;
-  if (base === 'barron' && !(spec.c > 0)) return `Barron's c must be > 0 (got ${spec.c})`;
-  if (base === 'student-t' && !(spec.nu > 0)) return `Student-t's ν must be > 0 (got ${spec.nu})`;
-  return null;
 }
 
 const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
@@ -239,32 +213,7 @@ export class FusedTrainer {
   }
 
   private writeHyper(): void {
-    const f = new Float32Array(this.hyperWords);
-    const u = new Uint32Array(this.hyperWords);
-    this.specs.forEach((s, k) => {
-      const o = k * HYPER_WORDS;
-      const { base, wrapper } = parseLossId(s.loss);
-      const usesT = wrapperUsesT(wrapper);
-      const warm = s.warmup ?? { meanSteps: this.train.warmupMeanSteps, nllSteps: this.train.warmupNllSteps };
-      u[o + HYPER.base] = BASE_CODE[base];
-      u[o + HYPER.wrapper] = WRAPPER_CODE[wrapper];
-      u[o + HYPER.tauMode] = TAU_MODE_CODE[s.tauMode];
-      u[o + HYPER.enabled] = this.messages[k] === null ? 1 : 0;
-      // Warm-ups past 2³² − 1 steps never end, as in the engine.
-      u[o + HYPER.warmMean] = Math.min(warm.meanSteps, 0xffffffff);
-      u[o + HYPER.warmNll] = Math.min(warm.nllSteps, 0xffffffff);
-      u[o + HYPER.welsch] = s.alpha === -Infinity ? 1 : 0;
-      u[o + HYPER.sgd] = this.train.optimizer === 'sgd' ? 1 : 0;
-      f[o + HYPER.lr] = this.train.learningRate * s.lrScale;
-      f[o + HYPER.invT] = usesT && Number.isFinite(s.T) ? 1 / s.T : 0;
-      f[o + HYPER.beta] = s.beta;
-      f[o + HYPER.alpha] = Number.isFinite(s.alpha) ? s.alpha : 0;
-      f[o + HYPER.c] = s.c;
-      f[o + HYPER.lambda] = s.lambda;
-      f[o + HYPER.tauFixed] = s.tau;
-      f[o + HYPER.nu] = s.nu;
-      f[o + HYPER.tConst] = base === 'student-t' ? studentTConstant(s.nu) : 0;
-    });
+    this.specs.forEach((s, k) => writeHyperRecord(this.hyperWords, k, s, this.train, this.messages[k] === null));
     this.device.queue.writeBuffer(this.hyperBuffer, 0, this.hyperWords);
     this.hyperDirty = false;
   }

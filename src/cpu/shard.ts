@@ -1,0 +1,186 @@
+// One shard of the CPU trainer: a WebAssembly instance with its own memory training a contiguous block of the
+// run's models. It runs wherever its messages arrive (a Web Worker, a Node worker thread, or in-thread for
+// tests): `ShardHost.handle` takes a request and returns the reply, if any. Runs are fire-and-forget; a
+// failure is kept and returned by the next read, so the host learns of it in order.
+import { COUNTER, COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
+import { shardLayout, type ShardLayout, type ShardShape } from './layout';
+
+/** One model's state as a shard loads it (ModelState without its id and divergence, which the host keeps). */
+export interface ShardModel {
+  params: Float32Array;
+  m: Float32Array;
+  v: Float32Array;
+  t: number;
+  steps: number;
+  tau: number;
+  tauCount: number;
+}
+
+export interface ShardInit {
+  kind: 'init';
+  id: number;
+  module: WebAssembly.Module;
+  shape: ShardShape;
+  /** The core's log Z table: values then slopes. */
+  logZ: Float32Array;
+  /** Standardised inputs and targets of the training points. */
+  x: Float32Array;
+  y: Float32Array;
+  models: ShardModel[];
+  /** The shard's models' hyper records (HYPER_FIELDS words each). */
+  hyper: ArrayBuffer;
+}
+export type ShardRequest =
+  | ShardInit
+  | { kind: 'run'; stepBase: number; count: number }
+  | { kind: 'hyper'; hyper: ArrayBuffer }
+  | { kind: 'read'; id: number; state: boolean }
+  | { kind: 'dispose' };
+
+/** Per model: θ (always), m and v (with the state), τ and the counters; and the milliseconds spent training since the last read. */
+export interface ShardRead {
+  params: Float32Array;
+  m: Float32Array | null;
+  v: Float32Array | null;
+  tau: Float32Array;
+  t: Uint32Array;
+  steps: Uint32Array;
+  tauCount: Uint32Array;
+  trainMs: number;
+  stepsRun: number;
+}
+export type ShardReply = { id: number; ok: true; read: ShardRead | null } | { id: number; ok: false; error: string };
+
+interface Exports {
+  memory: WebAssembly.Memory;
+  headerPtr(): number;
+  configure(): void;
+  train(k0: number, k1: number, stepBase: number, steps: number): void;
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+export class ShardHost {
+  private exports: Exports | null = null;
+  private layout: ShardLayout | null = null;
+  private k = 0;
+  private failure: string | null = null;
+  private trainMs = 0;
+  private stepsRun = 0;
+
+  handle(req: ShardRequest): ShardReply | null {
+    try {
+      switch (req.kind) {
+        case 'init':
+          this.init(req);
+          return { id: req.id, ok: true, read: null };
+        case 'run':
+          if (!this.failure) this.run(req.stepBase, req.count);
+          return null;
+        case 'hyper':
+          this.writeHyper(req.hyper);
+          return null;
+        case 'read': {
+          if (this.failure) return { id: req.id, ok: false, error: this.failure };
+          return { id: req.id, ok: true, read: this.read(req.state) };
+        }
+        case 'dispose':
+          this.exports = null;
+          return null;
+      }
+    } catch (err) {
+      if (req.kind === 'init' || req.kind === 'read') return { id: req.id, ok: false, error: errorText(err) };
+      this.failure = `the CPU trainer failed: ${errorText(err)}`;
+      return null;
+    }
+  }
+
+  private init(req: ShardInit): void {
+    const instance = new WebAssembly.Instance(req.module, {
+      env: { abort: () => { throw new Error('the CPU trainer aborted'); } },
+    });
+    const ex = instance.exports as unknown as Exports;
+    const layout = shardLayout(req.shape, ex.headerPtr());
+    const have = ex.memory.buffer.byteLength;
+    if (layout.bytes > have) ex.memory.grow(Math.ceil((layout.bytes - have) / 65536));
+    const mem = ex.memory.buffer;
+    new Uint32Array(mem, layout.header, layout.words.length).set(layout.words);
+    new Float32Array(mem, layout.logZ, req.logZ.length).set(req.logZ);
+    new Float32Array(mem, layout.x, req.x.length).set(req.x);
+    new Float32Array(mem, layout.y, req.y.length).set(req.y);
+    const pp = layout.paramsPadded;
+    const counters = new Uint32Array(mem, layout.counters, req.models.length * COUNTER_FIELDS.length);
+    const taus = new Float32Array(mem, layout.taus, req.models.length);
+    req.models.forEach((m, k) => {
+      const block = new Float32Array(mem, layout.models + 12 * pp * k, 3 * pp);
+      block.fill(0);
+      block.set(m.params, 0);
+      block.set(m.m, pp);
+      block.set(m.v, 2 * pp);
+      counters[k * COUNTER_FIELDS.length + COUNTER.t] = m.t;
+      counters[k * COUNTER_FIELDS.length + COUNTER.steps] = m.steps;
+      counters[k * COUNTER_FIELDS.length + COUNTER.tauCount] = m.tauCount;
+      taus[k] = m.tau;
+    });
+    this.exports = ex;
+    this.layout = layout;
+    this.k = req.models.length;
+    this.writeHyper(req.hyper);
+    ex.configure();
+  }
+
+  private writeHyper(hyper: ArrayBuffer): void {
+    const { exports: ex, layout } = this.require();
+    const words = this.k * HYPER_FIELDS.length;
+    if (hyper.byteLength !== 4 * words) throw new Error(`hyper records of ${hyper.byteLength} bytes; the shard has ${this.k} models`);
+    new Uint32Array(ex.memory.buffer, layout.hyper, words).set(new Uint32Array(hyper));
+  }
+
+  private run(stepBase: number, count: number): void {
+    const { exports: ex } = this.require();
+    const t0 = performance.now();
+    ex.train(0, this.k, stepBase >>> 0, count);
+    this.trainMs += performance.now() - t0;
+    this.stepsRun += count;
+  }
+
+  private read(withState: boolean): ShardRead {
+    const { exports: ex, layout } = this.require();
+    const mem = ex.memory.buffer;
+    const p = layout.params;
+    const pp = layout.paramsPadded;
+    const field = (which: number) => {
+      const out = new Float32Array(this.k * p);
+      for (let k = 0; k < this.k; k++) out.set(new Float32Array(mem, layout.models + 4 * pp * (3 * k + which), p), k * p);
+      return out;
+    };
+    const counters = new Uint32Array(mem, layout.counters, this.k * COUNTER_FIELDS.length);
+    const counter = (c: number) => Uint32Array.from({ length: this.k }, (_, k) => counters[k * COUNTER_FIELDS.length + c]);
+    const read: ShardRead = {
+      params: field(0),
+      m: withState ? field(1) : null,
+      v: withState ? field(2) : null,
+      tau: new Float32Array(mem, layout.taus, this.k).slice(),
+      t: counter(COUNTER.t),
+      steps: counter(COUNTER.steps),
+      tauCount: counter(COUNTER.tauCount),
+      trainMs: this.trainMs,
+      stepsRun: this.stepsRun,
+    };
+    this.trainMs = 0;
+    this.stepsRun = 0;
+    return read;
+  }
+
+  private require(): { exports: Exports; layout: ShardLayout } {
+    if (!this.exports || !this.layout) throw new Error('the CPU shard has not started');
+    return { exports: this.exports, layout: this.layout };
+  }
+}
+
+/** The buffers a reply can hand over without a copy. */
+export function replyTransfer(reply: ShardReply): ArrayBuffer[] {
+  if (!reply.ok || !reply.read) return [];
+  const r = reply.read;
+  return [r.params, r.m, r.v, r.tau, r.t, r.steps, r.tauCount].filter((a): a is Float32Array | Uint32Array => a !== null).map((a) => a.buffer as ArrayBuffer);
+}
