@@ -36,7 +36,9 @@ export interface PathFrame {
 
 /** What the worker's session drives: the tfjs engine here, the fused WebGPU kernel in src/worker/fusedPath.ts. */
 export interface TrainingPath {
-  readonly kind: 'tfjs' | 'fused';
+  readonly kind: 'tfjs' | 'fused' | 'cpu';
+  /** The path in words for the status line. */
+  readonly label: string;
   readonly step: number;
   /** Enqueues `count` steps of every model still training; reads nothing back. */
   run(count: number): void;
@@ -50,6 +52,7 @@ export interface TrainingPath {
 
 export class Engine implements TrainingPath {
   readonly kind = 'tfjs';
+  readonly label = 'TensorFlow.js graph';
   private params: tf.Variable[] = [];
   private moment1: tf.Variable[] = [];
   private moment2: tf.Variable[] = [];

@@ -10,6 +10,12 @@ import { paramCount, stateMismatch, type ModelState, type TrainingState } from '
 import { fusedUnsupported, HYPER_FIELDS, writeHyperRecord } from '../fused/contract';
 import { ShardHost, replyTransfer, type ShardModel, type ShardRead, type ShardReply, type ShardRequest } from './shard';
 
+/** A failure of the CPU trainer itself (a worker that died, a shard that threw): the session fails over on it as it
+ * does on a lost GPU device. */
+export class CpuTrainerError extends Error {
+  override name = 'CpuTrainerError';
+}
+
 /** A shard's end of a message channel: a worker, or the in-thread stand-in below. */
 export interface ShardPort {
   post(msg: ShardRequest, transfer?: Transferable[]): void;
@@ -48,8 +54,12 @@ export interface CpuOptions {
 export interface CpuRead {
   params: Float32Array[];
   state: TrainingState | null;
-  /** Steps each model has taken (the host does not mirror them: they come with every read). */
+  /** Steps each model has taken (the host does not mirror them: they come with every read), and SuperLoss's τ. */
   steps: number[];
+  tau: number[];
+  /** The global step the read was taken at, and each model's divergence as the host knew it then. */
+  step: number;
+  diverged: (string | null)[];
   /** The slowest shard's milliseconds of training since the last read (its own clock, frames excluded). */
   trainMs: number;
 }
@@ -147,18 +157,18 @@ export class CpuTrainer {
     if (!p) return;
     this.pending.delete(reply.id);
     if (reply.ok) p.resolve(reply.read);
-    else p.reject(new Error(reply.error));
+    else p.reject(new CpuTrainerError(reply.error));
   }
 
-  private fail(message: string): void {
-    this.failure = message;
-    for (const p of this.pending.values()) p.reject(new Error(message));
+  private fail(message: string, ownFailure = true): void {
+    this.failure ??= message;
+    for (const p of this.pending.values()) p.reject(ownFailure ? new CpuTrainerError(message) : new Error(message));
     this.pending.clear();
   }
 
   private check(): void {
     if (this.disposed) throw new Error('CPU trainer: the trainer was disposed');
-    if (this.failure) throw new Error(this.failure);
+    if (this.failure) throw new CpuTrainerError(this.failure);
   }
 
   private checkIndex(k: number): void {
@@ -211,6 +221,7 @@ export class CpuTrainer {
     const params: Float32Array[] = [];
     const models: ModelState[] = [];
     const steps: number[] = [];
+    const tau: number[] = [];
     let trainMs = 0;
     reads.forEach((r, s) => {
       if (!r) throw new Error('CPU trainer: a shard answered a read with nothing');
@@ -221,6 +232,7 @@ export class CpuTrainer {
         const theta = r.params.subarray(j * p, (j + 1) * p);
         params.push(theta);
         steps.push(r.steps[j]);
+        tau.push(r.tau[j]);
         if (!withState || !r.m || !r.v) continue;
         models.push({
           id: this.ids[k],
@@ -235,7 +247,7 @@ export class CpuTrainer {
         });
       }
     });
-    return { params, state: withState ? { step, models } : null, steps, trainMs };
+    return { params, state: withState ? { step, models } : null, steps, tau, step, diverged: messages, trainMs };
   }
 
   async readState(): Promise<TrainingState> {
@@ -250,7 +262,7 @@ export class CpuTrainer {
       sh.port.post({ kind: 'dispose' });
       sh.port.terminate();
     }
-    this.fail('CPU trainer: the trainer was disposed');
+    this.fail('CPU trainer: the trainer was disposed', false);
   }
 }
 

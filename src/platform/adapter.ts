@@ -16,16 +16,21 @@ export function isEmulatedAdapter(info: AdapterInfoLike | null | undefined): boo
   return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`);
 }
 
-/** True when this browser's (or worker's) default WebGPU adapter is an emulation; false without WebGPU. */
-export async function defaultAdapterEmulated(): Promise<boolean> {
+/** What this browser's (or worker's) default WebGPU adapter is: none (no WebGPU, or no adapter), a CPU emulation, or a GPU. */
+export async function defaultAdapterKind(): Promise<'none' | 'emulated' | 'gpu'> {
   try {
     const gpu = (globalThis.navigator as Navigator & { gpu?: GPU } | undefined)?.gpu;
     const adapter = await gpu?.requestAdapter();
-    if (!adapter) return false;
+    if (!adapter) return 'none';
     const a = adapter as GPUAdapter & { info?: AdapterInfoLike; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfoLike> };
     const info = a.info ?? (await a.requestAdapterInfo?.()) ?? null;
-    return a.isFallbackAdapter === true || isEmulatedAdapter(info);
+    return a.isFallbackAdapter === true || isEmulatedAdapter(info) ? 'emulated' : 'gpu';
   } catch {
-    return false;
+    return 'none';
   }
+}
+
+/** True when this browser's (or worker's) default WebGPU adapter is an emulation; false without WebGPU. */
+export async function defaultAdapterEmulated(): Promise<boolean> {
+  return (await defaultAdapterKind()) === 'emulated';
 }

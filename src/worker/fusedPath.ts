@@ -15,6 +15,7 @@ import { FusedTrainer, fusedUnsupported } from '../fused/fused';
 
 export class FusedPath implements TrainingPath {
   readonly kind = 'fused';
+  readonly label = 'fused WGSL kernel';
   private readonly trainer: FusedTrainer;
   private readonly evaluator: Evaluator;
   private hyper: HyperTensors;

@@ -15,8 +15,11 @@ export interface TrainerStatus {
   message: string | null;
   /** A standing notice that stays until replaced: why this backend is in use (a fallback, a lost device). */
   notice: string | null;
-  /** 'fused': the WGSL kernel trains every model; 'tfjs': the batched TensorFlow.js graph. */
-  path: 'fused' | 'tfjs';
+  /** 'fused': the WGSL kernel trains every model; 'cpu': the CPU trainer (WebAssembly SIMD on workers); 'tfjs': the
+   * batched TensorFlow.js graph. */
+  path: 'fused' | 'cpu' | 'tfjs';
+  /** The path in words for the status line, e.g. "fused CPU · wasm-simd · 2 workers". */
+  pathLabel?: string;
   /** What the user asked for: the loop runs while this is true (a fail-over keeps it). */
   playing: boolean;
 }

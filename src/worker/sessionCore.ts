@@ -65,7 +65,7 @@ export abstract class SessionCore {
 
   protected status(phase: TrainerPhase, msg: string | null = null): void {
     this.phase = phase;
-    this.listener?.status({ phase, backend: this.backend, message: msg, notice: this.notice, path: this.path?.kind ?? 'tfjs', playing: this.wantPlaying });
+    this.listener?.status({ phase, backend: this.backend, message: msg, notice: this.notice, path: this.path?.kind ?? 'tfjs', pathLabel: this.path?.label, playing: this.wantPlaying });
   }
 
   protected require(): { config: RunConfig; points: Points; path: TrainingPath } {

@@ -2,10 +2,14 @@
 import * as Comlink from 'comlink';
 import { resetPartitionTensors } from '../core/losses/barronPartition';
 import { tf } from '../core/tf';
+import { browserCpuModule, browserShard, browserWorkers } from '../cpu/browser';
 import { initBackend, webgpuDevice } from '../platform/browser';
+import { defaultAdapterKind } from '../platform/adapter';
+import { CpuPath } from './cpuPath';
 import { FusedPath } from './fusedPath';
 import { TrainerSession, type SessionPlatform } from './session';
 import type { TrainerApi } from './protocol';
+import type { BackendChoice, BackendName } from '../platform/browser';
 
 /** GPU buffers alive on the current device (for the leak checks): counted by wrapping createBuffer/destroy once. */
 const liveBuffers = new WeakMap<GPUDevice, { live: number }>();
@@ -33,24 +37,53 @@ function countBuffers(device: GPUDevice): { live: number } {
 }
 
 let fusedAllowed = true;
+/** The CPU trainer's compiled module once it loaded; null where it did not (or failed since): then tfjs trains. */
+let cpuModule: WebAssembly.Module | null = null;
+let cpuFailed = false;
+
+/**
+ * Where there is no real GPU (no WebGPU, or an emulated adapter such as SwiftShader) the CPU trainer trains and
+ * tfjs on WASM only evaluates: WebGPU and WebGL would both be CPU emulations there. After a lost device the CPU
+ * trainer takes over before WebGL. A forced backend (?backend=…) is tried alone, as before.
+ */
+async function cpuFirst(forced: BackendName | undefined, skip: BackendName[]): Promise<BackendChoice | null> {
+  if (forced || !fusedAllowed || cpuFailed) return null;
+  const kind = skip.includes('webgpu') ? 'lost' : await defaultAdapterKind();
+  if (kind === 'gpu') return null;
+  try {
+    cpuModule = await browserCpuModule();
+  } catch {
+    cpuModule = null;
+    return null;
+  }
+  const why = kind === 'lost' ? 'after the GPU device failed' : kind === 'emulated' ? 'this WebGPU adapter is a CPU emulation' : 'no WebGPU adapter here';
+  const choice = await initBackend('wasm').catch(() => null);
+  return choice ? { backend: choice.backend, notes: [`${why}: the CPU trainer (WebAssembly SIMD) trains, TensorFlow.js on WASM evaluates`] } : null;
+}
 
 const platform: SessionPlatform = {
-  async initBackend(forced, skip) {
-    const choice = await initBackend(forced, skip);
+  async initBackend(forced, skip = []) {
+    const choice = (await cpuFirst(forced, skip)) ?? (await initBackend(forced, skip));
     const device = webgpuDevice();
     if (device) countBuffers(device);
     return choice;
   },
   makeFused(points, truth, specs, train, state, view) {
+    if (!fusedAllowed) return null;
     const device = webgpuDevice();
-    if (!fusedAllowed || !device || !FusedPath.covers(specs, train, points.x.length)) return null;
-    return new FusedPath(device, points, truth, specs, train, state, view);
+    if (device) return FusedPath.covers(specs, train, points.x.length) ? new FusedPath(device, points, truth, specs, train, state, view) : null;
+    if (!cpuModule || cpuFailed || !CpuPath.covers(specs, train, points.x.length)) return null;
+    return new CpuPath(points, truth, specs, train, state, { module: cpuModule, spawn: browserShard, workers: browserWorkers() }, view);
   },
   deviceLost() {
     const device = webgpuDevice();
     return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : null;
   },
   isDeviceError(err) {
+    if (err instanceof Error && err.name === 'CpuTrainerError') {
+      cpuFailed = true;
+      return true;
+    }
     const device = webgpuDevice();
     const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
     // GPUValidationError / GPUOutOfMemoryError are GPUError subclasses; a lost device's reads reject with OperationError or AbortError.

@@ -23,7 +23,7 @@ test('the default lesson trains on WebGPU with no click, and every fit gets clos
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(4);
   // Every loss of this lesson is in the fused kernel, so the page trains with it.
-  await expect(page.getByTestId('path')).toHaveText('fused');
+  await expect(page.getByTestId('path')).toHaveAttribute('data-path', 'fused');
   await expect.poll(() => number(page, '[data-testid="steps"]')).toBeGreaterThan(0);
   const first = await Promise.all([0, 1, 2, 3].map((k) => number(page, `[data-testid="panel-${k}"]`, 'data-rmse')));
   for (const r of first) expect(Number.isFinite(r)).toBe(true);

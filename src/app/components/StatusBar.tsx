@@ -13,8 +13,8 @@ export function StatusBar({ status, step, stepsPerSecond, info }: { status: Trai
       <span>
         <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
       </span>
-      <span data-testid="path" title="the fused WGSL kernel trains all models in one dispatch; otherwise the batched TensorFlow.js graph">
-        {status.path}
+      <span data-testid="path" data-path={status.path} title="fused WGSL kernel: every model in one GPU dispatch; fused CPU: every model in WebAssembly SIMD on worker threads; otherwise the batched TensorFlow.js graph">
+        {status.pathLabel ?? status.path}
       </span>
       <span data-testid="phase">{status.phase}</span>
       {status.notice && (
