@@ -1,10 +1,11 @@
-// The fused WGSL kernel against the tfjs engine, through Dawn in Node (SwiftShader without a GPU): every base
-// loss × wrapper, stacked as K = 32 models, on four architectures, with a minibatch and a full batch. Per case:
+// Both fused trainers against the tfjs engine: the WGSL kernel through Dawn in Node (SwiftShader without a GPU) and
+// the CPU trainer (WebAssembly SIMD, its models over three shards): every base loss × wrapper, stacked as K = 40
+// models, on four architectures, with a minibatch and a full batch. Per case:
 // the whole training state after 40 Adam steps (10 mean-only, 10 NLL, 20 own-loss) from a fresh start, and
 // from the ENGINE's exported state at step 20 (a hand-off between paths); and the raw gradient of one SGD step
 // at lr = 1 ((θ₀ − θ₁) against the engine's), which Adam's scale invariance cannot hide; the gradient at the
-// device's workgroup size (4 invocations on SwiftShader) and at a GPU's (64, or 256 for 300 rows). Skips, saying
-// why, when Dawn finds no adapter.
+// device's workgroup size (4 invocations on SwiftShader) and at a GPU's (64, or 256 for 300 rows). The WGSL part
+// skips, saying why, when Dawn finds no adapter; the CPU trainer's always runs, under the same tolerances.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, modelSpec, type ModelSpec, type TrainSettings } from '../../src/core/config';
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
@@ -12,7 +13,7 @@ import { LOSS_IDS, parseLossId, TAU_MODES } from '../../src/core/losses';
 import type { Architecture } from '../../src/core/model';
 import { freshState, type TrainingState } from '../../src/core/state';
 import { useNodeBackend } from '../../src/platform/node';
-import { diff, engineStates, fusedState, testDevice } from './fused-harness';
+import { cpuState, diff, engineStates, fusedState, testDevice } from './fused-harness';
 
 let device: GPUDevice | null = null;
 beforeAll(async () => {
@@ -120,42 +121,50 @@ describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (ful
   const specs = allLosses();
 
   it.each(Object.keys(ARCHS))('state after 40 Adam steps, fresh and handed over from the engine at 20: %s', async (name) => {
-    if (!device) return;
     const train = settings(ARCHS[name], full, false);
     const [mid, reference] = await engineStates(points, data, specs, train, [STEPS / 2, STEPS]);
-    for (const from of ['fresh', 'engine@20'] as const) {
-      const state = from === 'fresh' ? await fusedState(device, points, specs, train, STEPS) : await fusedState(device, points, specs, train, STEPS / 2, mid);
-      expect(state.step).toBe(STEPS);
-      let worst = { loss: '', d: 0 };
-      specs.forEach((spec, k) => {
-        const [m, r] = [state.models[k], reference.models[k]];
-        expect([m.id, m.steps, m.t, m.tauCount, m.diverged], spec.loss).toEqual([r.id, r.steps, r.t, r.tauCount, r.diverged]);
-        const d = diff(r.params, m.params);
-        expect(d.maxAbs, spec.loss).toBeGreaterThan(0.1);
-        expect(d.maxAbsDiff, `${spec.loss} θ (parameter ${d.at})`).toBeLessThan(THETA_TOL);
-        // Adam's moments relative to their own scale (m ~ g, v ~ g²).
-        for (const [field, a, b] of [['m', r.m, m.m], ['v', r.v, m.v]] as const) {
-          const dm = diff(a, b);
-          expect(dm.maxAbsDiff, `${spec.loss} ${field} (parameter ${dm.at})`).toBeLessThanOrEqual(MOMENT_REL_TOL * dm.maxAbs);
-        }
-        expect(Math.abs(m.tau - r.tau), `${spec.loss} τ`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.tau)));
-        if (d.maxAbsDiff > worst.d) worst = { loss: spec.loss, d: d.maxAbsDiff };
-      });
-      observed.push(`${full ? 'full' : 'mini'} ${name} ${from}: max |Δθ| ${worst.d.toExponential(2)} (${worst.loss})`);
+    const trainers = [
+      ...(device ? [{ id: 'WGSL', run: (steps: number, start?: TrainingState) => fusedState(device!, points, specs, train, steps, start) }] : []),
+      { id: 'CPU', run: (steps: number, start?: TrainingState) => cpuState(points, specs, train, steps, start) },
+    ];
+    for (const trainer of trainers) {
+      for (const from of ['fresh', 'engine@20'] as const) {
+        const state = from === 'fresh' ? await trainer.run(STEPS) : await trainer.run(STEPS / 2, mid);
+        expect(state.step).toBe(STEPS);
+        let worst = { loss: '', d: 0 };
+        specs.forEach((spec, k) => {
+          const [m, r] = [state.models[k], reference.models[k]];
+          const what = `${trainer.id} ${spec.loss}`;
+          expect([m.id, m.steps, m.t, m.tauCount, m.diverged], what).toEqual([r.id, r.steps, r.t, r.tauCount, r.diverged]);
+          const d = diff(r.params, m.params);
+          expect(d.maxAbs, what).toBeGreaterThan(0.1);
+          expect(d.maxAbsDiff, `${what} θ (parameter ${d.at})`).toBeLessThan(THETA_TOL);
+          // Adam's moments relative to their own scale (m ~ g, v ~ g²).
+          for (const [field, a, b] of [['m', r.m, m.m], ['v', r.v, m.v]] as const) {
+            const dm = diff(a, b);
+            expect(dm.maxAbsDiff, `${what} ${field} (parameter ${dm.at})`).toBeLessThanOrEqual(MOMENT_REL_TOL * dm.maxAbs);
+          }
+          expect(Math.abs(m.tau - r.tau), `${what} τ`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.tau)));
+          if (d.maxAbsDiff > worst.d) worst = { loss: spec.loss, d: d.maxAbsDiff };
+        });
+        observed.push(`${trainer.id} ${full ? 'full' : 'mini'} ${name} ${from}: max |Δθ| ${worst.d.toExponential(2)} (${worst.loss})`);
+      }
     }
   });
 
-  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])(`raw gradient of one SGD step, at the device's workgroup${full ? '' : " and at a GPU's 64"}: %s`, async (name) => {
-    if (!device) return;
+  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])(`raw gradient of one SGD step, CPU trainer and WGSL kernel at the device's workgroup${full ? '' : " and at a GPU's 64"}: %s`, async (name) => {
     const train = settings(ARCHS[name] ?? GRADIENT_ONLY[name], full, true);
     const start = freshState(train.architecture, specs);
     const [engineState] = await engineStates(points, data, specs, train, [1]);
+    const cpu = expectSameGradient(specs, start, engineState, await cpuState(points, specs, train, 1));
+    observed.push(`CPU ${full ? 'full' : 'mini'} ${name} gradient: max relative error ${cpu.r.toExponential(2)} (${cpu.loss})`);
+    if (!device) return;
     // A GPU's workgroup (a different split of rows, units and reductions) on the minibatch only: each size is a
     // compile of its own, seconds on SwiftShader.
     for (const workgroup of full ? [undefined] : [undefined, GPU_WORKGROUP]) {
       const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
       const worst = expectSameGradient(specs, start, engineState, state);
-      observed.push(`${full ? 'full' : 'mini'} ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
+      observed.push(`WGSL ${full ? 'full' : 'mini'} ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
     }
   });
 });
@@ -167,10 +176,13 @@ describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 30
   const points = makePoints(data);
   const specs = allLosses();
   it.each(['2 × tanh [16, 16]', 'one hidden ReLU layer [50]', 'separate towers, ELU [12]'])('raw gradient of one SGD step: %s', async (name) => {
-    if (!device) return;
     const train = { ...settings(ARCHS[name], true, true), batchSize: 512 };
     const start = freshState(train.architecture, specs);
     const [engineState] = await engineStates(points, data, specs, train, [1]);
+    // The CPU trainer on two worker threads here (the other cases run their shards in this thread).
+    const cpu = expectSameGradient(specs, start, engineState, await cpuState(points, specs, train, 1, undefined, 2, true));
+    observed.push(`CPU 300 rows ${name} gradient: max relative error ${cpu.r.toExponential(2)} (${cpu.loss})`);
+    if (!device) return;
     for (const workgroup of name === '2 × tanh [16, 16]' ? [undefined, 256] : [undefined]) {
       const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
       const worst = expectSameGradient(specs, start, engineState, state);

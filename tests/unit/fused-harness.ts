@@ -6,6 +6,8 @@ import type { DataSpec, Points } from '../../src/core/datasets';
 import { freshState, type TrainingState } from '../../src/core/state';
 import { FusedTrainer } from '../../src/fused/fused';
 import { nodeGpuDevice, preferSwiftShader } from '../../src/fused/node';
+import { cpuModule, nodeShard } from '../../src/cpu/node';
+import { CpuTrainer, inThreadShard } from '../../src/cpu/trainer';
 
 export async function testDevice(): Promise<GPUDevice | null> {
   preferSwiftShader();
@@ -42,6 +44,18 @@ export async function fusedState(device: GPUDevice, points: Points, specs: Model
     return await fused.readState();
   } finally {
     fused.dispose();
+  }
+}
+
+/** The CPU trainer's state after `steps` steps from `start` (fresh when omitted), its models over `workers` shards
+ * (in this thread, or on worker threads when `threads`). */
+export async function cpuState(points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, start?: TrainingState, workers = 3, threads = false): Promise<TrainingState> {
+  const cpu = new CpuTrainer(points, specs, train, start ?? freshState(train.architecture, specs), { module: cpuModule(), spawn: threads ? nodeShard : inThreadShard, workers });
+  try {
+    cpu.run(steps);
+    return await cpu.readState();
+  } finally {
+    cpu.dispose();
   }
 }
 

@@ -29,6 +29,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** A "fused" path that is the engine with slow reads: every await it makes is a window for a race. */
 class SlowPath implements TrainingPath {
   readonly kind = 'fused';
+  readonly label = 'slow test path';
   failNextRun = false;
   /** The device goes while a frame is being read: the read in flight fails. */
   failFrames = false;
