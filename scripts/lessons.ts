@@ -3,23 +3,19 @@
 // (seed 0 is the lesson as written; others move the data, init and batch seeds) and prints whether each
 // lesson's claim holds, with the figures. --quick: a tenth of each budget (a smoke run: claims may fail).
 // --seed S: that seed alone (to spread the seeds of a long lesson over processes).
-// --backend wasm|cpu|webgpu|fused: the tfjs engine on that backend (webgpu: tfjs-backend-webgpu on Dawn), or the
-// fused WGSL kernel through Dawn (npm `webgpu`) with snapshots by tfjs on the same device; the fused path is
-// the one to use on a machine with a GPU's Vulkan driver (on SwiftShader, WASM is faster for large models).
+// --backend fused-cpu|wasm|cpu|webgpu|fused: the training path (scripts/paths.ts); the default, fused-cpu, is the
+// CPU trainer (WebAssembly SIMD on one worker thread per core); fused is the WGSL kernel through Dawn, for a
+// machine with a GPU's Vulkan driver; the others are the tfjs engine on that backend.
 // --omega W|none: every chosen lesson's first layer at ω = W (model.ts initScale), or He/Glorot with zero biases
 // (to measure what the bias init changes; the lessons as written otherwise).
 import { parseArgs } from 'node:util';
 import type { RunConfig } from '../src/core/config';
-import { useNodeBackend } from '../src/platform/node';
 import { claimConfig, LESSONS } from '../src/app/lessons';
 import { sweepGrids } from '../src/core/sweep';
 import { runClaim, type RunClaimOptions } from '../src/core/lessons/claims';
-import { Engine } from '../src/core/engine';
-import { freshState } from '../src/core/state';
-import { nodeGpuDevice } from '../src/fused/node';
-import { FusedPath } from '../src/worker/fusedPath';
+import { isPathBackend, nodePaths, PATH_BACKENDS } from './paths';
 
-const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'wasm' }, omega: { type: 'string' } } });
+const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'fused-cpu' }, omega: { type: 'string' } } });
 const seeds = Number(values.seeds);
 if (!Number.isInteger(seeds) || seeds < 1) {
   console.error(`--seeds must be a positive integer, not ${values.seeds}`);
@@ -32,20 +28,13 @@ if (single !== null && !(Number.isInteger(single) && single >= 0)) {
 }
 const seedList = single !== null ? [single] : Array.from({ length: seeds }, (_, s) => s);
 const backend = values.backend!;
-if (!['wasm', 'cpu', 'webgpu', 'fused'].includes(backend)) {
-  console.error(`--backend must be wasm, cpu, webgpu or fused, not ${backend}`);
+if (!isPathBackend(backend)) {
+  console.error(`--backend must be one of ${PATH_BACKENDS.join(', ')}, not ${backend}`);
   process.exit(2);
 }
-await useNodeBackend(backend === 'fused' ? 'webgpu' : (backend as 'wasm' | 'cpu' | 'webgpu'));
-let makePath: RunClaimOptions['makePath'];
-if (backend === 'fused') {
-  const device = (await nodeGpuDevice())!;
-  // The fused kernel where it covers the models (every lesson today), the engine on the same device otherwise.
-  makePath = (points, cfg, members) =>
-    FusedPath.covers(members, cfg.train, points.x.length)
-      ? new FusedPath(device, points, cfg.data, members, cfg.train, freshState(cfg.train.architecture, members))
-      : new Engine(points, cfg.data, members, cfg.train);
-}
+const paths = await nodePaths(backend);
+const makePath: RunClaimOptions['makePath'] = (points, cfg, members) => paths.makePath(points, cfg.data, members, cfg.train);
+console.error(`training path: ${paths.label}`);
 const only = values.only?.split(',');
 const omega = values.omega === undefined ? undefined : values.omega === 'none' ? null : Number(values.omega);
 if (typeof omega === 'number' && !(omega >= 0.1 && omega <= 100)) {

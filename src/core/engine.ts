@@ -50,6 +50,9 @@ export interface TrainingPath {
   dispose(): void;
 }
 
+/** Builds a training path for a run: the tfjs Engine by default; scripts pass the CPU trainer or the WGSL kernel. */
+export type PathFactory = (points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state?: TrainingState) => TrainingPath;
+
 export class Engine implements TrainingPath {
   readonly kind = 'tfjs';
   readonly label = 'TensorFlow.js graph';
@@ -259,3 +262,6 @@ export class Engine implements TrainingPath {
     this.evaluator.dispose();
   }
 }
+
+/** The tfjs engine as a PathFactory. */
+export const enginePath: PathFactory = (points, truth, specs, train, state) => new Engine(points, truth, specs, train, state);

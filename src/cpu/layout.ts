@@ -3,7 +3,7 @@
 // the two fused trainers and the engine agree on the parameter order by construction.
 import type { Architecture } from '../core/model';
 import { kernelLayout } from '../fused/contract';
-import { COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
+import { COUNTER, COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
 import { ACTIVATION_CODE, HEADER, HEADER_WORDS, ROW_FIELDS } from './contract';
 
 export interface ShardShape {
@@ -35,9 +35,25 @@ export interface ShardLayout {
   bytes: number;
   /** The header's words, ready to copy to `header`. */
   words: Uint32Array;
+  /** Words per hyper record and per counter record, and the counters' word indices (the shard imports nothing). */
+  hyperWords: number;
+  counterWords: number;
+  counter: { t: number; steps: number; tauCount: number };
 }
 
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
+
+/** Where a module's header goes (past its own static data): read once per compiled module. */
+const headers = new WeakMap<WebAssembly.Module, number>();
+export function headerPtrOf(module: WebAssembly.Module): number {
+  let ptr = headers.get(module);
+  if (ptr === undefined) {
+    const probe = new WebAssembly.Instance(module, { env: { abort: () => undefined } });
+    ptr = (probe.exports as { headerPtr(): number }).headerPtr();
+    headers.set(module, ptr);
+  }
+  return ptr;
+}
 
 export function shardLayout(shape: ShardShape, headerPtr: number): ShardLayout {
   const { arch } = shape;
@@ -106,5 +122,8 @@ export function shardLayout(shape: ShardShape, headerPtr: number): ShardLayout {
   u[HEADER.rowPtr] = rows;
   u[HEADER.actPtr] = acts;
   u[HEADER.deltaPtr] = deltas;
-  return { params, paramsPadded, header: headerPtr, logZ, x, y, models, hyper, counters, taus, bytes: at, words: u };
+  return {
+    params, paramsPadded, header: headerPtr, logZ, x, y, models, hyper, counters, taus, bytes: at, words: u,
+    hyperWords: HYPER_FIELDS.length, counterWords: COUNTER_FIELDS.length, counter: { t: COUNTER.t, steps: COUNTER.steps, tauCount: COUNTER.tauCount },
+  };
 }

@@ -2,8 +2,8 @@
 // run's models. It runs wherever its messages arrive (a Web Worker, a Node worker thread, or in-thread for
 // tests): `ShardHost.handle` takes a request and returns the reply, if any. Runs are fire-and-forget; a
 // failure is kept and returned by the next read, so the host learns of it in order.
-import { COUNTER, COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
-import { shardLayout, type ShardLayout, type ShardShape } from './layout';
+// It imports no code (types only), so a shard's worker loads this file and its module and nothing else.
+import type { ShardLayout } from './layout';
 
 /** One model's state as a shard loads it (ModelState without its id and divergence, which the host keeps). */
 export interface ShardModel {
@@ -20,7 +20,8 @@ export interface ShardInit {
   kind: 'init';
   id: number;
   module: WebAssembly.Module;
-  shape: ShardShape;
+  /** Where everything goes in the shard's memory, and the header (computed by the host: src/cpu/layout.ts). */
+  layout: ShardLayout;
   /** The core's log Z table: values then slopes. */
   logZ: Float32Array;
   /** Standardised inputs and targets of the training points. */
@@ -100,7 +101,8 @@ export class ShardHost {
       env: { abort: () => { throw new Error('the CPU trainer aborted'); } },
     });
     const ex = instance.exports as unknown as Exports;
-    const layout = shardLayout(req.shape, ex.headerPtr());
+    const layout = req.layout;
+    if (ex.headerPtr() !== layout.header) throw new Error(`the module's header is at ${ex.headerPtr()}, the layout's at ${layout.header}`);
     const have = ex.memory.buffer.byteLength;
     if (layout.bytes > have) ex.memory.grow(Math.ceil((layout.bytes - have) / 65536));
     const mem = ex.memory.buffer;
@@ -109,7 +111,8 @@ export class ShardHost {
     new Float32Array(mem, layout.x, req.x.length).set(req.x);
     new Float32Array(mem, layout.y, req.y.length).set(req.y);
     const pp = layout.paramsPadded;
-    const counters = new Uint32Array(mem, layout.counters, req.models.length * COUNTER_FIELDS.length);
+    const cw = layout.counterWords;
+    const counters = new Uint32Array(mem, layout.counters, req.models.length * cw);
     const taus = new Float32Array(mem, layout.taus, req.models.length);
     req.models.forEach((m, k) => {
       const block = new Float32Array(mem, layout.models + 12 * pp * k, 3 * pp);
@@ -117,9 +120,9 @@ export class ShardHost {
       block.set(m.params, 0);
       block.set(m.m, pp);
       block.set(m.v, 2 * pp);
-      counters[k * COUNTER_FIELDS.length + COUNTER.t] = m.t;
-      counters[k * COUNTER_FIELDS.length + COUNTER.steps] = m.steps;
-      counters[k * COUNTER_FIELDS.length + COUNTER.tauCount] = m.tauCount;
+      counters[k * cw + layout.counter.t] = m.t;
+      counters[k * cw + layout.counter.steps] = m.steps;
+      counters[k * cw + layout.counter.tauCount] = m.tauCount;
       taus[k] = m.tau;
     });
     this.exports = ex;
@@ -131,7 +134,7 @@ export class ShardHost {
 
   private writeHyper(hyper: ArrayBuffer): void {
     const { exports: ex, layout } = this.require();
-    const words = this.k * HYPER_FIELDS.length;
+    const words = this.k * layout.hyperWords;
     if (hyper.byteLength !== 4 * words) throw new Error(`hyper records of ${hyper.byteLength} bytes; the shard has ${this.k} models`);
     new Uint32Array(ex.memory.buffer, layout.hyper, words).set(new Uint32Array(hyper));
   }
@@ -154,16 +157,17 @@ export class ShardHost {
       for (let k = 0; k < this.k; k++) out.set(new Float32Array(mem, layout.models + 4 * pp * (3 * k + which), p), k * p);
       return out;
     };
-    const counters = new Uint32Array(mem, layout.counters, this.k * COUNTER_FIELDS.length);
-    const counter = (c: number) => Uint32Array.from({ length: this.k }, (_, k) => counters[k * COUNTER_FIELDS.length + c]);
+    const cw = layout.counterWords;
+    const counters = new Uint32Array(mem, layout.counters, this.k * cw);
+    const counter = (c: number) => Uint32Array.from({ length: this.k }, (_, k) => counters[k * cw + c]);
     const read: ShardRead = {
       params: field(0),
       m: withState ? field(1) : null,
       v: withState ? field(2) : null,
       tau: new Float32Array(mem, layout.taus, this.k).slice(),
-      t: counter(COUNTER.t),
-      steps: counter(COUNTER.steps),
-      tauCount: counter(COUNTER.tauCount),
+      t: counter(layout.counter.t),
+      steps: counter(layout.counter.steps),
+      tauCount: counter(layout.counter.tauCount),
       trainMs: this.trainMs,
       stepsRun: this.stepsRun,
     };

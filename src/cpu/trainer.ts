@@ -8,6 +8,7 @@ import { inputScale, type Points } from '../core/datasets';
 import { logPartitionTable } from '../core/losses/barronPartition';
 import { paramCount, stateMismatch, type ModelState, type TrainingState } from '../core/state';
 import { fusedUnsupported, HYPER_FIELDS, writeHyperRecord } from '../fused/contract';
+import { headerPtrOf, shardLayout } from './layout';
 import { ShardHost, replyTransfer, type ShardModel, type ShardRead, type ShardReply, type ShardRequest } from './shard';
 
 /** A failure of the CPU trainer itself (a worker that died, a shard that threw): the session fails over on it as it
@@ -124,7 +125,8 @@ export class CpuTrainer {
       this.shards.map((sh) => {
         const models: ShardModel[] = state.models.slice(sh.k0, sh.k1).map((m) => ({ params: m.params, m: m.m, v: m.v, t: m.t, steps: m.steps, tau: m.tau, tauCount: m.tauCount }));
         const shape = { arch: train.architecture, n, batch: fullBatch ? n : train.batchSize, fullBatch, models: sh.k1 - sh.k0, batchSeed: train.batchSeed, logZCount: table.value.length, logZStepsPerUnit: table.stepsPerUnit };
-        return this.request(sh, (id) => ({ kind: 'init', id, module: options.module, shape, logZ, x, y, models, hyper: this.hyperOf(sh) }));
+        const layout = shardLayout(shape, headerPtrOf(options.module));
+        return this.request(sh, (id) => ({ kind: 'init', id, module: options.module, layout, logZ, x, y, models, hyper: this.hyperOf(sh) }));
       }),
     );
     // A failed start is reported by the first read; nothing is left unhandled in between.

@@ -1,7 +1,7 @@
 // Barron 2019: the line fit with 10 % flipped outliers.
 import { DEFAULT_TRAIN, modelSpec, withIds, type TrainSettings } from '../config';
 import { defaultDataSpec, makePoints, type DataSpec } from '../datasets';
-import { Engine } from '../engine';
+import { enginePath } from '../engine';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { fmt, train, type Experiment } from './common';
 import { linearFit } from './linear';
@@ -9,7 +9,7 @@ import { linearFit } from './linear';
 export const barronLine: Experiment = {
   id: 'barron-line',
   title: "Barron's line fit with 10 % flipped outliers",
-  async run({ quick, seed, onProgress }) {
+  async run({ quick, seed, onProgress, makePath = enginePath }) {
     const steps = quick ? 1000 : 2000;
     const arch = { hidden: [], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
     const data: DataSpec = { ...defaultDataSpec('barron-line'), seed };
@@ -18,7 +18,7 @@ export const barronLine: Experiment = {
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, learningRate: 0.01, batchSize: points.x.length, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: seed, architecture: arch };
     const alphas = [2, 1, 0, -2];
     const specs = withIds([...alphas.map((a) => modelSpec('barron', { alpha: a, c: 0.1 })), modelSpec('barron-adaptive', { alpha: 1, c: 0.1 })].map((s) => ({ ...s, initSeed: seed })));
-    const engine = new Engine(points, data, specs, trainSettings);
+    const engine = makePath(points, data, specs, trainSettings);
     const { snapshot, state } = await train(engine, steps, (f) => onProgress?.(f));
     engine.dispose();
     const names = [...alphas.map((a) => `α = ${a}`), 'adaptive'];

@@ -1,14 +1,14 @@
 // β-NLL Fig. 1: NLL gets stuck on y = 0.4 sin 2πx.
 import { DEFAULT_TRAIN, modelSpec, withIds, type TrainSettings } from '../config';
 import { defaultDataSpec, makePoints, type DataSpec } from '../datasets';
-import { Engine } from '../engine';
+import { enginePath } from '../engine';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { fmt, trainWithCheckpoints, type Experiment } from './common';
 
 export const betaFig1: Experiment = {
   id: 'beta-nll-fig1',
   title: 'β-NLL Fig. 1: NLL gets stuck on y = 0.4 sin 2πx',
-  async run({ quick, seed, onProgress }) {
+  async run({ quick, seed, onProgress, makePath = enginePath }) {
     // The quick version is a smoke run of the pipeline (a smaller net, 300 steps): fitting twelve periods
     // takes tens of thousands of steps, so only the full run can show β-NLL and MSE escaping.
     const steps = quick ? 300 : 100_000;
@@ -17,7 +17,7 @@ export const betaFig1: Experiment = {
     const data: DataSpec = { ...defaultDataSpec('beta-sine'), seed, outlierRate: 0 };
     const points = makePoints(data);
     const specs = withIds([modelSpec('nll'), modelSpec('beta-nll', { beta: 0.5 }), modelSpec('mse')].map((s) => ({ ...s, initSeed: seed })));
-    const engine = new Engine(points, data, specs, trainSettings);
+    const engine = makePath(points, data, specs, trainSettings);
     const checkpoints = quick ? [100, 300] : [1000, 10_000, 30_000, 100_000];
     const history: number[][] = [];
     const { snapshot, state } = await trainWithCheckpoints(engine, checkpoints, (f) => onProgress?.(f), (_cp, snap) => history.push(snap.models.map((m) => m.metrics.rmse)));

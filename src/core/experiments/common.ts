@@ -2,7 +2,7 @@
 // Formatting for people (markdown tables) lives in scripts/report.ts; a report carries its tables as data.
 import type { RunConfig } from '../config';
 import type { Points } from '../datasets';
-import type { Engine, Snapshot } from '../engine';
+import type { PathFactory, Snapshot, TrainingPath } from '../engine';
 import type { Claim, ExperimentResult } from '../exportFile';
 import type { TrainingState } from '../state';
 
@@ -11,6 +11,8 @@ export interface ExperimentOptions {
   seed: number;
   /** Called with the share of the work done, in [0, 1]. */
   onProgress?: (done: number) => void;
+  /** The training path of each run (the tfjs engine when left out; `npm run reproduce` passes the CPU trainer). */
+  makePath?: PathFactory;
 }
 
 /** A table of figures: scripts/report.ts writes it as markdown. Numbers stay numbers. */
@@ -52,7 +54,7 @@ export const fmt = (v: number) =>
   Number.isInteger(v) ? String(v) : Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v);
 
 /** Trains in chunks so progress can be reported and the event loop breathes; returns the last snapshot and state. */
-export async function train(engine: Engine, steps: number, progress: (done: number) => void): Promise<{ snapshot: Snapshot; state: TrainingState }> {
+export async function train(engine: TrainingPath, steps: number, progress: (done: number) => void): Promise<{ snapshot: Snapshot; state: TrainingState }> {
   const chunk = 250;
   for (let done = 0; done < steps; done += chunk) {
     engine.run(Math.min(chunk, steps - done));
@@ -68,7 +70,7 @@ export async function train(engine: Engine, steps: number, progress: (done: numb
  * shows up in the results, not just at the end. `progress` gets the share of the last checkpoint done.
  */
 export async function trainWithCheckpoints(
-  engine: Engine,
+  engine: TrainingPath,
   checkpoints: number[],
   progress: (done: number) => void,
   at: (step: number, snapshot: Snapshot) => void = () => {},

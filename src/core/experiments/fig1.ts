@@ -2,7 +2,7 @@
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../config';
 import { ZERO_BIAS_ARCHITECTURE } from '../model';
 import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../datasets';
-import { Engine, type Snapshot } from '../engine';
+import { enginePath, type Snapshot } from '../engine';
 import type { TrainingState } from '../state';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { fmt, trainWithCheckpoints, type Experiment, type Table } from './common';
@@ -10,7 +10,7 @@ import { fmt, trainWithCheckpoints, type Experiment, type Table } from './common
 export const fig1: Experiment = {
   id: 'robust-nll-fig1',
   title: 'Robust-NLL Fig. 1: heteroscedastic sine, without and with 25 % outliers',
-  async run({ quick, seed, onProgress }) {
+  async run({ quick, seed, onProgress, makePath = enginePath }) {
     const warm = quick ? { meanSteps: 400, nllSteps: 400 } : { meanSteps: 3000, nllSteps: 3000 };
     const steps = quick ? 1500 : 100_000;
     const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: warm.meanSteps, warmupNllSteps: warm.nllSteps, batchSeed: seed, architecture: ZERO_BIAS_ARCHITECTURE };
@@ -34,7 +34,7 @@ export const fig1: Experiment = {
           modelSpec('robust-nll', { T: cond.T, warmup: { meanSteps: 0, nllSteps: 0 } }),
         ].map((s) => ({ ...s, initSeed: seed })),
       );
-      const engine = new Engine(points, data, specs, trainSettings);
+      const engine = makePath(points, data, specs, trainSettings);
       // Checkpoints along the way: a late divergence shows up in the results, not just at the end.
       const checkpoints = quick ? [steps] : [10_000, 25_000, 50_000, 75_000, steps];
       const { snapshot, state } = await trainWithCheckpoints(engine, checkpoints, (f) => onProgress?.((c + f) / conditions.length), (cp, snap) => {

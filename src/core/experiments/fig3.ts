@@ -1,7 +1,7 @@
 // Robust-NLL sec. 4.1, Fig. 3: linear regression with 10–90 % outliers.
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig, type TrainSettings } from '../config';
 import { DATASETS, defaultDataSpec, makePoints, type DataSpec, type Points } from '../datasets';
-import { Engine, type Snapshot } from '../engine';
+import { enginePath, type Snapshot } from '../engine';
 import { freshState, type TrainingState } from '../state';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { mean, train, type Experiment } from './common';
@@ -26,7 +26,7 @@ const FIG3_VARIANTS = [
 export const fig3: Experiment = {
   id: 'robust-nll-fig3',
   title: 'Robust-NLL Fig. 3: linear regression with 10–90 % outliers',
-  async run({ quick, seed, onProgress }) {
+  async run({ quick, seed, onProgress, makePath = enginePath }) {
     const rates = quick ? [0.3, 0.6] : [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
     const runs = quick ? 1 : 20;
     const steps = quick ? 1000 : 10_000;
@@ -51,7 +51,7 @@ export const fig3: Experiment = {
         results.push({ loss: 'closed-form', params: {}, condition: { outlierRate: rate, run }, metrics: { weightError: (a - w) ** 2 } });
         const start = freshState(arch, specs);
         FIG3_VARIANTS.forEach((v, k) => (start.models[k].params = linearWeights(a, b, v.start === 'unit' ? 1 : rss / points.x.length, points, arch)));
-        const engine = new Engine(points, data, specs, trainSettings, start);
+        const engine = makePath(points, data, specs, trainSettings, start);
         const { snapshot, state } = await train(engine, steps, (f) => onProgress?.((done + f) / (rates.length * runs)));
         snapshot.models.forEach((m, k) => {
           const [slope] = linearFit(state.models[k].params, points);

@@ -2,7 +2,7 @@
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig, type TrainSettings } from '../config';
 import { ZERO_BIAS_ARCHITECTURE } from '../model';
 import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../datasets';
-import { Engine, type Snapshot } from '../engine';
+import { enginePath, type Snapshot } from '../engine';
 import type { TrainingState } from '../state';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { fmt, train, type Experiment } from './common';
@@ -10,7 +10,7 @@ import { fmt, train, type Experiment } from './common';
 export const superlossRegression: Experiment = {
   id: 'superloss-regression',
   title: 'SuperLoss Tables 1–2, a 1-D analogue: noisy targets from 0 to 80 %',
-  async run({ quick, seed, onProgress }) {
+  async run({ quick, seed, onProgress, makePath = enginePath }) {
     const rates = quick ? [0, 0.6] : [0, 0.2, 0.4, 0.6, 0.8];
     const steps = quick ? 1000 : 10_000;
     // Mean-only losses; α = 1 is Barron's pseudo-Huber, our smooth-L1. A short MSE warm-up fits the mean first.
@@ -24,7 +24,7 @@ export const superlossRegression: Experiment = {
     for (const [r, rate] of rates.entries()) {
       const data: DataSpec = { ...defaultDataSpec('hetero-sine'), n: quick ? 500 : 1000, seed, outlierRate: rate, outlierKind: 'uniform', outlierScale: 5 };
       const points = makePoints(data);
-      const engine = new Engine(points, data, specs, trainSettings);
+      const engine = makePath(points, data, specs, trainSettings);
       const { snapshot, state } = await train(engine, steps, (f) => onProgress?.((r + f) / rates.length));
       rmse.push(snapshot.models.map((m) => m.metrics.rmse));
       snapshot.models.forEach((m) => results.push({ loss: m.loss, params: { T: 4, lambda: 1, tauMode: 'ema', alpha: 1, c: 1 }, condition: { noisyRate: rate }, metrics: { rmse: m.metrics.rmse } }));
