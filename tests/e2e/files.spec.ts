@@ -11,7 +11,7 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/#lesson=barron-line');
-  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
   await expect(page.getByTestId('lesson')).toHaveValue('barron-line');
   expect(await losses(page)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
   await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(30);
@@ -103,7 +103,7 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   expect(url).toMatch(/#v=2&config=/);
   const other = await context.newPage();
   await other.goto(url);
-  await expect(other.getByTestId('backend')).toHaveText('webgpu');
+  await expect(other.getByTestId('backend')).toHaveText('wasm');
   expect(await losses(other)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
   await expect(other.getByTestId('alpha-1')).toHaveValue('2');
   await other.close();

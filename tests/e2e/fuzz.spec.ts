@@ -83,7 +83,7 @@ test('hostile links, files and CSV: a clear message each, the run untouched and 
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto('/');
-  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
   await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(5);
   const t0 = Date.now();
   const lap = (what: string) => console.log(`${what}: ${((Date.now() - t0) / 1000).toFixed(1)} s`);

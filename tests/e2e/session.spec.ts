@@ -11,7 +11,8 @@ test('10⁴ steps with frames, slider moves and models added and removed: tensor
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto('/');
+  // WebGPU forced: the WGSL kernel's buffers are what this test counts (the page would pick the CPU trainer here).
+  await page.goto('/?backend=webgpu');
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
   await expect(page.getByTestId('path')).toHaveAttribute('data-path', 'fused');
   await expect(page.getByTestId('play')).toHaveAttribute('aria-pressed', 'true');

@@ -13,7 +13,7 @@ test('undo walks back a lesson, a removal and a CSV; Back follows; old and paste
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`/${links.lessonOnly}`);
-  await expect(page.getByTestId('backend')).toHaveText('webgpu');
+  await expect(page.getByTestId('backend')).toHaveText('wasm');
   await expect(page.getByTestId('lesson')).toHaveValue('nll-pitfall');
   expect(await losses(page)).toEqual(['nll', 'beta-nll', 'mse']);
   // Today's link is rewritten in the versioned format.
