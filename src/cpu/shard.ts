@@ -36,6 +36,8 @@ export type ShardRequest =
   | { kind: 'run'; stepBase: number; count: number }
   | { kind: 'hyper'; hyper: ArrayBuffer }
   | { kind: 'read'; id: number; state: boolean }
+  /** The benchmark's peak probe: `iters` iterations of the module's multiply-add loop in a fresh instance. */
+  | { kind: 'probe'; id: number; module: WebAssembly.Module; iters: number }
   | { kind: 'dispose' };
 
 /** Per model: θ (always), m and v (with the state), τ and the counters; and the milliseconds spent training since the last read. */
@@ -50,7 +52,7 @@ export interface ShardRead {
   trainMs: number;
   stepsRun: number;
 }
-export type ShardReply = { id: number; ok: true; read: ShardRead | null } | { id: number; ok: false; error: string };
+export type ShardReply = { id: number; ok: true; read: ShardRead | null; probeMs?: number } | { id: number; ok: false; error: string };
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -85,12 +87,14 @@ export class ShardHost {
           if (this.failure) return { id: req.id, ok: false, error: this.failure };
           return { id: req.id, ok: true, read: this.read(req.state) };
         }
+        case 'probe':
+          return { id: req.id, ok: true, read: null, probeMs: probe(req.module, req.iters) };
         case 'dispose':
           this.exports = null;
           return null;
       }
     } catch (err) {
-      if (req.kind === 'init' || req.kind === 'read') return { id: req.id, ok: false, error: errorText(err) };
+      if (req.kind === 'init' || req.kind === 'read' || req.kind === 'probe') return { id: req.id, ok: false, error: errorText(err) };
       this.failure = `the CPU trainer failed: ${errorText(err)}`;
       return null;
     }
@@ -180,6 +184,16 @@ export class ShardHost {
     if (!this.exports || !this.layout) throw new Error('the CPU shard has not started');
     return { exports: this.exports, layout: this.layout };
   }
+}
+
+/** Milliseconds of `iters` iterations of the module's peak probe (12 independent vector multiply-adds each). */
+export function probe(module: WebAssembly.Module, iters: number): number {
+  const instance = new WebAssembly.Instance(module, { env: { abort: () => undefined } });
+  const run = (instance.exports as unknown as { peakProbe(n: number): number }).peakProbe;
+  run(Math.min(iters, 10_000));
+  const t0 = performance.now();
+  run(iters);
+  return performance.now() - t0;
 }
 
 /** The buffers a reply can hand over without a copy. */

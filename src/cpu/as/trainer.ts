@@ -461,7 +461,8 @@ export function train(k0: i32, k1: i32, stepBase: u32, steps: u32): void {
   }
 }
 
-/** A multiply-add loop on eight independent vectors (the peak probe of the benchmark): returns its sum so the work stays. */
+/** A multiply-add loop on twelve independent vectors (the benchmark's peak probe, src/bench/cpuBench.ts: 96 flops an
+ * iteration); returns their sum so the work stays. */
 export function peakProbe(iters: i32): f32 {
   let a0 = splat(1.0), a1 = splat(1.1), a2 = splat(1.2), a3 = splat(1.3), a4 = splat(1.4), a5 = splat(1.5), a6 = splat(1.6), a7 = splat(1.7);
   let a8 = splat(1.8), a9 = splat(1.9), a10 = splat(2.0), a11 = splat(2.1);
@@ -484,6 +485,3 @@ export function peakProbe(iters: i32): f32 {
   const s = f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7)));
   return hsum(f32x4.add(s, f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11))));
 }
-
-/** Peak probe's floating-point operations per iteration (12 vectors × 4 lanes × a multiply and an add). */
-export const PEAK_FLOPS_PER_ITER: i32 = 96;
