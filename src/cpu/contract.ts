@@ -29,9 +29,13 @@ export const HEADER_FIELDS = [
   ['modelPtr', 'u32'], ['hyperPtr', 'u32'], ['counterPtr', 'u32'], ['tauPtr', 'u32'],
   // Scratch: the gradient; the row records; activations and δ (vectors of four rows, unit-major).
   ['gradPtr', 'u32'], ['rowPtr', 'u32'], ['actPtr', 'u32'], ['deltaPtr', 'u32'],
+  // The row indices of a chunk of IDX_CHUNK steps' minibatches (shared by the shard's models).
+  ['indexPtr', 'u32'],
 ] as const satisfies readonly (readonly [string, 'u32' | 'f32'])[];
 export const HEADER = wordOf(HEADER_FIELDS);
 export const HEADER_WORDS = HEADER_FIELDS.length;
+/** Steps whose minibatch indices are drawn at once; every model of a shard runs them before the next chunk. */
+export const IDX_CHUNK = 32;
 
 /** Scalar records per row (each Q × 4 floats): x, y, μ, s, ℓ and the weighted derivatives; in this order. */
 export const ROW_FIELDS = ['x', 'y', 'mu', 's', 'l', 'dmu', 'ds', 'da', 'dc'] as const;
@@ -66,6 +70,7 @@ export function asContractSource(): string {
   for (const name of ROW_FIELDS) u32(`ROW_${upper(name)}`, ROW[name]);
   u32('ROW_FIELDS', ROW_FIELDS.length);
   u32('STREAM_BATCH', STREAM.batch);
+  u32('IDX_CHUNK', IDX_CHUNK);
   lines.push(`export const ADAM_BETA1_F64: f64 = ${ADAM.beta1};`, `export const ADAM_BETA2_F64: f64 = ${ADAM.beta2};`);
   f('ADAM_BETA1', ADAM.beta1);
   f('ADAM_BETA2', ADAM.beta2);

@@ -4,7 +4,7 @@
 import type { Architecture } from '../core/model';
 import { kernelLayout } from '../fused/contract';
 import { COUNTER, COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
-import { ACTIVATION_CODE, HEADER, HEADER_WORDS, ROW_FIELDS } from './contract';
+import { ACTIVATION_CODE, HEADER, HEADER_WORDS, IDX_CHUNK, ROW_FIELDS } from './contract';
 
 export interface ShardShape {
   arch: Architecture;
@@ -83,6 +83,7 @@ export function shardLayout(shape: ShardShape, headerPtr: number): ShardLayout {
   const rows = take(16 * quads * ROW_FIELDS.length);
   const acts = take(16 * quads * towers * sumW);
   const deltas = take(16 * quads * 2 * towers * maxW);
+  const indices = take(4 * IDX_CHUNK * shape.batch);
 
   const buf = new ArrayBuffer(4 * HEADER_WORDS);
   const u = new Uint32Array(buf);
@@ -122,6 +123,7 @@ export function shardLayout(shape: ShardShape, headerPtr: number): ShardLayout {
   u[HEADER.rowPtr] = rows;
   u[HEADER.actPtr] = acts;
   u[HEADER.deltaPtr] = deltas;
+  u[HEADER.indexPtr] = indices;
   return {
     params, paramsPadded, header: headerPtr, logZ, x, y, models, hyper, counters, taus, bytes: at, words: u,
     hyperWords: HYPER_FIELDS.length, counterWords: COUNTER_FIELDS.length, counter: { t: COUNTER.t, steps: COUNTER.steps, tauCount: COUNTER.tauCount },

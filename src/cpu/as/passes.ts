@@ -33,13 +33,23 @@ export function activate(z: v128, act: u32): v128 {
   return f32x4.mul(h, f32x4.sub(splat(1), h));
 }
 
-/** Layer 0 (one input): out[u][q] = act(w[u] · x[q] + b[u]). */
+/** Layer 0 (one input): out[u][q] = act(w[u] · x[q] + b[u]). ReLU, the common case, has a loop of its own (no call
+ * per vector: `activate` is not inlined, and its call cost as much as the layer's arithmetic). */
 export function firstLayer(x: usize, w: usize, b: usize, width: i32, out: usize, quads: i32, act: u32): void {
   for (let u = 0; u < width; u++) {
     const wu = v128.load32_splat(fat(w, u));
     const bu = v128.load32_splat(fat(b, u));
-    for (let q = 0; q < quads; q++) {
-      v128.store(vat(out, u, q, quads), activate(f32x4.add(f32x4.mul(wu, v128.load(x + (<usize>q << 4))), bu), act));
+    const row = vat(out, u, 0, quads);
+    if (act == ACT_RELU) {
+      for (let q = 0; q < quads; q++) {
+        const at = <usize>q << 4;
+        v128.store(row + at, f32x4.max(f32x4.add(f32x4.mul(wu, v128.load(x + at)), bu), splat(0)));
+      }
+    } else {
+      for (let q = 0; q < quads; q++) {
+        const at = <usize>q << 4;
+        v128.store(row + at, activate(f32x4.add(f32x4.mul(wu, v128.load(x + at)), bu), act));
+      }
     }
   }
 }

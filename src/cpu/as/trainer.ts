@@ -55,6 +55,7 @@ let GRAD: usize = 0;
 let ROWS: usize = 0;
 let ACTS: usize = 0;
 let DELTAS: usize = 0;
+let IDX: usize = 0;
 
 function width(l: i32): i32 {
   return <i32>hdr(C.HDR_WIDTH0 + <u32>l);
@@ -111,6 +112,7 @@ export function configure(): void {
   ROWS = <usize>hdr(C.HDR_ROW_PTR);
   ACTS = <usize>hdr(C.HDR_ACT_PTR);
   DELTAS = <usize>hdr(C.HDR_DELTA_PTR);
+  IDX = <usize>hdr(C.HDR_INDEX_PTR);
   loss.hTable = <usize>hdr(C.HDR_LOG_Z_PTR);
   loss.hCount = hdr(C.HDR_LOG_Z_COUNT);
   loss.hStepsPerUnit = load<f32>(HDR + (<usize>C.HDR_LOG_Z_STEPS_PER_UNIT << 2));
@@ -136,15 +138,26 @@ function hash4(a: u32, b: u32, c: u32, d: u32): u32 {
   return h ^ (h >> 16);
 }
 
-/** x and y of minibatch g's rows; rows past the batch (padding to whole quad pairs) get 0. */
-function drawRows(g: u32): void {
+/** The minibatches of steps [g0, g0 + n): their rows' indices, step by step (IDX_CHUNK steps at most), shared by
+ * every model of the shard (the hash is a tenth of a small model's step). A full batch needs none. */
+function drawIndices(g0: u32, n: u32): void {
+  if (FULL) return;
+  for (let s: u32 = 0; s < n; s++) {
+    const base = IDX + (<usize>(s * <u32>B) << 2);
+    for (let j = 0; j < B; j++) store<u32>(base + (<usize>j << 2), hash4(SEED, C.STREAM_BATCH, g0 + s, <u32>j) % N);
+  }
+}
+
+/** x and y of the rows of the chunk's step s; rows past the batch (padding to whole quad pairs) get 0. */
+function drawRows(s: u32): void {
   const xs = row(C.ROW_X);
   const ys = row(C.ROW_Y);
+  const base = IDX + (<usize>(s * <u32>B) << 2);
   for (let j = 0; j < Q * 4; j++) {
     let xv: f32 = 0;
     let yv: f32 = 0;
     if (j < B) {
-      const idx = FULL ? <u32>j : hash4(SEED, C.STREAM_BATCH, g, <u32>j) % N;
+      const idx = FULL ? <u32>j : load<u32>(base + (<usize>j << 2));
       xv = load<f32>(fat(X, <i32>idx));
       yv = load<f32>(fat(Y, <i32>idx));
     }
@@ -170,16 +183,27 @@ function forward(theta: usize): void {
   const ss = row(C.ROW_S);
   if (OUTPUTS == 2) {
     const h = L == 0 ? xs : actAt(0, L - 1);
-    for (let q = 0; q < Q; q++) {
-      let mu = v128.load32_splat(bOut);
-      let s = v128.load32_splat(bOut + 4);
+    // Two quads at a time (Q is even): each weight is splatted once for eight rows.
+    for (let q = 0; q < Q; q += 2) {
+      let mu0 = v128.load32_splat(bOut);
+      let s0 = v128.load32_splat(bOut + 4);
+      let mu1 = mu0;
+      let s1 = s0;
       for (let i = 0; i < fin; i++) {
-        const hv = v128.load(h + (<usize>(i * Q + q) << 4));
-        mu = f32x4.add(mu, f32x4.mul(hv, v128.load32_splat(fat(wOut, 2 * i))));
-        s = f32x4.add(s, f32x4.mul(hv, v128.load32_splat(fat(wOut, 2 * i + 1))));
+        const at = h + (<usize>(i * Q + q) << 4);
+        const h0 = v128.load(at);
+        const h1 = v128.load(at, 16);
+        const wm = v128.load32_splat(fat(wOut, 2 * i));
+        const ws = v128.load32_splat(fat(wOut, 2 * i + 1));
+        mu0 = f32x4.add(mu0, f32x4.mul(h0, wm));
+        mu1 = f32x4.add(mu1, f32x4.mul(h1, wm));
+        s0 = f32x4.add(s0, f32x4.mul(h0, ws));
+        s1 = f32x4.add(s1, f32x4.mul(h1, ws));
       }
-      v128.store(vec(mus, q), mu);
-      v128.store(vec(ss, q), s);
+      v128.store(vec(mus, q), mu0);
+      v128.store(vec(mus, q + 1), mu1);
+      v128.store(vec(ss, q), s0);
+      v128.store(vec(ss, q + 1), s1);
     }
     return;
   }
@@ -392,11 +416,21 @@ function phaseAt(steps: u32, warmMean: u32, warmNll: u32): u32 {
   return load<f32>(h + (<usize>word << 2));
 }
 
-/** `steps` steps of models [k0, k1) from global step `stepBase`; a model whose `enabled` word is 0 takes none. */
+/** `steps` steps of models [k0, k1) from global step `stepBase`, in chunks of IDX_CHUNK steps (every model one chunk,
+ * then the next); a model whose `enabled` word is 0 takes none. */
 export function train(k0: i32, k1: i32, stepBase: u32, steps: u32): void {
-  for (let k = k0; k < k1; k++) {
+  for (let done: u32 = 0; done < steps; done += C.IDX_CHUNK) {
+    const n = min(C.IDX_CHUNK, steps - done);
+    drawIndices(stepBase + done, n);
+    for (let k = k0; k < k1; k++) trainModel(k, n);
+  }
+}
+
+/** The chunk's `steps` steps of model k (its counters say where it is). */
+function trainModel(k: i32, steps: u32): void {
+  {
     const h = HYPERS + (<usize>(k * <i32>C.HYPER_WORDS) << 2);
-    if (hu(h, C.H_ENABLED) == 0) continue;
+    if (hu(h, C.H_ENABLED) == 0) return;
     const cnt = COUNTERS + (<usize>(k * <i32>C.COUNTER_WORDS) << 2);
     const theta = MODELS + (<usize>(3 * k * PP) << 2);
     const base = hu(h, C.H_BASE);
@@ -425,7 +459,7 @@ export function train(k0: i32, k1: i32, stepBase: u32, steps: u32): void {
       const latC = load<f32>(fat(theta, SLAT));
       loss.hAdaptiveAlpha = C.ADAPTIVE_ALPHA_LO + C.ADAPTIVE_ALPHA_SPAN * sigmoid(latA);
       loss.hAdaptiveC = softplus(latC) + C.ADAPTIVE_SCALE_MIN;
-      drawRows(stepBase + st);
+      drawRows(st);
       forward(theta);
       rowLosses(phase, base);
       const superloss = wrapper == C.WRAP_SUPERLOSS;
