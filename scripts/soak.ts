@@ -1,12 +1,14 @@
-// npm run soak [-- --steps 100000] [--losses 10] [--seed 1] [--port 4195] [--no-build]: builds the app, serves it
-// with `vite preview`, and drives headless Chromium (WebGPU on SwiftShader unless the machine has a GPU):
-//  1. a long run on the fused path with frames and random live slider moves: tfjs tensors, live GPU buffers and
-//     JS heap (page and worker, after a GC) at 10³ (baseline), 10⁴ and --steps; main-thread long tasks over the run;
+// npm run soak [-- --path cpu|fused] [--steps 100000] [--losses 10] [--seed 1] [--port 4195] [--no-build]: builds the
+// app, serves it with `vite preview`, and drives headless Chromium (WebGPU on SwiftShader unless the machine has a GPU):
+//  1. a long run on the path (cpu: the CPU trainer, which the page picks where the GPU is emulated; fused: the WGSL
+//     kernel, ?backend=webgpu) with frames and random live slider moves: tfjs tensors, live GPU buffers and JS heap
+//     (page and worker, after a GC) at 10³ (baseline), 10⁴ and --steps; main-thread long tasks over the run;
 //  2. a lost device at --losses random moments (mid-dispatch, mid-read, mid-hand-off), each on a fresh page: one
 //     fail-over, the first frame on the next backend within 1 % RMSE of the last one shown, training goes on.
 // Exits non-zero if a figure is not flat or a fail-over does not hold. Not part of `npm test` (minutes).
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { chromium, type Page } from 'playwright-core';
@@ -25,8 +27,10 @@ const { values } = parseArgs({
     /** Restrict the loss moments (comma-separated: dispatch,read,handoff). */
     moments: { type: 'string', default: 'dispatch,read,handoff' },
     out: { type: 'string', default: 'scripts/soak-results.json' },
+    path: { type: 'string', default: 'fused' },
   },
 });
+const PATH = values.path === 'cpu' ? 'cpu' : 'fused';
 const STEPS = Number(values.steps);
 const LOSSES = Number(values.losses);
 const base = `http://localhost:${values.port}`;
@@ -37,7 +41,9 @@ const CONFIG: RunConfig = {
   models: withIds([modelSpec('robust-nll', { T: 16, initSeed: 1 }), modelSpec('beta-nll', { beta: 0.5, initSeed: 2 })]),
   train: { ...DEFAULT_TRAIN, batchSize: 64, warmupMeanSteps: 200, warmupNllSteps: 200, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] } },
 };
-const URL_ = `${base}/${toHash({ config: CONFIG, lessonId: null })}`;
+// The CPU trainer is the page's own choice here; the WGSL kernel is forced (SwiftShader is an emulation).
+const URL_ = `${base}/${PATH === 'fused' ? '?backend=webgpu' : ''}${toHash({ config: CONFIG, lessonId: null })}`;
+const onPath = (page: Page, path: string) => page.locator(`[data-testid="path"][data-path="${path}"]`).waitFor({ timeout: 120_000 });
 
 /** A seeded uniform in [0, 1) (mulberry32), so a soak can be repeated. */
 function rng(seed: number) {
@@ -132,7 +138,7 @@ async function soak(page: Page) {
     new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ at: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
   });
   await page.goto(URL_);
-  await page.getByTestId('path').filter({ hasText: 'fused' }).waitFor({ timeout: 120_000 });
+  await onPath(page, PATH);
   let moves = 0;
   /** A random live move: T of model 1 or β of model 2, one or a few notches either way, by keyboard as a person would. */
   const move = async () => {
@@ -150,8 +156,9 @@ async function soak(page: Page) {
   const longFrom = await page.evaluate(() => performance.now());
   console.log(`soak: baseline at step ${start.step}: ${JSON.stringify(start)}`);
   const at: Reading[] = [start];
+  // 10⁴ and --steps steps past the baseline (a fast path may be far past step 1000 by the time it is read).
   for (const target of [10_000, STEPS].filter((n, i, a) => n <= STEPS && a.indexOf(n) === i)) {
-    await waitSteps(page, target, 6 * 3600_000, move);
+    await waitSteps(page, start.step + target, 6 * 3600_000, move);
     const r = await reading(page);
     at.push(r);
     console.log(`soak: step ${r.step} after ${((Date.now() - t0) / 1000).toFixed(0)} s, ${moves} slider moves: ${JSON.stringify(r)}`);
@@ -170,7 +177,7 @@ async function soak(page: Page) {
   // the two cores are shared with SwiftShader's GPU emulation (and here with other jobs: see the load average).
   const withinBudget = long.share < 0.25 && long.longestMs <= 100;
   const flat = at.every((r) => r.numTensors === start.numTensors && r.gpuBuffers === start.gpuBuffers);
-  return { steps: end.step - start.step, seconds, stepsPerSecond: (end.step - start.step) / seconds, moves, readings: at, longTasks: { ...long, withinBudget }, loadAverage: loadavg()[0], flat, errors, path: await page.getByTestId('path').textContent() };
+  return { steps: end.step - start.step, seconds, stepsPerSecond: (end.step - start.step) / seconds, moves, readings: at, longTasks: { ...long, withinBudget }, loadAverage: loadavg()[0], flat, errors, path: await page.getByTestId('path').getAttribute('data-path'), pathLabel: await page.getByTestId('path').textContent() };
 }
 
 const MOMENTS = values.moments!.split(',').filter((m) => ['dispatch', 'read', 'handoff'].includes(m));
@@ -183,7 +190,7 @@ async function loseOnce(page: Page, i: number) {
   const moment = MOMENTS[Math.floor(random() * MOMENTS.length)];
   const after = 20 + Math.floor(random() * 400);
   await page.goto(URL_);
-  await page.getByTestId('path').filter({ hasText: 'fused' }).waitFor({ timeout: 120_000 });
+  await onPath(page, 'fused');
   await waitSteps(page, after, 300_000);
   await page.evaluate((m) => (window as unknown as { explorer: Explorer }).explorer.loseDevice(m), moment);
   // A hand-off is a structural change: a model added now meets the lost device in its export.
@@ -224,7 +231,7 @@ try {
   }
   const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   const adapter = 'WebGPU via Chromium (SwiftShader unless a GPU is present)';
-  const out: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, loadAverageAtStart: loadavg()[0], adapter, config: CONFIG, url: URL_ };
+  const out: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, loadAverageAtStart: loadavg()[0], adapter, path: PATH, config: CONFIG, url: URL_ };
   if (STEPS > 0) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const s = await soak(page);
@@ -232,7 +239,14 @@ try {
     out.soak = s;
     if (!s.flat) failed.push('tensors or GPU buffers grew');
     if (s.errors.length) failed.push(`console errors: ${s.errors.join(' | ')}`);
-    if (s.path !== 'fused') failed.push(`the run left the fused path (${s.path})`);
+    if (s.path !== PATH) failed.push(`the run left the ${PATH} path (${s.path})`);
+    // The heaps after a GC: at most 10 % (and 2 MB) over the 10⁴-step reading at the end (allocation-free steps).
+    const [, mid, last] = s.readings;
+    for (const key of ['pageHeapMB', 'workerHeapMB'] as const) {
+      const a = mid?.[key];
+      const b = last?.[key];
+      if (typeof a === 'number' && typeof b === 'number' && b > Math.max(a * 1.1, a + 2)) failed.push(`${key} grew from ${a.toFixed(1)} to ${b.toFixed(1)} MB`);
+    }
   }
   const losses = [];
   for (let i = 0; i < LOSSES; i++) {
@@ -247,6 +261,7 @@ try {
   out.losses = losses;
   out.failed = failed;
   await browser.close();
+  mkdirSync(dirname(values.out!), { recursive: true });
   writeFileSync(values.out!, JSON.stringify(out, null, 1));
   console.log(`wrote ${values.out}`);
 } catch (err) {
