@@ -158,7 +158,9 @@ export class CpuTrainer {
     const p = this.pending.get(reply.id);
     if (!p) return;
     this.pending.delete(reply.id);
-    if (reply.ok) p.resolve(reply.read);
+    // After a worker failed, no other shard's answer stands: its models may be ahead of the lost one's.
+    if (this.failure) p.reject(new CpuTrainerError(this.failure));
+    else if (reply.ok) p.resolve(reply.read);
     else p.reject(new CpuTrainerError(reply.error));
   }
 
@@ -216,6 +218,7 @@ export class CpuTrainer {
   async read(withState: boolean): Promise<CpuRead> {
     this.check();
     await this.ready;
+    this.check();
     const step = this.globalStep;
     const messages = [...this.messages];
     const reads = await Promise.all(this.shards.map((sh) => this.request(sh, (id) => ({ kind: 'read', id, state: withState }))));
