@@ -32,9 +32,9 @@ export const LIMITS = {
   /** A run file: 16 models of 70 000 parameters with Adam's moments are about 75 MB of JSON. */
   maxFileBytes: 128 * 2 ** 20,
   /**
-   * Characters of a link's hash, checked before anything is parsed. The largest configuration the page writes
-   * (8 models, every field) is about 6 000 characters; browsers, servers, proxies and chat apps cut URLs somewhere
-   * between 2 000 and 64 000, so a longer link is either cut already or not one of ours.
+   * Characters of a link's hash, checked before anything is parsed. The largest configuration the page writes (8
+   * models, every field, long decimals) is about 4 600 characters; browsers, servers, proxies and chat apps cut
+   * URLs somewhere between 2 000 and 64 000, so a longer link is either cut already or not one of ours.
    */
   maxLinkChars: 16_384,
 } as const;
