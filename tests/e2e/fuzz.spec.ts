@@ -102,7 +102,13 @@ async function apply(page: Page, cases: { input: Input; expected: Expected }[]):
       }
     };
     const out = [];
-    for (const c of cases) out.push(await one(c));
+    for (const c of cases) {
+      const t0 = performance.now();
+      out.push(await one(c));
+      // Chromium ignores history updates past 200 per 10 s (IPC flooding protection, crbug.com/1038223); a link
+      // case makes two (the address, then the page's own): at most one case per 120 ms keeps a fast machine below.
+      if (c.input.hash !== undefined) while (performance.now() - t0 < 120) await sleep(5);
+    }
     return out;
   }, cases);
 }
@@ -216,18 +222,22 @@ test(`hostile links and files (${RUNS} + ${RUNS}, fast-check) and CSV: each open
   await play(false);
   const counts = { links: 0, linksOpened: 0, files: 0, filesOpened: 0 };
 
+  // The fixed links first, as one batch (they need no shrinking, and a failure names them in 100 characters).
+  const fixed = FIXED_LINKS.map((h) => ({ input: { hash: h, navigate: true }, expected: expectedOfLink(h) }));
+  (await apply(page, fixed)).forEach((o, k) => check(`fixed link (${FIXED_LINKS[k].length} chars): ${FIXED_LINKS[k].slice(0, 100)}`, o, fixed[k].expected, /nothing was changed/));
+  counts.links += fixed.length;
   let batches = 0;
   await fc.assert(
     fc.asyncProperty(fc.array(links, { minLength: BATCH, maxLength: BATCH }), async (hs) => {
-      // The fixed examples navigate as a pasted link does; the drawn ones take the shorter way (Input).
-      const cases = hs.map((h) => ({ input: { hash: h, navigate: FIXED_LINKS.includes(h) }, expected: expectedOfLink(h) }));
+      // The fixed links navigated as a pasted link does; the drawn ones take the shorter way (Input).
+      const cases = hs.map((h) => ({ input: { hash: h }, expected: expectedOfLink(h) }));
       const outcomes = await apply(page, cases);
       outcomes.forEach((o, k) => check(`link (${hs[k].length} chars): ${hs[k].slice(0, 100)}`, o, cases[k].expected, /nothing was changed/));
       counts.links += hs.length;
       counts.linksOpened += cases.filter((c) => c.expected.kind === 'opened').length;
       if (++batches % 10 === 0) await training(`after ${counts.links} links`);
     }),
-    { numRuns: RUNS / BATCH + 1, seed: SEED, examples: [[FIXED_LINKS]], interruptAfterTimeLimit: 150_000, markInterruptAsFailure: true },
+    { numRuns: RUNS / BATCH, seed: SEED, interruptAfterTimeLimit: 150_000, markInterruptAsFailure: true },
   );
   lap(`${counts.links} links (${counts.linksOpened} opened)`);
 
