@@ -1,14 +1,11 @@
 // The user's own data from CSV (x, y and optionally an outlier column), with a message that names the row.
 import Papa from 'papaparse';
 import type { Points } from '../core/datasets';
-import { LIMITS } from '../core/messages';
+import { BOUNDS, inBound, LIMITS, pointTooLarge } from '../core/messages';
 
 export const CSV_MAX_BYTES = 2_000_000;
 /** One bound for the user's own points (src/core/messages.ts). */
 export const CSV_MAX_ROWS = LIMITS.maxPoints;
-
-/** The largest float32, 3.4028234663852886e38, as shown to the user. */
-const FLOAT32_MAX_TEXT = '3.4e38';
 
 /** Why a file is too large to read at all (checked on its size, before its text is read), or null. */
 export function importTooLarge(name: string, bytes: number): string | null {
@@ -47,9 +44,9 @@ export function parseCsv(text: string): CsvResult {
     const yv = Number(ys);
     if (xs === '' || !Number.isFinite(xv)) return { ok: false, message: `Row ${line}: x is not a finite number ("${xs}").` };
     if (ys === '' || !Number.isFinite(yv)) return { ok: false, message: `Row ${line}: y is not a finite number ("${ys}").` };
-    // The data are stored as float32: a finite float64 beyond ±3.4e38 would silently become ±Infinity.
-    if (!Number.isFinite(Math.fround(xv))) return { ok: false, message: `Row ${line}: x is too large ("${xs}"); the limit is ±${FLOAT32_MAX_TEXT}.` };
-    if (!Number.isFinite(Math.fround(yv))) return { ok: false, message: `Row ${line}: y is too large ("${ys}"); the limit is ±${FLOAT32_MAX_TEXT}.` };
+    // The data are stored as float32 and squared by the losses: a bound keeps both finite (messages.ts BOUNDS.point).
+    if (!inBound(xv, BOUNDS.point)) return { ok: false, message: `${pointTooLarge(`Row ${line}: x`, xs)}.` };
+    if (!inBound(yv, BOUNDS.point)) return { ok: false, message: `${pointTooLarge(`Row ${line}: y`, ys)}.` };
     if (os !== undefined && !['0', '1', 'true', 'false', ''].includes(os.toLowerCase())) return { ok: false, message: `Row ${line}: the outlier column must be 0 or 1 ("${os}").` };
     x[i] = xv;
     y[i] = yv;

@@ -2,6 +2,7 @@
 // Links carry a version (v=2). A link without one is v1 (the format before versions) and is migrated, so
 // every link ever shared opens unchanged. Unknown keys are ignored, as TensorFlow Playground does.
 import type { RunConfig } from '../core/config';
+import { LIMITS, linkSaysNothing, linkTooLong } from '../core/messages';
 import { runConfigSchema, toJson } from '../core/schema';
 import { findLesson, LESSONS } from './lessons';
 
@@ -69,6 +70,8 @@ export function toHash(state: { config: RunConfig; lessonId?: string | null; hid
 
 export function parseHash(hash: string): UrlState {
   const fallback = (reason: string | null): UrlState => ({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [], error: reason && `${reason}; the default lesson opened instead.`, ...(reason ? { reason } : {}) });
+  // Checked before anything is parsed: a megabyte link costs nothing and says why it is refused.
+  if (hash.length > LIMITS.maxLinkChars) return fallback(linkTooLong(hash.length));
   const { params, version } = migrateLink(hash);
   // A link from a newer page: read what this page knows (unknown keys are ignored) and say so if it fails.
   const newer = version > LINK_VERSION ? ` (the link is from a newer version, v${version})` : '';
@@ -96,5 +99,8 @@ export function parseHash(hash: string): UrlState {
     if (!lesson) return fallback(`There is no lesson "${lessonId}"${newer}`);
     return { config: lesson.config, lessonId: lesson.id, hide, error: null };
   }
-  return { ...fallback(null), hide };
+  // No hash at all is the plain address: the default lesson, silently. Anything else that names neither a
+  // configuration nor a lesson (an empty config, a misspelt key, a classification link's keys) says so.
+  const said = [...params.keys()].some((k) => k !== 'hide');
+  return said || params.has('config') ? { ...fallback(`${linkSaysNothing()}${newer}`), hide } : { ...fallback(null), hide };
 }

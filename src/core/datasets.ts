@@ -1,6 +1,6 @@
 // The 1-D regression problems of the papers, with seeded outlier injection.
 import { normal, STREAM, uniform } from './rng';
-import { isSeed, seedNotInteger } from './messages';
+import { BOUNDS, inBound, isSeed, outOfBound, seedNotInteger } from './messages';
 
 export const OUTLIER_KINDS = ['additive', 'uniform', 'flip'] as const;
 export type OutlierKind = (typeof OUTLIER_KINDS)[number];
@@ -140,8 +140,8 @@ export function validateDataSpec(spec: DataSpec): void {
   if (!(Number.isInteger(spec.n) && spec.n >= 2 && spec.n <= 100_000)) throw new Error(`invalid n; not an integer in [2, 100000]: ${spec.n}`);
   if (!(spec.outlierRate >= 0 && spec.outlierRate <= 0.9)) throw new Error(`invalid outlierRate; not in [0, 0.9]: ${spec.outlierRate}`);
   if (!OUTLIER_KINDS.includes(spec.outlierKind)) throw new Error(`unknown outlierKind: ${spec.outlierKind}`);
-  if (!(spec.outlierScale >= 0 && Number.isFinite(spec.outlierScale))) throw new Error(`invalid outlierScale: ${spec.outlierScale}`);
-  if (!(spec.noise >= 0 && Number.isFinite(spec.noise))) throw new Error(`invalid noise: ${spec.noise}`);
+  if (!inBound(spec.outlierScale, BOUNDS.outlierScale)) throw new Error(outOfBound(spec.outlierScale, BOUNDS.outlierScale));
+  if (!inBound(spec.noise, BOUNDS.noise)) throw new Error(outOfBound(spec.noise, BOUNDS.noise));
   if (!isSeed(spec.seed)) throw new Error(seedNotInteger(spec.seed));
 }
 

@@ -6,7 +6,7 @@ import type { RunConfig } from './config';
 import type { Points } from './datasets';
 import type { Snapshot } from './evaluator';
 import { parseLossId } from './losses';
-import { LIMITS, tooManyPoints } from './messages';
+import { BOUNDS, counterOutOfRange, inBound, LIMITS, MAX_COUNTER, outOfBound, tooManyPoints } from './messages';
 import { expandMembers } from './members';
 import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
@@ -17,9 +17,16 @@ export const VERSION = 2;
 
 /** JSON has no NaN: non-finite values travel as null and come back as NaN (a diverged model stays diverged). */
 const numbers = z.array(z.number().nullable());
-/** Points are stored as float32: a finite float64 beyond ±3.4e38 would become ±Infinity there (found by file-fuzz). */
-const finiteNumbers = z.array(z.number().refine((v) => Number.isFinite(Math.fround(v)), 'must be a finite number within float32 range (|v| ≤ 3.4e38)'));
-const count = z.number().int().min(0);
+/** Points are stored as float32 and squared by the losses: within BOUNDS.point both stay finite (file-fuzz found ±3.4e38). */
+const finiteNumbers = z.array(
+  z.number().superRefine((v, ctx) => {
+    if (!inBound(v, BOUNDS.point)) ctx.addIssue({ code: 'custom', message: outOfBound(v, BOUNDS.point) });
+  }),
+);
+/** Steps and counts: whole numbers the fused path's u32 words hold (messages.ts MAX_COUNTER). */
+const count = z.number().superRefine((v, ctx) => {
+  if (!(Number.isInteger(v) && v >= 0 && v <= MAX_COUNTER)) ctx.addIssue({ code: 'custom', message: counterOutOfRange('a step or count', v) });
+});
 
 const modelViewSchema = z.object({
   id: z.string().optional(),

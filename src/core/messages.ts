@@ -31,9 +31,80 @@ export const LIMITS = {
   maxPoints: 20_000,
   /** A run file: 16 models of 70 000 parameters with Adam's moments are about 75 MB of JSON. */
   maxFileBytes: 128 * 2 ** 20,
+  /**
+   * Characters of a link's hash, checked before anything is parsed. The largest configuration the page writes (8
+   * models, every field, long decimals) is about 4 600 characters; browsers, servers, proxies and chat apps cut
+   * URLs somewhere between 2 000 and 64 000, so a longer link is either cut already or not one of ours.
+   */
+  maxLinkChars: 16_384,
 } as const;
 
 export const MAX_MODELS = LIMITS.maxModels;
+
+/**
+ * The range of one number a link, a file or a CSV can set. Both ends are always there, chosen so the float32 data,
+ * the losses and their gradients stay finite (float32 holds |v| ≤ 3.4e38 and rounds |v| < 1.4e-45 to 0); `why`
+ * says why each end lies where it does.
+ */
+export interface Bound {
+  /** The name the message uses. */
+  label: string;
+  min: number;
+  max: number;
+  integer?: boolean;
+  /** An infinity accepted beside the range: T = ∞ (plain averaging), α = −∞ (Welsch's limit). */
+  infinite?: typeof Infinity | typeof Number.NEGATIVE_INFINITY;
+  why: string;
+}
+
+/**
+ * The residual scale the bounds below rest on: the data sets' own noise std is at most 3.6 (hetero-sine at x = 12),
+ * so with noise × ≤ 1e3 and outlier sizes ≤ 1e3, |y| stays below ~3e4 (six standard deviations of each), a squared
+ * residual below ~1e9, and over the variance floor (≥ 1e-8) below ~1e17: finite in float32 (≤ 3.4e38), sums over
+ * a batch of 1024 included.
+ */
+const RESIDUAL = 'keeps |y| ≲ 3e4, so (y − μ)²/σ² ≲ 1e17 over the variance floor 1e-8: finite in float32';
+
+/** Every unbounded-looking scalar of the regression configuration, bounded (schema.ts, datasets.ts). */
+export const BOUNDS = {
+  noise: { label: 'noise ×', min: 0, max: 1e3, why: `1e3 ${RESIDUAL}; the slider ends at 3` },
+  outlierScale: { label: 'outlier size', min: 0, max: 1e3, why: `1e3 ${RESIDUAL}; 1e300 overflowed the float32 targets to ±∞; the slider ends at 20` },
+  T: { label: 'T', min: LIMITS.minT, max: 1e6, infinite: Infinity, why: 'below 1e-3 exp(−ℓ/T) is a hardmax to float32; past 1e6 write ∞ (the slider ends at 1.3e3)' },
+  alpha: { label: 'α', min: -1e3, max: 2, infinite: -Infinity, why: 'Barron defines α ≤ 2; below −1e3 (x²/|α−2| + 1)^(α/2) underflows like the α = −∞ limit, which is written as −∞' },
+  c: { label: 'c', min: 1e-3, max: 1e3, why: '(x/c)² ≲ (3e4/1e-3)² ≈ 1e15 stays finite; c = 1e-300 became 0 in float32 (division by zero in ρ and ψ)' },
+  lambda: { label: 'λ', min: 1e-3, max: 1e3, why: "SuperLoss's β = (ℓ − τ)/λ stays finite for λ ≥ 1e-3 (λ = 1e-300 became 0); past 1e3 σ* = 1 to float32" },
+  tau: { label: 'τ', min: -1e3, max: 1e3, why: 'a threshold on per-point losses (the slider spans −2 to 20); ℓ − τ and (ℓ − τ)/λ stay finite' },
+  nu: { label: 'ν', min: 1e-2, max: 1e4, why: "Student-t's r²/ν ≲ 1e17/1e-2 stays finite (ν = 1e-300 became 0); past 1e4 it is the Gaussian to float32 (the slider ends at 1e3)" },
+  lrScale: { label: 'learning-rate factor', min: 1e-3, max: 1e2, why: 'times the learning rate (≤ 10): the step stays ≤ 1e3; below 1e-3 a model barely moves' },
+  learningRate: { label: 'learning rate', min: 1e-7, max: 10, why: 'below 1e-7 an Adam step at θ ≈ 1 is under float32’s half-ulp (6e-8) and is lost; above 10 every model diverges' },
+  point: { label: "a point's x or y", min: -1e9, max: 1e9, why: '(y − μ)² ≤ 4e18 and over the variance floor 1e-8 ≤ 4e26, (x/c)² ≤ 4e24: the losses stay finite in float32 (3.4e38 itself squared would not)' },
+  warmupSteps: { label: 'warm-up steps', min: 0, max: 1e9, integer: true, why: 'mean-only plus NLL warm-up is compared with a u32 step counter on the fused path: two of ≤ 1e9 fit 2³²' },
+} as const satisfies Record<string, Bound>;
+
+/** The classification configuration's scalars that had no upper or lower end (classify/schema.ts). */
+export const CLASS_BOUNDS = {
+  seed: { label: 'seed', min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true, why: 'a whole number float64 (JSON, links) holds exactly' },
+  q: { label: "GCE's q", min: 1e-2, max: 1, why: '(1 − p^q)/q: q = 1e-300 became 0 in float32 (0/0); q → 0 is cross-entropy already at 1e-2' },
+  T: { label: 'T', min: 1e-3, max: 1e6, infinite: Infinity, why: 'below 1e-3 the weights are a hardmax to float32; past 1e6 write ∞ (plain cross-entropy)' },
+  slLambda: { label: "SuperLoss's λ", min: 1e-3, max: 100, why: '(ℓ − τ)/λ stays finite for λ ≥ 1e-3 (λ = 1e-300 became 0)' },
+  learningRate: { label: 'learning rate', min: 1e-7, max: 1, why: 'below 1e-7 an Adam step at θ ≈ 1 is lost to float32 rounding; above 1 the embedding diverges' },
+} as const satisfies Record<string, Bound>;
+
+/** Whether `v` lies within the bound (NaN never does). */
+export function inBound(v: number, b: Bound): boolean {
+  if (b.infinite !== undefined && v === b.infinite) return true;
+  return v >= b.min && v <= b.max && (!b.integer || Number.isInteger(v));
+}
+
+export const outOfBound = (v: number, b: Bound) =>
+  `${b.label} = ${fmt(v)}: ${b.label} must be ${b.integer ? 'a whole number' : 'a number'} in [${b.min}, ${b.max}]${b.infinite !== undefined ? ` or ${fmt(b.infinite)}` : ''} (${b.why})`;
+
+/**
+ * Training-state counters (Adam's t, a model's steps, τ's count, the global minibatch step) are written into u32
+ * words on the fused path: 2³² + 1 would become 1 there and send a model back into warm-up on WebGPU alone.
+ */
+export const MAX_COUNTER = 2 ** 32 - 1;
+export const counterOutOfRange = (name: string, v: number) => `${name} must be a whole number from 0 to ${MAX_COUNTER} (a u32 on the fused path; got ${fmt(v)})`;
 
 const fmt = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '∞' : '−∞');
 
@@ -50,10 +121,18 @@ export const tooManyPoints = (n: number) => `${n} points: the page trains on at 
 export const seedNotInteger = (v: number) => `seed ${fmt(v)}: a seed is a whole number within ±${Number.MAX_SAFE_INTEGER}`;
 /** A seed every path draws alike: a whole number that float64 holds exactly (JSON and links carry it). */
 export const isSeed = (v: number) => Number.isSafeInteger(v);
-export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed)`;
+export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed): T lies in [${BOUNDS.T.min}, ${BOUNDS.T.max}] or is ∞ (${BOUNDS.T.why})`;
 export const ensembleOutOfRange = (m: number) => `an ensemble of ${fmt(m)}: an ensemble has a whole number of members from 1 to ${LIMITS.maxEnsemble}`;
 export const tooManyMembers = (n: number) => `${n} networks in all (ensemble members counted): the page trains at most ${LIMITS.maxMembers} at once`;
 export const heldOutShareOutOfRange = (v: number) => `a held-out share of ${fmt(v)}: the share lies in [0, ${LIMITS.maxHeldOutShare}]`;
+/** A CSV cell or a file's point beyond BOUNDS.point. */
+export const pointTooLarge = (where: string, text: string) => `${where} is too large ("${text}"); the limit is ±${BOUNDS.point.max.toExponential()} (${BOUNDS.point.why})`;
+
+export const linkTooLong = (n: number) =>
+  `This link is ${n} characters long: a link holds at most ${LIMITS.maxLinkChars} (browsers and servers cut longer URLs, so it cannot be whole; the page's own links stay under this; save a run as a file instead)`;
+export const linkSaysNothing = () =>
+  'This link names neither a configuration nor a lesson (it may have been cut short, or it belongs to another page)';
+
 /** A file holds more models than the page trains (the reproduction command writes 10): refused, with an offer. */
 export const fileBeyondPage = (n: number) =>
   `${tooManyModels(n)}. Nothing was changed; “Open the first ${LIMITS.maxModels}” opens models 1–${LIMITS.maxModels} of the file with their training state (the file keeps all ${n}).`;

@@ -5,7 +5,7 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
-import { batchOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, isSeed, LIMITS, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import { batchOutOfRange, BOUNDS, ensembleOutOfRange, heldOutShareOutOfRange, inBound, isSeed, LIMITS, outOfBound, type Bound, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
 import { paramCount } from './state';
 
 export { LIMITS, MAX_MODELS } from './messages';
@@ -23,6 +23,14 @@ const bounded = (ok: (v: number) => boolean, message: (v: number) => string) =>
     if (!ok(v)) ctx.addIssue({ code: 'custom', message: message(v) });
   });
 
+/** A number within a bound of the catalogue (messages.ts BOUNDS: both ends, and why), or its message. */
+export const withinBound = (b: Bound, tooSmall?: () => string) => bounded((v) => inBound(v, b), (v) => (tooSmall && v < b.min ? tooSmall() : outOfBound(v, b)));
+/** The same for a number that may be an infinity spelled as a string (T = ∞, α = −∞). */
+const extendedWithin = (b: Bound, tooSmall?: () => string) =>
+  extended.superRefine((v, ctx) => {
+    if (!inBound(v, b)) ctx.addIssue({ code: 'custom', message: tooSmall && v < b.min ? tooSmall() : outOfBound(v, b) });
+  });
+
 /** ω of the first layer's spread initialisation (model.ts): the architecture's, or one model's own. */
 const initScaleSchema = finite.min(0.1).max(100);
 
@@ -32,24 +40,24 @@ export const dataSpecSchema = z.object({
   seed: bounded(isSeed, seedNotInteger),
   outlierRate: z.number().min(0).max(0.9),
   outlierKind: z.enum(OUTLIER_KINDS),
-  outlierScale: finite.min(0),
-  noise: finite.min(0),
+  outlierScale: withinBound(BOUNDS.outlierScale),
+  noise: withinBound(BOUNDS.noise),
 });
 
 export const modelSpecSchema = z.object({
   /** Optional in files and links made before ids existed: those models get m1, m2, … by position. */
   id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a model id is 1–32 letters, digits, _ or -').default(''),
   loss: z.string().refine((id) => LOSS_IDS.includes(id), { message: 'unknown loss' }),
-  T: extended.refine((v) => v >= LIMITS.minT, tTooSmall()),
+  T: extendedWithin(BOUNDS.T, tTooSmall),
   beta: finite.min(0).max(1),
-  alpha: extended.refine((v) => v <= 2, 'α must be ≤ 2'),
-  c: finite.gt(0),
-  lambda: finite.gt(0),
-  tau: finite,
+  alpha: extendedWithin(BOUNDS.alpha),
+  c: withinBound(BOUNDS.c),
+  lambda: withinBound(BOUNDS.lambda),
+  tau: withinBound(BOUNDS.tau),
   tauMode: z.enum(TAU_MODES),
-  nu: finite.gt(0),
-  lrScale: finite.gt(0).default(1),
-  warmup: z.object({ meanSteps: z.number().int().min(0), nllSteps: z.number().int().min(0) }).optional(),
+  nu: withinBound(BOUNDS.nu),
+  lrScale: withinBound(BOUNDS.lrScale).default(1),
+  warmup: z.object({ meanSteps: withinBound(BOUNDS.warmupSteps), nllSteps: withinBound(BOUNDS.warmupSteps) }).optional(),
   initSeed: bounded(isSeed, seedNotInteger),
   initScale: initScaleSchema.optional(),
   ensemble: bounded((v) => Number.isInteger(v) && v >= 1 && v <= LIMITS.maxEnsemble, ensembleOutOfRange).optional(),
@@ -57,10 +65,10 @@ export const modelSpecSchema = z.object({
 
 export const trainSettingsSchema = z.object({
   optimizer: z.enum(['adam', 'sgd']),
-  learningRate: finite.gt(0).max(10),
+  learningRate: withinBound(BOUNDS.learningRate),
   batchSize: bounded((v) => Number.isInteger(v) && v >= LIMITS.minBatch && v <= LIMITS.maxBatch, batchOutOfRange),
-  warmupMeanSteps: z.number().int().min(0),
-  warmupNllSteps: z.number().int().min(0),
+  warmupMeanSteps: withinBound(BOUNDS.warmupSteps),
+  warmupNllSteps: withinBound(BOUNDS.warmupSteps),
   batchSeed: bounded(isSeed, seedNotInteger),
   heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: bounded(isSeed, seedNotInteger) }).optional(),
   architecture: z

@@ -2,6 +2,7 @@
 // backend, the fused WebGPU kernel, Node) exports and imports exactly, so a hand-off continues the trajectory.
 import type { ModelSpec, TrainSettings } from './config';
 import { initialWeightsFlat } from './initialWeights';
+import { counterOutOfRange, MAX_COUNTER } from './messages';
 import { paramLayout, type Architecture } from './model';
 
 /** Adam's constants (Kingma & Ba), one source for the engine, the fused kernel and the benchmark baseline. */
@@ -136,9 +137,12 @@ export function restackState(s: TrainingState, specs: readonly ModelSpec[], arch
   };
 }
 
+/** A counter every path can hold: a whole number that fits the fused path's u32 words. */
+const isCounter = (v: number) => Number.isInteger(v) && v >= 0 && v <= MAX_COUNTER;
+
 /** Why `state` cannot be loaded for these models and this architecture, or null when it can. */
 export function stateMismatch(state: TrainingState, arch: Architecture, specs: ModelSpec[]): string | null {
-  if (!(Number.isInteger(state.step) && state.step >= 0)) return `the global step must be a whole number ≥ 0 (got ${state.step})`;
+  if (!isCounter(state.step)) return counterOutOfRange('the global step', state.step);
   if (state.models.length !== specs.length) return `the state has ${state.models.length} models; the configuration has ${specs.length}`;
   const n = paramCount(arch);
   for (let k = 0; k < specs.length; k++) {
@@ -148,15 +152,22 @@ export function stateMismatch(state: TrainingState, arch: Architecture, specs: M
     for (const [field, arr] of [['params', m.params], ['m', m.m], ['v', m.v]] as const) {
       if (arr.length !== n) return `${name}: ${field} has ${arr.length} values; the architecture needs ${n}`;
     }
-    if (!(Number.isInteger(m.steps) && m.steps >= 0)) return `${name}: steps must be a whole number ≥ 0 (got ${m.steps})`;
-    if (!(Number.isInteger(m.t) && m.t >= 0)) return `${name}: Adam's t must be a whole number ≥ 0 (got ${m.t})`;
-    if (!(Number.isInteger(m.tauCount) && m.tauCount >= 0)) return `${name}: tauCount must be a whole number ≥ 0 (got ${m.tauCount})`;
+    if (!isCounter(m.steps)) return `${name}: ${counterOutOfRange('steps', m.steps)}`;
+    if (!isCounter(m.t)) return `${name}: ${counterOutOfRange("Adam's t", m.t)}`;
+    if (!isCounter(m.tauCount)) return `${name}: ${counterOutOfRange('tauCount', m.tauCount)}`;
     if (m.diverged === null) {
       // A model still training must have finite parameters and moments; a diverged one keeps what it had.
       for (const [field, arr] of [['params', m.params], ['m', m.m], ['v', m.v]] as const) {
         const bad = arr.findIndex((x) => !Number.isFinite(x));
         if (bad >= 0) return `${name}: ${field}[${bad}] is not finite, yet the model is not marked diverged`;
       }
+      // Adam divides by √v̂: a negative second moment is NaN at the next step.
+      const negative = m.v.findIndex((x) => x < 0);
+      if (negative >= 0) return `${name}: v[${negative}] = ${m.v[negative]} is negative (Adam's second moment is a mean of squares, ≥ 0)`;
+      // Adam's bias correction divides by 1 − βᵗ: moments with t = 0 would be divided by zero.
+      if (m.t === 0 && (m.m.some((x) => x !== 0) || m.v.some((x) => x !== 0))) return `${name}: Adam's t is 0 but its moments are not zero (t counts the steps that made them, so it is at least 1)`;
+      // SuperLoss reads τ at every step; NaN (a file's null) would spread to every weight.
+      if (!Number.isFinite(m.tau)) return `${name}: τ is ${m.tau}, yet the model is not marked diverged (τ must be a finite number)`;
     }
   }
   return null;

@@ -1,4 +1,7 @@
 // The page ⇄ worker protocol in one place. Comlink carries the calls; these types are the contract.
+import type { ClassRunConfig } from '../core/classify/engine';
+import type { ClassSnapshot } from '../core/classify/evaluate';
+import type { ClassHistoryRow } from '../core/classify/schema';
 import type { ModelSpec, RunConfig, TrainSettings } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
@@ -102,4 +105,26 @@ export interface TrainerApi {
   loseDevice(moment?: LossMoment): Promise<boolean>;
   /** For tests: tfjs's live tensor count and the fused path's live GPU buffers. */
   memory(): Promise<{ numTensors: number; gpuBuffers: number | null }>;
+}
+
+// ---------------------------------------------------------------- the classification mode's worker
+
+/** What the classification worker streams to the page. */
+export type ClassMessage =
+  | { kind: 'frame'; snapshot: ClassSnapshot; history: ClassHistoryRow[]; stepsPerSecond: number; /** Bumped at every restart (fresh weights). */ run: number }
+  /** Training stopped (the run is kept). */
+  | { kind: 'error'; message: string }
+  /** A standing notice: the device was lost and training moved to another backend. */
+  | { kind: 'notice'; message: string };
+export type ClassListener = (m: ClassMessage) => void;
+
+/** What the classification worker exposes. Every call is queued and applied in order, after the running tick. */
+export interface ClassifyApi {
+  start(config: ClassRunConfig, backend: string | null, listener: ClassListener): Promise<{ backend: string; notes: string[] }>;
+  /** A changed setup: live where the weights carry over, else a restart. */
+  update(config: ClassRunConfig): Promise<'live' | 'restarted'>;
+  restart(config: ClassRunConfig): Promise<void>;
+  play(): Promise<void>;
+  pause(): Promise<void>;
+  step(n: number): Promise<void>;
 }

@@ -1,8 +1,7 @@
-// The trainer session's machinery: the run it owns (configuration, points, the active training path and its
-// last consistent state), the queue every call goes through, the training loop as a series of queued ticks
-// (so a call never lands in the middle of one), and the fail-over to the next backend when a device is lost.
-// A generation counter drops the result of a tick whose path was replaced while it awaited. The calls the page
-// makes are TrainerSession's (session.ts).
+// The regression trainer session's machinery: the run it owns (configuration, points, the active training path and
+// its last consistent state), its tick and frame, and the fail-over to the next backend when a device is lost. The
+// queue every call goes through, the loop as queued ticks and the generation counter are SerialSession's
+// (serialSession.ts), shared with the classification session. The calls the page makes are TrainerSession's (session.ts).
 import type { RunConfig } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
 import { Engine, type TrainingPath } from '../core/engine';
@@ -12,15 +11,16 @@ import { paramCount, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendName } from '../platform/browser';
 import type { Frame, TrainerListener, TrainerPhase } from './protocol';
 import type { LossMoment, SessionPlatform } from './sessionRules';
+import { message, SerialSession } from './serialSession';
 import { nextBudget } from './tickBudget';
 
 /** The state rides along in every frame's read up to this many floats; above it, every CHECKPOINT_MS. */
 const STATE_IN_EVERY_FRAME = 1 << 18;
 const CHECKPOINT_MS = 2000;
 
-export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+export { message };
 
-export abstract class SessionCore {
+export abstract class SessionCore extends SerialSession<SessionPlatform> {
   protected config: RunConfig | null = null;
   protected points: Points | null = null;
   /** The data spec the points come from (their truth), null for the user's own points. */
@@ -29,16 +29,11 @@ export abstract class SessionCore {
   /** The last state known to be consistent with `config`: where a fail-over restarts. */
   protected checkpoint: TrainingState | null = null;
   protected checkpointAt = 0;
-  protected backend: BackendName | null = null;
+  declare protected backend: BackendName | null;
   protected triedBackends: BackendName[] = [];
   protected fusedAllowed = true;
   /** A sweep's session (StartOptions.sweep): 64 models, metrics-only frames. */
   protected sweep = false;
-  protected wantPlaying = false;
-  protected looping = false;
-  protected queue: Promise<unknown> = Promise.resolve();
-  /** Bumped whenever the path is replaced: an await that spans a replacement drops its result. */
-  protected generation = 0;
   /** Bumped whenever the run is replaced (restart, import, data): the page restarts its curves. */
   protected runId = 0;
   protected pointsSent = false;
@@ -52,15 +47,18 @@ export abstract class SessionCore {
   protected lossArmed: LossMoment | null = null;
 
   constructor(
-    protected readonly platform: SessionPlatform,
+    platform: SessionPlatform,
     protected listener: TrainerListener | null = null,
-  ) {}
+  ) {
+    super(platform);
+  }
 
-  /** Queues `fn` behind every earlier call; its failure is the caller's, never the queue's. */
-  protected enqueue<T>(fn: () => Promise<T> | T): Promise<T> {
-    const run = this.queue.then(fn);
-    this.queue = run.catch(() => undefined);
-    return run;
+  protected hasRun(): boolean {
+    return this.path !== null;
+  }
+
+  protected stopTraining(reason: string): void {
+    this.status('error', `training stopped: ${reason}. The run is kept; press Play to try again.`);
   }
 
   protected status(phase: TrainerPhase, msg: string | null = null): void {
@@ -169,27 +167,6 @@ export abstract class SessionCore {
 
   // ---------------------------------------------------------------- the loop
 
-  protected ensureLoop(): void {
-    if (this.looping) return;
-    this.looping = true;
-    void (async () => {
-      try {
-        while (this.wantPlaying && this.path) {
-          try {
-            await this.enqueue(() => this.tick());
-          } catch (err) {
-            // tick() handles its own failures; anything escaping it is a bug of the session: stop and say so.
-            this.wantPlaying = false;
-            this.status('error', `training stopped: ${message(err)}. The run is kept; press Play to try again.`);
-          }
-          await new Promise((r) => setTimeout(r, 0));
-        }
-      } finally {
-        this.looping = false;
-      }
-    })();
-  }
-
   /** Steps for about TICK_MS, then one read: the snapshot (and the state, as a checkpoint for fail-over). */
   protected async tick(): Promise<void> {
     if (!this.wantPlaying || !this.path) return;
@@ -238,30 +215,6 @@ export abstract class SessionCore {
     this.lastFrame = { at: now, step: snapshot.step };
     this.listener?.frame(frame);
     return true;
-  }
-
-  /** A failing tick: a device's own failure hands the run to the next backend; anything else stops and says so. */
-  protected async handleFailure(err: unknown): Promise<void> {
-    const lost = this.platform.isDeviceError(err);
-    if (lost) {
-      await this.failOver(`the ${this.backend} device failed (${message(err)})`);
-      return;
-    }
-    this.wantPlaying = false;
-    this.status('error', `training stopped: ${message(err)}. The run is kept; press Play to try again.`);
-  }
-
-  protected watchDevice(): void {
-    const lost = this.platform.deviceLost();
-    if (!lost) return;
-    const backend = this.backend;
-    void lost.then((reason) => {
-      if (this.backend !== backend) return;
-      // A tick awaiting the lost device must not land: bump the generation before queueing the fail-over.
-      this.generation++;
-      // A call that met the failure first (a hand-off, a tick) may have failed over already: then nothing is left to do.
-      void this.enqueue(() => (this.backend === backend ? this.failOver(reason) : undefined));
-    });
   }
 
   /** Re-initialises on the next backend from the last consistent state and goes on as the user asked. */

@@ -116,13 +116,13 @@ describe('seeds and points', () => {
     for (const text of ['42', '-3', '1e3', String(Number.MAX_SAFE_INTEGER)]) expectAccepted(withSeed(seedFromField(text)!));
   });
 
-  it('the user’s own points: at most 20 000 from a CSV (and from a file: exportFile.test.ts); a value ≥ 3.4e38 names its row', () => {
+  it('the user’s own points: at most 20 000 from a CSV (and from a file: exportFile.test.ts); a value beyond ±1e9 (BOUNDS.point) names its row', () => {
     const rows = (n: number) => 'x,y\n' + Array.from({ length: n }, (_, i) => `${i},${i % 7}`).join('\n');
     expect(parseCsv(rows(LIMITS.maxPoints)).ok).toBe(true);
     const r = parseCsv(rows(LIMITS.maxPoints + 1));
     expect(r.ok ? '' : r.message).toMatch(/20001 rows; the limit is 20000/);
     const big = parseCsv('x,y\n0,1\n1,2\n2,3.5e38\n');
-    expect(big.ok ? '' : big.message).toBe('Row 4: y is too large ("3.5e38"); the limit is ±3.4e38.');
+    expect(big.ok ? '' : big.message).toBe(`Row 4: y is too large ("3.5e38"); the limit is ±1e+9 (${msg.BOUNDS.point.why}).`);
     // The row as the file numbers its lines, blank lines included (they were skipped and not counted: row 3 here).
     const gaps = parseCsv('x,y\n\n0,1\n\n1,3.5e38\n');
     expect(gaps.ok ? '' : gaps.message).toMatch(/^Row 5: y is too large/);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/app/csv';
 
 const FLOAT32_MAX = 3.4028234663852886e38;
+import { BOUNDS } from '../../src/core/messages';
 
 /** The invariant every input must satisfy. */
 function checkResult(text: string): void {
@@ -22,6 +23,8 @@ function checkResult(text: string): void {
     expect(isOutlier.length).toBe(x.length);
     for (let i = 0; i < x.length; i++) {
       if (!Number.isFinite(x[i]) || !Number.isFinite(y[i])) throw new Error(`non-finite value at ${i} from ${JSON.stringify(text.slice(0, 200))}`);
+      // Issue 24: within BOUNDS.point, so the losses squaring them stay finite in float32.
+      expect(Math.abs(x[i]) <= BOUNDS.point.max && Math.abs(y[i]) <= BOUNDS.point.max).toBe(true);
       expect(isOutlier[i] === 0 || isOutlier[i] === 1).toBe(true);
     }
   } else {
@@ -66,13 +69,14 @@ describe('CSV fuzz', () => {
     });
   });
 
-  it('accepts the largest float32 and rejects the first value that rounds to Infinity', () => {
-    const ok = parseCsv(`0,${FLOAT32_MAX}\n1,${-FLOAT32_MAX}\n`);
+  it('accepts ±1e9 (BOUNDS.point) and rejects beyond it, the largest float32 included (squared, it overflows)', () => {
+    const ok = parseCsv(`0,${BOUNDS.point.max}\n1,${BOUNDS.point.min}\n`);
     expect(ok.ok).toBe(true);
-    if (ok.ok) expect(Array.from(ok.points.y)).toEqual([FLOAT32_MAX, -FLOAT32_MAX]);
-    // Halfway between float32's max and its next (absent) step rounds to Infinity.
-    const r = parseCsv(`0,1\n1,${FLOAT32_MAX * (1 + 2 ** -24)}\n`);
-    expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.message).toMatch(/Row 2: y is too large/);
+    if (ok.ok) expect(Array.from(ok.points.y)).toEqual([BOUNDS.point.max, BOUNDS.point.min]);
+    for (const v of [BOUNDS.point.max * 1.000001, FLOAT32_MAX, FLOAT32_MAX * (1 + 2 ** -24)]) {
+      const r = parseCsv(`0,1\n1,${v}\n`);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.message).toMatch(/Row 2: y is too large .*the limit is ±1e\+9/);
+    }
   });
 });

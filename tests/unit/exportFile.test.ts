@@ -13,9 +13,9 @@ import { ZERO_BIAS_ARCHITECTURE } from '../../src/core/model';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 60 };
 const POINTS = makePoints(DATA);
-const TRAIN = { ...DEFAULT_TRAIN, optimizer: 'sgd' as const, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: { ...ZERO_BIAS_ARCHITECTURE, hidden: [4] } };
-// Model 1 diverges (SGD at a huge learning rate), model 2 trains normally.
-const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll', { lrScale: 1e9 }), modelSpec('robust-nll', { T: 4 })]), train: TRAIN };
+const TRAIN = { ...DEFAULT_TRAIN, optimizer: 'sgd' as const, learningRate: 10, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: { ...ZERO_BIAS_ARCHITECTURE, hidden: [4] } };
+// Model 1 diverges (SGD at the largest learning rate a file may set, 10 × 100), model 2 trains normally (10 × 1e-3).
+const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll', { lrScale: 100 }), modelSpec('robust-nll', { T: 4, lrScale: 1e-3 })]), train: TRAIN };
 
 beforeAll(async () => {
   await useNodeBackend('cpu');

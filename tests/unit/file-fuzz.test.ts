@@ -10,7 +10,8 @@ import { Engine } from '../../src/core/engine';
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig } from '../../src/core/config';
 import { defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { parseRunFile, runFileJson, type RunFile } from '../../src/core/exportFile';
-import { LIMITS } from '../../src/core/messages';
+import { LIMITS, MAX_COUNTER } from '../../src/core/messages';
+import { fileRunConfigSchema, toJson } from '../../src/core/schema';
 import { stateMismatch } from '../../src/core/state';
 import { expandMembers } from '../../src/core/members';
 
@@ -61,10 +62,21 @@ function check(text: string): void {
   expect(f.points.x.length).toBeGreaterThanOrEqual(2);
   expect(f.config.models.length).toBeLessThanOrEqual(LIMITS.maxFileModels);
   for (let i = 0; i < f.points.x.length; i++) expect(Number.isFinite(f.points.x[i]) && Number.isFinite(f.points.y[i])).toBe(true);
+  // Issue 24: every scalar within its bound, and a state every path holds alike (u32 counters, t ≥ 1 with
+  // moments, v ≥ 0, τ finite for a model that trains).
+  expect(fileRunConfigSchema.safeParse(JSON.parse(toJson(f.config))).success).toBe(true);
+  expect(Number.isInteger(f.state.step) && f.state.step >= 0 && f.state.step <= MAX_COUNTER).toBe(true);
+  for (const m of f.state.models) {
+    for (const c of [m.t, m.steps, m.tauCount]) expect(Number.isInteger(c) && c >= 0 && c <= MAX_COUNTER).toBe(true);
+    if (m.diverged !== null) continue;
+    expect(Number.isFinite(m.tau)).toBe(true);
+    expect(m.v.every((x) => x >= 0)).toBe(true);
+    if (m.t === 0) expect(m.m.every((x) => x === 0) && m.v.every((x) => x === 0)).toBe(true);
+  }
 }
 
 const value = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, '', 'x', 'Infinity', '-Infinity', 'rm -rf', 0, -1, 0.5, 1.5, 1e39, 1e308, -1e308, 2 ** 53 + 2, 1e-40, [], {}, [null], [1e308], { x: [] }),
+  fc.constantFrom<unknown>(null, true, false, '', 'x', 'Infinity', '-Infinity', 'rm -rf', 0, -1, -0.5, 0.5, 1.5, 1e39, 1e308, -1e308, 1e-300, 2 ** 32, 2 ** 32 + 1, 2 ** 53 + 2, 1e-40, [], {}, [null], [1e308], [-0.5], { x: [] }),
   fc.double(),
   fc.integer(),
 );
@@ -98,7 +110,7 @@ describe('file fuzz', () => {
   it('a point beyond float32 range is refused, not stored as ±Infinity (the fuzz found it)', () => {
     const f = JSON.parse(TEXT);
     f.data.x[0] = -3.4028235677973366e38;
-    expect(() => parseRunFile(JSON.stringify(f))).toThrow(/data\.x\.0: must be a finite number within float32 range/);
+    expect(() => parseRunFile(JSON.stringify(f))).toThrow(/data\.x\.0: a point's x or y = .*must be a number in \[-1000000000, 1000000000\]/);
   });
 
   it('a RunFile whose state fits its configuration, or an Error with a message (10⁴ cases)', () => {

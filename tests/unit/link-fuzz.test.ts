@@ -5,11 +5,12 @@ import fc from 'fast-check';
 import { editAt } from './fuzz-edits';
 import { describe, expect, it } from 'vitest';
 import type { RunConfig } from '../../src/core/config';
-import { LIMITS } from '../../src/core/messages';
+import { BOUNDS, inBound, LIMITS, linkSaysNothing } from '../../src/core/messages';
 import { runConfigSchema, toJson } from '../../src/core/schema';
 import { paramCount } from '../../src/core/state';
-import { parseHash, toHash } from '../../src/app/urlState';
+import { migrateLink, parseHash, toHash } from '../../src/app/urlState';
 import { LESSONS } from '../../src/app/lessons';
+import { parseClassHash } from '../../src/app/classify/link';
 
 function withinBounds(c: RunConfig): void {
   const a = c.train.architecture;
@@ -23,6 +24,13 @@ function withinBounds(c: RunConfig): void {
   expect(a.varianceFloor >= LIMITS.minVarianceFloor && a.varianceFloor <= LIMITS.maxVarianceFloor).toBe(true);
   for (const m of c.models) expect(m.T >= LIMITS.minT && Number.isInteger(m.initSeed)).toBe(true);
   expect(Number.isInteger(c.data.seed) && Number.isInteger(c.train.batchSeed)).toBe(true);
+  // Issue 24: every scalar within its catalogue bound (messages.ts BOUNDS), so float32 data and losses stay finite.
+  expect(inBound(c.data.noise, BOUNDS.noise) && inBound(c.data.outlierScale, BOUNDS.outlierScale)).toBe(true);
+  expect(inBound(c.train.learningRate, BOUNDS.learningRate) && inBound(c.train.warmupMeanSteps, BOUNDS.warmupSteps) && inBound(c.train.warmupNllSteps, BOUNDS.warmupSteps)).toBe(true);
+  for (const m of c.models) {
+    for (const k of ['T', 'alpha', 'c', 'lambda', 'tau', 'nu', 'lrScale'] as const) expect(inBound(m[k], BOUNDS[k]), `${k} = ${m[k]}`).toBe(true);
+    if (m.warmup) expect(inBound(m.warmup.meanSteps, BOUNDS.warmupSteps) && inBound(m.warmup.nllSteps, BOUNDS.warmupSteps)).toBe(true);
+  }
 }
 
 /** The invariant every hash must satisfy. */
@@ -33,9 +41,13 @@ function check(hash: string): void {
   } catch (e) {
     throw new Error(`parseHash threw on ${JSON.stringify(hash.slice(0, 200))}: ${String(e)}`);
   }
+  if (hash.length > LIMITS.maxLinkChars) expect(s.error).toMatch(/characters long: a link holds at most/);
   if (s.error === null) {
     expect(runConfigSchema.safeParse(JSON.parse(toJson(s.config))).success).toBe(true);
     withinBounds(s.config);
+    // A link opens silently only when it names a configuration or a lesson, or is the plain address (hide alone).
+    const keys = [...migrateLink(hash).params.keys()];
+    expect(keys.includes('config') || keys.includes('lesson') || keys.every((k) => k === 'hide'), `${hash.slice(0, 80)} opened silently`).toBe(true);
   } else {
     expect(typeof s.error).toBe('string');
     expect(s.error.length).toBeGreaterThan(0);
@@ -122,8 +134,29 @@ describe('link fuzz', () => {
     const t0 = performance.now();
     for (const h of big) check(h);
     expect(performance.now() - t0).toBeLessThan(5000);
-    // The padded configuration is valid apart from the unknown key, which links ignore.
-    expect(parseHash(big[0]).error).toBeNull();
-    expect(parseHash(big[1]).error).toMatch(/5000 models: the page trains at most 8/);
+    // Refused before parsing, each with the size and the reason (a valid configuration padded to 1 MB included).
+    for (const h of big) expect(parseHash(h).error).toContain(`This link is ${h.length} characters long: a link holds at most ${LIMITS.maxLinkChars} (browsers and servers cut longer URLs`);
+    // Within the size, the same checks as ever: too many models is named.
+    const twenty = configLink(JSON.stringify({ ...(BASE_OBJECTS[0] as object), models: Array.from({ length: 20 }, () => (BASE_OBJECTS[0] as { models: unknown[] }).models[0]) }));
+    expect(twenty.length).toBeLessThan(LIMITS.maxLinkChars);
+    expect(parseHash(twenty).error).toMatch(/20 models: the page trains at most 8/);
+  });
+
+  it('the largest configuration the page can write fits the link limit with room to spare', () => {
+    const base = LESSONS[0].config;
+    const widest = { ...base.train.architecture, hidden: [256, 256, 1, 1] };
+    const models = Array.from({ length: LIMITS.maxModels }, (_, k) => ({ ...base.models[0], id: `model-${k}-with-a-long-id-xx`.slice(0, 32), warmup: { meanSteps: 5000, nllSteps: 5000 }, initScale: 33.333333333333336, ensemble: 4, T: 0.0012345678901234567, alpha: -10.123456789012345, c: 0.012345678901234567, lambda: 12.345678901234567, tau: 1.2345678901234567, nu: 123.45678901234567, lrScale: 1.2345678901234567, beta: 0.12345678901234567 }));
+    const h = toHash({ config: { ...base, models, train: { ...base.train, architecture: widest, heldOut: { share: 0.25, seed: 123456789 } } }, lessonId: null, hide: ['models', 'data', 'training', 'views', 'lessons'] });
+    expect(parseHash(h).error).toBeNull();
+    expect(h.length).toBeLessThan(LIMITS.maxLinkChars / 2);
+  });
+
+  it('links that say nothing (FINDINGS): no config and no lesson gives a message; the plain address and a hide-only link stay silent', () => {
+    for (const h of ['#v=2&cfg=eyJ9', '#v=2&config=', '#v=2&lesson=', '#v=2&mode=classification&cls=e30', '#x=1', '#v=3&foo=bar']) expect(parseHash(h).error, h).toContain(linkSaysNothing());
+    for (const h of ['', '#', '#v=2', '#hide=models,views']) expect(parseHash(h).error, h).toBeNull();
+    // The classification mode's links alike (and its size limit).
+    expect(parseClassHash('#v=2&mode=classification&cfg=e30').error).toContain(linkSaysNothing());
+    expect(parseClassHash('#v=2&mode=classification').error).toBeNull();
+    expect(parseClassHash(`#v=2&mode=classification&cls=${'A'.repeat(1 << 20)}`).error).toContain('characters long: a link holds at most');
   });
 });

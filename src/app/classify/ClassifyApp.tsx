@@ -6,8 +6,7 @@ import type { ClassRunConfig } from '../../core/classify/engine';
 import type { ClassSnapshot } from '../../core/classify/evaluate';
 import { classExportJson, parseClassFile, type ClassHistoryRow } from '../../core/classify/schema';
 import { CLASS_METHODS, classModel, displayName, METHOD_NAMES, type ClassMethod, type ClassModelSpec } from '../../core/classify/spec';
-import type { ClassifyApi } from '../../worker/classify.worker';
-import type { ClassMessage } from '../../worker/classifySession';
+import type { ClassifyApi, ClassMessage } from '../../worker/protocol';
 import { AlumControls } from './AlumControls';
 import { ClsPlot, exportPlotsPng, pixelsUrl } from './ClsPlot';
 import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, miningText, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure } from './figures';
@@ -47,6 +46,7 @@ export function ClassifyApp() {
     api.current = remote;
     const onMessage = (m: ClassMessage) => {
       if (m.kind === 'error') return setAlert(`Training stopped: ${m.message}`);
+      if (m.kind === 'notice') return setBackendNote(m.message);
       setSnapshot(m.snapshot);
       setHistory(m.history);
       setSpeed(m.stepsPerSecond);

@@ -2,11 +2,14 @@
 // A hash without `mode` is the regression explorer's (src/app/urlState.ts), so every older link opens as before.
 import type { ClassRunConfig } from '../../core/classify/engine';
 import { classJson, parseClassConfig } from '../../core/classify/schema';
+import { LIMITS, linkSaysNothing, linkTooLong } from '../../core/messages';
 import { CLASS_LESSONS, findClassLesson } from './lessons';
 
 export type Mode = 'regression' | 'classification';
 
 export function modeOf(hash: string): Mode {
+  // An over-long link is refused by the regression parser (parseHash) before anything is read.
+  if (hash.length > LIMITS.maxLinkChars) return 'regression';
   return new URLSearchParams(hash.replace(/^#/, '')).get('mode') === 'classification' ? 'classification' : 'regression';
 }
 
@@ -32,9 +35,10 @@ export function classHash(config: ClassRunConfig, lessonId: string | null): stri
 }
 
 export function parseClassHash(hash: string): ClassUrlState {
-  const p = new URLSearchParams(hash.replace(/^#/, ''));
   const first = CLASS_LESSONS[0];
   const fallback = (error: string | null): ClassUrlState => ({ config: first.config, lessonId: first.id, error });
+  if (hash.length > LIMITS.maxLinkChars) return fallback(`${linkTooLong(hash.length)}; the first classification lesson opened instead.`);
+  const p = new URLSearchParams(hash.replace(/^#/, ''));
   const cls = p.get('cls');
   if (cls) {
     let raw: unknown;
@@ -52,5 +56,6 @@ export function parseClassHash(hash: string): ClassUrlState {
     const lesson = findClassLesson(id);
     return lesson ? { config: lesson.config, lessonId: id, error: null } : fallback(`There is no classification lesson "${id}"; the first one opened instead.`);
   }
-  return fallback(null);
+  // `mode=classification` alone (the mode switch writes a lesson too) names nothing to open.
+  return fallback([...p.keys()].some((k) => k !== 'v' && k !== 'mode') || p.has('cls') ? `${linkSaysNothing()}; the first classification lesson opened instead.` : null);
 }

@@ -58,6 +58,8 @@ export class ClassifyEngine {
     specs: ClassModelSpec[],
     readonly train: ClassTrainSettings,
     initial?: Float32Array[][],
+    /** The global step to go on from (a fail-over from the weights of the last frame shown); 0 for a new run. */
+    startStep = 0,
   ) {
     if (specs.length === 0) throw new Error('the classification engine needs at least one model');
     specs.forEach((s) => {
@@ -84,6 +86,7 @@ export class ClassifyEngine {
       this.m2 = tf.variable(tf.zeros([k, width]), false);
     });
     this.tau = tf.variable(tf.tensor1d(this.specs.map(() => Math.log(this.arch.classes))), false);
+    this.globalStep = startStep;
     this.setData(data);
   }
 

@@ -1,6 +1,7 @@
 // The classification run's configuration as a zod schema (its links and JSON files), and its JSON export.
 // T = ∞ travels as the string "Infinity", as in the regression schema.
 import { z } from 'zod';
+import { CLASS_BOUNDS, inBound, outOfBound, type Bound } from '../messages';
 import { COMPENSATIONS, MIX_BY } from './alum';
 import { CLASS_DATASETS, CLASS_DATA_BOUNDS, classDataProblem, FLIP_KINDS, type ClassDataSpec } from './data';
 import type { ClassRunConfig } from './engine';
@@ -12,6 +13,11 @@ z.config({ jitless: true });
 
 const extended = z.union([z.number(), z.literal('Infinity')]).transform((v) => (v === 'Infinity' ? Infinity : v));
 const unit = z.number().min(0).max(1);
+/** A number within a bound of the catalogue (messages.ts CLASS_BOUNDS: both ends, and why), or its message. */
+const within = (b: Bound) =>
+  z.number().superRefine((v, ctx) => {
+    if (!inBound(v, b)) ctx.addIssue({ code: 'custom', message: outOfBound(v, b) });
+  });
 
 export const MAX_CLASS_MODELS = 8;
 
@@ -23,7 +29,7 @@ const dataSchema = z
     noise: z.number().min(0).max(1),
     flipRate: z.number().min(0).max(0.5),
     flipKind: z.enum(FLIP_KINDS),
-    seed: z.number().int(),
+    seed: within(CLASS_BOUNDS.seed),
     testN: z.number().int().min(CLASS_DATA_BOUNDS.testN[0]).max(CLASS_DATA_BOUNDS.testN[1]),
   })
   .superRefine((d, ctx) => {
@@ -50,21 +56,23 @@ const modelSchema = z.object({
   weightedCe: z.boolean().default(false),
   tripletMean: z.boolean().default(false),
   smoothing: unit,
-  q: z.number().gt(0).max(1),
+  q: within(CLASS_BOUNDS.q),
   klWeight: z.number().min(0).max(100),
-  T: extended.refine((v) => v >= 1e-3, 'T must be ≥ 0.001'),
+  T: extended.superRefine((v, ctx) => {
+    if (!inBound(v, CLASS_BOUNDS.T)) ctx.addIssue({ code: 'custom', message: outOfBound(v, CLASS_BOUNDS.T) });
+  }),
   constantWeights: z.boolean(),
   tauMode: z.enum(['logC', 'ema']),
-  slLambda: z.number().gt(0).max(100),
+  slLambda: within(CLASS_BOUNDS.slLambda),
 });
 
 const trainSchema = z.object({
   hidden: z.array(z.number().int().min(1).max(256)).max(4),
   activation: z.enum(CLASS_ACTIVATIONS),
   embedding: z.number().int().min(2).max(8),
-  learningRate: z.number().gt(0).max(1),
+  learningRate: within(CLASS_BOUNDS.learningRate),
   batchSize: z.number().int().min(2).max(1024),
-  seed: z.number().int(),
+  seed: within(CLASS_BOUNDS.seed),
 });
 
 export const classRunConfigSchema = z
