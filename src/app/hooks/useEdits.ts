@@ -56,13 +56,31 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
     const id = nextModelId(models);
     void store.change({ state: (s) => withModels(s, [...s.config.models, { ...DEFAULT_MODEL, id, loss: 'robust-nll', initSeed: s.config.models.length + 1 }]), label: `added model ${id}` }).catch(refused);
   };
+  // Both read the models from the state they apply to: a change waiting behind a file may meet other models.
   const duplicate = (m: ModelSpec) => {
-    const id = nextModelId(models);
     const t = run.trainer.current;
-    void store.change({ state: (s) => withModels(s, [...s.config.models, { ...m, id }]), label: `duplicated model ${m.id}`, apply: async () => t?.setModels([...models, { ...m, id }], { [id]: m.id }) }).catch(refused);
+    void store
+      .change({
+        state: (s) => (s.config.models.some((x) => x.id === m.id) ? withModels(s, [...s.config.models, { ...m, id: nextModelId(s.config.models) }]) : s),
+        label: `duplicated model ${m.id}`,
+        apply: async (to, from) => {
+          const id = to.config.models.find((x) => !from.config.models.some((y) => y.id === x.id))?.id;
+          if (id) await t?.setModels(to.config.models, { [id]: m.id });
+        },
+      })
+      .catch(refused);
   };
   const remove = (m: ModelSpec) =>
-    void store.change({ state: (s) => ({ ...withModels(s, s.config.models.filter((x) => x.id !== m.id)), selectedId: s.selectedId === m.id ? models.filter((x) => x.id !== m.id).at(-1)!.id : s.selectedId }), label: `removed model ${m.id}`, destructive: true }).catch(refused);
+    void store
+      .change({
+        state: (s) => {
+          const rest = s.config.models.filter((x) => x.id !== m.id);
+          return rest.length ? { ...withModels(s, rest), selectedId: s.selectedId === m.id ? rest.at(-1)!.id : s.selectedId } : s;
+        },
+        label: `removed model ${m.id}`,
+        destructive: true,
+      })
+      .catch(refused);
   const resetModel = (id: string) => void store.change({ state: (s) => s, label: `reset model ${id}`, destructive: true, apply: async () => run.trainer.current?.resetModel(id) }).catch(refused);
   const resetAll = () => void store.change({ state: (s) => s, label: 'Reset all', destructive: true, apply: async () => run.trainer.current?.resetAll() }).catch(refused);
 

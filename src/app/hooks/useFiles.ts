@@ -76,17 +76,13 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
         if (!r.ok) return onAlert(`${file.name}: ${r.message} Your data is unchanged.`);
         try {
           // Your own data has no clean held-out set: a share of it (20 % unless already set) is held out to judge σ.
-          const heldOut = store.state.config.train.heldOut ?? DEFAULT_HELD_OUT;
+          // The worker is told the difference (plan.ts): the share first, then the points, so no frame of the new
+          // data is drawn without its held-out share.
           await store.change({
-            state: (s) => ({ ...s, userData: { points: r.points, truth: null }, config: { ...s.config, train: { ...s.config.train, heldOut } } }),
+            state: (s) => ({ ...s, userData: { points: r.points, truth: null }, config: { ...s.config, train: { ...s.config.train, heldOut: s.config.train.heldOut ?? DEFAULT_HELD_OUT } } }),
             label: `loaded ${file.name}`,
             destructive: !keepWeights,
             acceptFirst: true,
-            apply: async () => {
-              // The share first, then the points: no frame of the new data is drawn without its held-out share.
-              await t.setTrain({ heldOut });
-              await t.setPoints(r.points, keepWeights, null);
-            },
           });
         } catch (err) {
           return onAlert(`${file.name}: ${message(err)}. Your data is unchanged.`);
