@@ -67,6 +67,48 @@ export class DevicePath implements TrainingPath {
   }
 }
 
+const copyState = (s: TrainingState): TrainingState => ({ step: s.step, models: s.models.map((m) => ({ ...m, params: m.params.slice(), m: m.m.slice(), v: m.v.slice() })) });
+
+/**
+ * A path that carries the training state and no maths: each step nudges every parameter, a frame is the state
+ * and a snapshot of ids and steps. The session's own machinery (hand-offs by id, imports, validation) runs as ever,
+ * at a thousandth of an engine's cost, for tests of what stands on the session rather than of the training.
+ */
+export class StatePath implements TrainingPath {
+  readonly kind = 'fused';
+  private state: TrainingState;
+  constructor(
+    state: TrainingState,
+    private specs: ModelSpec[],
+  ) {
+    this.state = copyState(state);
+  }
+  get step() {
+    return this.state.step;
+  }
+  run(n: number) {
+    this.state.step += n;
+    for (const m of this.state.models) {
+      m.steps += n;
+      m.params[0] += n;
+    }
+  }
+  async frame(withState: boolean): Promise<PathFrame> {
+    await Promise.resolve();
+    const snapshot = { step: this.state.step, backend: 'webgpu', models: this.specs.map((s, k) => ({ id: s.id, steps: this.state.models[k]?.steps ?? 0, metrics: { rmse: 1 } })) } as unknown as PathFrame['snapshot'];
+    return { snapshot, state: withState ? copyState(this.state) : null };
+  }
+  async exportState(): Promise<TrainingState> {
+    await Promise.resolve();
+    return copyState(this.state);
+  }
+  updateModel(k: number, spec: ModelSpec) {
+    this.specs = this.specs.map((s, j) => (j === k ? spec : s));
+    return true;
+  }
+  dispose() {}
+}
+
 export interface Harness {
   session: TrainerSession;
   frames: Frame[];
@@ -85,7 +127,7 @@ export interface Harness {
  * A session on a Node platform. `webgl`: WebGL's context loss is reported as the worker's platform does (its
  * `webglcontextlost` promise, isContextLost after a read); without it WebGL has no loss signal at all.
  */
-export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: number } = {}): Harness {
+export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: number; stateOnly?: boolean } = {}): Harness {
   let signal: ((reason: string) => void) | null = null;
   const contextLost = { now: false };
   const h: Harness = { session: null as unknown as TrainerSession, frames: [], statuses: [], backends: [], paths: [], frameBackends: [], signalLoss: () => signal?.('the device was lost (simulated)') };
@@ -101,6 +143,7 @@ export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: 
       return { backend: name, notes: [] };
     },
     makeFused(points, truth, specs, train, state) {
+      if (options.stateOnly) return new StatePath(state, specs);
       const b = current();
       if (b !== 'webgpu' && b !== 'webgl') return null;
       const p = new DevicePath(new Engine(points, truth, specs, train, state), options.delay ?? 2, b === 'webgpu' ? 'fused' : 'tfjs');

@@ -5,7 +5,6 @@ import { expect } from 'vitest';
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig } from '../../src/core/config';
 import { defaultDataSpec } from '../../src/core/datasets';
 import { toJson } from '../../src/core/schema';
-import { oldestIndex, newestIndex } from '../../src/app/store/history';
 import { RunStore, type StoreTrainer } from '../../src/app/store/runStore';
 import { initialRunState, type RunState } from '../../src/app/store/runState';
 import { toHash } from '../../src/app/urlState';
@@ -23,7 +22,7 @@ export interface Page {
   alerts: string[];
   clock: { now: number };
   keep: { weights: boolean };
-  /** Back and Forward, as the page's buttons do: the browser moves, its popstate walks the store. */
+  /** Undo and redo, as the page's buttons and keys do: the store walks, the browser follows. */
   go(delta: number): Promise<void>;
 }
 
@@ -44,6 +43,9 @@ export function page(session: StoreTrainer, initial: RunState = initialRunState(
       browser.entries[pos] = toHash(state);
       browser.pos = pos;
     },
+    async navigate(delta) {
+      browser.pos += delta;
+    },
     info: (t) => infos.push(t),
     alert: (t) => void (t && alerts.push(t)),
   });
@@ -54,12 +56,7 @@ export function page(session: StoreTrainer, initial: RunState = initialRunState(
     alerts,
     clock,
     keep,
-    go(delta) {
-      const to = browser.pos + delta;
-      if (to < oldestIndex(store.history) || to > newestIndex(store.history) || to >= browser.entries.length) return Promise.resolve();
-      browser.pos = to;
-      return store.walkTo(to);
-    },
+    go: (delta) => store.walkBy(delta),
   };
 }
 

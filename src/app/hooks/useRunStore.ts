@@ -3,7 +3,6 @@
 // (Back and Forward walk the undo history; a pasted link is a new change).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { TrainerClient } from '../../worker/client';
-import { newestIndex, oldestIndex } from '../store/history';
 import type { WorkerCall } from '../store/plan';
 import { invoke, RunStore as StoreCore, type Change, type RunHistory } from '../store/runStore';
 import { initialRunState, type RunState } from '../store/runState';
@@ -50,11 +49,11 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
   const cb = useRef({ onInfo, onAlert });
   cb.current = { onInfo, onAlert };
   /**
-   * The browser's position (the `pos` of the entry it shows), the move this page asked for and has not yet seen
-   * arrive (popstate), and what is queued behind it. Undo's bounds do not move under undo and redo, so
-   * position + moves in flight is enough to never step out of this page's entries.
+   * The browser's position (the `pos` of the entry it shows) and, while the browser moves because this page
+   * asked it to (after the store walked, or to take back a Back pressed while changes waited), what to do when
+   * it arrives: that popstate is ours and walks nothing.
    */
-  const nav = useRef({ pos: 0, inFlight: 0, queued: 0 });
+  const nav = useRef<{ pos: number; arriving: (() => void) | null }>({ pos: 0, arriving: null });
   const [core] = useState(
     () =>
       new StoreCore(initialRunState(initial), {
@@ -66,8 +65,13 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
           const entry: NavState = { app: SESSION, pos };
           if (how === 'push') window.history.pushState(entry, '', toHash(state));
           else window.history.replaceState(entry, '', toHash(state));
-          nav.current = { pos, inFlight: 0, queued: 0 };
+          nav.current.pos = pos;
         },
+        navigate: (delta) =>
+          new Promise<void>((arrived) => {
+            nav.current.arriving = arrived;
+            window.history.go(delta);
+          }),
         info: (text) => cb.current.onInfo(text),
         alert: (text) => cb.current.onAlert(text),
       }),
@@ -80,34 +84,24 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
     const t = trainer.current;
     return t ? invoke(t, c, playingRef.current) : Promise.resolve();
   }, [trainer]);
-  const walkTo = useCallback((pos: number) => void core.walkTo(pos), [core]);
-
-  /** Moves the browser by `delta` entries; popstate then walks the store. One navigation at a time. */
-  const go = useCallback((delta: number) => {
-    const h = core.history;
-    const n = nav.current;
-    const target = n.pos + n.inFlight + n.queued + delta;
-    if (target < oldestIndex(h) || target > newestIndex(h)) return;
-    if (n.inFlight) n.queued += delta;
-    else {
-      n.inFlight = delta;
-      window.history.go(delta);
-    }
-  }, [core]);
+  /** Undo (−1) and redo (+1): the store walks in line with the changes before it, then the browser follows. */
+  const go = useCallback((delta: number) => void core.walkBy(delta), [core]);
 
   useEffect(() => {
     window.history.replaceState({ app: SESSION, pos: core.history.index } satisfies NavState, '', toHash(core.history.present.state));
     const onPop = (e: PopStateEvent) => {
       if (!ours(e.state)) return; // a pasted link: hashchange makes it a change
       const n = nav.current;
+      const delta = e.state.pos - n.pos;
       n.pos = e.state.pos;
-      n.inFlight = 0;
-      walkTo(e.state.pos);
-      if (n.queued) {
-        n.inFlight = n.queued;
-        n.queued = 0;
-        window.history.go(n.inFlight);
-      }
+      const arrived = n.arriving;
+      n.arriving = null;
+      if (arrived) return arrived();
+      if (!core.busy) return void core.walkTo(e.state.pos);
+      // The browser's own Back or Forward while changes wait (a file loading): a change committing now would push
+      // its entry after the wrong one. The browser goes back to where the store is, and the walk takes its turn.
+      n.arriving = () => void core.walkBy(delta);
+      window.history.go(-delta);
     };
     const onHash = () => {
       if (ours(window.history.state)) return; // Back/Forward between this page's entries: popstate walks
@@ -144,7 +138,7 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
       window.removeEventListener('hashchange', onHash);
       window.removeEventListener('keydown', onKey);
     };
-  }, [core, walkTo, go, change, call]);
+  }, [core, go, change, call]);
 
   return {
     state: history.present.state,

@@ -14,7 +14,7 @@ import type { ModelSpec, RunConfig, TrainSettings } from '../../core/config';
 import type { DataSpec, Points } from '../../core/datasets';
 import { undoModelsFresh, undoWeightsDropped, undoWeightsNotKept } from '../../core/messages';
 import type { RunExport, RunImport } from '../../worker/protocol';
-import { coalesces, commit, createHistory, entries, redo, redoIsDestructive, replacePresent, undo, undoIsDestructive, type Commit, type History } from './history';
+import { coalesces, commit, createHistory, entries, newestIndex, oldestIndex, redo, redoIsDestructive, replacePresent, undo, undoIsDestructive, type Commit, type History } from './history';
 import { KEPT_RUN_BYTES, KeptRuns } from './keptRuns';
 import { effectOf, sameView, viewOf } from './mirror';
 import { planChanges, type WorkerCall, type WorkerView } from './plan';
@@ -60,6 +60,8 @@ export interface StoreHost {
   now(): number;
   /** Writes the address for the entry at `pos`: a new browser entry, or the current one rewritten. */
   address(how: 'push' | 'replace', pos: number, state: RunState): void;
+  /** Moves the browser by `delta` entries after the store walked them; resolves once it arrived. */
+  navigate(delta: number): Promise<void>;
   info(text: string): void;
   alert(text: string | null): void;
 }
@@ -141,12 +143,32 @@ export class RunStore {
     return turn.then(() => result);
   }
 
-  /** Walks the history to absolute position `pos` (the browser's Back and Forward), one step at a time. */
-  walkTo(pos: number): Promise<void> {
+  /**
+   * Undo (−1) or redo (+1) steps, in line with the changes made before them: the store walks from its present as
+   * the changes ahead left it, then the browser follows. (A walk to a position fixed when the button was pressed
+   * would skip the file that committed meanwhile.)
+   */
+  walkBy(delta: number): Promise<void> {
     return this.inLine(async () => {
-      while (this.h.index > pos && this.h.past.length) await this.step(-1);
-      while (this.h.index < pos && this.h.future.length) await this.step(1);
+      const from = this.h.index;
+      await this.walk(Math.max(oldestIndex(this.h), Math.min(newestIndex(this.h), from + delta)));
+      if (this.h.index !== from) await this.host.navigate(this.h.index - from);
     });
+  }
+
+  /** Walks to absolute position `pos`: the browser's own Back and Forward, which moved it there already. */
+  walkTo(pos: number): Promise<void> {
+    return this.inLine(() => this.walk(pos));
+  }
+
+  /** True while changes or walks wait in line (the browser's own Back then has to wait its turn too). */
+  get busy(): boolean {
+    return this.queued > 0;
+  }
+
+  private async walk(pos: number): Promise<void> {
+    while (this.h.index > pos && this.h.past.length) await this.step(-1);
+    while (this.h.index < pos && this.h.future.length) await this.step(1);
   }
 
   /** Selects a model for the views (not an undo step; the worker is not concerned). */
