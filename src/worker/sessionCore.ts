@@ -5,13 +5,13 @@
 // makes are TrainerSession's (session.ts).
 import type { RunConfig } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
-import { Engine, type TrainingPath } from '../core/engine';
+import { Engine, type Snapshot, type TrainingPath } from '../core/engine';
 import { expandMembers, memberTotal } from '../core/members';
 import { trainingPoints } from '../core/split';
 import { paramCount, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendName } from '../platform/browser';
 import type { Frame, TrainerListener, TrainerPhase } from './protocol';
-import type { LossMoment, SessionPlatform } from './sessionRules';
+import { DeviceGone, type LossMoment, type SessionPlatform } from './sessionRules';
 import { nextBudget } from './tickBudget';
 
 /** The state rides along in every frame's read up to this many floats; above it, every CHECKPOINT_MS. */
@@ -29,6 +29,8 @@ export abstract class SessionCore {
   /** The last state known to be consistent with `config`: where a fail-over restarts. */
   protected checkpoint: TrainingState | null = null;
   protected checkpointAt = 0;
+  /** The frame shown with the checkpoint (null until one is read): an export falls back to the pair. */
+  protected checkpointSnapshot: Snapshot | null = null;
   protected backend: BackendName | null = null;
   protected triedBackends: BackendName[] = [];
   protected fusedAllowed = true;
@@ -112,6 +114,7 @@ export abstract class SessionCore {
     this.truth = truth;
     this.checkpoint = state;
     this.checkpointAt = performance.now();
+    this.checkpointSnapshot = null;
     this.generation++;
     if (newRun) this.runId++;
     if (pointsChanged) this.pointsSent = false;
@@ -145,12 +148,20 @@ export abstract class SessionCore {
   protected async onDevice<T>(fn: (path: TrainingPath) => Promise<T>): Promise<T> {
     const backend = this.backend;
     try {
-      return await fn(this.require().path);
+      const out = await fn(this.require().path);
+      const gone = this.platform.deviceGone?.();
+      if (gone) throw new DeviceGone(gone);
+      return out;
     } catch (err) {
-      if (!this.platform.isDeviceError(err) || this.backend !== backend) throw err;
+      if (!this.isLoss(err) || this.backend !== backend) throw err;
       await this.failOver(`the ${this.backend} device failed (${message(err)})`);
       return fn(this.require().path);
     }
+  }
+
+  /** A device's own failure, or a read from a device that is gone. */
+  protected isLoss(err: unknown): boolean {
+    return err instanceof DeviceGone || this.platform.isDeviceError(err);
   }
 
   protected loseIfArmed(at: LossMoment): void {
@@ -221,9 +232,17 @@ export abstract class SessionCore {
     this.loseIfArmed('read');
     const { snapshot, state } = await reading;
     if (gen !== this.generation) return false;
+    const gone = this.platform.deviceGone?.();
+    if (gone) {
+      // A lost WebGL context reads zeros without an error: this frame is not the run and must not become the
+      // checkpoint. The run moves on from the last one (the loss event's fail-over then finds it moved).
+      await this.failOver(gone);
+      return false;
+    }
     if (state) {
       this.checkpoint = state;
       this.checkpointAt = now;
+      this.checkpointSnapshot = snapshot;
     }
     const elapsed = (now - this.lastFrame.at) / 1000;
     const frame: Frame = {
@@ -242,8 +261,7 @@ export abstract class SessionCore {
 
   /** A failing tick: a device's own failure hands the run to the next backend; anything else stops and says so. */
   protected async handleFailure(err: unknown): Promise<void> {
-    const lost = this.platform.isDeviceError(err);
-    if (lost) {
+    if (this.isLoss(err)) {
       await this.failOver(`the ${this.backend} device failed (${message(err)})`);
       return;
     }

@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import { resetPartitionTensors } from '../core/losses/barronPartition';
 import { tf } from '../core/tf';
 import { initBackend, webgpuDevice } from '../platform/browser';
+import { loseWebgl, webglGone, webglLost } from '../platform/webglLoss';
 import { FusedPath } from './fusedPath';
 import { TrainerSession, type SessionPlatform } from './session';
 import type { TrainerApi } from './protocol';
@@ -48,20 +49,22 @@ const platform: SessionPlatform = {
   },
   deviceLost() {
     const device = webgpuDevice();
-    return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : null;
+    return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : webglLost();
   },
+  deviceGone: webglGone,
   isDeviceError(err) {
     const device = webgpuDevice();
     const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
     // GPUValidationError / GPUOutOfMemoryError are GPUError subclasses; a lost device's reads reject with OperationError or AbortError.
-    return (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError' || (device === null && tf.getBackend() === 'webgpu');
+    // On WebGL any failure once the context is lost is the loss's (a shader that no longer compiles, a null texture).
+    return (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError' || (device === null && tf.getBackend() === 'webgpu') || webglGone() !== null;
   },
   backendChanged() {
     resetPartitionTensors();
   },
   loseDevice() {
     const device = webgpuDevice();
-    if (!device) return false;
+    if (!device) return loseWebgl();
     device.destroy();
     return true;
   },

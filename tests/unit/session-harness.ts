@@ -134,7 +134,7 @@ export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: 
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
   const current = () => h.backends[h.backends.length - 1];
   const withLoss = (current: string) => current === 'webgpu' || (current === 'webgl' && options.webgl !== false);
-  const platform: SessionPlatform & { contextLost?(): boolean } = {
+  const platform: SessionPlatform = {
     async initBackend(forced, skip = []) {
       const name = forced ?? names.find((n) => !skip.includes(n));
       if (!name) throw new Error('no backend left');
@@ -163,12 +163,15 @@ export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: 
         path.zeros = true;
         contextLost.now = true;
       }
-      setTimeout(() => h.signalLoss(), options.lostAfter ?? 0);
+      // The signal of the device lost now, not of whichever device is current when it arrives.
+      const lost = signal;
+      setTimeout(() => lost?.('the device was lost (simulated)'), options.lostAfter ?? 0);
       return true;
     },
     memory: () => ({ numTensors: tf.memory().numTensors, gpuBuffers: null }),
   };
-  if (options.webgl !== false) platform.contextLost = () => current() === 'webgl' && contextLost.now;
+  // As the worker's webglGone(): a lost context is known at once, though its reads go on returning zeros.
+  if (options.webgl !== false) platform.deviceGone = () => (current() === 'webgl' && contextLost.now ? 'the WebGL context was lost' : null);
   h.session = new TrainerSession(platform, {
     frame: (f) => {
       h.frames.push(f);
