@@ -196,6 +196,7 @@ export class TrainerSession extends SessionCore {
       const { config, points } = this.require();
       this.checkpoint = state!;
       this.checkpointAt = performance.now();
+      this.checkpointSnapshot = snapshot;
       return { config, points, imported: this.truth === null, state: state!, snapshot };
     });
   }

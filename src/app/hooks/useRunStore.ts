@@ -32,6 +32,9 @@ interface Options {
   onAlert(text: string | null): void;
 }
 
+/** How long a walk waits for the browser to follow it (popstate) before the next change may go. */
+const NAVIGATE_MS = 2000;
+
 /** Marks this page's browser history entries (a reload starts a new session). */
 const SESSION = Math.random().toString(36).slice(2);
 type NavState = { app: string; pos: number };
@@ -69,7 +72,13 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
         },
         navigate: (delta) =>
           new Promise<void>((arrived) => {
-            nav.current.arriving = arrived;
+            // Should the browser not move (its entries gone), the line must not wait for ever.
+            const timer = window.setTimeout(() => {
+              if (nav.current.arriving === done) nav.current.arriving = null;
+              arrived();
+            }, NAVIGATE_MS);
+            const done = () => (window.clearTimeout(timer), arrived());
+            nav.current.arriving = done;
             window.history.go(delta);
           }),
         info: (text) => cb.current.onInfo(text),
