@@ -8,7 +8,7 @@ import { LIMITS } from '../../src/core/messages';
 import { paramCount } from '../../src/core/state';
 import { freshState } from '../../src/worker/sessionRules';
 import { useNodeBackend } from '../../src/platform/node';
-import { openCell, openFile, remove, updateData, updateModel, updateTrain } from '../../src/app/store/changes';
+import { addModel, openCell, openFile, remove, updateData, updateModel, updateTrain } from '../../src/app/store/changes';
 import { KEPT_RUN_BYTES } from '../../src/app/store/keptRuns';
 import { initialRunState } from '../../src/app/store/runState';
 import type { RunExport, RunImport } from '../../src/worker/protocol';
@@ -71,6 +71,19 @@ describe('changes made while an acceptFirst change waits for the worker (the rev
     expect(p.store.state.config.models.map((m) => m.id)).toEqual(['m1', 'm3', 'm4', 'm5']);
     await p.store.change(updateModel('m5', { beta: 0.25 }));
     await expectAgreement(p, session, 'after editing the cell');
+  });
+});
+
+describe('a change the worker refuses', () => {
+  it('an edit already shown gives way: the store, the address and the panels come back to what the worker trains', async () => {
+    const session = await started(2);
+    const p = page(session);
+    // Four models more make nine: the page's bound (the add button stops at eight; a queue of clicks need not).
+    const adds = Array.from({ length: 5 }, () => p.store.change(addModel()).catch((err: unknown) => String(err)));
+    const outcomes = await Promise.all(adds);
+    expect(outcomes.filter((o) => typeof o === 'string' && /9 models/.test(o)).length).toBe(1);
+    await expectAgreement(p, session, 'after the refused model');
+    expect(p.store.state.config.models.length).toBe(LIMITS.maxModels);
   });
 });
 
