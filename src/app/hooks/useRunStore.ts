@@ -86,7 +86,10 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
       }),
   );
   const [history, setHistory] = useState<RunHistory>(core.history);
-  useEffect(() => core.subscribe(() => setHistory(core.history)), [core]);
+  useEffect(() => {
+    setHistory(core.history);
+    return core.subscribe(() => setHistory(core.history));
+  }, [core]);
 
   const change = useCallback((c: Change) => core.change(c), [core]);
   const call = useCallback((c: WorkerCall) => {
@@ -124,7 +127,7 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
         return;
       }
       cb.current.onAlert(null);
-      const next: RunState = { ...core.history.present.state, config: link.config, lessonId: link.lessonId, hide: link.hide, userData: null, selectedId: link.config.models[link.config.models.length - 1].id };
+      const next = (s: RunState): RunState => ({ ...s, config: link.config, lessonId: link.lessonId, hide: link.hide, userData: null, selectedId: link.config.models[link.config.models.length - 1].id });
       // The browser already made an entry for the pasted link: the change takes it over instead of pushing one.
       void change({ state: next, label: 'opened a link', destructive: true, replaceEntry: true, apply: () => call({ kind: 'restart', config: link.config }) }).catch((err: unknown) => cb.current.onAlert(String(err)));
     };
