@@ -3,9 +3,9 @@ import * as Comlink from 'comlink';
 import { resetPartitionTensors } from '../core/losses/barronPartition';
 import { tf } from '../core/tf';
 import { initBackend, webgpuDevice } from '../platform/browser';
-import { loseWebgl, webglGone, webglLost } from '../platform/webglLoss';
 import { FusedPath } from './fusedPath';
 import { TrainerSession, type SessionPlatform } from './session';
+import { loseWebgl, webglGone, webglLost } from '../platform/webglLoss';
 import type { TrainerApi } from './protocol';
 
 /** GPU buffers alive on the current device (for the leak checks): counted by wrapping createBuffer/destroy once. */
