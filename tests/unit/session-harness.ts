@@ -19,6 +19,7 @@ const zeroed = (s: TrainingState): TrainingState => ({ step: s.step, models: s.m
 /** The engine behind a device: slow reads (`delay` ms), a device that can fail, and reads of zeros once `zeros`. */
 export class DevicePath implements TrainingPath {
   readonly kind: 'fused' | 'tfjs';
+  readonly label = 'device test path';
   /** The device is gone: every later dispatch, read and export fails. */
   lost = false;
   /** Reads return zeros without an error (a lost WebGL context). */
@@ -76,6 +77,7 @@ const copyState = (s: TrainingState): TrainingState => ({ step: s.step, models: 
  */
 export class StatePath implements TrainingPath {
   readonly kind = 'fused';
+  readonly label = 'state-only test path';
   private state: TrainingState;
   constructor(
     state: TrainingState,
