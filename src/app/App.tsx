@@ -20,7 +20,8 @@ import type { Hideable } from './urlState';
 import { SweepView } from './components/SweepView';
 import { findLesson } from './lessons';
 import { useSweep } from './sweepSession';
-import { nextModelId, type ModelSpec } from '../core/config';
+import type { ModelSpec } from '../core/config';
+import { openCell as cellChange } from './store/changes';
 
 const initial = initialState();
 
@@ -64,30 +65,7 @@ export function App() {
     let carried = trained !== null;
     let id = '';
     try {
-      await store.change({
-        state: (s) => {
-          id = nextModelId(s.config.models);
-          return { ...s, config: { ...s.config, models: [...s.config.models, { ...spec, id }] }, selectedId: id };
-        },
-        label: `opened the sweep's cell ${label}`,
-        // Committed once the worker took it, the worker told the very list the store commits.
-        acceptFirst: true,
-        ...(trained
-          ? {
-              apply: async (to) => {
-                const t = run.trainer.current;
-                if (!t) return;
-                try {
-                  await t.setModels(to.config.models, {}, [{ ...trained, id }]);
-                } catch {
-                  // The state no longer fits (the network changed meanwhile): the cell starts fresh instead.
-                  carried = false;
-                  await t.setModels(to.config.models);
-                }
-              },
-            }
-          : {}),
-      });
+      await store.change(cellChange(spec, label, trained, () => run.trainer.current, { id: (given) => (id = given), fresh: () => (carried = false) }));
       setInfo(
         carried
           ? `Opened the cell (${label}) as model ${id}, with the sweep's trained weights (${trained!.steps} steps${trained!.diverged ? ', diverged' : ''}); it goes on training in the main run.`

@@ -136,3 +136,8 @@ export const linkSaysNothing = () =>
 /** A file holds more models than the page trains (the reproduction command writes 10): refused, with an offer. */
 export const fileBeyondPage = (n: number) =>
   `${tooManyModels(n)}. Nothing was changed; “Open the first ${LIMITS.maxModels}” opens models 1–${LIMITS.maxModels} of the file with their training state (the file keeps all ${n}).`;
+
+// Undo and redo across a change that discarded training (src/app/store/runStore.ts).
+export const undoModelsFresh = (ids: string[]) => `Model ${ids.join(', ')} is back under its id but starts fresh: its weights were discarded.`;
+export const undoWeightsNotKept = () => 'Its weights could not be kept: training starts again.';
+export const undoWeightsDropped = (capMB: number) => `Its weights were no longer kept (undo holds at most ${capMB} MB of runs, the oldest dropped first): training starts again.`;

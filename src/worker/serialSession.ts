@@ -62,8 +62,13 @@ export abstract class SerialSession<P extends DeviceWatch = DeviceWatch> {
   }
 
   /** A failing tick: a device's own failure hands the run to the next backend; anything else stops and says so. */
+  /** Whether `err` is the device's own failure (a loss to fail over from) rather than a bug or bad input. */
+  protected isLoss(err: unknown): boolean {
+    return this.platform.isDeviceError(err);
+  }
+
   protected async handleFailure(err: unknown): Promise<void> {
-    if (this.platform.isDeviceError(err)) {
+    if (this.isLoss(err)) {
       await this.failOver(`the ${this.backend} device failed (${message(err)})`);
       return;
     }

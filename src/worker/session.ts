@@ -182,10 +182,21 @@ export class TrainerSession extends SessionCore {
 
   exportRun(): Promise<RunExport> {
     return this.enqueue(async () => {
-      const { snapshot, state } = await this.onDevice((path) => path.frame(true));
+      let read;
+      try {
+        read = await this.onDevice((path) => path.frame(true));
+      } catch (err) {
+        // The path cannot read (its device lost with no backend left to take over, or failing): the last
+        // consistent state, with the frame shown with it, is the run.
+        const { config, points, checkpoint, checkpointSnapshot: snapshot } = this;
+        if (!config || !points || !checkpoint || !snapshot || snapshot.step !== checkpoint.step) throw err;
+        return { config, points, imported: this.truth === null, state: checkpoint, snapshot };
+      }
+      const { snapshot, state } = read;
       const { config, points } = this.require();
       this.checkpoint = state!;
       this.checkpointAt = performance.now();
+      this.checkpointSnapshot = snapshot;
       return { config, points, imported: this.truth === null, state: state!, snapshot };
     });
   }

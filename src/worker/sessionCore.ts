@@ -4,13 +4,13 @@
 // (serialSession.ts), shared with the classification session. The calls the page makes are TrainerSession's (session.ts).
 import type { RunConfig } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
-import { Engine, type TrainingPath } from '../core/engine';
+import { Engine, type Snapshot, type TrainingPath } from '../core/engine';
 import { expandMembers, memberTotal } from '../core/members';
 import { trainingPoints } from '../core/split';
 import { paramCount, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendName } from '../platform/browser';
 import type { Frame, TrainerListener, TrainerPhase } from './protocol';
-import type { LossMoment, SessionPlatform } from './sessionRules';
+import { DeviceGone, type LossMoment, type SessionPlatform } from './sessionRules';
 import { message, SerialSession } from './serialSession';
 import { nextBudget } from './tickBudget';
 
@@ -29,6 +29,8 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
   /** The last state known to be consistent with `config`: where a fail-over restarts. */
   protected checkpoint: TrainingState | null = null;
   protected checkpointAt = 0;
+  /** The frame shown with the checkpoint (null until one is read): an export falls back to the pair. */
+  protected checkpointSnapshot: Snapshot | null = null;
   declare protected backend: BackendName | null;
   protected triedBackends: BackendName[] = [];
   protected fusedAllowed = true;
@@ -110,6 +112,7 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
     this.truth = truth;
     this.checkpoint = state;
     this.checkpointAt = performance.now();
+    this.checkpointSnapshot = null;
     this.generation++;
     if (newRun) this.runId++;
     if (pointsChanged) this.pointsSent = false;
@@ -143,12 +146,20 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
   protected async onDevice<T>(fn: (path: TrainingPath) => Promise<T>): Promise<T> {
     const backend = this.backend;
     try {
-      return await fn(this.require().path);
+      const out = await fn(this.require().path);
+      const gone = this.platform.deviceGone?.();
+      if (gone) throw new DeviceGone(gone);
+      return out;
     } catch (err) {
-      if (!this.platform.isDeviceError(err) || this.backend !== backend) throw err;
+      if (!this.isLoss(err) || this.backend !== backend) throw err;
       await this.failOver(`the ${this.backend} device failed (${message(err)})`);
       return fn(this.require().path);
     }
+  }
+
+  /** A device's own failure, or a read from a device that is gone. */
+  protected override isLoss(err: unknown): boolean {
+    return err instanceof DeviceGone || this.platform.isDeviceError(err);
   }
 
   protected loseIfArmed(at: LossMoment): void {
@@ -198,9 +209,17 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
     this.loseIfArmed('read');
     const { snapshot, state } = await reading;
     if (gen !== this.generation) return false;
+    const gone = this.platform.deviceGone?.();
+    if (gone) {
+      // A lost WebGL context reads zeros without an error: this frame is not the run and must not become the
+      // checkpoint. The run moves on from the last one (the loss event's fail-over then finds it moved).
+      await this.failOver(gone);
+      return false;
+    }
     if (state) {
       this.checkpoint = state;
       this.checkpointAt = now;
+      this.checkpointSnapshot = snapshot;
     }
     const elapsed = (now - this.lastFrame.at) / 1000;
     const frame: Frame = {

@@ -13,8 +13,10 @@ export interface SessionPlatform {
   initBackend(forced?: BackendName, skip?: BackendName[]): Promise<BackendChoice>;
   /** The fused path for this run on the current backend, or null (not WebGPU, a model it does not cover). */
   makeFused(points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState, view?: { metricsOnly?: boolean }): TrainingPath | null;
-  /** Resolves with a reason when the current device is lost (WebGPU); null where there is none. */
+  /** Resolves with a reason when the current device is lost (WebGPU's device, WebGL's context); null where there is none. */
   deviceLost(): Promise<string> | null;
+  /** Why the current device can no longer be read, though nothing failed (a lost WebGL context reads zeros); else null. */
+  deviceGone?(): string | null;
   /** A device's own failure (lost device, GPU validation or operation error), as opposed to a bug or bad input. */
   isDeviceError(err: unknown): boolean;
   /** Drops caches bound to the old backend's tensors after a switch. */
@@ -40,4 +42,9 @@ export type LossMoment = 'now' | 'dispatch' | 'read' | 'handoff';
 /** The page trains at most LIMITS.maxModels models (a file may hold more): a larger run is refused whole. A sweep's session: 64. */
 export function checkModelCount(n: number, sweep = false): void {
   if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxModels) throw new Error(sweep ? `${n} models: a sweep trains at most ${LIMITS.maxSweepModels}; nothing was changed` : `${tooManyModels(n)}; nothing was changed`);
+}
+
+/** A read from a device that is gone (deviceGone): what it returned is not the run, and the run fails over. */
+export class DeviceGone extends Error {
+  override name = 'DeviceGone';
 }

@@ -8,6 +8,7 @@ import { defaultAdapterKind } from '../platform/adapter';
 import { CpuPath } from './cpuPath';
 import { FusedPath } from './fusedPath';
 import { TrainerSession, type SessionPlatform } from './session';
+import { loseWebgl, webglGone, webglLost } from '../platform/webglLoss';
 import type { TrainerApi } from './protocol';
 import type { BackendChoice, BackendName } from '../platform/browser';
 
@@ -77,8 +78,9 @@ const platform: SessionPlatform = {
   },
   deviceLost() {
     const device = webgpuDevice();
-    return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : null;
+    return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : webglLost();
   },
+  deviceGone: webglGone,
   isDeviceError(err) {
     if (err instanceof Error && err.name === 'CpuTrainerError') {
       cpuFailed = true;
@@ -87,14 +89,15 @@ const platform: SessionPlatform = {
     const device = webgpuDevice();
     const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
     // GPUValidationError / GPUOutOfMemoryError are GPUError subclasses; a lost device's reads reject with OperationError or AbortError.
-    return (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError' || (device === null && tf.getBackend() === 'webgpu');
+    // On WebGL any failure once the context is lost is the loss's (a shader that no longer compiles, a null texture).
+    return (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError' || (device === null && tf.getBackend() === 'webgpu') || webglGone() !== null;
   },
   backendChanged() {
     resetPartitionTensors();
   },
   loseDevice() {
     const device = webgpuDevice();
-    if (!device) return false;
+    if (!device) return loseWebgl();
     device.destroy();
     return true;
   },

@@ -115,7 +115,8 @@ describe('the worker calls a change needs', () => {
   });
 
   it('the same state needs nothing', () => {
-    expect(planChanges(start, { ...start, selectedId: 'm1' }, false)).toEqual([]);
+    const selected: RunState = { ...start, selectedId: 'm1' };
+    expect(planChanges(start, selected, false)).toEqual([]);
   });
 });
 

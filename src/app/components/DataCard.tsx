@@ -41,7 +41,17 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
             ))}
           </select>{' '}
           seed{' '}
-          <input type="number" value={held.seed} style={{ width: 56 }} onChange={(e) => e.target.value.trim() !== '' && Number.isInteger(Number(e.target.value)) && onHeldOut(held.share, Number(e.target.value))} />
+          <input
+            type="number"
+            data-testid="held-out-seed"
+            value={held.seed}
+            style={{ width: 56 }}
+            // The one seed rule (a safe integer) links and files share: 1e20 would make a link that refuses to open.
+            onChange={(e) => {
+              const seed = seedFromField(e.target.value);
+              if (seed !== null) onHeldOut(held.share, seed);
+            }}
+          />
         </label>
       )}
       <Slider def={DATA_SLIDERS.outlierRate!} value={data.outlierRate} onChange={(v) => onChange({ outlierRate: v }, 'outlierRate')} testId="outlier-rate" />

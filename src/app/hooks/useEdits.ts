@@ -1,10 +1,10 @@
 // Every edit a person makes on the page, as a change of the store (one undo step each, sliders merged per drag).
 import { useCallback, useMemo } from 'react';
-import { DEFAULT_MODEL, nextModelId, type ModelSpec, type TrainSettings } from '../../core/config';
+import { nextModelId, type ModelSpec, type TrainSettings } from '../../core/config';
 import { makePoints, type DataSpec, type Points } from '../../core/datasets';
 import { splitIndices, trainingPoints } from '../../core/split';
 import { findLesson, type LessonAction } from '../lessons';
-import type { RunState } from '../store/runState';
+import * as changes from '../store/changes';
 import type { RunStore } from './useRunStore';
 import type { TrainerView } from './useTrainer';
 
@@ -31,46 +31,37 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
   /** A drawn point's index (a training point i ≥ 0, held-out point j as −1 − j) in all of the data. */
   const dataIndex = (i: number) => (split ? (i >= 0 ? split.train[i] : split.held[-1 - i]) : i);
 
-  const withModels = (s: RunState, models: ModelSpec[]): RunState => ({ ...s, config: { ...s.config, models } });
-
   const updateModel = useCallback(
     (id: string, patch: ModelPatch, control = Object.keys(patch).join(',')) =>
-      void store.change({ state: (s) => withModels(s, s.config.models.map((m) => (m.id === id ? { ...m, ...patch } : m))), label: `changed ${control} of model ${id}`, key: `model:${id}:${control}` }).catch(refused),
+      void store.change(changes.updateModel(id, patch, control)).catch(refused),
     [store, refused],
   );
 
   const updateData = useCallback(
     (patch: Partial<DataSpec>, control = Object.keys(patch).join(',')) =>
-      void store.change({ state: (s) => ({ ...s, userData: null, config: { ...s.config, data: { ...s.config.data, ...patch } } }), label: `changed the data (${control})`, key: `data:${control}`, destructive: !keepWeights }).catch(refused),
+      void store.change(changes.updateData(patch, keepWeights, control)).catch(refused),
     [store, keepWeights, refused],
   );
 
   const updateTrain = useCallback(
     (patch: Partial<TrainSettings>, control = Object.keys(patch).join(',')) =>
-      void store.change({ state: (s) => ({ ...s, config: { ...s.config, train: { ...s.config.train, ...patch } } }), label: `changed ${control}`, key: `train:${control}`, destructive: control === 'architecture' }).catch(refused),
+      void store.change(changes.updateTrain(patch, control)).catch(refused),
     [store, refused],
   );
 
   const models = state.config.models;
-  const addModel = () => {
-    const id = nextModelId(models);
-    void store.change({ state: (s) => withModels(s, [...s.config.models, { ...DEFAULT_MODEL, id, loss: 'robust-nll', initSeed: s.config.models.length + 1 }]), label: `added model ${id}` }).catch(refused);
-  };
-  const duplicate = (m: ModelSpec) => {
-    const id = nextModelId(models);
-    const t = run.trainer.current;
-    void store.change({ state: (s) => withModels(s, [...s.config.models, { ...m, id }]), label: `duplicated model ${m.id}`, apply: async () => t?.setModels([...models, { ...m, id }], { [id]: m.id }) }).catch(refused);
-  };
-  const remove = (m: ModelSpec) =>
-    void store.change({ state: (s) => ({ ...withModels(s, s.config.models.filter((x) => x.id !== m.id)), selectedId: s.selectedId === m.id ? models.filter((x) => x.id !== m.id).at(-1)!.id : s.selectedId }), label: `removed model ${m.id}`, destructive: true }).catch(refused);
-  const resetModel = (id: string) => void store.change({ state: (s) => s, label: `reset model ${id}`, destructive: true, apply: async () => run.trainer.current?.resetModel(id) }).catch(refused);
-  const resetAll = () => void store.change({ state: (s) => s, label: 'Reset all', destructive: true, apply: async () => run.trainer.current?.resetAll() }).catch(refused);
+  const trainer = () => run.trainer.current;
+  const addModel = () => void store.change(changes.addModel(`model ${nextModelId(models)}`)).catch(refused);
+  const duplicate = (m: ModelSpec) => void store.change(changes.duplicate(m.id, trainer)).catch(refused);
+  const remove = (m: ModelSpec) => void store.change(changes.remove(m.id)).catch(refused);
+  const resetModel = (id: string) => void store.change(changes.resetModel(id, trainer)).catch(refused);
+  const resetAll = () => void store.change(changes.resetAll(trainer)).catch(refused);
 
   const openLesson = (id: string) => {
     const lesson = findLesson(id);
     if (!lesson) return;
     onAlert(null);
-    void store.change({ state: (s) => ({ ...s, lessonId: id, config: lesson.config, userData: null, selectedId: lesson.config.models.at(-1)!.id }), label: `opened the lesson “${lesson.title}”`, destructive: true }).catch(refused);
+    void store.change(changes.openLesson(id, lesson.title, lesson.config)).catch(refused);
   };
 
   const runActions = (actions: LessonAction[]) => {
@@ -86,7 +77,7 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
 
   const setPoints = (next: Points, label: string) =>
     // Training goes on from where it is: one new point should not restart the lesson.
-    void store.change({ state: (s) => ({ ...s, userData: { points: next, truth } }), label, apply: async () => run.trainer.current?.setPoints(next, true, truth) }).catch(refused);
+    void store.change(changes.setPoints(next, truth, label, trainer)).catch(refused);
 
   const addPoint = (x: number, y: number, outlier: boolean) => {
     const points = allPoints;
@@ -107,7 +98,7 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
   };
 
   const setHeldOut = (share: number, seed: number) =>
-    void store.change({ state: (s) => ({ ...s, config: { ...s.config, train: { ...s.config.train, heldOut: { share, seed } } } }), label: `held out ${Math.round(share * 100)} % of your data (seed ${seed})`, key: 'train:heldOut' }).catch(refused);
+    void store.change(changes.setHeldOut(share, seed)).catch(refused);
 
   return { points, allPoints, setHeldOut, updateModel, updateData, updateTrain, addModel, duplicate, remove, resetModel, resetAll, openLesson, runActions, addPoint, removePoint };
 }

@@ -3,6 +3,7 @@ import { useCallback } from 'react';
 import { firstModels, parseRunFile, runFileJson, type RunFile } from '../../core/exportFile';
 import { fileBeyondPage, MAX_MODELS } from '../../core/messages';
 import { DEFAULT_HELD_OUT } from '../../core/split';
+import { loadCsv, openFile } from '../store/changes';
 import { importTooLarge, parseCsv } from '../csv';
 import { download, plotPng, tiledPng } from '../Plot';
 import type { AlertAction } from '../components/StatusBar';
@@ -46,13 +47,7 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
             })),
           })),
         );
-        await store.change({
-          state: (s) => ({ ...s, config: f.config, lessonId: null, userData: f.imported ? { points: f.points, truth: null } : null, selectedId: f.config.models[f.config.models.length - 1].id }),
-          label: `opened ${name}`,
-          destructive: true,
-          acceptFirst: true,
-          apply: () => t.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state }),
-        });
+        await store.change(openFile(f, name, () => t));
         onAlert(null);
         onInfo(`Restored ${name}${what} at step ${f.state.step}${f.migrated ? ` (${f.migrated})` : ''}.`);
       } catch (err) {
@@ -75,19 +70,7 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
         const r = parseCsv(text);
         if (!r.ok) return onAlert(`${file.name}: ${r.message} Your data is unchanged.`);
         try {
-          // Your own data has no clean held-out set: a share of it (20 % unless already set) is held out to judge σ.
-          const heldOut = store.state.config.train.heldOut ?? DEFAULT_HELD_OUT;
-          await store.change({
-            state: (s) => ({ ...s, userData: { points: r.points, truth: null }, config: { ...s.config, train: { ...s.config.train, heldOut } } }),
-            label: `loaded ${file.name}`,
-            destructive: !keepWeights,
-            acceptFirst: true,
-            apply: async () => {
-              // The share first, then the points: no frame of the new data is drawn without its held-out share.
-              await t.setTrain({ heldOut });
-              await t.setPoints(r.points, keepWeights, null);
-            },
-          });
+          await store.change(loadCsv(r.points, file.name, keepWeights));
         } catch (err) {
           return onAlert(`${file.name}: ${message(err)}. Your data is unchanged.`);
         }

@@ -8,6 +8,8 @@ export const HISTORY_CAP = 50;
 export const COALESCE_MS = 600;
 
 export interface Entry<S, R> {
+  /** Stable through every replacement of the entry (a selection, a merged slider step): kept runs are keyed by it. */
+  id: number;
   state: S;
   /** What the change into this entry did ("Removed model m2"). */
   label: string;
@@ -26,10 +28,12 @@ export interface History<S, R> {
   /** The control and time of the last commit, for coalescing. */
   lastKey: string | null;
   lastAt: number;
+  /** The id the next new entry gets. */
+  nextId: number;
 }
 
 export function createHistory<S, R = never>(state: S, index = 0): History<S, R> {
-  return { past: [], present: { state, label: 'opened', destructive: false }, future: [], index, lastKey: null, lastAt: -Infinity };
+  return { past: [], present: { id: 0, state, label: 'opened', destructive: false }, future: [], index, lastKey: null, lastAt: -Infinity, nextId: 1 };
 }
 
 export interface Commit<S, R> {
@@ -53,7 +57,7 @@ export function commit<S, R>(h: History<S, R>, c: Commit<S, R>): History<S, R> {
   if (coalesces(h, c)) return { ...h, present: { ...h.present, state: c.state }, future: [], lastAt: c.at };
   const left: Entry<S, R> = c.destructive && c.run !== undefined ? { ...h.present, run: c.run } : h.present;
   const past = [...h.past, left].slice(-HISTORY_CAP);
-  return { past, present: { state: c.state, label: c.label, destructive: !!c.destructive }, future: [], index: h.index + 1, lastKey: c.key ?? null, lastAt: c.at };
+  return { past, present: { id: h.nextId, state: c.state, label: c.label, destructive: !!c.destructive }, future: [], index: h.index + 1, lastKey: c.key ?? null, lastAt: c.at, nextId: h.nextId + 1 };
 }
 
 /** The present state changed in place (a selection): no entry, nothing to undo. */
@@ -79,7 +83,7 @@ export function undo<S, R>(h: History<S, R>, run?: R): Move<S, R> | null {
   const to = h.past[h.past.length - 1];
   const from: Entry<S, R> = h.present.destructive && run !== undefined ? { ...h.present, run } : h.present;
   return {
-    history: { past: h.past.slice(0, -1), present: to, future: [from, ...h.future], index: h.index - 1, lastKey: null, lastAt: -Infinity },
+    history: { past: h.past.slice(0, -1), present: to, future: [from, ...h.future], index: h.index - 1, lastKey: null, lastAt: -Infinity, nextId: h.nextId },
     to,
     from,
     change: h.present,
@@ -93,7 +97,7 @@ export function redo<S, R>(h: History<S, R>, run?: R): Move<S, R> | null {
   const to = h.future[0];
   const from: Entry<S, R> = to.destructive && run !== undefined ? { ...h.present, run } : h.present;
   return {
-    history: { past: [...h.past, from].slice(-HISTORY_CAP), present: to, future: h.future.slice(1), index: h.index + 1, lastKey: null, lastAt: -Infinity },
+    history: { past: [...h.past, from].slice(-HISTORY_CAP), present: to, future: h.future.slice(1), index: h.index + 1, lastKey: null, lastAt: -Infinity, nextId: h.nextId },
     to,
     from,
     change: to,
@@ -104,6 +108,9 @@ export function redo<S, R>(h: History<S, R>, run?: R): Move<S, R> | null {
 /** Whether the next undo or redo crosses a destructive change (then the page exports the run first). */
 export const undoIsDestructive = <S, R>(h: History<S, R>) => h.past.length > 0 && h.present.destructive;
 export const redoIsDestructive = <S, R>(h: History<S, R>) => h.future.length > 0 && h.future[0].destructive;
+
+/** Every entry undo or redo can still reach. */
+export const entries = <S, R>(h: History<S, R>) => [...h.past, h.present, ...h.future];
 
 /** The oldest absolute position that undo can reach. */
 export const oldestIndex = <S, R>(h: History<S, R>) => h.index - h.past.length;
