@@ -115,7 +115,10 @@ function expectSameGradient(specs: ModelSpec[], start: TrainingState, engine: Tr
   return worst;
 }
 
-describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (full) => {
+/** Each case trains 40 models on the engine and on both fused trainers: a minute or more on two loaded cores. */
+const CASE_TIMEOUT = 240_000;
+
+describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', { timeout: CASE_TIMEOUT }, (full) => {
   const data = full ? FULL : MINI;
   const points = makePoints(data);
   const specs = allLosses();
@@ -171,7 +174,7 @@ describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', (ful
 
 // A full batch of 300 rows runs as two chunks of the kernel's activations (256 + 44, the second padded to 48):
 // the backward pass recomputes each chunk's forward pass and sums the chunks' gradients.
-describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 300)', () => {
+describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 300)', { timeout: CASE_TIMEOUT }, () => {
   const data = { ...defaultDataSpec('hetero-sine'), n: 300 };
   const points = makePoints(data);
   const specs = allLosses();

@@ -4,13 +4,24 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { useNodeBackend } from '../../src/platform/node';
 import { findExperiment, leastSquares } from '../../src/core/experiments';
 import { parseRunFile, runFileJson } from '../../src/core/exportFile';
+import { enginePath, type PathFactory } from '../../src/core/engine';
+import { freshState } from '../../src/core/state';
+import { cpuModule } from '../../src/cpu/node';
+import { inThreadShard } from '../../src/cpu/trainer';
+import { CpuPath } from '../../src/worker/cpuPath';
+
+/** The CPU trainer (its shards in this thread), as `npm run reproduce` trains by default; tfjs on WASM evaluates. */
+const makePath: PathFactory = (points, truth, specs, train, state) =>
+  CpuPath.covers(specs, train, points.x.length)
+    ? new CpuPath(points, truth, specs, train, state ?? freshState(train.architecture, specs), { module: cpuModule(), spawn: inThreadShard, workers: 1 })
+    : enginePath(points, truth, specs, train, state);
 
 beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
 async function quick(id: string) {
-  const report = await findExperiment(id).run({ quick: true, seed: 1 });
+  const report = await findExperiment(id).run({ quick: true, seed: 1, makePath });
   const run = { config: report.config!, points: report.points!, imported: false, state: report.state!, snapshot: report.snapshot!, history: [] };
   const file = parseRunFile(runFileJson(run, { results: report.results, claims: report.claims }));
   expect(file.results!.length).toBeGreaterThan(0);
