@@ -1,9 +1,9 @@
 // The page: one store (useRunStore), the worker (useTrainer), files (useFiles), edits (useEdits), and small
 // components that draw them.
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Alert, StatusBar, type AlertAction } from './components/StatusBar';
 import { DataCard } from './components/DataCard';
-import { LessonCard } from './components/LessonCard';
+import { LessonCard, type LessonRun } from './components/LessonCard';
 import { ModelCard } from './components/ModelCard';
 import { Toolbar } from './components/Toolbar';
 import { TrainingCard } from './components/TrainingCard';
@@ -20,6 +20,7 @@ import type { Hideable } from './urlState';
 import { SweepView } from './components/SweepView';
 import { findLesson } from './lessons';
 import { useSweep } from './sweepSession';
+import { sweepConfig } from '../core/sweep';
 import { nextModelId, type ModelSpec } from '../core/config';
 
 const initial = initialState();
@@ -52,6 +53,15 @@ export function App() {
     run.togglePlay();
   };
   const sweepPreset = (lessonId ? findLesson(lessonId)?.sweep : null) ?? null;
+  // A sweep lesson's claim is on the sweep's cells: judged on its snapshots, against the lesson's own sweep.
+  const sweepRunConfig = useMemo(() => (sweep.spec ? sweepConfig(sweep.spec) : null), [sweep.spec]);
+  const sweepLessonConfig = useMemo(() => (sweepPreset ? sweepConfig(sweepPreset) : null), [sweepPreset]);
+  const lessonRun = (id: string): LessonRun => {
+    const l = findLesson(id)!;
+    if (l.sweep && sweepLessonConfig)
+      return { config: sweepRunConfig ?? sweepLessonConfig, lessonConfig: sweepLessonConfig, ownData: false, step: sweep.snapshot?.step ?? 0, stepsPerSecond: sweep.running ? sweep.stepsPerSecond : 0, judged: sweep.snapshot, xs: edit.points.x };
+    return { config, lessonConfig: l.config, ownData: userData !== null, step: snapshot?.step ?? 0, stepsPerSecond: playing ? run.stepsPerSecond : 0, judged: snapshot, xs: edit.points.x };
+  };
   /** Cell openings run one after another: each reads the store as the one before left it. */
   const opening = useRef<Promise<void>>(Promise.resolve());
   const openCell = (spec: ModelSpec, label: string, sweepId: string | null) => {
@@ -113,7 +123,7 @@ export function App() {
         </p>
       </header>
       <Alert text={alert?.text ?? null} action={alert?.action} onDismiss={() => setAlert(null)} />
-      <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} />
+      <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} trained={(snapshot?.step ?? 0) > 0} />
       <Toolbar
         playing={playing}
         onTogglePlay={togglePlay}
@@ -132,7 +142,7 @@ export function App() {
       />
       <div className="layout">
         <aside className="side">
-          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} />}
+          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} run={lessonRun} />}
           {shown('models') && (
             <section className="card">
               <h2>Models</h2>

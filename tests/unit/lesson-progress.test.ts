@@ -62,7 +62,8 @@ describe('lesson progress', () => {
     expect(late.secondsToGo).toBeNull();
     expect(progressWords(late, name).line).toBe('the claim is about step 2 000 — now at step 2 100');
     // Past its step, the reading at the claim's step is kept apart from the one now.
-    expect(progressWords(late, name, { step: 2010, holds: true }).verdict).toBe('at step 2 010: ✓ shown; now ✗ not shown (step 2 050)');
+    expect(progressWords(late, name, { step: 2010, holds: true }).verdict).toBe('✓ shown at step 2 010; now ✗ not shown (step 2 050)');
+    expect(progressWords(late, name, { step: 2010, holds: false }).verdict).toBe('✗ not shown at step 2 010, and still at step 2 050');
   });
 
   it('names every condition of every lesson in words, without ids or raw metric keys', () => {

@@ -165,6 +165,10 @@ export function progressWords(p: ClaimProgress, name: (id: string) => string, at
     'not-shown': `✗ not shown${at}`,
   }[p.verdict];
   // Past its step a claim may stop holding as training goes on: say what it was at its step, and what it is now.
-  const then = atTarget && p.judgedStep !== null && p.judgedStep > atTarget.step ? `at step ${steps(atTarget.step)}: ${atTarget.holds ? '✓ shown' : '✗ not shown'}; now ` : '';
-  return { line, verdict: then + verdict, details };
+  if (atTarget && p.judgedStep !== null && p.judgedStep > atTarget.step && (p.verdict === 'shown' || p.verdict === 'not-shown')) {
+    const then = `${atTarget.holds ? '✓ shown' : '✗ not shown'} at step ${steps(atTarget.step)}`;
+    const now = (p.verdict === 'shown') === atTarget.holds ? `, and still at step ${steps(p.judgedStep)}` : `; now ${verdict}`;
+    return { line, verdict: then + now, details };
+  }
+  return { line, verdict, details };
 }
