@@ -22,6 +22,7 @@ import { findLesson } from './lessons';
 import { useSweep } from './sweepSession';
 import { sweepConfig } from '../core/sweep';
 import { nextModelId, type ModelSpec } from '../core/config';
+import { warmupOf } from '../core/state';
 
 const initial = initialState();
 
@@ -175,7 +176,7 @@ export function App() {
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} />
+              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} warmup={warmupOf(m, config.train)} idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined} />
             ))}
           </div>
           {shown('views') && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
