@@ -43,7 +43,9 @@ export function App() {
   const { snapshot, playing } = run;
   const sel = selectedModel(store.state);
   const uiRevision = `${config.data.dataset}-${userData ? 'own' : 'gen'}`;
-  const shown = (h: Hideable) => !hide.includes(h);
+  /** A teacher's compact link: the fit panels, the weights view and the lesson's text and progress, for projection. */
+  const compact = hide.includes('compact');
+  const shown = (h: Hideable) => !hide.includes(h) && !(compact && (h === 'models' || h === 'data' || h === 'training'));
   /** Networks in the stack, ensemble members counted (at most LIMITS.maxMembers; at most MAX_MODELS panels). */
   const networks = memberTotal(config.models);
   // The sweep trains in its own worker; the main run pauses meanwhile (src/app/sweepSession.ts).
@@ -115,10 +117,10 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className={`app${compact ? ' app-compact' : ''}`}>
       <header className="top">
         <h1>Robust Uncertainty Explorer</h1>
-        <p className="lede">
+        <p className="lede" hidden={compact}>
           Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected outliers; colour is each point's weight; the dotted line and dashed band are the truth, the
           shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier; alt-click a point to remove it). Ctrl+Z undoes any change, including a lesson, your data or a removed model.
         </p>
@@ -126,6 +128,7 @@ export function App() {
       <Alert text={alert?.text ?? null} action={alert?.action} onDismiss={() => setAlert(null)} />
       <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} trained={(snapshot?.step ?? 0) > 0} />
       <Toolbar
+        compact={compact}
         playing={playing}
         onTogglePlay={togglePlay}
         onStep={() => void run.trainer.current?.step(10)}
@@ -143,7 +146,7 @@ export function App() {
       />
       <div className="layout">
         <aside className="side">
-          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} run={lessonRun} />}
+          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} run={lessonRun} compact={compact} />}
           {shown('models') && (
             <section className="card">
               <h2>Models</h2>
@@ -179,8 +182,8 @@ export function App() {
               <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} warmup={warmupOf(m, config.train)} idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined} />
             ))}
           </div>
-          {shown('views') && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
-          {shown('views') && <Views config={config} selected={sel} snapshot={run.viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} />}
+          {shown('views') && (!compact || sweepPreset) && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
+          {shown('views') && <Views config={config} selected={sel} snapshot={run.viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} compact={compact} />}
         </main>
       </div>
     </div>

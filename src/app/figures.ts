@@ -98,9 +98,13 @@ const HYPER_LABEL: Record<HyperId, (s: ModelSpec) => string> = {
   nu: (s) => `ν=${fmt(s.nu)}`,
 };
 
-/** "Robust-NLL (T=16)" — the loss and its live hyperparameters. */
-export function modelTitle(spec: ModelSpec): string {
+/**
+ * "Robust-NLL (T=16)" — the loss and its live hyperparameters: the one display name of a model everywhere (panels,
+ * legends, tables, sweep cells). `omit`: hyperparameters not to quote (a sweep grid's axes, which vary by cell).
+ */
+export function modelTitle(spec: ModelSpec, omit: readonly string[] = []): string {
   const hypers = lossHypers(spec.loss)
+    .filter((h) => !omit.includes(h))
     .map((h) => HYPER_LABEL[h](spec))
     .filter(Boolean);
   const title = hypers.length ? `${lossLabel(spec.loss)} (${hypers.join(', ')})` : lossLabel(spec.loss);

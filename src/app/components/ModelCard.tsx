@@ -28,7 +28,7 @@ export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove
     <div className={`model ${selected ? 'model-selected' : ''}`} onClick={onSelect} data-model-id={m.id}>
       <div className="model-head">
         <b>{k + 1}</b>
-        <select value={m.loss} onChange={(e) => onChange({ loss: e.target.value }, 'loss')} aria-label={`loss of model ${k + 1}`} data-testid={`loss-${k}`}>
+        <select value={m.loss} onChange={(e) => onChange({ loss: e.target.value }, 'loss')} aria-label={`loss of model ${k + 1}`} title={lossLabel(m.loss)} data-testid={`loss-${k}`}>
           {LOSS_IDS.map((id) => (
             <option key={id} value={id}>
               {lossLabel(id)}
