@@ -33,7 +33,12 @@ export function FitPanel({ index, spec, snapshot, points, revision, status, onAd
   const [meanSteps, nllSteps] = [warmup?.meanSteps, warmup?.nllSteps];
   const figure = useMemo(() => {
     const options = { revision, ...(meanSteps !== undefined && nllSteps !== undefined ? { warmup: { meanSteps, nllSteps } } : {}) };
-    return snapshot && model ? fitFigure(snapshot, model, spec, points, options) : dataFigure(spec, points, { revision }, idle ?? (status === 'paused' ? 'paused before the first training step' : undefined));
+    if (snapshot && model) {
+      const fig = fitFigure(snapshot, model, spec, points, options);
+      // Paused on purpose (a sweep trains): the heading says so beside the last figures.
+      return idle && fig.heading ? { ...fig, heading: { ...fig.heading, subtitle: `${fig.heading.subtitle} · ${idle}` } } : fig;
+    }
+    return dataFigure(spec, points, { revision }, idle ?? (status === 'paused' ? 'paused before the first training step' : undefined));
   }, [snapshot, spec, points, revision, model, meanSteps, nllSteps, status, idle]);
   return (
     <section
@@ -45,6 +50,7 @@ export function FitPanel({ index, spec, snapshot, points, revision, status, onAd
       data-rmse={model ? String(model.metrics.rmse) : ''}
       data-status={status}
       data-outlier-share={model ? String(model.metrics.outlierWeightShare) : ''}
+      data-phase={model ? String(model.phase) : ''}
     >
       <Plot figure={figure} pngName={`panel-${index + 1}-${spec.loss}`} pngScale={pngScale} onPlotClick={onAddPoint} onPointAltClick={onRemovePoint} />
       {model?.message && (

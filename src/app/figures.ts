@@ -118,7 +118,8 @@ export function modelTitle(spec: ModelSpec, omit: readonly string[] = []): strin
 export function warmupNote(model: Pick<ModelSnapshot, 'phase' | 'steps'>, warmup?: Warmup): string | null {
   if (model.phase === 2) return null;
   const end = warmup && (model.phase === 0 ? warmup.meanSteps : warmup.meanSteps + warmup.nllSteps);
-  return `warm-up: ${model.phase === 0 ? 'mean only' : 'NLL'}${end !== undefined ? ` (step ${model.steps} of ${end})` : ''}`;
+  // A schedule that does not fit the phase (a new run's settings beside the old run's last frame) gives no "of N".
+  return `warm-up: ${model.phase === 0 ? 'mean only' : 'NLL'}${end !== undefined && model.steps < end ? ` (step ${model.steps} of ${end})` : ''}`;
 }
 
 /** Points while no weight is used (the warm-up trains the plain mean, then plain NLL): one neutral grey. */

@@ -131,7 +131,8 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
   const edge = axis.beyond
     ? `${axis.beyond} point${axis.beyond === 1 ? '' : 's'} with ℓ beyond ${fmt(axis.hi)}${axis.outliersBeyond ? ` (${axis.outliersBeyond} injected outlier${axis.outliersBeyond === 1 ? '' : 's'})` : ''} drawn at the right edge`
     : undefined;
-  const phase = warmupNote(m, warmup);
+  // A plain loss weights every point 1 in every phase: only a weighted loss has weights the warm-up leaves unused.
+  const phase = parseLossId(spec.loss).wrapper !== 'none' ? warmupNote(m, warmup) : null;
   return {
     title: `Weights of ${modelTitle(spec)}`,
     plots: [

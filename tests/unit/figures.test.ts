@@ -1,6 +1,6 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { dataFigure, fitFigure, modelTitle, pointTraces } from '../../src/app/figures';
+import { dataFigure, fitFigure, modelTitle, pointTraces, warmupNote } from '../../src/app/figures';
 import { curvesView, gradWeightLabel, lossAxisEnd, shapeView, weightsView } from '../../src/app/viewFigures';
 import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
@@ -227,5 +227,14 @@ describe('figures', () => {
       expect(y.ticktext.length).toBeLessThanOrEqual(5);
       for (const t of y.ticktext) expect(t).not.toMatch(/[μnmk]$/);
     }
+  });
+});
+
+describe('warm-up notes', () => {
+  it('give the step of N only where the schedule fits the phase', () => {
+    expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 400, nllSteps: 400 })).toBe('warm-up: mean only (step 118 of 400)');
+    // The last frame of a run beside the next run's schedule: no contradictory "step 118 of 0".
+    expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 0, nllSteps: 0 })).toBe('warm-up: mean only');
+    expect(warmupNote({ phase: 2, steps: 5000 }, { meanSteps: 400, nllSteps: 400 })).toBeNull();
   });
 });

@@ -78,8 +78,8 @@ export function useTrainer(initial: RunConfig): TrainerView {
       frames: 0,
       drawLog,
       loseDevice: (moment?: LossMoment) => t.loseDevice(moment),
-      /** The last frames received (step, backend, RMSE per model): the soak's fail-over check reads them. */
-      frameLog: [] as { step: number; backend: string; rmse: number[] }[],
+      /** The last frames received (step, backend, RMSE per model, run): the soak's fail-over check reads them. */
+      frameLog: [] as { step: number; backend: string; rmse: number[]; run: number }[],
       memory: () => t.memory(),
       /** Page pixel of data point (x, y) in fit panel k as drawn now (browser tests click points with it). */
       panelPixel: (k: number, x: number, y: number) => {
@@ -92,7 +92,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const listener = listen({
       frame(f) {
         handle.frames++;
-        handle.frameLog.push({ step: f.snapshot.step, backend: f.snapshot.backend, rmse: f.snapshot.models.map((m) => m.metrics.rmse) });
+        handle.frameLog.push({ step: f.snapshot.step, backend: f.snapshot.backend, rmse: f.snapshot.models.map((m) => m.metrics.rmse), run: f.run });
         if (handle.frameLog.length > 64) handle.frameLog.splice(0, handle.frameLog.length - 64);
         pending = f;
         // A new run (restart, import, data) starts its own curves, or continues an imported file's.
