@@ -21,6 +21,7 @@ import { SweepView } from './components/SweepView';
 import { findLesson } from './lessons';
 import { useSweep } from './sweepSession';
 import { sweepConfig } from '../core/sweep';
+import { sameRun } from './sameRun';
 import { nextModelId, type ModelSpec } from '../core/config';
 import { warmupOf } from '../core/state';
 
@@ -40,7 +41,11 @@ export function App() {
   const files = useFiles(store, run, { keepWeights, onInfo, onAlert });
   const edit = useEdits(store, run, { keepWeights, onInfo, onAlert });
   const { config, lessonId, hide, userData } = store.state;
-  const { snapshot, playing } = run;
+  const { playing } = run;
+  // The worker's last frame is drawn only beside its own run (sameRun.ts): a new lesson waits for its first frame.
+  const fresh = useMemo(() => sameRun(run.snapshotConfig, config), [run.snapshotConfig, config]);
+  const snapshot = fresh ? run.snapshot : null;
+  const viewSnapshot = fresh ? run.viewSnapshot : null;
   const sel = selectedModel(store.state);
   const uiRevision = `${config.data.dataset}-${userData ? 'own' : 'gen'}`;
   /** A teacher's compact link: the fit panels, the weights view and the lesson's text and progress, for projection. */
@@ -126,7 +131,7 @@ export function App() {
         </p>
       </header>
       <Alert text={alert?.text ?? null} action={alert?.action} onDismiss={() => setAlert(null)} />
-      <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} trained={(snapshot?.step ?? 0) > 0} />
+      <StatusBar status={run.status} step={run.snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} trained={(run.snapshot?.step ?? 0) > 0} />
       <Toolbar
         compact={compact}
         playing={playing}
@@ -183,7 +188,7 @@ export function App() {
             ))}
           </div>
           {shown('views') && (!compact || sweepPreset) && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
-          {shown('views') && <Views config={config} selected={sel} snapshot={run.viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} compact={compact} />}
+          {shown('views') && <Views config={config} selected={sel} snapshot={viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} compact={compact} />}
         </main>
       </div>
     </div>

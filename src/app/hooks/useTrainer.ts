@@ -29,6 +29,8 @@ export interface TrainerView {
   /** The worker's API; null before start and after unmount. */
   trainer: React.RefObject<TrainerClient | null>;
   snapshot: Snapshot | null;
+  /** The configuration `snapshot` belongs to (the frame's): the page draws a snapshot only beside its own run. */
+  snapshotConfig: RunConfig | null;
   /** The snapshot the slower views draw (refreshed every VIEWS_MS). */
   viewSnapshot: Snapshot | null;
   history: HistoryPoint[];
@@ -45,6 +47,7 @@ export interface TrainerView {
 export function useTrainer(initial: RunConfig): TrainerView {
   const trainer = useRef<TrainerClient | null>(null);
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
+  const [snapshotConfig, setSnapshotConfig] = useState<RunConfig | null>(null);
   const [viewSnapshot, setViewSnapshot] = useState<Snapshot | null>(null);
   const [history, setHistory] = useState<HistoryPoint[]>([]);
   const historyRef = useRef<HistoryPoint[]>([]);
@@ -58,7 +61,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const { trainer: t, terminate } = createTrainer();
     trainer.current = t;
     let timer = 0;
-    let pending: { snapshot: Snapshot; stepsPerSecond: number } | null = null;
+    let pending: { snapshot: Snapshot; stepsPerSecond: number; config: RunConfig } | null = null;
     let viewsAt = 0;
     let run = -1;
     const flush = () => {
@@ -67,6 +70,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
       if (!f) return;
       pending = null;
       setSnapshot(f.snapshot);
+      setSnapshotConfig(f.config);
       setStepsPerSecond(f.stepsPerSecond);
       if (performance.now() - viewsAt >= VIEWS_MS) {
         viewsAt = performance.now();
@@ -135,6 +139,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
   return {
     trainer,
     snapshot,
+    snapshotConfig,
     viewSnapshot,
     history,
     historyRef,
