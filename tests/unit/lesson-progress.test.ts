@@ -4,7 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { findLesson, LESSONS } from '../../src/app/lessons';
 import type { Snapshot } from '../../src/core/engine';
 import { claimMetricsOf } from '../../src/core/lessons/claims';
-import { claimProgress, claimWarmupEnd, conditionWords, duration, progressWords } from '../../src/core/lessons/progress';
+import { claimProgress, claimWarmupEnd, conditionIds, conditionWords, duration, judgeProgress, progressWords } from '../../src/core/lessons/progress';
+import type { Condition } from '../../src/core/lessons/judge';
+import { CLASS_LESSONS } from '../../src/app/classify/lessons';
 import { setupChanges } from '../../src/core/lessons/setup';
 import type { Phase } from '../../src/core/state';
 
@@ -70,6 +72,17 @@ describe('lesson progress', () => {
     for (const l of LESSONS) {
       const results = l.claim.conditions.map((condition) => ({ condition, value: 0.5, other: 1, holds: true, text: '' }));
       for (const r of results) expect(conditionWords(r, name), l.id).not.toMatch(/heldOut\.|sigmaError|minGradWeight|epistemicRatio|\bm\d\b/);
+    }
+  });
+
+  it('judges a classification lesson the same way, on its own figures, in words', () => {
+    for (const l of CLASS_LESSONS) {
+      const conditions = l.claim.conditions as unknown as Condition[];
+      const ids = [...new Set(conditions.flatMap(conditionIds))];
+      const metrics = Object.fromEntries(ids.map((id) => [id, { testAccuracy: 0.9, testError: 0.1, flippedAuroc: 0.8, reject30: 0.95, rejectGain: 0.05 }]));
+      const p = judgeProgress({ claim: { steps: l.claim.steps, conditions }, step: 10, stepsPerSecond: 5, warmupEnd: 0, judged: { step: 10, warming: false, metrics: () => metrics } });
+      expect(p.results.length, l.id).toBe(conditions.length);
+      for (const d of progressWords(p, name).details) expect(d, l.id).not.toMatch(/testAccuracy|testError|flippedAuroc|reject30|rejectGain/);
     }
   });
 

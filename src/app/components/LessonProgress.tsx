@@ -1,7 +1,7 @@
 import { useMemo, useRef } from 'react';
 import type { RunConfig } from '../../core/config';
 import type { Snapshot } from '../../core/engine';
-import { claimProgress, progressWords, steps as stepWords } from '../../core/lessons/progress';
+import { claimProgress, progressWords, steps as stepWords, type ClaimProgress } from '../../core/lessons/progress';
 import { modelTitle } from '../figures';
 import type { Lesson } from '../lessons';
 
@@ -57,11 +57,17 @@ export function LessonProgress({ lesson, config, changes, step, stepsPerSecond, 
       </div>
     );
   }
+  return <ProgressLine statement={lesson.claim.statement} progress={progress} words={words} />;
+}
+
+/** The line itself: the claim, where it shows, a bar (the warm-up hatched), the verdict and each condition. */
+export function ProgressLine({ statement, progress, words }: { statement: string; progress: ClaimProgress; words: { line: string; verdict: string; details: string[] } }) {
+  const step = progress.step;
   const warm = progress.warmupEnd > 0 ? Math.min(1, progress.warmupEnd / progress.target) : 0;
   return (
     <div className="lesson-progress" data-testid="lesson-progress" data-verdict={progress.verdict}>
       <p className="claim">
-        <b>The claim:</b> {lesson.claim.statement}
+        <b>The claim:</b> {statement}
       </p>
       <p data-testid="progress-line">{words.line}</p>
       <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={progress.target} aria-valuenow={Math.min(step, progress.target)} title={`step ${stepWords(step)} of ${stepWords(progress.target)}`}>

@@ -62,8 +62,35 @@ export interface ProgressInput {
 }
 
 export function claimProgress({ claim, config, step, stepsPerSecond, judged, xs }: ProgressInput): ClaimProgress {
+  const ids = new Set(claim.conditions.flatMap(conditionIds));
+  const seen = judged && judged.step > 0 ? judged : null;
+  return judgeProgress({
+    claim,
+    step,
+    stepsPerSecond,
+    warmupEnd: claimWarmupEnd(claim, config),
+    judged: seen && {
+      step: seen.step,
+      // A model's own phase, not the run's step: an added model has its own count.
+      warming: seen.models.some((m) => ids.has(m.id) && m.phase < 2),
+      metrics: () => claimMetricsOf(seen, xs),
+    },
+  });
+}
+
+/**
+ * The same for any lesson (the classification mode's too): the claim's conditions judged on figures by model id
+ * at `judged.step`, unless a model it reads is still warming up (`metrics` is then never computed).
+ */
+export function judgeProgress(input: {
+  claim: { steps: number; conditions: readonly Condition[] };
+  step: number;
+  stepsPerSecond: number;
+  warmupEnd: number;
+  judged: { step: number; warming: boolean; metrics: () => Record<string, Partial<Record<string, number>>> } | null;
+}): ClaimProgress {
+  const { claim, step, stepsPerSecond, warmupEnd, judged } = input;
   const target = claim.steps;
-  const warmupEnd = claimWarmupEnd(claim, config);
   const base = {
     target,
     step,
@@ -71,12 +98,9 @@ export function claimProgress({ claim, config, step, stepsPerSecond, judged, xs 
     secondsToGo: step < target && stepsPerSecond > 0 ? (target - step) / stepsPerSecond : null,
     warmupEnd,
   };
-  if (!judged || judged.step === 0) return { ...base, verdict: 'waiting', judgedStep: null, results: [] };
-  const ids = new Set(claim.conditions.flatMap(conditionIds));
-  // A model's own phase, not the run's step: an added model has its own count.
-  const warming = judged.models.some((m) => ids.has(m.id) && m.phase < 2);
-  if (warming) return { ...base, verdict: 'warm-up', judgedStep: judged.step, results: [] };
-  const results = evaluateClaim(claim.conditions, claimMetricsOf(judged, xs), 0);
+  if (!judged) return { ...base, verdict: 'waiting', judgedStep: null, results: [] };
+  if (judged.warming) return { ...base, verdict: 'warm-up', judgedStep: judged.step, results: [] };
+  const results = evaluateClaim([...claim.conditions], judged.metrics() as Record<string, Partial<Record<ClaimMetric, number>>>, 0);
   const holds = results.every((r) => r.holds);
   return { ...base, verdict: holds ? 'shown' : judged.step < target ? 'not-yet' : 'not-shown', judgedStep: judged.step, results };
 }
@@ -95,6 +119,12 @@ const SCALAR_WORDS: Record<string, string> = {
   nll: 'NLL',
 };
 const METRIC_WORDS: Record<string, string> = {
+  // The classification lessons' (core/classify/claimMetrics.ts).
+  testAccuracy: 'clean-test accuracy',
+  testError: 'clean-test error',
+  flippedAuroc: 'flipped-vs-clean AUROC',
+  reject30: 'accuracy after rejecting 30 %',
+  rejectGain: 'gain from rejecting 30 %',
   rmse: 'RMSE',
   sigmaError: 'σ error',
   nll: 'clean NLL',
@@ -103,15 +133,16 @@ const METRIC_WORDS: Record<string, string> = {
 };
 
 /** A claim metric in words: "RMSE", "held-out share inside ±1σ". */
-export function metricWords(metric: ClaimMetric): string {
+export function metricWords(metric: string): string {
   const [set, scalar] = metric.split('.');
   return scalar ? `${SET_WORDS[set] ?? set} ${SCALAR_WORDS[scalar] ?? scalar}` : (METRIC_WORDS[metric] ?? metric);
 }
 
 /** A figure as the line shows it: coverages as per cent, others to 2–3 significant digits. */
-export function figure(metric: ClaimMetric, v: number): string {
+export function figure(metric: string, v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'none yet' : v > 0 ? '∞' : '−∞';
   if (/coverage/.test(metric)) return `${Math.round(100 * v)} %`;
+  if (/Accuracy|Error|reject/.test(metric)) return `${(100 * v).toFixed(1)} %`;
   const a = Math.abs(v);
   if (a !== 0 && (a < 0.01 || a >= 1e4)) return v.toExponential(1);
   return String(Number(v.toPrecision(a < 1 ? 2 : 3)));
