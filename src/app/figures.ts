@@ -242,7 +242,7 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
 }
 
 /** The fit panel before the first training step: the data alone, on the axes the fit will use. */
-export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions, why = 'waiting for the first training step of this setup…'): Figure {
+export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions, why = 'waiting for the first training step…'): Figure {
   let lo = Infinity;
   let hi = -Infinity;
   points.x.forEach((x) => ((lo = Math.min(lo, x)), (hi = Math.max(hi, x))));
