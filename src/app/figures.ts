@@ -211,7 +211,8 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
   if (e) {
     // An ensemble: the total band (its members' disagreement added) around the noise they expect.
     band(sigma, COLORS.epistemicBand, `μ* ± 2σ*, total (aleatoric + epistemic, ${e.alive} members)`);
-    if (predictsVariance(spec.loss)) band(e.aleatoric, COLORS.band, 'μ* ± 2√(mean σ²), aleatoric');
+    // The members' σ is untouched in the mean-only warm-up (their disagreement in μ is real from the start).
+    if (predictsVariance(spec.loss)) band(e.aleatoric, model.phase === 0 ? COLORS.untrainedBand : COLORS.band, model.phase === 0 ? 'μ* ± 2√(mean σ²), aleatoric (σ not trained yet)' : 'μ* ± 2√(mean σ²), aleatoric');
   } else if (predictsVariance(spec.loss)) {
     // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so. The mean-only
     // warm-up leaves the variance head as it started: its band is drawn faint, as what it is.
