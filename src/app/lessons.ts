@@ -287,10 +287,10 @@ export const LESSONS: Lesson[] = (
         'Robust-NLL’s weights wⱼ = softmax(−ℓⱼ/T) carry gradient (eq. 6), so each point’s ∇ℓⱼ is scaled by αⱼ = wⱼ(1 + (Σᵢwᵢℓᵢ − ℓⱼ)/T) (eq. 7). Where a point’s loss exceeds the weighted mean by more than T, αⱼ is negative: the step pushes the model away from that point, which raises its loss further. The weights view draws αⱼ; points below its zero line are being pushed away.',
       ],
       [
-        'What you see: three models on the same data and minibatches, after Fig. 1’s warm-up (3000 steps of the mean alone, 3000 of NLL). From this start (left) eq. 6 leaves the data within a few hundred steps of the switch and does not come back; from another start (middle) the same loss holds. Clipped-Robust (right), this project’s variant, clips αⱼ at 0, so a point is at worst ignored, never pushed away: from the very start that diverged it keeps fitting. Over 64 trajectories with this warm-up (npm run reproduce -- robust-nll-divergence), eq. 6 ran away on 10 (within 100–500 steps of the switch), constant weights and Clipped-Robust on none; where eq. 6 holds, though, its band is the best of the three.',
+        'What you see: three models on the same data and minibatches, after Fig. 1’s warm-up (3000 steps of the mean alone, 3000 of NLL). From this start (panel 1) eq. 6 leaves the data within a few hundred steps of the switch and does not come back; from another start (panel 2) the same loss holds. Clipped-Robust (panel 3), this project’s variant, clips αⱼ at 0, so a point is at worst ignored, never pushed away: from the very start that diverged it keeps fitting. Over 64 trajectories with this warm-up (npm run reproduce -- robust-nll-divergence), eq. 6 ran away on 10 (within 100–500 steps of the switch), constant weights and Clipped-Robust on none; where eq. 6 holds, though, its band is the best of the three.',
       ],
       [
-        { link: 'Give the left model constant weights', actions: [{ kind: 'model', id: 'm1', patch: { loss: 'tilted-nll' } }] },
+        { link: 'Give model 1 constant weights', actions: [{ kind: 'model', id: 'm1', patch: { loss: 'tilted-nll' } }] },
         ' (Tilted ERM: wⱼ instead of αⱼ, never negative either) or ',
         { link: 'raise its T to 64', actions: [{ kind: 'model', id: 'm1', patch: { T: 64 } }] },
         ', where fewer points exceed the mean by T.',
