@@ -44,7 +44,7 @@ test('each lesson shows its progress toward its claim and labels its warm-up fro
     await expect.poll(async () => page.locator('[data-testid^="panel-"]').evaluateAll((ps) => ps.every((p) => Number(p.getAttribute('data-steps')) > 0)), { timeout: 60_000 }).toBe(true);
     const progress = page.getByTestId('lesson-progress');
     await expect(progress).toHaveAttribute('data-verdict', /waiting|warm-up|shown|not-yet|not-shown/);
-    await expect(page.getByTestId('progress-line')).toContainText(/the claim (shows by|is about) step [\d ]+ — now at step/);
+    await expect(page.getByTestId('progress-line')).toContainText(/the claim (shows by|is about) step [\d\u202f]+ — now at step/);
     await expect(page.getByTestId('progress-verdict')).not.toBeEmpty();
     expect(await stepOf(page)).toBeGreaterThan(0);
     // A panel in its warm-up says so with its step; one past it never does (within a redraw of the frame).
@@ -60,7 +60,7 @@ test('each lesson shows its progress toward its claim and labels its warm-up fro
   await expect(page.getByTestId('lesson-progress')).not.toHaveAttribute('data-verdict', 'changed');
   // The sweep lesson: its claim is on the sweep's cells, and the main run waits for it, saying why.
   await page.evaluate(() => (location.hash = '#v=2&lesson=beta-nll-fig7'));
-  await expect(page.getByTestId('progress-line')).toContainText('the claim shows by step 4 000');
+  await expect(page.getByTestId('progress-line')).toContainText('the claim shows by step 4\u202f000');
   await expect(page.getByTestId('panel-0')).toContainText(/paused/);
   expect(errors).toEqual([]);
 });

@@ -1,6 +1,9 @@
 // The lesson progress line: the claim `npm run lessons` checks, judged on the page's snapshots; never during
 // the warm-up; its words; and what a learner changed in the lesson's setup.
 import { describe, expect, it } from 'vitest';
+
+/** The words with their narrow no-break spaces read as spaces. */
+const plain = <T extends { line: string; verdict: string; details: string[] }>(w: T) => ({ line: w.line.replace(/\u202f/g, ' '), verdict: w.verdict.replace(/\u202f/g, ' '), details: w.details });
 import { findLesson, LESSONS } from '../../src/app/lessons';
 import type { Snapshot } from '../../src/core/engine';
 import { claimMetricsOf } from '../../src/core/lessons/claims';
@@ -35,7 +38,7 @@ describe('lesson progress', () => {
   it('says where the claim shows and how long it takes at the current speed', () => {
     const p = claimProgress({ claim: linear.claim, config: linear.config, step: 500, stepsPerSecond: 100, judged: null, xs: [] });
     expect(p).toMatchObject({ target: 2000, fraction: 0.25, secondsToGo: 15, verdict: 'waiting' });
-    expect(progressWords(p, name).line).toBe('the claim shows by step 2 000 — now at step 500 (about 15 s to go at the current speed)');
+    expect(plain(progressWords(p, name)).line).toBe('the claim shows by step 2 000 — now at step 500 (about 15 s to go at the current speed)');
     // No speed yet (the first frame): no estimate rather than a wrong one.
     expect(claimProgress({ claim: linear.claim, config: linear.config, step: 0, stepsPerSecond: 0, judged: null, xs: [] }).secondsToGo).toBeNull();
   });
@@ -46,13 +49,13 @@ describe('lesson progress', () => {
     expect(p.verdict).toBe('warm-up');
     expect(p.results).toEqual([]);
     expect(claimWarmupEnd(linear.claim, linear.config)).toBe(400);
-    expect(progressWords(p, name).verdict).toMatch(/warm-up.*until step 400/);
+    expect(plain(progressWords(p, name)).verdict).toMatch(/warm-up.*until step 400/);
   });
 
   it('shows the claim once every condition holds, "not yet" before its step, "not shown" after', () => {
     const shown = claimProgress({ claim: linear.claim, config: linear.config, step: 900, stepsPerSecond: 10, judged: snap(880, [0.3, 0.01, 0.3, 0.02]), xs: [] });
     expect(shown.verdict).toBe('shown');
-    const words = progressWords(shown, name);
+    const words = plain(progressWords(shown, name));
     expect(words.verdict).toBe('✓ shown (step 880)');
     expect(words.details[0]).toBe('✓ RMSE of model 2 0.01 (wanted ≤ 0.05)');
     expect(words.details[2]).toBe('✓ RMSE of model 2 0.01 ≤ 0.5 × model 1’s 0.3');
@@ -62,10 +65,10 @@ describe('lesson progress', () => {
     const late = claimProgress({ claim: linear.claim, config: linear.config, step: 2100, stepsPerSecond: 10, judged: snap(2050, [0.3, 0.2, 0.3, 0.02]), xs: [] });
     expect(late.verdict).toBe('not-shown');
     expect(late.secondsToGo).toBeNull();
-    expect(progressWords(late, name).line).toBe('the claim is about step 2 000 — now at step 2 100');
+    expect(plain(progressWords(late, name)).line).toBe('the claim is about step 2 000 — now at step 2 100');
     // Past its step, the reading at the claim's step is kept apart from the one now.
-    expect(progressWords(late, name, { step: 2010, holds: true }).verdict).toBe('✓ shown at step 2 010; now ✗ not shown (step 2 050)');
-    expect(progressWords(late, name, { step: 2010, holds: false }).verdict).toBe('✗ not shown at step 2 010, and still at step 2 050');
+    expect(plain(progressWords(late, name, { step: 2010, holds: true })).verdict).toBe('✓ shown at step 2 010; now ✗ not shown (step 2 050)');
+    expect(plain(progressWords(late, name, { step: 2010, holds: false })).verdict).toBe('✗ not shown at step 2 010, and still at step 2 050');
   });
 
   it('names every condition of every lesson in words, without ids or raw metric keys', () => {

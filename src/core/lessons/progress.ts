@@ -174,9 +174,9 @@ export function duration(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-/** A step count with thin-space thousands: 14 000. */
+/** A step count with thousands set apart by a narrow no-break space (14 000), so a line never splits a number. */
 export function steps(n: number): string {
-  return Math.round(n).toLocaleString('en-US').replace(/,/g, ' ');
+  return Math.round(n).toLocaleString('en-US').replace(/,/g, '\u202f');
 }
 
 /**
