@@ -65,9 +65,9 @@ const WEIGHTED_OUT = 0.02;
 
 /**
  * Where the loss axis ends: a few huge losses (outliers under a small σ reach 10⁵) would squash every other point
- * against 0. The axis ends at the inliers' 99th percentile of ℓ (every point's 90th without outlier flags), or
- * sooner where the weighting cuts off: just past the largest loss of a point still weighted (`weights` ≥ 0.02), so
- * the fall of the weight fills the plot. It is clipped only when the largest loss lies well beyond; the points
+ * against 0. Where the weighting cuts off, the axis ends just past the largest loss of a point still weighted
+ * (`weights` ≥ 0.02), so the fall of the weight fills the plot; otherwise at the inliers' 99th percentile of ℓ
+ * (every point's 90th without outlier flags). It is clipped only when the largest loss lies well beyond; the points
  * beyond are drawn at the edge and counted.
  */
 export function lossAxisEnd(loss: ArrayLike<number>, isOutlier: ArrayLike<number>, weights?: ArrayLike<number>): { lo: number; hi: number; beyond: number; outliersBeyond: number } {
@@ -87,8 +87,9 @@ export function lossAxisEnd(loss: ArrayLike<number>, isOutlier: ArrayLike<number
   inl.sort((x, y) => x - y);
   const q = (a: number[], p: number) => a[Math.floor(p * (a.length - 1))];
   const [lo, max] = [all[0], all[all.length - 1]];
-  let cut = inl.length >= 10 ? q(inl, 0.99) : q(all, 0.9);
-  if (cutOff && weighted > lo) cut = Math.min(cut, weighted + 0.1 * (weighted - lo));
+  // Where the weighting cuts off, its fall is the picture (often among the outliers: the inliers' losses may all sit
+  // below it); otherwise the bulk of the inliers.
+  const cut = cutOff && weighted > lo ? weighted + 0.1 * (weighted - lo) : inl.length >= 10 ? q(inl, 0.99) : q(all, 0.9);
   // Clip only where it changes the picture: the largest loss more than half again the cut's distance from the smallest.
   const hi = max - lo > 1.5 * (cut - lo) && cut > lo ? cut : max > lo ? max : lo + 1;
   let beyond = 0;

@@ -106,9 +106,10 @@ describe('figures', () => {
     }
     // The outlier's loss (9) is far beyond the others' (≤ 0.3): it sits at the axis's edge, counted, its hover exact.
     const outl = view.plots[1].points!.find((s) => s.name === 'B·wᵢ, outliers')!;
-    expect(Array.from(outl.x)).toEqual([Math.fround(0.3)]);
+    // The weighting cuts off past ℓ = 0.3 (the outlier's weight is 0.01): the axis ends a tenth of the span beyond.
+    expect(outl.x[0]).toBeCloseTo(0.32, 5);
     expect(outl.hover!(0)).toContain('ℓᵢ = 9 (drawn at the edge)');
-    expect(view.plots[1].heading!.subtitle).toBe('1 point with ℓ beyond 0.3 (1 injected outlier) drawn at the right edge');
+    expect(view.plots[1].heading!.subtitle).toBe('1 point with ℓ beyond 0.32 (1 injected outlier) drawn at the right edge');
     expect(view.dimmed).toBeUndefined();
     expect(Array.from(view.plots[0].points!.find((s) => s.name === 'gradient weight, outliers')!.y)).toEqual([Math.fround(-0.2)]);
     expect(view.legend.map((l) => l.mark)).toEqual(['circle', 'x', 'circle', 'x', 'dot']);
@@ -122,9 +123,12 @@ describe('figures', () => {
     expect(axis.hi).toBeCloseTo(0.96, 5);
     // Every outlier beyond, and the one inlier above the 99th percentile.
     expect([axis.beyond, axis.outliersBeyond]).toEqual([101, 100]);
-    // Where the weighting cuts off (weights under 0.02 beyond ℓ = 0), the axis ends just past the last weighted point.
+    // Where the weighting cuts off (weights under 0.02 beyond ℓ = 0), the axis ends just past the last weighted point,
+    // even where that lies among the outliers, beyond every inlier.
     const w = Float32Array.from(loss, (l) => (l <= 0 ? 1 : 0));
     expect(lossAxisEnd(loss, isOutlier, w).hi).toBeCloseTo(0.1, 5);
+    const w2 = Float32Array.from(loss, (l) => (l < 60000 ? 1 : 0));
+    expect(lossAxisEnd(loss, isOutlier, w2).hi).toBeCloseTo(59500 + 0.1 * 59501, 0);
     // Losses of one scale are not clipped.
     expect(lossAxisEnd(Float32Array.from([0, 1, 2, 3]), Uint8Array.from([0, 0, 0, 0])).beyond).toBe(0);
   });
