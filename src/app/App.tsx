@@ -1,9 +1,9 @@
 // The page: one store (useRunStore), the worker (useTrainer), files (useFiles), edits (useEdits), and small
 // components that draw them.
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { Alert, StatusBar, type AlertAction } from './components/StatusBar';
 import { DataCard } from './components/DataCard';
-import { LessonCard } from './components/LessonCard';
+import { LessonCard, type LessonRun } from './components/LessonCard';
 import { ModelCard } from './components/ModelCard';
 import { Toolbar } from './components/Toolbar';
 import { TrainingCard } from './components/TrainingCard';
@@ -22,6 +22,9 @@ import { findLesson } from './lessons';
 import { useSweep } from './sweepSession';
 import type { ModelSpec } from '../core/config';
 import { openCell as cellChange } from './store/changes';
+import { sweepConfig } from '../core/sweep';
+import { sameRun } from './sameRun';
+import { warmupOf } from '../core/state';
 
 const initial = initialState();
 
@@ -39,10 +42,16 @@ export function App() {
   const files = useFiles(store, run, { keepWeights, onInfo, onAlert });
   const edit = useEdits(store, run, { keepWeights, onInfo, onAlert });
   const { config, lessonId, hide, userData } = store.state;
-  const { snapshot, playing } = run;
+  const { playing } = run;
+  // The worker's last frame is drawn only beside its own run (sameRun.ts): a new lesson waits for its first frame.
+  const fresh = useMemo(() => sameRun(run.snapshotConfig, config), [run.snapshotConfig, config]);
+  const snapshot = fresh ? run.snapshot : null;
+  const viewSnapshot = fresh ? run.viewSnapshot : null;
   const sel = selectedModel(store.state);
   const uiRevision = `${config.data.dataset}-${userData ? 'own' : 'gen'}`;
-  const shown = (h: Hideable) => !hide.includes(h);
+  /** A teacher's compact link: the fit panels, the weights view and the lesson's text and progress, for projection. */
+  const compact = hide.includes('compact');
+  const shown = (h: Hideable) => !hide.includes(h) && !(compact && (h === 'models' || h === 'data' || h === 'training'));
   /** Networks in the stack, ensemble members counted (at most LIMITS.maxMembers; at most MAX_MODELS panels). */
   const networks = memberTotal(config.models);
   // The sweep trains in its own worker; the main run pauses meanwhile (src/app/sweepSession.ts).
@@ -53,6 +62,15 @@ export function App() {
     run.togglePlay();
   };
   const sweepPreset = (lessonId ? findLesson(lessonId)?.sweep : null) ?? null;
+  // A sweep lesson's claim is on the sweep's cells: judged on its snapshots, against the lesson's own sweep.
+  const sweepRunConfig = useMemo(() => (sweep.spec ? sweepConfig(sweep.spec) : null), [sweep.spec]);
+  const sweepLessonConfig = useMemo(() => (sweepPreset ? sweepConfig(sweepPreset) : null), [sweepPreset]);
+  const lessonRun = (id: string): LessonRun => {
+    const l = findLesson(id)!;
+    if (l.sweep && sweepLessonConfig)
+      return { config: sweepRunConfig ?? sweepLessonConfig, lessonConfig: sweepLessonConfig, ownData: false, step: sweep.snapshot?.step ?? 0, stepsPerSecond: sweep.running ? sweep.stepsPerSecond : 0, judged: sweep.snapshot, xs: edit.points.x };
+    return { config, lessonConfig: l.config, ownData: userData !== null, step: snapshot?.step ?? 0, stepsPerSecond: playing ? run.stepsPerSecond : 0, judged: snapshot, xs: edit.points.x };
+  };
   /** Cell openings run one after another: each reads the store as the one before left it. */
   const opening = useRef<Promise<void>>(Promise.resolve());
   const openCell = (spec: ModelSpec, label: string, sweepId: string | null) => {
@@ -82,17 +100,18 @@ export function App() {
   };
 
   return (
-    <div className="app">
+    <div className={`app${compact ? ' app-compact' : ''}`}>
       <header className="top">
         <h1>Robust Uncertainty Explorer</h1>
-        <p className="lede">
+        <p className="lede" hidden={compact}>
           Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected outliers; colour is each point's weight; the dotted line and dashed band are the truth, the
           shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier; alt-click a point to remove it). Ctrl+Z undoes any change, including a lesson, your data or a removed model.
         </p>
       </header>
       <Alert text={alert?.text ?? null} action={alert?.action} onDismiss={() => setAlert(null)} />
-      <StatusBar status={run.status} step={snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} />
+      <StatusBar status={run.status} step={run.snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} trained={(run.snapshot?.step ?? 0) > 0} />
       <Toolbar
+        compact={compact}
         playing={playing}
         onTogglePlay={togglePlay}
         onStep={() => void run.trainer.current?.step(10)}
@@ -110,7 +129,7 @@ export function App() {
       />
       <div className="layout">
         <aside className="side">
-          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} />}
+          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} run={lessonRun} compact={compact} />}
           {shown('models') && (
             <section className="card">
               <h2>Models</h2>
@@ -143,11 +162,11 @@ export function App() {
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} />
+              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} warmup={warmupOf(m, config.train)} idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined} />
             ))}
           </div>
-          {shown('views') && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
-          {shown('views') && <Views config={config} selected={sel} snapshot={run.viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} />}
+          {shown('views') && (!compact || sweepPreset) && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
+          {shown('views') && <Views config={config} selected={sel} snapshot={viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} compact={compact} />}
         </main>
       </div>
     </div>

@@ -185,9 +185,12 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
     <figure className="plot-figure">
       {figure?.heading && (
         <figcaption className="plot-heading">
-          <b>{figure.heading.title}</b>
-          {figure.heading.subtitle && <span>{figure.heading.subtitle}</span>}
-          {figure.heading.colorScale && <ColorKey {...figure.heading.colorScale} />}
+          {/* The title keeps one line beside the colour key, cut with an ellipsis where it must; hover shows it whole. */}
+          <span className="plot-heading-top">
+            <b title={figure.heading.title}>{figure.heading.title}</b>
+            {figure.heading.colorScale && <ColorKey {...figure.heading.colorScale} />}
+          </span>
+          {figure.heading.subtitle && <span className="plot-subtitle">{figure.heading.subtitle}</span>}
         </figcaption>
       )}
       <div className="plot-wrap" style={{ height }} onMouseMove={onMove} onMouseLeave={() => setTip(null)}>

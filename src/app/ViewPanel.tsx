@@ -13,13 +13,33 @@ function Swatch({ item }: { item: LegendItem }) {
   );
 }
 
-/** A view: its title, a row of plots and one legend for them all. */
-export function ViewPanel({ view, height = 300, testId, pngScale, children }: { view: View | null; height?: number; testId: string; pngScale?: number; children?: ReactNode }) {
+/**
+ * A view: its title, its plots and one legend for them all. The plots wrap rather than shrink below `minWidth`
+ * (their ticks and labels are made for that width); a dimmed view (a model in its warm-up) is greyed and says why.
+ */
+export function ViewPanel({ view, height = 300, minWidth = 280, testId, pngScale, children, controls }: { view: View | null; height?: number; minWidth?: number; testId: string; pngScale?: number; children?: ReactNode; controls?: ReactNode }) {
   return (
-    <section className="card view" data-testid={testId}>
-      <h3 className="view-title">{view?.title ?? ' '}</h3>
-      <div className="view-plots" style={{ gridTemplateColumns: `repeat(${view?.plots.length ?? 1}, minmax(0, 1fr))` }}>
-        {view?.plots.map((f, i) => <Plot key={i} figure={f} height={height} pngName={`${testId}-${i + 1}`} pngScale={pngScale} />)}
+    <section className={`card view${view?.dimmed ? ' view-dimmed' : ''}`} data-testid={testId}>
+      <div className="view-head">
+        <h3 className="view-title">{view?.title ?? ' '}</h3>
+        {controls}
+      </div>
+      {view?.dimmed && (
+        <p className="phase-label" data-testid="phase-label">
+          {view.dimmed}
+        </p>
+      )}
+      <div className="view-plots" style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${minWidth}px), 1fr))` }}>
+        {view?.plots.map((f, i) =>
+          f.note ? (
+            <div key={i} className="plot-note" style={{ height }}>
+              <b>{f.heading?.title}</b>
+              <p>{f.note}</p>
+            </div>
+          ) : (
+            <Plot key={i} figure={f} height={height} pngName={`${testId}-${i + 1}`} pngScale={pngScale} />
+          ),
+        )}
       </div>
       {view && (
         <ul className="legend">

@@ -1,10 +1,11 @@
 // The calibration view as pure data (issue 14): the reliability curve and PIT histogram of one model, and the
 // metrics table of all models, judged without the true σ. No DOM here; tested in tests/unit/calibration-view.test.ts.
 import type { UncertaintyMetrics } from '../core/calibration';
-import type { ModelSpec } from '../core/config';
+import type { ModelSpec, TrainSettings } from '../core/config';
+import { warmupOf, type Warmup } from '../core/state';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
 import type { UncertaintyBlock, UncertaintySet } from '../core/uncertainty';
-import { modelTitle } from './figures';
+import { modelTitle, warmupNote } from './figures';
 import type { View } from './viewFigures';
 
 export const SET_LABEL: Record<UncertaintySet, string> = {
@@ -50,7 +51,7 @@ function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unkno
  * per set, the diagonal is perfect calibration) and the PIT histogram of `set` (flat at 0.1 when calibrated,
  * ∪-shaped when overconfident, ∩-shaped when underconfident). Null when the model has nothing to judge.
  */
-export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: UncertaintySet, snapshot: Snapshot | null = null): View | null {
+export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: UncertaintySet, snapshot: Snapshot | null = null, warmup?: Warmup): View | null {
   const block: UncertaintyBlock | null = model.uncertainty;
   if (!block) return null;
   const sets = (['heldOut', 'inliers', 'outliers'] as const).filter((s) => block[s]);
@@ -90,7 +91,13 @@ export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: Unce
       pitPlot,
     ],
     legend: [{ name: 'perfect calibration / uniform PIT', color: '#222', mark: 'dot' as const }, ...sets.map((s) => ({ name: setLabel(s, snapshot), color: SET_COLOR[s], mark: 'line' as const }))],
+    ...(model.phase < 2 ? { dimmed: warmupCalibration(model, warmup) } : {}),
   };
+}
+
+/** Why a model's calibration is not its loss's yet: the warm-up trains σ as NLL does, or not at all. */
+export function warmupCalibration(model: Pick<ModelSnapshot, 'phase' | 'steps'>, warmup?: Warmup): string {
+  return `${warmupNote(model, warmup)}: ${model.phase === 0 ? 'σ is not trained yet, so these figures judge the initial σ' : 'σ is trained by plain NLL so far, not by this loss'}`;
 }
 
 /** A column of the metrics table: how to read a value from a set's metrics and how to sort on it. */
@@ -144,6 +151,8 @@ export interface MetricRow {
   index: number;
   label: string;
   cells: MetricCell[];
+  /** The model's warm-up in words while it lasts (the row is greyed: its figures are not its loss's yet). */
+  warmup: string | null;
 }
 
 /** Why a metric came out infinite or NaN. */
@@ -155,7 +164,7 @@ function nonFiniteReason(key: string, spec: ModelSpec, v: number): string {
 }
 
 /** One row per model, in the models' order: the metrics of `set`, or "–" with the reason. */
-export function metricsTable(snapshot: Snapshot | null, specs: readonly ModelSpec[], set: UncertaintySet): MetricRow[] {
+export function metricsTable(snapshot: Snapshot | null, specs: readonly ModelSpec[], set: UncertaintySet, train?: TrainSettings): MetricRow[] {
   const held = hasHeldOut(snapshot);
   return specs.map((spec, index) => {
     const model = snapshot?.models.find((m) => m.id === spec.id);
@@ -166,7 +175,8 @@ export function metricsTable(snapshot: Snapshot | null, specs: readonly ModelSpe
       const v = c.value(metrics);
       return Number.isFinite(v) ? { key: c.key, value: v, text: c.format(v), why: null } : { key: c.key, value: null, text: '–', why: nonFiniteReason(c.key, spec, v) };
     });
-    return { id: spec.id, index, label: `${index + 1}: ${modelTitle(spec)}`, cells };
+    const warmup = model && model.phase < 2 ? warmupCalibration(model, train && warmupOf(spec, train)) : null;
+    return { id: spec.id, index, label: `${index + 1}: ${modelTitle(spec)}`, cells, warmup };
   });
 }
 

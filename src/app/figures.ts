@@ -3,6 +3,7 @@ import type { Points } from '../core/datasets';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
 import { lossLabel, lossHypers, parseLossId, predictsVariance, type HyperId } from '../core/losses';
 import type { ModelSpec } from '../core/config';
+import type { Warmup } from '../core/state';
 
 export interface Figure {
   data: Record<string, unknown>[];
@@ -14,6 +15,8 @@ export interface Figure {
    * which on a slow machine costs more than the lines themselves. PNG export puts it back in the image.
    */
   heading?: { title: string; subtitle?: string; colorScale?: { label: string; scale: [number, string][]; cmin: number; cmax: number } };
+  /** In place of the plot: why there is nothing to draw (a metric no model here has), instead of empty axes. */
+  note?: string;
 }
 
 /** Colours from values on a piecewise-linear scale of [fraction, '#rrggbb'] stops over [cmin, cmax]. */
@@ -67,6 +70,7 @@ const COLORS = {
   /** An ensemble's total band (aleatoric + epistemic) around its aleatoric band. */
   epistemicBand: 'rgba(228, 87, 46, 0.16)',
   truthBand: 'rgba(0, 0, 0, 0.35)',
+  untrainedBand: 'rgba(120, 130, 145, 0.08)',
 };
 
 /** A weight colour scale: grey-blue for down-weighted points, orange-red for up-weighted ones. */
@@ -94,16 +98,32 @@ const HYPER_LABEL: Record<HyperId, (s: ModelSpec) => string> = {
   nu: (s) => `ν=${fmt(s.nu)}`,
 };
 
-/** "Robust-NLL (T=16)" — the loss and its live hyperparameters. */
-export function modelTitle(spec: ModelSpec): string {
+/**
+ * "Robust-NLL (T=16)" — the loss and its live hyperparameters: the one display name of a model everywhere (panels,
+ * legends, tables, sweep cells). `omit`: hyperparameters not to quote (a sweep grid's axes, which vary by cell).
+ */
+export function modelTitle(spec: ModelSpec, omit: readonly string[] = []): string {
   const hypers = lossHypers(spec.loss)
+    .filter((h) => !omit.includes(h))
     .map((h) => HYPER_LABEL[h](spec))
     .filter(Boolean);
   const title = hypers.length ? `${lossLabel(spec.loss)} (${hypers.join(', ')})` : lossLabel(spec.loss);
   return (spec.ensemble ?? 1) > 1 ? `${title}, ensemble of ${spec.ensemble}` : title;
 }
 
-const PHASES = ['warm-up: mean only', 'warm-up: NLL', ''];
+/**
+ * A model's warm-up, in words with its step, or null once it trains with its own loss: "warm-up: mean only
+ * (step 120 of 400)". Without the schedule (an old caller) the phase alone.
+ */
+export function warmupNote(model: Pick<ModelSnapshot, 'phase' | 'steps'>, warmup?: Warmup): string | null {
+  if (model.phase === 2) return null;
+  const end = warmup && (model.phase === 0 ? warmup.meanSteps : warmup.meanSteps + warmup.nllSteps);
+  // A schedule that does not fit the phase (a new run's settings beside the old run's last frame) gives no "of N".
+  return `warm-up: ${model.phase === 0 ? 'mean only' : 'NLL'}${end !== undefined && model.steps < end ? ` (step ${model.steps} of ${end})` : ''}`;
+}
+
+/** Points while no weight is used (the warm-up trains the plain mean, then plain NLL): one neutral grey. */
+const UNWEIGHTED = '#8a94a3';
 
 /** Which per-point value colours the points: σ* for SuperLoss, the relative Boltzmann weight otherwise. */
 export function pointWeights(spec: ModelSpec, model: ModelSnapshot): { values: Float32Array; label: string } {
@@ -113,6 +133,8 @@ export function pointWeights(spec: ModelSpec, model: ModelSnapshot): { values: F
 export interface FitOptions {
   /** Keeps the user's zoom across updates (Plotly's uirevision). */
   revision: string;
+  /** The model's warm-up schedule (warmupOf), for "step M of N". */
+  warmup?: Warmup;
 }
 
 /** Indices of the inliers and of the injected outliers. */
@@ -159,6 +181,8 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
   const mu = Array.from(model.mu);
   const sigma = Array.from(model.sigma);
   const { values, label } = pointWeights(spec, model);
+  // In the warm-up no weight enters the loss: colouring points by one would show a weighting that is not there.
+  const weighted = model.phase === 2;
   const [inlier, outlier] = splitByOutlier(points);
   const pick = (idx: number[], arr: ArrayLike<number>) => idx.map((i) => arr[i]);
   const pointSet = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => {
@@ -173,8 +197,8 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
       symbol,
       size: symbol === 'x' ? 6 : 5,
       opacity: 0.75,
-      color: { values: w, cmin: 0, cmax: 2, scale: WEIGHT_SCALE },
-      hover: (i) => `${name}<br>x = ${fmt(x[i])}, y = ${fmt(y[i])}<br>${label} = ${fmt(w[i])}`,
+      color: weighted ? { values: w, cmin: 0, cmax: 2, scale: WEIGHT_SCALE } : UNWEIGHTED,
+      hover: (i) => `${name}<br>x = ${fmt(x[i])}, y = ${fmt(y[i])}${weighted ? `<br>${label} = ${fmt(w[i])}` : '<br>no weight in the warm-up'}`,
     };
   };
   const data: Record<string, unknown>[] = [];
@@ -187,10 +211,13 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
   if (e) {
     // An ensemble: the total band (its members' disagreement added) around the noise they expect.
     band(sigma, COLORS.epistemicBand, `μ* ± 2σ*, total (aleatoric + epistemic, ${e.alive} members)`);
-    if (predictsVariance(spec.loss)) band(e.aleatoric, COLORS.band, 'μ* ± 2√(mean σ²), aleatoric');
+    // The members' σ is untouched in the mean-only warm-up (their disagreement in μ is real from the start).
+    if (predictsVariance(spec.loss)) band(e.aleatoric, model.phase === 0 ? COLORS.untrainedBand : COLORS.band, model.phase === 0 ? 'μ* ± 2√(mean σ²), aleatoric (σ not trained yet)' : 'μ* ± 2√(mean σ²), aleatoric');
   } else if (predictsVariance(spec.loss)) {
-    // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so.
-    band(sigma, COLORS.band, model.bandIsScale ? 'μ ± 2·scale (ν ≤ 2: no finite σ)' : 'μ ± 2σ');
+    // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so. The mean-only
+    // warm-up leaves the variance head as it started: its band is drawn faint, as what it is.
+    if (model.phase === 0) band(sigma, COLORS.untrainedBand, 'μ ± 2σ (σ not trained yet: mean-only warm-up)');
+    else band(sigma, COLORS.band, model.bandIsScale ? 'μ ± 2·scale (ν ≤ 2: no finite σ)' : 'μ ± 2σ');
   }
   if (snapshot.truthMean && snapshot.truthStd) {
     const tm = Array.from(snapshot.truthMean);
@@ -202,20 +229,21 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
     );
   }
   data.push({ type: 'scatter', mode: 'lines', x: grid, y: mu, name: e ? 'ensemble mean μ*' : 'predicted μ', line: { color: COLORS.mean, width: 2.5 } });
-  const phase = PHASES[model.phase];
+  const phase = warmupNote(model, options.warmup);
   const rmse = Number.isFinite(model.metrics.rmse) ? `RMSE ${fmt(model.metrics.rmse)}` : '';
-  const sigmaErr = predictsVariance(spec.loss) && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
+  // σ is untouched in the mean-only warm-up: its error would describe the initial weights, not a loss.
+  const sigmaErr = predictsVariance(spec.loss) && model.phase > 0 && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
   const members = e ? ` · shaded: aleatoric, orange: + epistemic` : '';
   return {
     data,
     points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
-    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
+    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${phase ? ` · ${phase}` : ''}`, ...(weighted ? { colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } } : {}) },
     layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
 }
 
 /** The fit panel before the first training step: the data alone, on the axes the fit will use. */
-export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions): Figure {
+export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions, why = 'waiting for the first training step…'): Figure {
   let lo = Infinity;
   let hi = -Infinity;
   points.x.forEach((x) => ((lo = Math.min(lo, x)), (hi = Math.max(hi, x))));
@@ -224,7 +252,7 @@ export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions)
   return {
     data: [],
     points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
-    heading: { title: modelTitle(spec), subtitle: 'waiting for the first training step…' },
+    heading: { title: modelTitle(spec), subtitle: why },
     layout: fitLayout(Number.isFinite(lo) ? [lo, hi] : [0, 1], yRangeOf(null, points), options.revision),
   };
 }

@@ -2,7 +2,7 @@
 // (the basic Plotly bundle has no heatmap trace), diverged cells as red crosses, cells without a figure yet open.
 import { SWEEP_METRICS, SWEEP_SETTINGS, type SweepGrid, type SweepSpec } from '../core/sweep';
 import { toJson } from '../core/schema';
-import type { Figure } from './figures';
+import { modelTitle, type Figure } from './figures';
 
 /** Lighter is better, as in β-NLL's Fig. 7: low values pale yellow, high values dark blue. */
 const SCALE: [number, string][] = [
@@ -40,13 +40,18 @@ export function settingLabel(v: number): string {
 
 const figureValue = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2)) : 'n/a');
 
+/** A grid's display name: its models' title as panels give it (β-NLL (β=0.5)), less the settings the grid varies. */
+export function gridTitle(spec: SweepSpec, loss: string): string {
+  return modelTitle({ ...spec.base, loss }, [spec.x.setting, spec.y.setting]);
+}
+
 /** What a cell's hover says: its loss, both settings and the figure (or why there is none). */
 export function cellHover(spec: SweepSpec, g: SweepGrid, i: number, j: number): string {
   const x = SWEEP_SETTINGS[spec.x.setting];
   const y = SWEEP_SETTINGS[spec.y.setting];
   const st = g.status[j][i];
   const what = st === 'ok' ? `${SWEEP_METRICS[spec.metric].label}: ${figureValue(g.z[j][i])}` : st === 'diverged' ? 'diverged' : st === 'pending' ? 'no figure yet' : `${SWEEP_METRICS[spec.metric].label}: not defined for this loss`;
-  return `${g.loss}<br>${x.label} = ${settingLabel(spec.x.values[i])}<br>${y.label} = ${settingLabel(spec.y.values[j])}<br>${what}<br>(click: open as a panel)`;
+  return `${gridTitle(spec, g.loss)}<br>${x.label} = ${settingLabel(spec.x.values[i])}<br>${y.label} = ${settingLabel(spec.y.values[j])}<br>${what}<br>(click: open as a panel)`;
 }
 
 /** Grid k's heat-map. `range` is shared by all grids (colorRange); the last grid carries the colour bar. */
@@ -86,7 +91,7 @@ export function sweepFigure(spec: SweepSpec, grids: SweepGrid[], k: number, rang
     hovermode: 'closest',
     uirevision: 'sweep',
   };
-  return { data, layout, heading: { title: g.loss, subtitle: SWEEP_METRICS[spec.metric].label } };
+  return { data, layout, heading: { title: gridTitle(spec, g.loss), subtitle: SWEEP_METRICS[spec.metric].label } };
 }
 
 /** The sweep's figures as a JSON file: the spec, the step, and every cell's settings, status and figure. */

@@ -6,8 +6,22 @@ import { LIMITS, linkSaysNothing, linkTooLong } from '../core/messages';
 import { runConfigSchema, toJson } from '../core/schema';
 import { findLesson, LESSONS } from './lessons';
 
-/** Controls a teacher's link can hide (as TensorFlow Playground's _hide links do). */
-export const HIDEABLE = ['models', 'data', 'training', 'views', 'lessons'] as const;
+/**
+ * Controls a teacher's link can hide (as TensorFlow Playground's _hide links do). 'compact' hides everything but
+ * the fit panels, the weights view and the lesson's text and progress: a layout for projecting in a classroom.
+ * A page older than an entry ignores it, so links stay readable both ways.
+ */
+export const HIDEABLE = ['models', 'data', 'training', 'views', 'lessons', 'compact'] as const;
+
+/** What each entry hides, as the teacher-link menu says it. */
+export const HIDEABLE_LABEL: Record<Hideable, string> = {
+  models: 'models',
+  data: 'data',
+  training: 'training',
+  views: 'views',
+  lessons: 'lessons',
+  compact: 'compact view for projection (fit panels, weights, lesson text only)',
+};
 export type Hideable = (typeof HIDEABLE)[number];
 
 /** The link format written today. */

@@ -4,7 +4,9 @@ import type { ModelSnapshot, Snapshot } from '../core/engine';
 import { BARRON_NAMED, parseLossId } from '../core/losses';
 import type { ModelSpec } from '../core/config';
 import { judgedSet } from '../core/uncertainty';
-import { fmt, modelTitle, pointWeights, SEE_THROUGH, type Figure, type PointSet } from './figures';
+import { fmt, modelTitle, pointWeights, SEE_THROUGH, warmupNote, type Figure, type PointSet } from './figures';
+import type { Warmup } from '../core/state';
+import { linearAxis, logAxis, positiveExtent } from './ticks';
 
 const MODEL_COLORS = ['#1f6fd1', '#e4572e', '#2a9d8f', '#9b5de5', '#f4a261', '#6c757d', '#d62828', '#3a86ff'];
 
@@ -24,12 +26,15 @@ export interface View {
   title: string;
   plots: Figure[];
   legend: LegendItem[];
+  /** Why the view shows nothing the model uses yet (its warm-up, in words); the panel greys it and says so. */
+  dimmed?: string;
 }
 
 function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unknown>, revision?: string): Record<string, unknown> {
   return {
-    xaxis,
-    yaxis,
+    // At most five ticks, never rotated, with room for their labels (ticks.ts); an axis may set its own.
+    xaxis: xaxis.tickvals ? xaxis : linearAxis(xaxis),
+    yaxis: yaxis.tickvals ? yaxis : linearAxis(yaxis),
     showlegend: false,
     margin: { l: 46, r: 8, t: 6, b: xaxis.title ? 38 : 24 },
     hovermode: 'closest',
@@ -55,7 +60,45 @@ export function gradWeightLabel(spec: ModelSpec): string {
   }
 }
 
-export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, revision: string): View {
+/** Below this relative weight a point counts as weighted out (its gradient share is under 2 % of plain averaging's). */
+const WEIGHTED_OUT = 0.02;
+
+/**
+ * Where the loss axis ends: a few huge losses (outliers under a small σ reach 10⁵) would squash every other point
+ * against 0. Where the weighting cuts off, the axis ends just past the largest loss of a point still weighted
+ * (`weights` ≥ 0.02), so the fall of the weight fills the plot; otherwise at the inliers' 99th percentile of ℓ
+ * (every point's 90th without outlier flags). It is clipped only when the largest loss lies well beyond; the points
+ * beyond are drawn at the edge and counted.
+ */
+export function lossAxisEnd(loss: ArrayLike<number>, isOutlier: ArrayLike<number>, weights?: ArrayLike<number>): { lo: number; hi: number; beyond: number; outliersBeyond: number } {
+  const inl: number[] = [];
+  const all: number[] = [];
+  let weighted = -Infinity;
+  let cutOff = false;
+  for (let i = 0; i < loss.length; i++) {
+    if (!Number.isFinite(loss[i])) continue;
+    all.push(loss[i]);
+    if (!isOutlier[i]) inl.push(loss[i]);
+    if (weights && weights[i] >= WEIGHTED_OUT) weighted = Math.max(weighted, loss[i]);
+    else if (weights) cutOff = true;
+  }
+  if (!all.length) return { lo: 0, hi: 1, beyond: 0, outliersBeyond: 0 };
+  all.sort((x, y) => x - y);
+  inl.sort((x, y) => x - y);
+  const q = (a: number[], p: number) => a[Math.floor(p * (a.length - 1))];
+  const [lo, max] = [all[0], all[all.length - 1]];
+  // Where the weighting cuts off, its fall is the picture (often among the outliers: the inliers' losses may all sit
+  // below it); otherwise the bulk of the inliers.
+  const cut = cutOff && weighted > lo ? weighted + 0.1 * (weighted - lo) : inl.length >= 10 ? q(inl, 0.99) : q(all, 0.9);
+  // Clip only where it changes the picture: the largest loss more than half again the cut's distance from the smallest.
+  const hi = max - lo > 1.5 * (cut - lo) && cut > lo ? cut : max > lo ? max : lo + 1;
+  let beyond = 0;
+  let outliersBeyond = 0;
+  for (let i = 0; i < loss.length; i++) if (loss[i] > hi) (beyond++, isOutlier[i] && outliersBeyond++);
+  return { lo, hi, beyond, outliersBeyond };
+}
+
+export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, revision: string, warmup?: Warmup): View {
   const out: number[] = [];
   const inl: number[] = [];
   // At most about 1500 points per plot: enough to read the pattern, light enough to redraw often.
@@ -69,34 +112,49 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
     { name: `gradient weight ${gradWeightLabel(spec)}, inliers`, idx: inl, w: m.gradWeight, color: '#2a9d8f', symbol: 'circle', size: 3, opacity: 0.5 },
     { name: `gradient weight, outliers`, idx: out, w: m.gradWeight, color: '#9b5de5', symbol: 'x', size: 4, opacity: 0.6 },
   ] as const;
-  const sets = (x: ArrayLike<number>, xname: string): PointSet[] =>
+  const axis = lossAxisEnd(m.sampleLoss, points.isOutlier, m.phase === 2 ? values : undefined);
+  const sets = (x: ArrayLike<number>, xname: string, clip: number): PointSet[] =>
     kinds.map((k) => {
       const xs = pick(k.idx, x);
       const ys = pick(k.idx, k.w);
-      return { name: k.name, x: xs, y: ys, color: k.color, symbol: k.symbol, size: k.size, opacity: k.opacity, hover: (i) => `${k.name}<br>${xname} = ${fmt(xs[i])}<br>weight = ${fmt(ys[i])}` };
+      // A loss beyond the axis's end sits at the edge; its hover still gives the true value.
+      const drawn = xs.map((v) => Math.min(v, clip));
+      return { name: k.name, x: drawn, y: ys, color: k.color, symbol: k.symbol, size: k.size, opacity: k.opacity, hover: (i) => `${k.name}<br>${xname} = ${fmt(xs[i])}${xs[i] > clip ? ' (drawn at the edge)' : ''}<br>weight = ${fmt(ys[i])}` };
     });
   // Weights span orders of magnitude and αⱼ can be negative: frame the bulk, at least [−0.2, 2].
   const all = [...Array.from(values), ...Array.from(m.gradWeight)].filter(Number.isFinite).sort((a, b) => a - b);
   const q = (p: number) => all[Math.floor(p * (all.length - 1))] ?? 0;
   const weightRange = [Math.min(-0.2, q(0.01) * 1.1), Math.max(2, q(0.99) * 1.1)];
-  // Frame the loss axis on the bulk of the points: a few huge outlier losses would squash the rest.
-  const sorted = Array.from(m.sampleLoss).filter(Number.isFinite).sort((a, b) => a - b);
-  const lossRange = [sorted[0] ?? 0, sorted[Math.floor(0.97 * (sorted.length - 1))] ?? 1];
+  const lossRange = [axis.lo, axis.hi];
   const xRange = [Math.min(...points.x), Math.max(...points.x)];
   const one = (x: number[]) => ({ type: 'scatter', mode: 'lines', x, y: [1, 1], line: { color: '#222', dash: 'dot', width: 1 }, name: '1 = plain averaging', hoverinfo: 'skip' });
+  const pad = 0.04 * (axis.hi - axis.lo);
+  const edge = axis.beyond
+    ? `${axis.beyond} point${axis.beyond === 1 ? '' : 's'} with ℓ beyond ${fmt(axis.hi)}${axis.outliersBeyond ? ` (${axis.outliersBeyond} injected outlier${axis.outliersBeyond === 1 ? '' : 's'})` : ''} drawn at the right edge`
+    : undefined;
+  // A plain loss weights every point 1 in every phase: only a weighted loss has weights the warm-up leaves unused.
+  const phase = parseLossId(spec.loss).wrapper !== 'none' ? warmupNote(m, warmup) : null;
   return {
     title: `Weights of ${modelTitle(spec)}`,
     plots: [
-      { data: [one(xRange)], points: sets(points.x, 'x'), heading: { title: 'relative weight against x' }, layout: smallLayout({}, { range: weightRange }, revision) },
+      { data: [one(xRange)], points: sets(points.x, 'x', Infinity), heading: { title: 'relative weight against x' }, layout: smallLayout({}, { range: weightRange }, revision) },
       {
-        data: [one(lossRange)],
-        points: sets(m.sampleLoss, 'ℓᵢ'),
-        heading: { title: 'relative weight against the sample’s loss ℓᵢ' },
-        layout: smallLayout({ range: [lossRange[0] - 0.05 * (lossRange[1] - lossRange[0]), lossRange[1]] }, { range: weightRange }, revision),
+        data: [one(lossRange), ...(axis.beyond ? [{ type: 'scatter', mode: 'lines', x: [axis.hi, axis.hi], y: weightRange, line: { color: '#999', dash: 'dash', width: 1 }, hoverinfo: 'skip', name: 'edge' }] : [])],
+        points: sets(m.sampleLoss, 'ℓᵢ', axis.hi),
+        heading: { title: 'relative weight against the sample’s loss ℓᵢ', ...(edge ? { subtitle: edge } : {}) },
+        layout: smallLayout({ range: [axis.lo - pad, axis.hi + pad] }, { range: weightRange }, revision),
       },
     ],
     legend: [...kinds.map((k) => ({ name: k.name, color: k.color, mark: k.symbol })), { name: '1 = plain averaging', color: '#222', mark: 'dot' as const }],
+    // The warm-up trains the plain mean (then plain NLL): these weights are computed but enter no gradient yet.
+    ...(phase ? { dimmed: `${phase}: no weight is used yet` } : {}),
   };
+}
+
+/** A log y axis over the series' positive values, labelled with its own ticks (ticks.ts: no "100μ"). */
+function logY(series: ArrayLike<number | null>[], title?: string): Record<string, unknown> {
+  const e = positiveExtent(series);
+  return e ? logAxis(e[0], e[1], title ? { title: { text: title } } : {}) : { type: 'log', ...(title ? { title: { text: title } } : {}) };
 }
 
 /** Loss-shape view: Barron's ρ and ψ for α, the Boltzmann weight against NLL for T and B, β-NLL's sampling weight. */
@@ -110,6 +168,8 @@ export function shapeView(opts: { alpha: number; c: number; T: number; batch: nu
   const relW = (d: number) => (Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1);
   const sig = Array.from({ length: 100 }, (_, i) => 0.05 + i * 0.05);
   const T = Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞';
+  const boltz = deltas.map(relW);
+  const betaW = sig.map((s) => s ** (2 * opts.beta) / (s * s));
   return {
     title: 'Loss shapes (live with the sliders)',
     plots: [
@@ -123,14 +183,14 @@ export function shapeView(opts: { alpha: number; c: number; T: number; batch: nu
         layout: smallLayout({ title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } }, { range: [-1.5 / opts.c, 6] }),
       },
       {
-        data: [{ type: 'scatter', mode: 'lines', x: deltas, y: deltas.map(relW), line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${T}, B = ${opts.batch})` }],
+        data: [{ type: 'scatter', mode: 'lines', x: deltas, y: boltz, line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${T}, B = ${opts.batch})` }],
         heading: { title: `Boltzmann weight, T = ${T}, B = ${opts.batch}` },
-        layout: smallLayout({ title: { text: 'NLL above the batch (Δ)' } }, { type: 'log', title: { text: 'relative weight' } }),
+        layout: smallLayout({ title: { text: 'NLL above the batch (Δ)' } }, logY([boltz], 'relative weight')),
       },
       {
-        data: [{ type: 'scatter', mode: 'lines', x: sig, y: sig.map((s) => s ** (2 * opts.beta) / (s * s)), line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` }],
+        data: [{ type: 'scatter', mode: 'lines', x: sig, y: betaW, line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` }],
         heading: { title: `β-NLL weight, β = ${fmt(opts.beta)}` },
-        layout: smallLayout({ title: { text: 'σ' } }, { type: 'log', title: { text: 'effective weight' } }),
+        layout: smallLayout({ title: { text: 'σ' } }, logY([betaW], 'effective weight')),
       },
     ],
     legend: [
@@ -163,31 +223,40 @@ export function historyPointOf(snapshot: Snapshot): HistoryPoint {
   };
 }
 
-/** Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, miscalibration area and CRPS, on log-scaled steps. */
-export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision: string): View {
+/** The training curves' metrics, in the row's order; `none` says why a metric has no curve for any model here. */
+export const CURVE_METRICS = [
+  { key: 'rmse', title: 'RMSE to the truth', log: true, none: 'the run has no known truth to measure against' },
+  { key: 'nll', title: 'clean NLL', log: false, none: 'no model here predicts a variance, which NLL needs' },
+  { key: 'outlierWeightShare', title: 'outlier weight share', log: false, none: 'the data has no injected outliers' },
+  { key: 'miscalibrationArea', title: 'miscalibration area', log: false, none: 'no model here predicts a variance to calibrate' },
+  { key: 'crps', title: 'CRPS', log: true, none: 'no model here predicts a distribution, which CRPS needs' },
+] as const;
+export type CurveKey = (typeof CURVE_METRICS)[number]['key'];
+
+/**
+ * Training curves for all models: RMSE to the truth, clean NLL, outlier weight share, miscalibration area and CRPS,
+ * on log-scaled steps; a metric no model has a value for is a note, not empty axes. `large`: that metric alone,
+ * as one larger plot; `outliers`: whether the data has injected outliers (a share of weight on none is no curve).
+ */
+export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision: string, { large = null, outliers = true }: { large?: CurveKey | null; outliers?: boolean } = {}): View {
   const steps = history.map((h) => Math.max(1, h.step));
-  const metrics = [
-    { key: 'rmse', title: 'RMSE to the truth', yaxis: { type: 'log' } },
-    { key: 'nll', title: 'clean NLL', yaxis: {} },
-    { key: 'outlierWeightShare', title: 'outlier weight share', yaxis: { range: [0, 1] } },
-    { key: 'miscalibrationArea', title: 'miscalibration area', yaxis: { rangemode: 'tozero' } },
-    { key: 'crps', title: 'CRPS', yaxis: { type: 'log' } },
-  ] as const;
+  const last = steps[steps.length - 1] ?? 1;
+  const xaxis = last > 1 ? logAxis(1, last, { title: large ? { text: 'step' } : undefined }) : linearAxis();
+  const metrics = CURVE_METRICS.filter((m) => large === null || m.key === large);
   return {
     title: 'Training curves',
-    plots: metrics.map(({ key, title, yaxis }) => ({
-      data: specs.map((s, k) => ({
-        type: 'scatter',
-        mode: 'lines',
-        x: steps,
-        y: history.map((h) => h.models.find((m) => m.id === s.id)?.[key] ?? null),
-        line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
-        name: `${k + 1}: ${modelTitle(s)}`,
-      })),
-      heading: { title: `${title} against step` },
-      // Ticks at whole decades only (1, 10, 100, 1k, …): Plotly's default labels every digit of a short log range, which crowds a small panel.
-      layout: smallLayout({ type: 'log', dtick: 1, exponentformat: 'SI' }, yaxis, revision),
-    })),
+    plots: metrics.map(({ key, title, log, none }): Figure => {
+      const series = specs.map((s) => history.map((h) => h.models.find((m) => m.id === s.id)?.[key] ?? null));
+      const heading = { title: `${title} against step` };
+      const empty = (key === 'outlierWeightShare' && !outliers) || !series.some((y) => y.some((v) => v !== null && Number.isFinite(v)));
+      if (empty) return { data: [], layout: {}, heading, note: `No curve: ${none}.` };
+      const yaxis = key === 'outlierWeightShare' ? { range: [0, 1] } : log ? logY(series) : key === 'miscalibrationArea' ? { rangemode: 'tozero' } : {};
+      return {
+        data: specs.map((s, k) => ({ type: 'scatter', mode: 'lines', x: steps, y: series[k], line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 }, name: `${k + 1}: ${modelTitle(s)}` })),
+        heading,
+        layout: smallLayout(xaxis, yaxis, revision),
+      };
+    }),
     legend: specs.map((s, k) => ({ name: `${k + 1}: ${modelTitle(s)}`, color: MODEL_COLORS[k % MODEL_COLORS.length], mark: 'line' as const })),
   };
 }

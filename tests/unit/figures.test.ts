@@ -1,7 +1,7 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { dataFigure, fitFigure, modelTitle, pointTraces } from '../../src/app/figures';
-import { curvesView, gradWeightLabel, shapeView, weightsView } from '../../src/app/viewFigures';
+import { dataFigure, fitFigure, modelTitle, pointTraces, warmupNote } from '../../src/app/figures';
+import { curvesView, gradWeightLabel, lossAxisEnd, shapeView, weightsView } from '../../src/app/viewFigures';
 import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
 import { barronPsi, barronRho } from '../../src/core/losses';
@@ -104,9 +104,46 @@ describe('figures', () => {
       expect(plot.points!.map((s) => s.name)).toEqual(['B·wᵢ, inliers', 'B·wᵢ, outliers', 'gradient weight B·αⱼ (eq. 7), inliers', 'gradient weight, outliers']);
       expect((plot.layout.yaxis as { range: number[] }).range[0]).toBeLessThan(-0.2);
     }
-    expect(Array.from(view.plots[1].points!.find((s) => s.name === 'B·wᵢ, outliers')!.x)).toEqual([Math.fround(9)]);
+    // The outlier's loss (9) is far beyond the others' (≤ 0.3): it sits at the axis's edge, counted, its hover exact.
+    const outl = view.plots[1].points!.find((s) => s.name === 'B·wᵢ, outliers')!;
+    // The weighting cuts off past ℓ = 0.3 (the outlier's weight is 0.01): the axis ends a tenth of the span beyond.
+    expect(outl.x[0]).toBeCloseTo(0.32, 5);
+    expect(outl.hover!(0)).toContain('ℓᵢ = 9 (drawn at the edge)');
+    expect(view.plots[1].heading!.subtitle).toBe('1 point with ℓ beyond 0.32 (1 injected outlier) drawn at the right edge');
+    expect(view.dimmed).toBeUndefined();
     expect(Array.from(view.plots[0].points!.find((s) => s.name === 'gradient weight, outliers')!.y)).toEqual([Math.fround(-0.2)]);
     expect(view.legend.map((l) => l.mark)).toEqual(['circle', 'x', 'circle', 'x', 'dot']);
+  });
+
+  it('the loss axis ends at the inliers’ 99th percentile when a few losses dwarf the rest, and nowhere else', () => {
+    const loss = Float32Array.from({ length: 200 }, (_, i) => (i < 100 ? -1 + i / 50 : 1e5 * (i / 200)));
+    const isOutlier = Uint8Array.from({ length: 200 }, (_, i) => (i < 100 ? 0 : 1));
+    const axis = lossAxisEnd(loss, isOutlier);
+    expect(axis.lo).toBe(-1);
+    expect(axis.hi).toBeCloseTo(0.96, 5);
+    // Every outlier beyond, and the one inlier above the 99th percentile.
+    expect([axis.beyond, axis.outliersBeyond]).toEqual([101, 100]);
+    // Where the weighting cuts off (weights under 0.02 beyond ℓ = 0), the axis ends just past the last weighted point,
+    // even where that lies among the outliers, beyond every inlier.
+    const w = Float32Array.from(loss, (l) => (l <= 0 ? 1 : 0));
+    expect(lossAxisEnd(loss, isOutlier, w).hi).toBeCloseTo(0.1, 5);
+    const w2 = Float32Array.from(loss, (l) => (l < 60000 ? 1 : 0));
+    expect(lossAxisEnd(loss, isOutlier, w2).hi).toBeCloseTo(59500 + 0.1 * 59501, 0);
+    // Losses of one scale are not clipped.
+    expect(lossAxisEnd(Float32Array.from([0, 1, 2, 3]), Uint8Array.from([0, 0, 0, 0])).beyond).toBe(0);
+  });
+
+  it('in the warm-up no weight colours the points and the weights view is greyed with its step', () => {
+    const warming = { ...model, phase: 0 as const, steps: 120 };
+    const fig = fitFigure(snapshot, warming, spec, points, { revision: 'r', warmup: { meanSteps: 400, nllSteps: 400 } });
+    expect(fig.heading!.colorScale).toBeUndefined();
+    expect(fig.points![0].color).toBe('#8a94a3');
+    expect(fig.heading!.subtitle).toContain('warm-up: mean only (step 120 of 400)');
+    // σ is untouched in the mean-only phase: no σ error is quoted.
+    expect(fig.heading!.subtitle).not.toContain('σ err');
+    const nll = fitFigure(snapshot, { ...model, phase: 1 as const, steps: 500 }, spec, points, { revision: 'r', warmup: { meanSteps: 400, nllSteps: 400 } });
+    expect(nll.heading!.subtitle).toContain('warm-up: NLL (step 500 of 800)');
+    expect(weightsView(warming, spec, points, 'r', { meanSteps: 400, nllSteps: 400 }).dimmed).toBe('warm-up: mean only (step 120 of 400): no weight is used yet');
   });
 
   it('the point layer: colours interpolate the scale and clamp; mid-drag ranges are read from the event', () => {
@@ -164,5 +201,44 @@ describe('figures', () => {
     expect(view.plots[3].data[0].y).toEqual([0.3, 0.05]);
     expect(view.plots[4].data[0].y).toEqual([0.9, 0.4]);
     expect(view.legend.map((l) => l.name)).toEqual(['1: Robust-NLL (T=16)', '2: NLL']);
+    // Readable at 360 px: at most five ticks per axis, labels of our own, never rotated.
+    for (const plot of view.plots) {
+      for (const axis of [plot.layout.xaxis, plot.layout.yaxis] as Record<string, unknown>[]) {
+        expect(axis.tickangle).toBe(0);
+        if (axis.tickvals) expect((axis.tickvals as number[]).length).toBeLessThanOrEqual(5);
+        else expect(axis.nticks).toBeLessThanOrEqual(5);
+      }
+    }
+  });
+
+  it('training curves: a metric no model has is a note, not empty axes; one large plot on request', () => {
+    const h = [1, 10, 100].map((step) => ({ step, models: [{ id: 'm1', rmse: 1 / step, nll: NaN, outlierWeightShare: 0, miscalibrationArea: NaN, crps: NaN }] }));
+    const view = curvesView(h, [modelSpec('mse', { id: 'm1' })], 'r', { outliers: false });
+    expect(view.plots.map((p) => Boolean(p.note))).toEqual([false, true, true, true, true]);
+    expect(view.plots[1].note).toMatch(/predicts a variance/);
+    expect(view.plots[2].note).toMatch(/no injected outliers/);
+    const large = curvesView(h, [modelSpec('mse', { id: 'm1' })], 'r', { large: 'rmse' });
+    expect(large.plots.length).toBe(1);
+    expect((large.plots[0].layout.yaxis as { ticktext: string[] }).ticktext).toEqual(['0.01', '0.1', '1']);
+  });
+
+  it('the shape view’s log axes are labelled as numbers, not SI prefixes', () => {
+    const view = shapeView({ alpha: 1, c: 1, T: 1, batch: 16, beta: 0.5 }, barronRho, barronPsi);
+    for (const plot of view.plots.slice(1)) {
+      const y = plot.layout.yaxis as { type: string; ticktext: string[] };
+      expect(y.type).toBe('log');
+      expect(y.ticktext.length).toBeGreaterThanOrEqual(2);
+      expect(y.ticktext.length).toBeLessThanOrEqual(5);
+      for (const t of y.ticktext) expect(t).not.toMatch(/[μnmk]$/);
+    }
+  });
+});
+
+describe('warm-up notes', () => {
+  it('give the step of N only where the schedule fits the phase', () => {
+    expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 400, nllSteps: 400 })).toBe('warm-up: mean only (step 118 of 400)');
+    // The last frame of a run beside the next run's schedule: no contradictory "step 118 of 0".
+    expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 0, nllSteps: 0 })).toBe('warm-up: mean only');
+    expect(warmupNote({ phase: 2, steps: 5000 }, { meanSteps: 400, nllSteps: 400 })).toBeNull();
   });
 });

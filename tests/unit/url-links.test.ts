@@ -73,3 +73,15 @@ describe('versioned links (v=2)', () => {
     expect(newer.error).toMatch(/newer version, v9/);
   });
 });
+
+describe('the teacher’s compact view', () => {
+  it('travels in the link as a hidden entry and round-trips; a link without it opens the full page', () => {
+    const lesson = findLesson('linear-outliers')!;
+    const hash = toHash({ config: lesson.config, lessonId: lesson.id, hide: ['models', 'data', 'training', 'compact'] });
+    expect(hash).toBe('#v=2&lesson=linear-outliers&hide=models%2Cdata%2Ctraining%2Ccompact');
+    expect(parseHash(hash).hide).toContain('compact');
+    expect(parseHash('#v=2&lesson=linear-outliers&hide=views').hide).toEqual(['views']);
+    // An entry this page does not know is ignored, as before.
+    expect(parseHash('#v=2&lesson=linear-outliers&hide=compact,someday').hide).toEqual(['compact']);
+  });
+});

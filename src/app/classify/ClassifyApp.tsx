@@ -12,6 +12,7 @@ import { ClsPlot, exportPlotsPng, pixelsUrl } from './ClsPlot';
 import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, miningText, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure } from './figures';
 import { CLASS_LESSONS, findClassLesson, type ClassAction } from './lessons';
 import { classHash, parseClassHash } from './link';
+import { ClassProgress } from './ClassProgress';
 import { LessonText } from '../components/LessonText';
 
 function download(name: string, text: string) {
@@ -165,8 +166,9 @@ export function ClassifyApp() {
             {lesson && (
               <LessonText citation={lesson.citation} text={lesson.text} onActions={runActions} />
             )}
+            {lesson && <ClassProgress lesson={lesson} snapshot={snapshot} stepsPerSecond={playing ? speed : 0} models={config.models} name={displayName} />}
           </section>
-          <section className="card">
+          <section className="card cls-data">
             <h2>Data</h2>
             <label>
               data set{' '}

@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
-import type { ModelSpec } from '../../core/config';
+import type { ModelSpec, TrainSettings } from '../../core/config';
+import { warmupOf } from '../../core/state';
 import type { Snapshot } from '../../core/engine';
 import type { UncertaintySet } from '../../core/uncertainty';
 import { calibrationView, defaultSet, hasHeldOut, METRIC_COLUMNS, metricsTable, missingReason, setLabel, sortRows, type SortOrder } from '../calibrationFigures';
@@ -10,18 +11,27 @@ interface Props {
   selected: ModelSpec;
   snapshot: Snapshot | null;
   pngScale: number;
+  /** The warm-up schedule (greys the views of models still in it). */
+  train?: TrainSettings;
+}
+
+/** The step the table's figures were judged at: the judge may lag the snapshot by a few frames (uncertainty.ts). */
+function judgedAt(snapshot: Snapshot): number {
+  let step = snapshot.step;
+  for (const m of snapshot.models) if (m.uncertainty) step = Math.min(step, m.uncertainty.step);
+  return step;
 }
 
 /** The selected model's reliability curve and PIT histogram, and every model's uncertainty metrics in a sortable table. */
-export function CalibrationView({ models, selected, snapshot, pngScale }: Props) {
+export function CalibrationView({ models, selected, snapshot, pngScale, train }: Props) {
   const [chosen, setChosen] = useState<UncertaintySet | null>(null);
   const [order, setOrder] = useState<SortOrder>({ key: 'model', descending: false });
   const held = hasHeldOut(snapshot);
   // Your own data holding nothing out: fall back to the inliers rather than an empty view.
   const set: UncertaintySet = chosen === 'heldOut' && snapshot && !held ? 'inliers' : (chosen ?? defaultSet(snapshot));
   const model = snapshot?.models.find((m) => m.id === selected.id);
-  const view = useMemo(() => (model ? calibrationView(model, selected, set, snapshot) : null), [model, selected, set, snapshot]);
-  const rows = useMemo(() => sortRows(metricsTable(snapshot, models, set), order), [snapshot, models, set, order]);
+  const view = useMemo(() => (model ? calibrationView(model, selected, set, snapshot, train && warmupOf(selected, train)) : null), [model, selected, set, snapshot, train]);
+  const rows = useMemo(() => sortRows(metricsTable(snapshot, models, set, train), order), [snapshot, models, set, order, train]);
   const sortBy = (key: string) => setOrder((o) => ({ key, descending: o.key === key ? !o.descending : false }));
   const arrow = (key: string) => (order.key === key ? (order.descending ? ' ▼' : ' ▲') : '');
   const why = missingReason(model, set, held);
@@ -48,6 +58,12 @@ export function CalibrationView({ models, selected, snapshot, pngScale }: Props)
           ))}
         </select>
       </label>
+      {snapshot && (
+        <p className="note" data-testid="calibration-step">
+          Figures at step {judgedAt(snapshot)}
+          {rows.some((r) => r.warmup) ? '; greyed rows are still in their warm-up (hover for where): their σ is not their loss’s yet.' : '.'}
+        </p>
+      )}
       <div className="table-scroll">
         <table className="metrics-table" data-testid="metrics-table">
           <thead>
@@ -65,8 +81,11 @@ export function CalibrationView({ models, selected, snapshot, pngScale }: Props)
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} data-model-id={r.id} className={r.id === selected.id ? 'selected' : undefined}>
-                <td>{r.label}</td>
+              <tr key={r.id} data-model-id={r.id} className={[r.id === selected.id ? 'selected' : '', r.warmup ? 'warming' : ''].join(' ').trim() || undefined} title={r.warmup ?? undefined}>
+                <td>
+                  {r.label}
+                  {r.warmup && <span className="row-phase"> (warm-up)</span>}
+                </td>
                 {r.cells.map((c) => (
                   <td key={c.key} data-metric={c.key} title={c.why ?? undefined}>
                     {c.text}

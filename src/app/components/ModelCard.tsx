@@ -22,28 +22,34 @@ interface Props {
   onRemove(): void;
 }
 
+/** Room for a loss's name (about 7 px a character and the arrow): a long one moves the buttons below it. */
+const nameWidth = (label: string) => `${Math.min(270, 36 + 7 * label.length)}px`;
+
 /** One model: its loss, duplicate / reset / remove, and the sliders of its loss's hyperparameters. */
 export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove, maxEnsemble, onSelect, onChange, onDuplicate, onReset, onRemove }: Props) {
   return (
     <div className={`model ${selected ? 'model-selected' : ''}`} onClick={onSelect} data-model-id={m.id}>
       <div className="model-head">
         <b>{k + 1}</b>
-        <select value={m.loss} onChange={(e) => onChange({ loss: e.target.value }, 'loss')} aria-label={`loss of model ${k + 1}`} data-testid={`loss-${k}`}>
+        <select value={m.loss} onChange={(e) => onChange({ loss: e.target.value }, 'loss')} aria-label={`loss of model ${k + 1}`} title={lossLabel(m.loss)} style={{ flexBasis: nameWidth(lossLabel(m.loss)) }} data-testid={`loss-${k}`}>
           {LOSS_IDS.map((id) => (
             <option key={id} value={id}>
               {lossLabel(id)}
             </option>
           ))}
         </select>
-        <button type="button" title="duplicate this model (the copy starts from its weights)" aria-label="duplicate" disabled={!canDuplicate} onClick={onDuplicate}>
-          dup
-        </button>
-        <button type="button" title="reset this model" data-testid={`reset-${m.id}`} onClick={onReset}>
-          ↺
-        </button>
-        <button type="button" title="remove" disabled={!canRemove} onClick={onRemove}>
-          ×
-        </button>
+        {/* The buttons wrap together, below the loss, when its name needs the row. */}
+        <span className="model-buttons">
+          <button type="button" title="duplicate this model (the copy starts from its weights)" aria-label="duplicate" disabled={!canDuplicate} onClick={onDuplicate}>
+            dup
+          </button>
+          <button type="button" title="reset this model" data-testid={`reset-${m.id}`} onClick={onReset}>
+            ↺
+          </button>
+          <button type="button" title="remove" disabled={!canRemove} onClick={onRemove}>
+            ×
+          </button>
+        </span>
       </div>
       <label className="inline" title="A deep ensemble (Lakshminarayanan et al. 2017): this many copies of the model from different initial weights, trained side by side; the panel shows their mixture, with the members' disagreement (epistemic) as a second band.">
         ensemble of{' '}

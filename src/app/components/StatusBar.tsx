@@ -1,9 +1,31 @@
+import { useEffect, useState } from 'react';
+import { statusWords } from '../../core/statusMessages';
 import type { TrainerStatus } from '../../worker/protocol';
 
+/**
+ * What the trainer is doing, in words, from the page's first second: until the first step it counts the
+ * seconds (a GPU's kernels can take a minute to compile where the GPU is emulated), so the learner sees work.
+ */
+function StatusWords({ status, trained, stepsPerSecond }: { status: TrainerStatus; trained: boolean; stepsPerSecond: number }) {
+  const [now, setNow] = useState(() => performance.now());
+  useEffect(() => {
+    if (trained || status.phase === 'error') return;
+    const timer = window.setInterval(() => setNow(performance.now()), 1000);
+    return () => window.clearInterval(timer);
+  }, [trained, status.phase]);
+  const busy = !trained && status.phase !== 'paused' && status.phase !== 'error';
+  return (
+    <span className={`status-words${busy ? ' busy' : ''}`} data-testid="status-words">
+      {statusWords(status, trained, stepsPerSecond, now / 1000)}
+    </span>
+  );
+}
+
 /** The backend, step count, speed, training path and phase; the worker's messages and the page's info line. */
-export function StatusBar({ status, step, stepsPerSecond, info }: { status: TrainerStatus; step: number; stepsPerSecond: number; info: string | null }) {
+export function StatusBar({ status, step, stepsPerSecond, info, trained }: { status: TrainerStatus; step: number; stepsPerSecond: number; info: string | null; trained: boolean }) {
   return (
     <div className="status" role="status">
+      <StatusWords status={status} trained={trained} stepsPerSecond={stepsPerSecond} />
       <span>
         backend <b data-testid="backend">{status.backend ?? '…'}</b>
       </span>

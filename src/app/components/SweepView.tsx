@@ -6,7 +6,7 @@ import { LOSS_IDS, lossLabel } from '../../core/losses';
 import { LIMITS } from '../../core/messages';
 import { gridValues, MAX_AXIS_VALUES, NOT_SWEPT, SWEEP_METRICS, SWEEP_SETTINGS, sweepCells, sweepGrids, sweepProblem, sweepSize, type SweepMetric, type SweepSetting, type SweepSpec } from '../../core/sweep';
 import { Plot, download } from '../Plot';
-import { cellAt, colorRange, settingLabel, sweepFigure, sweepJson } from '../sweepFigures';
+import { cellAt, colorRange, gridTitle, settingLabel, sweepFigure, sweepJson } from '../sweepFigures';
 import type { SweepRun } from '../sweepSession';
 
 interface AxisForm {
@@ -126,7 +126,7 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
     const cell = sweepCells(shown).find((q) => q.grid === k && q.i === c.i && q.j === c.j)!;
     // The cell's learning rate in the main run's terms (its lrScale is relative to the sweep's shared rate).
     const lrScale = (shown.train.learningRate * cell.spec.lrScale) / config.train.learningRate;
-    const label = `${grids[k].loss}, ${SWEEP_SETTINGS[shown.x.setting].label} ${settingLabel(shown.x.values[c.i])}, ${SWEEP_SETTINGS[shown.y.setting].label} ${settingLabel(shown.y.values[c.j])}`;
+    const label = `${gridTitle(shown, grids[k].loss)}, ${SWEEP_SETTINGS[shown.x.setting].label} ${settingLabel(shown.x.values[c.i])}, ${SWEEP_SETTINGS[shown.y.setting].label} ${settingLabel(shown.y.values[c.j])}`;
     onOpenCell({ ...cell.spec, lrScale }, label, sameSetup ? cell.spec.id : null);
   };
 

@@ -1,7 +1,9 @@
 import { useState } from 'react';
-import { HIDEABLE, type Hideable } from '../urlState';
+import { HIDEABLE, HIDEABLE_LABEL, type Hideable } from '../urlState';
 
 interface Props {
+  /** A teacher's compact view: Play/Pause and Reset alone. */
+  compact?: boolean;
   playing: boolean;
   onTogglePlay(): void;
   onStep(): void;
@@ -20,7 +22,6 @@ interface Props {
 }
 
 export function Toolbar(p: Props) {
-  const [teacherHide, setTeacherHide] = useState<Hideable[]>(['data', 'training', 'models']);
   return (
     <div className="toolbar">
       <button type="button" onClick={p.onTogglePlay} data-testid="play" aria-pressed={p.playing}>
@@ -32,6 +33,16 @@ export function Toolbar(p: Props) {
       <button type="button" onClick={p.onResetAll}>
         Reset all
       </button>
+      {!p.compact && <Rest {...p} />}
+    </div>
+  );
+}
+
+/** Everything but Play, Step and Reset: undo, exports, import and links. */
+function Rest(p: Props) {
+  const [teacherHide, setTeacherHide] = useState<Hideable[]>(['data', 'training', 'models']);
+  return (
+    <>
       <button type="button" onClick={p.onUndo} disabled={!p.canUndo} data-testid="undo" title="undo (Ctrl+Z, or the browser's Back)">
         Undo
       </button>
@@ -65,7 +76,7 @@ export function Toolbar(p: Props) {
           hide:
           {HIDEABLE.map((h) => (
             <label key={h}>
-              <input type="checkbox" checked={teacherHide.includes(h)} onChange={(e) => setTeacherHide((t) => (e.target.checked ? [...t, h] : t.filter((x) => x !== h)))} /> {h}
+              <input type="checkbox" checked={teacherHide.includes(h)} onChange={(e) => setTeacherHide((t) => (e.target.checked ? [...t, h] : t.filter((x) => x !== h)))} /> {HIDEABLE_LABEL[h]}
             </label>
           ))}
           <button type="button" onClick={() => p.onCopyLink(teacherHide)}>
@@ -73,6 +84,6 @@ export function Toolbar(p: Props) {
           </button>
         </div>
       </details>
-    </div>
+    </>
   );
 }

@@ -29,6 +29,8 @@ export interface TrainerView {
   /** The worker's API; null before start and after unmount. */
   trainer: React.RefObject<TrainerClient | null>;
   snapshot: Snapshot | null;
+  /** The configuration `snapshot` belongs to (the frame's): the page draws a snapshot only beside its own run. */
+  snapshotConfig: RunConfig | null;
   /** The snapshot the slower views draw (refreshed every VIEWS_MS). */
   viewSnapshot: Snapshot | null;
   history: HistoryPoint[];
@@ -45,6 +47,7 @@ export interface TrainerView {
 export function useTrainer(initial: RunConfig): TrainerView {
   const trainer = useRef<TrainerClient | null>(null);
   const [snapshot, setSnapshot] = useState<Snapshot | null>(null);
+  const [snapshotConfig, setSnapshotConfig] = useState<RunConfig | null>(null);
   const [viewSnapshot, setViewSnapshot] = useState<Snapshot | null>(null);
   const [history, setHistory] = useState<HistoryPoint[]>([]);
   const historyRef = useRef<HistoryPoint[]>([]);
@@ -58,7 +61,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const { trainer: t, terminate } = createTrainer();
     trainer.current = t;
     let timer = 0;
-    let pending: { snapshot: Snapshot; stepsPerSecond: number } | null = null;
+    let pending: { snapshot: Snapshot; stepsPerSecond: number; config: RunConfig } | null = null;
     let viewsAt = 0;
     let run = -1;
     const flush = () => {
@@ -67,6 +70,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
       if (!f) return;
       pending = null;
       setSnapshot(f.snapshot);
+      setSnapshotConfig(f.config);
       setStepsPerSecond(f.stepsPerSecond);
       if (performance.now() - viewsAt >= VIEWS_MS) {
         viewsAt = performance.now();
@@ -78,9 +82,9 @@ export function useTrainer(initial: RunConfig): TrainerView {
       frames: 0,
       drawLog,
       loseDevice: (moment?: LossMoment) => t.loseDevice(moment),
-      /** The last frames received (step, backend, RMSE and σ error per model, when it came): the soak's fail-over check and
-       * the browser test of the default lesson's claim read them. */
-      frameLog: [] as { step: number; backend: string; rmse: number[]; sigmaError: number[]; at: number }[],
+      /** The last frames received (step, backend, RMSE and σ error per model, run, when it came): the soak's fail-over
+       * check and the browser tests of the lessons read them. */
+      frameLog: [] as { step: number; backend: string; rmse: number[]; sigmaError: number[]; run: number; at: number }[],
       memory: () => t.memory(),
       /** Page pixel of data point (x, y) in fit panel k as drawn now (browser tests click points with it). */
       panelPixel: (k: number, x: number, y: number) => {
@@ -93,7 +97,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const listener = listen({
       frame(f) {
         handle.frames++;
-        handle.frameLog.push({ step: f.snapshot.step, backend: f.snapshot.backend, rmse: f.snapshot.models.map((m) => m.metrics.rmse), sigmaError: f.snapshot.models.map((m) => m.metrics.sigmaError), at: performance.now() });
+        handle.frameLog.push({ step: f.snapshot.step, backend: f.snapshot.backend, rmse: f.snapshot.models.map((m) => m.metrics.rmse), sigmaError: f.snapshot.models.map((m) => m.metrics.sigmaError), run: f.run, at: performance.now() });
         if (handle.frameLog.length > 64) handle.frameLog.splice(0, handle.frameLog.length - 64);
         pending = f;
         // A new run (restart, import, data) starts its own curves, or continues an imported file's.
@@ -136,6 +140,7 @@ export function useTrainer(initial: RunConfig): TrainerView {
   return {
     trainer,
     snapshot,
+    snapshotConfig,
     viewSnapshot,
     history,
     historyRef,

@@ -4,15 +4,9 @@
 import { evaluateClaim, type Condition, type ConditionResult } from '../lessons/claims';
 import { makeClassData } from './data';
 import { ClassifyEngine, type ClassRunConfig } from './engine';
-import type { ClassModelMetrics } from './evaluate';
+import { claimMetrics, type ClassClaimMetric } from './claimMetrics';
 
-/**
- * What a classification claim may bound, per model: clean-test accuracy and error (1 − accuracy, so 'below'
- * can say "at least as accurate as"), the AUROC of the model's uncertainty score on flipped vs clean training
- * points, the accuracy after rejecting 30 % of the test points by that score, and its gain over no rejection.
- */
-export const CLASS_CLAIM_METRICS = ['testAccuracy', 'testError', 'flippedAuroc', 'reject30', 'rejectGain'] as const;
-export type ClassClaimMetric = (typeof CLASS_CLAIM_METRICS)[number];
+export * from './claimMetrics';
 
 type Retyped<C> = C extends { metric: unknown } ? Omit<C, 'metric'> & { metric: ClassClaimMetric } : never;
 export type ClassCondition = Retyped<Condition>;
@@ -30,11 +24,6 @@ export interface ClassClaimResult {
   holds: boolean;
   conditions: ConditionResult[];
   metrics: Record<string, Record<ClassClaimMetric, number>>;
-}
-
-export function claimMetrics(m: ClassModelMetrics): Record<ClassClaimMetric, number> {
-  const last = m.rejection[m.rejection.length - 1];
-  return { testAccuracy: m.testAccuracy, testError: 1 - m.testAccuracy, flippedAuroc: m.flippedAuroc, reject30: last, rejectGain: last - m.rejection[0] };
 }
 
 /** Seed s: s = 0 is the lesson as written; s > 0 moves the data seed and the training seed (weights, batches, draws) by s. */
