@@ -11,7 +11,7 @@ import { COUNTER, COUNTER_FIELDS, fusedUnsupported, HYPER_FIELDS, META, META_FIE
 
 export { FUSED_LIMITS, fusedUnsupported } from './contract';
 import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
-import { isEmulatedAdapter, type AdapterInfoLike } from '../platform/adapter';
+import { isEmulatedAdapter, type AdapterInfoLike } from './adapterInfo';
 import { DispatchSizer, TARGET_MS } from './sizer';
 
 /**

@@ -3,18 +3,9 @@
 // many small kernels runs far slower than tfjs-backend-wasm on the same cores (the classification trainer:
 // 0.1 steps/s against 62 in Node on this project's 2-core machine), so that trainer skips the emulated GPU.
 
-export interface AdapterInfoLike {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
+import { isEmulatedAdapter, type AdapterInfoLike } from '../fused/adapterInfo';
 
-export function isEmulatedAdapter(info: AdapterInfoLike | null | undefined): boolean {
-  if (!info) return false;
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`);
-}
+export { isEmulatedAdapter, type AdapterInfoLike };
 
 /** What this browser's (or worker's) default WebGPU adapter is: none (no WebGPU, or no adapter), a CPU emulation, or a GPU. */
 export async function defaultAdapterKind(): Promise<'none' | 'emulated' | 'gpu'> {

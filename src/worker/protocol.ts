@@ -7,7 +7,7 @@ import type { DataSpec, Points } from '../core/datasets';
 import type { Snapshot } from '../core/engine';
 import type { ModelState, TrainingState } from '../core/state';
 import type { BackendChoice, BackendName } from '../platform/browser';
-import type { LossMoment } from './session';
+import type { LossMoment } from './sessionRules';
 
 export type TrainerPhase = 'starting' | 'compiling' | 'training' | 'paused' | 'error';
 
