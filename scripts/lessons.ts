@@ -33,7 +33,7 @@ if (!isPathBackend(backend)) {
   process.exit(2);
 }
 const paths = await nodePaths(backend);
-const makePath: RunClaimOptions['makePath'] = (points, cfg, members) => paths.makePath(points, cfg.data, members, cfg.train);
+const makePath: RunClaimOptions['makePath'] = (points, cfg, members, truth) => paths.makePath(points, truth, members, cfg.train);
 console.error(`training path: ${paths.label}`);
 const only = values.only?.split(',');
 const omega = values.omega === undefined ? undefined : values.omega === 'none' ? null : Number(values.omega);

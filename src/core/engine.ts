@@ -86,7 +86,7 @@ export class Engine implements TrainingPath {
     this.tauCount = start.models.map((m) => m.tauCount);
     this.diverged = start.models.map((m) => m.diverged);
     this.globalStep = start.step;
-    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs), ...view });
+    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
     try {
       this.hyper = buildHyper(this.specs, train);
       this.loadTensors(start);

@@ -30,7 +30,7 @@ export class CpuPath implements TrainingPath {
     this.specs = specs.map((s) => ({ ...s }));
     this.trainer = new CpuTrainer(points, this.specs, train, state, options);
     try {
-      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), ...view });
+      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
       this.hyper = buildHyper(this.specs, train);
     } catch (err) {
       this.trainer.dispose();

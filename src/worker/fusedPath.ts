@@ -27,7 +27,7 @@ export class FusedPath implements TrainingPath {
     this.specs = specs.map((s) => ({ ...s }));
     this.trainer = new FusedTrainer(device, points, this.specs, train, state);
     try {
-      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), ...view });
+      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
       this.hyper = buildHyper(this.specs, train);
     } catch (err) {
       this.trainer.dispose();

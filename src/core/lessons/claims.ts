@@ -5,9 +5,13 @@ import { makePoints, type Points } from '../datasets';
 import { Engine, type Snapshot, type TrainingPath } from '../engine';
 import { expandMembers } from '../members';
 import { flattenUncertainty } from '../uncertainty';
+import { calibrationSplit, flattenPosthoc } from '../posthoc';
+import { trainingPoints } from '../split';
 
 type JudgedSet = 'heldOut' | 'inliers' | 'outliers';
-type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll';
+type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll' | 'dss';
+/** Post-hoc figures (posthoc.ts flattenPosthoc). */
+type PosthocScalar = 'q' | 'learned' | 'qOverLearned' | 'coverageLearned' | 'coverageConformal' | 'widthLearned' | 'widthConformal' | 'xGapLearned' | 'xGapConformal';
 
 /**
  * Metrics of a model that a claim may bound: the fit metrics (ModelSnapshot.metrics), the uncertainty metrics of a
@@ -16,7 +20,7 @@ type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'mi
  * and `minGradWeight`, the smallest gradient weight over the training points (B·αⱼ of eq. 7 for eq. 6: negative
  * where a point is pushed away).
  */
-export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | 'minGradWeight' | `${JudgedSet}.${JudgedScalar}`;
+export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | 'minGradWeight' | `${JudgedSet}.${JudgedScalar}` | `recalibrated.${JudgedSet}.${JudgedScalar}` | `posthoc.${PosthocScalar}`;
 export type ClaimMetrics = Record<'rmse' | 'sigmaError' | 'nll', number> & Partial<Record<ClaimMetric, number>>;
 
 /** An ensemble's mean epistemic std on the grid beyond [min x, max x] over its mean within; NaN for a plain model. */
@@ -146,7 +150,9 @@ export interface RunClaimOptions {
    * Builds the training path for the (seeded, member-expanded) run: the tfjs Engine when left out; the
    * headless command passes the fused kernel's path where a WebGPU adapter exists (scripts/lessons.ts).
    */
-  makePath?: (points: Points, config: RunConfig, members: RunConfig['models']) => TrainingPath;
+  makePath?: (points: Points, config: RunConfig, members: RunConfig['models'], truth: RunConfig['data'] | null) => TrainingPath;
+  /** The lesson's own points (a real data set, realData.ts): trained as your own data are, without a truth. */
+  points?: Points;
 }
 
 /** Trains `config` (as seeded) headless for the claim's budget and judges the claim on the last snapshot. */
@@ -154,10 +160,14 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
   const seed = options.seed ?? 0;
   const steps = options.steps ?? claim.steps;
   const cfg = seededConfig(config, seed);
-  const points = makePoints(cfg.data);
+  // The lesson's own points (a real data set: no truth, its held-out share judges) or its generated ones; post-hoc
+  // methods hold their calibration share back from training (posthoc.ts).
+  const own = options.points ? trainingPoints(options.points, cfg.train.heldOut) : null;
+  const points = calibrationSplit(own ?? makePoints(cfg.data), cfg.train.posthoc);
+  const truth = own ? null : cfg.data;
   // An ensemble trains as its members (members.ts); the snapshot folds them back into the model.
   const members = expandMembers(cfg.models);
-  const engine = options.makePath ? options.makePath(points, cfg, members) : new Engine(points, cfg.data, members, cfg.train);
+  const engine = options.makePath ? options.makePath(points, cfg, members, truth) : new Engine(points, truth, members, cfg.train);
   try {
     const chunk = options.chunk ?? 500;
     for (let done = 0; done < steps; ) {
@@ -178,6 +188,7 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
         sigmaError: m.metrics.sigmaError,
         nll: m.metrics.nll,
         ...flattenUncertainty(m.uncertainty),
+        ...flattenPosthoc(m.posthoc),
         epistemicRatio: epistemicRatio(snapshot, m.id, points.x),
         minGradWeight: m.gradWeight.length ? minGradWeight : NaN,
       };
