@@ -5,8 +5,10 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
-import { batchOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, isSeed, LIMITS, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import { batchOutOfRange, calibrationShareOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, levelOutOfRange, isSeed, LIMITS, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
 import { paramCount } from './state';
+import { CONFORMAL_SCORES } from './conformal';
+import { RECALIBRATIONS } from './recalibrated';
 
 export { LIMITS, MAX_MODELS } from './messages';
 
@@ -63,6 +65,17 @@ export const trainSettingsSchema = z.object({
   warmupNllSteps: z.number().int().min(0),
   batchSeed: bounded(isSeed, seedNotInteger),
   heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: bounded(isSeed, seedNotInteger) }).optional(),
+  /** Post-hoc methods (posthoc.ts); absent in files and links made before them: off. */
+  posthoc: z
+    .object({
+      share: bounded((v) => v >= LIMITS.minCalibrationShare && v <= LIMITS.maxCalibrationShare, calibrationShareOutOfRange),
+      seed: bounded(isSeed, seedNotInteger),
+      level: bounded((v) => v >= LIMITS.minLevel && v <= LIMITS.maxLevel, levelOutOfRange),
+      score: z.enum(CONFORMAL_SCORES),
+      recalibration: z.enum(RECALIBRATIONS),
+      calibration: z.enum(['clean', 'contaminated']),
+    })
+    .optional(),
   architecture: z
     .object({
       hidden: z
