@@ -20,7 +20,7 @@ type PosthocScalar = 'q' | 'learned' | 'qOverLearned' | 'coverageLearned' | 'cov
  * and `minGradWeight`, the smallest gradient weight over the training points (B·αⱼ of eq. 7 for eq. 6: negative
  * where a point is pushed away).
  */
-export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | 'minGradWeight' | `${JudgedSet}.${JudgedScalar}` | `recalibrated.${JudgedSet}.${JudgedScalar}` | `posthoc.${PosthocScalar}`;
+export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | 'minGradWeight' | 'medianAbsResidual' | `${JudgedSet}.${JudgedScalar}` | `recalibrated.${JudgedSet}.${JudgedScalar}` | `posthoc.${PosthocScalar}`;
 export type ClaimMetrics = Record<'rmse' | 'sigmaError' | 'nll', number> & Partial<Record<ClaimMetric, number>>;
 
 /** An ensemble's mean epistemic std on the grid beyond [min x, max x] over its mean within; NaN for a plain model. */
@@ -36,6 +36,24 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
     else (sums.out += e.epistemic[i]), sums.outN++;
   });
   return sums.inN && sums.outN ? sums.out / sums.outN / (sums.in / sums.inN) : NaN;
+}
+
+/**
+ * The median |y − μ(x)| over the training points, μ read off the snapshot's grid by linear interpolation (exact for a
+ * linear model): how far the fit sits from most of the data, with no truth needed (a real data set's lesson).
+ */
+export function medianAbsResidual(snapshot: Snapshot, id: string, points: Points): number {
+  const m = snapshot.models.find((x) => x.id === id);
+  const g = snapshot.grid;
+  if (!m || m.mu.length !== g.length || points.x.length === 0) return NaN;
+  const r = Array.from(points.x, (x, i) => {
+    let j = 1;
+    while (j < g.length - 1 && g[j] < x) j++;
+    const t = (x - g[j - 1]) / (g[j] - g[j - 1]);
+    return Math.abs(points.y[i] - (m.mu[j - 1] + t * (m.mu[j] - m.mu[j - 1])));
+  }).sort((a, b) => a - b);
+  const h = r.length >> 1;
+  return r.length % 2 ? r[h] : (r[h - 1] + r[h]) / 2;
 }
 
 /**
@@ -191,6 +209,7 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
         ...flattenPosthoc(m.posthoc),
         epistemicRatio: epistemicRatio(snapshot, m.id, points.x),
         minGradWeight: m.gradWeight.length ? minGradWeight : NaN,
+        medianAbsResidual: medianAbsResidual(snapshot, m.id, points),
       };
     }
     const conditions = evaluateClaim(claim.conditions, metrics, seed);
