@@ -19,15 +19,17 @@ interface Props {
   onRemovePoint?(index: number): void;
   /** Scale of the camera button's PNG. */
   pngScale?: number;
+  /** Draw this model's conformal band (Post-hoc card). */
+  conformal?: boolean;
 }
 
 /** One model's fit, with the test hooks a browser test reads (id, loss, steps, RMSE, status). */
-export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, onRemovePoint, pngScale = 2 }: Props) {
+export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, onRemovePoint, pngScale = 2, conformal = false }: Props) {
   // The snapshot's model with this panel's id: a panel never shows another model's fit after a removal.
   const model: ModelSnapshot | undefined = snapshot?.models.find((m) => m.id === spec.id);
   const figure = useMemo(
-    () => (snapshot && model ? fitFigure(snapshot, model, spec, points, { revision }) : dataFigure(spec, points, { revision })),
-    [snapshot, spec, points, revision, model],
+    () => (snapshot && model ? fitFigure(snapshot, model, spec, points, { revision, conformal }) : dataFigure(spec, points, { revision })),
+    [snapshot, spec, points, revision, model, conformal],
   );
   return (
     <section
@@ -39,6 +41,7 @@ export function FitPanel({ index, spec, snapshot, points, revision, status, onAd
       data-rmse={model ? String(model.metrics.rmse) : ''}
       data-status={status}
       data-outlier-share={model ? String(model.metrics.outlierWeightShare) : ''}
+      data-conformal-q={model?.posthoc ? String(model.posthoc.conformal.q) : ''}
     >
       <Plot figure={figure} pngName={`panel-${index + 1}-${spec.loss}`} pngScale={pngScale} onPlotClick={onAddPoint} onPointAltClick={onRemovePoint} />
       {model?.message && (

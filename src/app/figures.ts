@@ -67,6 +67,8 @@ const COLORS = {
   /** An ensemble's total band (aleatoric + epistemic) around its aleatoric band. */
   epistemicBand: 'rgba(228, 87, 46, 0.16)',
   truthBand: 'rgba(0, 0, 0, 0.35)',
+  /** The split-conformal band's outline (posthoc.ts). */
+  conformal: '#2a9d8f',
 };
 
 /** A weight colour scale: grey-blue for down-weighted points, orange-red for up-weighted ones. */
@@ -113,6 +115,8 @@ export function pointWeights(spec: ModelSpec, model: ModelSnapshot): { values: F
 export interface FitOptions {
   /** Keeps the user's zoom across updates (Plotly's uirevision). */
   revision: string;
+  /** Draw the model's split-conformal band (posthoc.ts) as an outline over the learned band. */
+  conformal?: boolean;
 }
 
 /** Indices of the inliers and of the injected outliers. */
@@ -201,17 +205,32 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
       { type: 'scatter', mode: 'lines', x: grid, y: tm.map((m, i) => m - 2 * ts[i]), showlegend: false, line: { color: COLORS.truthBand, dash: 'dash', width: 1 }, hoverinfo: 'skip' },
     );
   }
+  data.push(...conformalOutline(model, grid, mu, options));
   data.push({ type: 'scatter', mode: 'lines', x: grid, y: mu, name: e ? 'ensemble mean μ*' : 'predicted μ', line: { color: COLORS.mean, width: 2.5 } });
   const phase = PHASES[model.phase];
   const rmse = Number.isFinite(model.metrics.rmse) ? `RMSE ${fmt(model.metrics.rmse)}` : '';
   const sigmaErr = predictsVariance(spec.loss) && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
   const members = e ? ` · shaded: aleatoric, orange: + epistemic` : '';
+  const ph = options.conformal && model.posthoc ? ` · conformal q̂ ${fmt(model.posthoc.conformal.q)}${model.posthoc.conformal.score === 'abs' ? '' : ` (z ${fmt(model.posthoc.learned)})`}` : '';
   return {
     data,
     points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
-    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
+    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${ph}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
     layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
+}
+
+/** The conformal band μ̂ ± q̂·σ̂ (or ± q̂) as two outline lines; none when off, absent or infinite (the Post-hoc view says why). */
+export function conformalOutline(model: ModelSnapshot, grid: number[], mu: number[], options: FitOptions): Record<string, unknown>[] {
+  const ph = model.posthoc;
+  if (!options.conformal || !ph || !Number.isFinite(ph.conformal.q)) return [];
+  const h = ph.gridHalfWidth;
+  const level = `${Math.round(ph.conformal.level * 100)} %`;
+  const line = { color: COLORS.conformal, width: 1.5, dash: 'dashdot' };
+  return [
+    { type: 'scatter', mode: 'lines', x: grid, y: mu.map((m, i) => m + h[i]), name: `conformal ${level} band`, line, hoverinfo: 'skip' },
+    { type: 'scatter', mode: 'lines', x: grid, y: mu.map((m, i) => m - h[i]), name: `conformal ${level} band (lower)`, showlegend: false, line, hoverinfo: 'skip' },
+  ];
 }
 
 /** The fit panel before the first training step: the data alone, on the axes the fit will use. */

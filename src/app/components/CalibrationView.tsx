@@ -4,6 +4,7 @@ import type { Snapshot } from '../../core/engine';
 import type { UncertaintySet } from '../../core/uncertainty';
 import { calibrationView, defaultSet, hasHeldOut, METRIC_COLUMNS, metricsTable, missingReason, setLabel, sortRows, type SortOrder } from '../calibrationFigures';
 import { ViewPanel } from '../ViewPanel';
+import { recalibratedSnapshot } from '../posthocFigures';
 
 interface Props {
   models: readonly ModelSpec[];
@@ -13,8 +14,12 @@ interface Props {
 }
 
 /** The selected model's reliability curve and PIT histogram, and every model's uncertainty metrics in a sortable table. */
-export function CalibrationView({ models, selected, snapshot, pngScale }: Props) {
+export function CalibrationView({ models, selected, snapshot: raw, pngScale }: Props) {
   const [chosen, setChosen] = useState<UncertaintySet | null>(null);
+  // Before or after the recalibration fitted on the calibration share (Post-hoc card; posthocFigures.ts).
+  const [after, setAfter] = useState(false);
+  const canRecal = Boolean(raw?.posthoc && raw.posthoc.settings.recalibration !== 'none');
+  const snapshot = useMemo(() => (after && canRecal ? recalibratedSnapshot(raw) : raw), [after, canRecal, raw]);
   const [order, setOrder] = useState<SortOrder>({ key: 'model', descending: false });
   const held = hasHeldOut(snapshot);
   // Your own data holding nothing out: fall back to the inliers rather than an empty view.
@@ -46,7 +51,10 @@ export function CalibrationView({ models, selected, snapshot, pngScale }: Props)
               {setLabel(s, snapshot)}
             </option>
           ))}
-        </select>
+        </select>{' '}
+        <label title="Every metric recomputed after the recalibration fitted on the calibration share (Post-hoc card)">
+          <input type="checkbox" data-testid="calibration-after" checked={after && canRecal} disabled={!canRecal} onChange={(e) => setAfter(e.target.checked)} /> after recalibration
+        </label>
       </label>
       <div className="table-scroll">
         <table className="metrics-table" data-testid="metrics-table">
