@@ -138,6 +138,13 @@ function heldOutSet(points: Points): PointSet[] {
   return [{ name: 'held out', x: h.x, y: h.y, index: idx, symbol: 'circle', size: 5, opacity: 0.55, color: '#8e44ad', hover: (i) => `held out (not trained on)<br>x = ${fmt(h.x[i])}, y = ${fmt(h.y[i])}` }];
 }
 
+/** The calibration share of post-hoc methods (posthoc.ts), never trained on: teal rings, not removable by a click. */
+function calibrationSet(points: Points): PointSet[] {
+  const c = points.calibration;
+  if (!c || c.x.length === 0) return [];
+  return [{ name: 'calibration share', x: c.x, y: c.y, symbol: 'circle', size: 5, opacity: 0.5, color: '#2a9d8f', hover: (i) => `calibration share (not trained on)${c.isOutlier[i] ? ', an injected outlier' : ''}<br>x = ${fmt(c.x[i])}, y = ${fmt(c.y[i])}` }];
+}
+
 /** Backgrounds left transparent, so the point canvas under a figure shows through. */
 export const SEE_THROUGH = { plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' };
 
@@ -214,7 +221,7 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
   const ph = options.conformal && model.posthoc ? ` · conformal q̂ ${fmt(model.posthoc.conformal.q)}${model.posthoc.conformal.score === 'abs' ? '' : ` (z ${fmt(model.posthoc.learned)})`}` : '';
   return {
     data,
-    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
+    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points), ...calibrationSet(points)],
     heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${ph}${phase ? ` · ${phase}` : ''}`, colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } },
     layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
@@ -242,7 +249,7 @@ export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions)
   const grey = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => ({ name, x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol, size: symbol === 'x' ? 6 : 5, opacity: 0.6, color: '#8a94a3' });
   return {
     data: [],
-    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
+    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points), ...calibrationSet(points)],
     heading: { title: modelTitle(spec), subtitle: 'waiting for the first training step…' },
     layout: fitLayout(Number.isFinite(lo) ? [lo, hi] : [0, 1], yRangeOf(null, points), options.revision),
   };
