@@ -25,8 +25,10 @@ export interface PosthocRow {
   widthConformal: string;
   /** The σ scale fitted on the calibration share (σ scaling), or '–'. */
   scale: string;
-  /** The infinite-interval guard, or why there is nothing, in words; null when all is well. */
+  /** The infinite-interval guard in words; null when the band is finite. */
   note: string | null;
+  /** Why the model has no post-hoc figures (mean-only, diverged, off, waiting); null when it has them. */
+  missing: string | null;
 }
 
 /** One row per model: the conformal fit and both bands on the held-out set. */
@@ -37,7 +39,7 @@ export function posthocRows(snapshot: Snapshot | null, specs: readonly ModelSpec
     const base = { id: spec.id, label: `${k + 1}. ${modelTitle(spec)}` };
     const rec = m?.uncertainty?.recalibrated;
     const scale = rec?.kind === 'scale' ? fmt(rec.scale) : '–';
-    if (!ph) return { ...base, q: '–', learned: '–', coverageLearned: '–', coverageConformal: '–', widthLearned: '–', widthConformal: '–', scale, note: m ? (m.posthoc === null ? 'a mean-only loss (or diverged): no σ̂ to conform' : 'post-hoc methods are off') : 'waiting for the first snapshot' };
+    if (!ph) return { ...base, q: '–', learned: '–', coverageLearned: '–', coverageConformal: '–', widthLearned: '–', widthConformal: '–', scale, note: null, missing: m ? (m.posthoc === null ? (m.status === 'diverged' ? 'diverged: no σ̂ to conform' : 'a mean-only loss: no σ̂ to conform') : 'post-hoc methods are off') : 'waiting for the first snapshot' };
     const c = ph.conformal;
     const note = Number.isFinite(c.q) ? null : c.k > c.n ? conformalInfinite(c.n, c.level, c.k, minCalibrationSize(1 - c.level)) : 'a calibration score is not finite (σ̂ = 0 or a diverged μ̂): the band is infinite';
     return {
@@ -50,6 +52,7 @@ export function posthocRows(snapshot: Snapshot | null, specs: readonly ModelSpec
       widthConformal: fmt(ph.width.conformal),
       scale,
       note,
+      missing: null,
     };
   });
 }

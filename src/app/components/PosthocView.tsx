@@ -55,7 +55,10 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
             {rows.map((r) => (
               <tr key={r.id} data-model-id={r.id}>
                 <td>{r.label}</td>
-                <td data-metric="q" title={r.note ?? undefined}>{r.q}{r.note ? ' ⚠' : ''}</td>
+                <td data-metric="q" title={r.note ?? r.missing ?? undefined}>
+                  {r.q}
+                  {r.note ? ' ⚠' : ''}
+                </td>
                 <td>{r.learned}</td>
                 <td data-metric="coverageLearned">{r.coverageLearned}</td>
                 <td data-metric="coverageConformal">{r.coverageConformal}</td>
@@ -67,11 +70,13 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
           </tbody>
         </table>
       </div>
-      {rows.filter((r) => r.note).map((r) => (
-        <p className="note" role="status" key={r.id}>
-          {r.label}: {r.note}.
-        </p>
-      ))}
+      {rows
+        .filter((r) => r.note || r.missing)
+        .map((r) => (
+          <p className="note" role={r.note ? 'status' : undefined} data-testid={r.note ? 'conformal-guard' : undefined} key={r.id}>
+            {r.label}: {r.note ?? r.missing}.
+          </p>
+        ))}
       <h4>Proper scores side by side (lower is better; the rank each gives)</h4>
       <label className="note">
         on{' '}

@@ -24,7 +24,9 @@ export function useRealData(store: RunStore, run: TrainerView, opts: { keepWeigh
       } catch (err) {
         return onAlert(`${d.label}: the data could not be loaded (${message(err)}). Nothing was changed.`);
       }
-      const heldOut = lesson ? lesson.config.train.heldOut : (store.state.config.train.heldOut ?? DEFAULT_HELD_OUT);
+      // Real data have no truth: a held-out share (the one set, else 20 %) is all that judges the bands. A lesson says its own.
+      const current = store.state.config.train.heldOut;
+      const heldOut = lesson ? lesson.config.train.heldOut : current && current.share > 0 ? current : DEFAULT_HELD_OUT;
       const userData = { points, truth: null, source: id };
       const next = (s: RunState): RunState =>
         lesson ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1)!.id } : { ...s, userData, config: { ...s.config, train: { ...s.config.train, heldOut } } };
