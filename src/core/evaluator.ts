@@ -107,7 +107,7 @@ export class Evaluator {
   private readonly metricGrid: Float32Array;
   private readonly heldOut: { x: Float32Array; y: Float32Array };
   /** The calibration share (posthoc.ts) and the settings that judge with it; null when post-hoc methods are off. */
-  private readonly posthoc: { settings: PosthocSettings; x: Float32Array; y: Float32Array; isOutlier: Uint8Array } | null;
+  private posthoc: { settings: PosthocSettings; x: Float32Array; y: Float32Array; isOutlier: Uint8Array } | null;
   private readonly truthGrid: { mean: Float32Array; std: Float32Array } | null;
   private readonly truthMetric: { mean: Float64Array; std: Float64Array } | null;
   /** Standardised training inputs and targets (what the tfjs path trains on). */
@@ -324,6 +324,17 @@ export class Evaluator {
     const input = r.request.input;
     if ('members' in input) input.recal = { kind, mus: alive.map((m) => m.mu.subarray(calFrom, calFrom + ctx.cal)), sigmas: alive.map((m) => Float64Array.from(m.v.subarray(calFrom, calFrom + ctx.cal), (v) => predictiveStdOrNaN(v, predictive))), y: ph.y };
     else input.recal = { kind, mu: alive[0].mu.subarray(calFrom, calFrom + ctx.cal), v: alive[0].v.subarray(calFrom, calFrom + ctx.cal), y: ph.y };
+  }
+
+  /**
+   * A live change of the post-hoc settings that keeps the calibration split (level, score, recalibration): applied
+   * from the next frame, nothing rebuilt. False when the split would change (share, seed, clean) or post-hoc is off.
+   */
+  setPosthoc(settings: PosthocSettings): boolean {
+    const ph = this.posthoc;
+    if (!ph || ph.settings.share !== settings.share || ph.settings.seed !== settings.seed || ph.settings.calibration !== settings.calibration) return false;
+    this.posthoc = { ...ph, settings };
+    return true;
   }
 
   dispose(): void {

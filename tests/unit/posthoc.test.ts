@@ -69,6 +69,24 @@ describe('post-hoc figures in the snapshot', () => {
       engine.dispose();
     }
   });
+  it('takes a new level, score or recalibration live (same split), and refuses what would move the split', async () => {
+    const train = { ...BASE, posthoc: DEFAULT_POSTHOC };
+    const engine = new Engine(calibrationSplit(POINTS, DEFAULT_POSTHOC), SPEC, MODELS.slice(0, 1), train);
+    try {
+      engine.run(20);
+      const before = (await engine.frame(false)).snapshot.models[0].posthoc!;
+      expect(engine.setPosthoc({ ...DEFAULT_POSTHOC, level: 0.5, recalibration: 'isotonic' })).toBe(true);
+      const { snapshot } = await engine.frame(false);
+      const after = snapshot.models[0].posthoc!;
+      expect(after.conformal.level).toBe(0.5);
+      expect(after.conformal.q).toBeLessThan(before.conformal.q);
+      expect(snapshot.models[0].uncertainty!.recalibrated!.kind).toBe('isotonic');
+      expect(engine.setPosthoc({ ...DEFAULT_POSTHOC, share: 0.3 })).toBe(false);
+      expect(engine.setPosthoc({ ...DEFAULT_POSTHOC, calibration: 'clean' })).toBe(false);
+    } finally {
+      engine.dispose();
+    }
+  });
   it('leaves a run without post-hoc settings as it was: no block, every point trained', async () => {
     const engine = new Engine(POINTS, SPEC, MODELS.slice(0, 1), BASE);
     try {
