@@ -66,3 +66,20 @@ describe('the Post-hoc view', () => {
     expect(r.models[1].uncertainty).toBeNull();
   });
 });
+
+describe('the conformal outline in a fit panel', () => {
+  it('is μ̂ ± the band’s half-width on the grid, only when asked for and finite', async () => {
+    const { conformalOutline } = await import('../../src/app/figures');
+    const s = snapshot();
+    const m = s.models[0];
+    const traces = conformalOutline(m, [0, 4], [1, 2], { revision: 'r', conformal: true });
+    // σ̂ on the grid 1 and 2, q̂ = 1: half-widths 1 and 2.
+    expect(traces.map((t) => t.y)).toEqual([
+      [2, 4],
+      [0, 0],
+    ]);
+    expect(traces[0].name).toBe('conformal 90 % band');
+    expect(conformalOutline(m, [0, 4], [1, 2], { revision: 'r' })).toEqual([]);
+    expect(conformalOutline(s.models[1], [0, 4], [1, 2], { revision: 'r', conformal: true })).toEqual([]);
+  });
+});
