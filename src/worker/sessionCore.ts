@@ -93,8 +93,9 @@ export abstract class SessionCore {
     const members = expandMembers(config.models);
     const why = stateMismatch(state, config.train.architecture, members);
     if (why) throw new Error(`the training state does not fit this run: ${why}`);
-    // Post-hoc methods hold a calibration share back from training as well (posthoc.ts).
-    const trained = calibrationSplit(truth ? points : trainingPoints(points, config.train.heldOut), this.sweep ? undefined : config.train.posthoc);
+    // Post-hoc methods hold a calibration share back from training as well (posthoc.ts); a sweep's cells train on the
+    // same points as the main run (so a cell opens with weights trained on its data), its frames skip the post-hoc figures.
+    const trained = calibrationSplit(truth ? points : trainingPoints(points, config.train.heldOut), config.train.posthoc);
     const view = { metricsOnly: this.sweep };
     const fused = this.fusedAllowed ? this.platform.makeFused(trained, truth, members, config.train, state, view) : null;
     return fused ?? new Engine(trained, truth, members, config.train, state, view);
