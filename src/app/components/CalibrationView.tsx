@@ -35,6 +35,7 @@ export function CalibrationView({ models, selected, snapshot: raw, pngScale }: P
   return (
     <ViewPanel view={view} testId="calibration-view" pngScale={pngScale}>
       <p className="note">
+        {after && canRecal && `After ${raw!.posthoc!.settings.recalibration === 'scale' ? 'σ scaling' : 'isotonic recalibration'} fitted on the calibration share (${raw!.posthoc!.n} points, never trained on). `}
         {split !== null
           ? `The predicted distribution judged without a true σ on the held-out share of your data: ${split} points, chosen by seed, never trained on (violet dots; the Data card sets the share).`
           : held || !snapshot
