@@ -14,6 +14,7 @@ import { claimConfig, LESSONS } from '../src/app/lessons';
 import { sweepGrids } from '../src/core/sweep';
 import { runClaim, type RunClaimOptions } from '../src/core/lessons/claims';
 import { isPathBackend, nodePaths, PATH_BACKENDS } from './paths';
+import { loadRealPoints } from '../src/core/realDataLoad';
 
 const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, seeds: { type: 'string', default: '1' }, seed: { type: 'string' }, only: { type: 'string' }, backend: { type: 'string', default: 'fused-cpu' }, omega: { type: 'string' } } });
 const seeds = Number(values.seeds);
@@ -33,7 +34,7 @@ if (!isPathBackend(backend)) {
   process.exit(2);
 }
 const paths = await nodePaths(backend);
-const makePath: RunClaimOptions['makePath'] = (points, cfg, members) => paths.makePath(points, cfg.data, members, cfg.train);
+const makePath: RunClaimOptions['makePath'] = (points, cfg, members, truth) => paths.makePath(points, truth, members, cfg.train);
 console.error(`training path: ${paths.label}`);
 const only = values.only?.split(',');
 const omega = values.omega === undefined ? undefined : values.omega === 'none' ? null : Number(values.omega);
@@ -55,7 +56,8 @@ for (const lesson of lessons) {
   for (const seed of seedList) {
     const steps = values.quick ? Math.max(100, Math.round(lesson.claim.steps / 10)) : lesson.claim.steps;
     const started = performance.now();
-    const r = await runClaim(claimConfig(lesson), lesson.claim, { seed, steps, makePath });
+    const points = lesson.realData ? await loadRealPoints(lesson.realData) : undefined;
+    const r = await runClaim(claimConfig(lesson), lesson.claim, { seed, steps, makePath, points });
     if (!r.holds) failed++;
     // A sweep lesson: each grid's RMSE row by row (y outer), not 32 model names.
     const sweepRows = lesson.sweep && sweepGrids(lesson.sweep, { models: Object.entries(r.metrics).map(([id, m]) => ({ id, status: 'training', metrics: m })) } as never);

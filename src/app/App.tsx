@@ -1,12 +1,16 @@
 // The page: one store (useRunStore), the worker (useTrainer), files (useFiles), edits (useEdits), and small
 // components that draw them.
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { Alert, StatusBar, type AlertAction } from './components/StatusBar';
 import { DataCard } from './components/DataCard';
 import { LessonCard, type LessonRun } from './components/LessonCard';
 import { ModelCard } from './components/ModelCard';
 import { Toolbar } from './components/Toolbar';
 import { TrainingCard } from './components/TrainingCard';
+import { PosthocCard } from './components/PosthocCard';
+import { PosthocView } from './components/PosthocView';
+import { RealDataNote } from './components/RealDataNote';
+import { useRealData } from './hooks/useRealData';
 import { Views } from './components/Views';
 import { FitPanel } from './FitPanel';
 import { MAX_MODELS, useEdits } from './hooks/useEdits';
@@ -33,6 +37,8 @@ export function App() {
   const [info, setInfo] = useState<string | null>(null);
   const [keepWeights, setKeepWeights] = useState(false);
   const [pngScale, setPngScale] = useState(2);
+  /** Models whose conformal band the panels leave out (a view choice: Post-hoc card). */
+  const [conformalHidden, setConformalHidden] = useState<ReadonlySet<string>>(new Set());
   const gridRef = useRef<HTMLDivElement>(null);
   const onInfo = useCallback((text: string) => setInfo(text), []);
   const onAlert = useCallback((text: string | null, action?: AlertAction) => setAlert(text ? { text, action } : null), []);
@@ -41,6 +47,20 @@ export function App() {
   const store = useRunStore(initial, { trainer: run.trainer, keepWeights, playing: run.playing, onInfo, onAlert });
   const files = useFiles(store, run, { keepWeights, onInfo, onAlert });
   const edit = useEdits(store, run, { keepWeights, onInfo, onAlert });
+  const real = useRealData(store, run, { keepWeights, onInfo, onAlert });
+  /** A lesson on a real data set loads its points first (realData.ts); the others open as they always have. */
+  const openLesson = (id: string) => {
+    const l = findLesson(id);
+    if (l?.realData) void real.openReal(l.realData, l);
+    else edit.openLesson(id);
+  };
+  // A link to a real data set's lesson names the lesson only: its points are loaded once the page is up.
+  useEffect(() => {
+    const l = initial.lessonId ? findLesson(initial.lessonId) : undefined;
+    if (l?.realData) void real.openReal(l.realData, l);
+    // Once, on the first render.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const { config, lessonId, hide, userData } = store.state;
   const { playing } = run;
   // The worker's last frame is drawn only beside its own run (sameRun.ts): a new lesson waits for its first frame.
@@ -69,7 +89,7 @@ export function App() {
     const l = findLesson(id)!;
     if (l.sweep && sweepLessonConfig)
       return { config: sweepRunConfig ?? sweepLessonConfig, lessonConfig: sweepLessonConfig, ownData: false, step: sweep.snapshot?.step ?? 0, stepsPerSecond: sweep.running ? sweep.stepsPerSecond : 0, judged: sweep.snapshot, xs: edit.points.x };
-    return { config, lessonConfig: l.config, ownData: userData !== null, step: snapshot?.step ?? 0, stepsPerSecond: playing ? run.stepsPerSecond : 0, judged: snapshot, xs: edit.points.x };
+    return { config, lessonConfig: l.config, ownData: userData !== null, step: snapshot?.step ?? 0, stepsPerSecond: playing ? run.stepsPerSecond : 0, judged: snapshot, xs: edit.points.x, ys: edit.points.y };
   };
   /** Cell openings run one after another: each reads the store as the one before left it. */
   const opening = useRef<Promise<void>>(Promise.resolve());
@@ -129,7 +149,7 @@ export function App() {
       />
       <div className="layout">
         <aside className="side">
-          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={edit.openLesson} onActions={edit.runActions} run={lessonRun} compact={compact} />}
+          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={openLesson} onActions={edit.runActions} run={lessonRun} compact={compact} />}
           {shown('models') && (
             <section className="card">
               <h2>Models</h2>
@@ -155,18 +175,21 @@ export function App() {
             </section>
           )}
           {shown('data') && (
-            <DataCard data={config.data} ownPoints={userData ? userData.points.x.length : null} keepWeights={keepWeights} onKeepWeights={setKeepWeights} onChange={edit.updateData} heldOut={userData && !userData.truth ? (config.train.heldOut ?? null) : undefined} onHeldOut={edit.setHeldOut} />
+            <DataCard data={config.data} ownPoints={userData ? userData.points.x.length : null} keepWeights={keepWeights} onKeepWeights={setKeepWeights} onChange={edit.updateData} heldOut={userData && !userData.truth ? (config.train.heldOut ?? null) : undefined} onHeldOut={edit.setHeldOut} onOpenReal={(id) => void real.openReal(id)} />
           )}
+          {userData?.source && <RealDataNote id={userData.source} n={userData.points.x.length} />}
           {shown('training') && <TrainingCard train={config.train} onChange={edit.updateTrain} />}
+          {shown('training') && <PosthocCard posthoc={config.train.posthoc} models={config.models} onChange={(posthoc, control) => edit.updateTrain({ posthoc }, control)} hidden={conformalHidden} onHidden={setConformalHidden} />}
         </aside>
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} warmup={warmupOf(m, config.train)} idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined} />
+              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} warmup={warmupOf(m, config.train)} idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined} conformal={!conformalHidden.has(m.id)} />
             ))}
           </div>
           {shown('views') && (!compact || sweepPreset) && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
           {shown('views') && <Views config={config} selected={sel} snapshot={viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} compact={compact} />}
+          {shown('views') && !compact && <PosthocView models={config.models} snapshot={viewSnapshot} pngScale={pngScale} />}
         </main>
       </div>
     </div>

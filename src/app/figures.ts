@@ -71,6 +71,8 @@ const COLORS = {
   epistemicBand: 'rgba(228, 87, 46, 0.16)',
   truthBand: 'rgba(0, 0, 0, 0.35)',
   untrainedBand: 'rgba(120, 130, 145, 0.08)',
+  /** The split-conformal band's outline (posthoc.ts). */
+  conformal: '#2a9d8f',
 };
 
 /** A weight colour scale: grey-blue for down-weighted points, orange-red for up-weighted ones. */
@@ -135,6 +137,8 @@ export interface FitOptions {
   revision: string;
   /** The model's warm-up schedule (warmupOf), for "step M of N". */
   warmup?: Warmup;
+  /** Draw the model's split-conformal band (posthoc.ts) as an outline over the learned band. */
+  conformal?: boolean;
 }
 
 /** Indices of the inliers and of the injected outliers. */
@@ -154,6 +158,13 @@ function heldOutSet(points: Points): PointSet[] {
   if (!h || h.x.length === 0) return [];
   const idx = Array.from(h.x, (_, j) => -1 - j);
   return [{ name: 'held out', x: h.x, y: h.y, index: idx, symbol: 'circle', size: 5, opacity: 0.55, color: '#8e44ad', hover: (i) => `held out (not trained on)<br>x = ${fmt(h.x[i])}, y = ${fmt(h.y[i])}` }];
+}
+
+/** The calibration share of post-hoc methods (posthoc.ts), never trained on: teal rings, not removable by a click. */
+function calibrationSet(points: Points): PointSet[] {
+  const c = points.calibration;
+  if (!c || c.x.length === 0) return [];
+  return [{ name: 'calibration share', x: c.x, y: c.y, symbol: 'circle', size: 5, opacity: 0.5, color: '#2a9d8f', hover: (i) => `calibration share (not trained on)${c.isOutlier[i] ? ', an injected outlier' : ''}<br>x = ${fmt(c.x[i])}, y = ${fmt(c.y[i])}` }];
 }
 
 /** Backgrounds left transparent, so the point canvas under a figure shows through. */
@@ -228,18 +239,33 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
       { type: 'scatter', mode: 'lines', x: grid, y: tm.map((m, i) => m - 2 * ts[i]), showlegend: false, line: { color: COLORS.truthBand, dash: 'dash', width: 1 }, hoverinfo: 'skip' },
     );
   }
+  data.push(...conformalOutline(model, grid, mu, options));
   data.push({ type: 'scatter', mode: 'lines', x: grid, y: mu, name: e ? 'ensemble mean μ*' : 'predicted μ', line: { color: COLORS.mean, width: 2.5 } });
   const phase = warmupNote(model, options.warmup);
   const rmse = Number.isFinite(model.metrics.rmse) ? `RMSE ${fmt(model.metrics.rmse)}` : '';
   // σ is untouched in the mean-only warm-up: its error would describe the initial weights, not a loss.
   const sigmaErr = predictsVariance(spec.loss) && model.phase > 0 && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
   const members = e ? ` · shaded: aleatoric, orange: + epistemic` : '';
+  const ph = options.conformal && model.posthoc ? ` · conformal q̂ ${fmt(model.posthoc.conformal.q)}${model.posthoc.conformal.score === 'abs' ? '' : ` (z ${fmt(model.posthoc.learned)})`}` : '';
   return {
     data,
-    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
-    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${phase ? ` · ${phase}` : ''}`, ...(weighted ? { colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } } : {}) },
+    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points), ...calibrationSet(points)],
+    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${ph}${phase ? ` · ${phase}` : ''}`, ...(weighted ? { colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } } : {}) },
     layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
+}
+
+/** The conformal band μ̂ ± q̂·σ̂ (or ± q̂) as two outline lines; none when off, absent or infinite (the Post-hoc view says why). */
+export function conformalOutline(model: ModelSnapshot, grid: number[], mu: number[], options: FitOptions): Record<string, unknown>[] {
+  const ph = model.posthoc;
+  if (!options.conformal || !ph || !Number.isFinite(ph.conformal.q)) return [];
+  const h = ph.gridHalfWidth;
+  const level = `${Math.round(ph.conformal.level * 100)} %`;
+  const line = { color: COLORS.conformal, width: 1.5, dash: 'dashdot' };
+  return [
+    { type: 'scatter', mode: 'lines', x: grid, y: mu.map((m, i) => m + h[i]), name: `conformal ${level} band`, line, hoverinfo: 'skip' },
+    { type: 'scatter', mode: 'lines', x: grid, y: mu.map((m, i) => m - h[i]), name: `conformal ${level} band (lower)`, showlegend: false, line, hoverinfo: 'skip' },
+  ];
 }
 
 /** The fit panel before the first training step: the data alone, on the axes the fit will use. */
@@ -251,7 +277,7 @@ export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions,
   const grey = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => ({ name, x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol, size: symbol === 'x' ? 6 : 5, opacity: 0.6, color: '#8a94a3' });
   return {
     data: [],
-    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points)],
+    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points), ...calibrationSet(points)],
     heading: { title: modelTitle(spec), subtitle: why },
     layout: fitLayout(Number.isFinite(lo) ? [lo, hi] : [0, 1], yRangeOf(null, points), options.revision),
   };

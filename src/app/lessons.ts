@@ -4,6 +4,8 @@ import { defaultDataSpec, type DataSpec } from '../core/datasets';
 import { ZERO_BIAS_ARCHITECTURE } from '../core/model';
 import type { ClaimMetric, Condition, LessonClaim } from '../core/lessons/claims';
 import { sweepCells, sweepConfig, type SweepSpec } from '../core/sweep';
+import type { RealDatasetId } from '../core/realData';
+import { POSTHOC_LESSONS } from './posthocLessons';
 
 export type LessonAction =
   /** A change to one model, named by its id (a removed model makes the link say so and change nothing). */
@@ -24,6 +26,8 @@ export interface Lesson {
   claim: LessonClaim;
   /** A sweep lesson: opening it opens the sweep view with this preset and starts it; the claim is judged on its cells. */
   sweep?: SweepSpec;
+  /** A real data set's lesson (realData.ts): its points replace config.data's and have no truth. */
+  realData?: RealDatasetId;
 }
 
 /** The run a lesson's claim is judged on: its sweep's cells, or its own models. */
@@ -351,6 +355,9 @@ LESSONS.push(
     ],
   }),
 );
+
+// Post-hoc uncertainty and a real data set (issue 26), in their own file.
+LESSONS.push(...POSTHOC_LESSONS);
 
 export function findLesson(id: string): Lesson | undefined {
   return LESSONS.find((l) => l.id === id);

@@ -4,7 +4,7 @@
 // Gneiting & Raftery 2007 (scores), Kuleshov et al. 2018 (calibration curve) and uncertainty-toolbox (Chung et al. 2021).
 import { erfc, normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './distributions';
 import { checkMixture, ensembleMoments, mixtureCdf, mixtureCrps, mixtureLogPdf, mixtureQuantile, type EnsembleMoments, type GaussianMixture } from './ensemble';
-import { crpsGaussian, crpsStudentT, gaussianNllAt, intervalScore, studentTCrpsConstant, studentTNllAt } from './scores';
+import { crpsGaussian, crpsStudentT, dawidSebastiani, gaussianNllAt, intervalScore, studentTCrpsConstant, studentTNllAt } from './scores';
 
 /** A model's predictive distribution at n inputs. σ is a standard deviation; the Student-t's `scale` is not (its std is scale·√(ν/(ν−2))). */
 export type Prediction =
@@ -45,6 +45,8 @@ export interface UncertaintyMetrics {
   coverage95: number;
   /** Mean negative log-likelihood −log p(y), with every constant (nats). */
   nll: number;
+  /** Mean Dawid–Sebastiani score ((y − m)/s)² + 2 log s of the predictive mean m and standard deviation s (Gneiting & Raftery 2007, eq. 27); Infinity where s is. */
+  dss: number;
   /** Mixture only: mean over inputs of the aleatoric (mean σ²_m) and epistemic (variance of μ_m) variances. */
   ensemble?: { meanAleatoric: number; meanEpistemic: number };
 }
@@ -60,9 +62,11 @@ const ALPHA_95 = 0.05;
 /** Φ(1) − Φ(−1) = erf(1/√2), the probability that gives each interval's half-width its "1σ" meaning. */
 const P68 = 1 - erfc(Math.SQRT1_2);
 
-/** The per-sample view of a prediction that the aggregation needs. */
-interface Kernel {
+/** The per-sample view of a prediction that the aggregation needs (recalibrated.ts wraps one). */
+export interface Kernel {
   n: number;
+  /** The predictive mean (NaN where there is none: Student-t with ν ≤ 1). */
+  mean(i: number): number;
   cdf(i: number, y: number): number;
   quantile(i: number, p: number): number;
   crps(i: number, y: number): number;
@@ -80,7 +84,7 @@ function checkArray(name: string, a: ArrayLike<number>, n: number, positive: boo
   }
 }
 
-function kernelOf(pred: Prediction, n: number): Kernel {
+export function kernelOf(pred: Prediction, n: number): Kernel {
   if (pred.kind === 'gaussian') {
     const { mu, sigma } = pred;
     checkArray('mu', mu, n, false);
@@ -94,6 +98,7 @@ function kernelOf(pred: Prediction, n: number): Kernel {
     };
     return {
       n,
+      mean: (i) => mu[i],
       cdf: (i, y) => normalCdf((y - mu[i]) / sigma[i]),
       quantile: (i, p) => mu[i] + sigma[i] * stdQuantile(p),
       crps: (i, y) => crpsGaussian(y, mu[i], sigma[i]),
@@ -117,6 +122,7 @@ function kernelOf(pred: Prediction, n: number): Kernel {
     };
     return {
       n,
+      mean: (i) => (nu > 1 ? mu[i] : NaN),
       cdf: (i, y) => studentTCdf((y - mu[i]) / scale[i], nu),
       quantile: (i, p) => mu[i] + scale[i] * stdQuantile(p),
       crps: (i, y) => crpsStudentT(y, mu[i], scale[i], nu, c),
@@ -130,6 +136,7 @@ function kernelOf(pred: Prediction, n: number): Kernel {
   return {
     n,
     moments,
+    mean: (i) => moments.mean[i],
     cdf: (i, y) => mixtureCdf(pred, i, y),
     quantile: (i, p) => mixtureQuantile(pred, i, p),
     crps: (i, y) => mixtureCrps(pred, i, y),
@@ -152,8 +159,12 @@ export function uncertaintyMetrics(pred: Prediction, y: ArrayLike<number>, optio
   const L = options.levels ?? 99;
   if (!(Number.isInteger(L) && L >= 1)) throw new Error(`invalid levels for uncertaintyMetrics; not a positive integer: ${L}`);
   checkArray('y', y, n, false);
-  const k = kernelOf(pred, n);
+  return kernelMetrics(kernelOf(pred, n), y, L);
+}
 
+/** The metrics of targets y under a kernel (a prediction's, or a recalibrated one), L calibration levels. */
+export function kernelMetrics(k: Kernel, y: ArrayLike<number>, L: number): UncertaintyMetrics {
+  const n = y.length;
   const pit = new Float64Array(n);
   let crps = 0;
   let nll = 0;
@@ -161,12 +172,15 @@ export function uncertaintyMetrics(pred: Prediction, y: ArrayLike<number>, optio
   let half68 = 0;
   let score95 = 0;
   let inside95 = 0;
+  let dss = 0;
   for (let i = 0; i < n; i++) {
     const yi = y[i];
     pit[i] = k.cdf(i, yi);
     crps += k.crps(i, yi);
     nll += k.nll(i, yi);
-    std += k.std(i);
+    const si = k.std(i);
+    std += si;
+    dss += dawidSebastiani(yi, k.mean(i), si);
     half68 += 0.5 * (k.quantile(i, 0.5 + P68 / 2) - k.quantile(i, 0.5 - P68 / 2));
     const lower = k.quantile(i, ALPHA_95 / 2);
     const upper = k.quantile(i, 1 - ALPHA_95 / 2);
@@ -214,6 +228,7 @@ export function uncertaintyMetrics(pred: Prediction, y: ArrayLike<number>, optio
     intervalScore95: score95 / n,
     coverage95: inside95 / n,
     nll: nll / n,
+    dss: dss / n,
   };
   if (k.moments) {
     const { aleatoric, epistemic } = k.moments;

@@ -53,6 +53,11 @@ export interface TrainSettings {
    * is held out — never trained on — and judges the calibration metrics (split.ts). Absent: nothing held out.
    */
   heldOut?: { share: number; seed: number };
+  /**
+   * Post-hoc uncertainty (posthoc.ts): a calibration share held back from training, on which every model gets a
+   * split-conformal band and a recalibration. Absent: off, and every point trains.
+   */
+  posthoc?: import('./posthoc').PosthocSettings;
 }
 
 export const DEFAULT_MODEL: ModelSpec = {

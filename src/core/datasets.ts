@@ -120,6 +120,8 @@ export interface Points {
   isOutlier: Uint8Array;
   /** Your own data's held-out share (split.ts), judged but never trained on; generated data have their own clean set. */
   heldOut?: { x: Float32Array; y: Float32Array };
+  /** The calibration share of post-hoc methods (posthoc.ts), held back from training like the held-out share. */
+  calibration?: { x: Float32Array; y: Float32Array; isOutlier: Uint8Array };
 }
 
 export function defaultDataSpec(dataset: DatasetId = 'hetero-sine'): DataSpec {

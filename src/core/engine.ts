@@ -2,6 +2,7 @@
 // hyperparameters as live tensors, and the complete training state in and out (src/core/state.ts).
 import { DEFAULT_TRAIN, type ModelSpec, type TrainSettings } from './config';
 import type { DataSpec, Points } from './datasets';
+import type { PosthocSettings } from './posthoc';
 import { Evaluator, type EvaluatorOptions, type Snapshot } from './evaluator';
 import { buildHyper, disposeHyper, nextPhaseMask, type HyperTensors } from './hyper';
 import { parseLossId } from './losses';
@@ -47,6 +48,8 @@ export interface TrainingPath {
   exportState(): Promise<TrainingState>;
   /** A live change of model k's loss or hyperparameters; false when this path cannot take it (rebuild it then). */
   updateModel(k: number, spec: ModelSpec): boolean;
+  /** A live change of the post-hoc settings that keeps the calibration split; false when the path must be rebuilt. */
+  setPosthoc?(settings: PosthocSettings): boolean;
   dispose(): void;
 }
 
@@ -86,7 +89,7 @@ export class Engine implements TrainingPath {
     this.tauCount = start.models.map((m) => m.tauCount);
     this.diverged = start.models.map((m) => m.diverged);
     this.globalStep = start.step;
-    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs), ...view });
+    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
     try {
       this.hyper = buildHyper(this.specs, train);
       this.loadTensors(start);
@@ -95,6 +98,10 @@ export class Engine implements TrainingPath {
       throw err;
     }
     this.updatePhases();
+  }
+
+  setPosthoc(settings: PosthocSettings): boolean {
+    return this.evaluator.setPosthoc(settings);
   }
 
   get step(): number {

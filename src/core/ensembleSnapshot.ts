@@ -32,6 +32,8 @@ export interface EvalContext {
   grid: number;
   metricGrid: number;
   held: number;
+  /** The calibration share's points (posthoc.ts), between the held-out set and the training points; 0 when off. */
+  cal: number;
   train: number;
   truthMean: ArrayLike<number> | null;
   truthStd: ArrayLike<number> | null;
@@ -92,7 +94,7 @@ export function ensembleSnapshot(spec: ModelSpec, members: MemberRow[], ctx: Eva
   const heldFrom = ctx.grid + ctx.metricGrid;
   const held = part(heldFrom, ctx.held);
   const heldM = momentsOf(bandPart(heldFrom, ctx.held));
-  const trainPart = part(heldFrom + ctx.held, ctx.train);
+  const trainPart = part(heldFrom + ctx.held + ctx.cal, ctx.train);
 
   const gaussian: Predictive = predictive.kind === 'none' ? predictive : { kind: 'gaussian' };
   const fit = fitMetrics({

@@ -4,7 +4,7 @@ import type { ModelSpec, TrainSettings } from './config';
 import { inputScale, linspace, makeHeldOut, truthOf, DATASETS, type DataSpec, type Points, type Truth } from './datasets';
 import type { HyperTensors } from './hyper';
 import { adaptiveAlpha, adaptiveScale, parseLossId } from './losses';
-import { bandIsScale, fitMetrics, outlierWeightShare, predictiveOf, predictiveStd, type FitMetrics } from './metrics';
+import { bandIsScale, fitMetrics, outlierWeightShare, predictiveOf, predictiveStd, type FitMetrics, type Predictive } from './metrics';
 import { forward, type Architecture } from './model';
 import { baseLosses, sampleWeights, wrapperObjective } from './objective';
 import { phaseAt, warmupOf, type Phase } from './state';
@@ -12,6 +12,7 @@ import { readOnce, tf, type Tensor } from './tf';
 import { UncertaintyJudge, type JudgeRequest, type UncertaintyBlock } from './uncertainty';
 import { ensembleSnapshot, type EvalContext, type MemberRow } from './ensembleSnapshot';
 import { groupMembers } from './members';
+import { posthocBlock, type PosthocBlock, type PosthocSettings } from './posthoc';
 
 export type ModelStatus = 'training' | 'diverged';
 
@@ -53,6 +54,8 @@ export interface ModelSnapshot {
    * these its aleatoric √(mean σ²) and epistemic √(var μ) parts on the grid; the per-point arrays are the members' mean.
    */
   ensemble?: { size: number; alive: number; aleatoric: Float32Array; epistemic: Float32Array };
+  /** Post-hoc figures of this frame (posthoc.ts): the conformal fit and band, coverage of both bands; absent when off or mean-only. */
+  posthoc?: PosthocBlock | null;
 }
 
 export interface Snapshot {
@@ -64,6 +67,8 @@ export interface Snapshot {
   models: ModelSnapshot[];
   /** What the 'heldOut' set is: the clean held-out set of generated data, your own data's held-out share, or none. */
   heldOut?: { kind: 'clean' | 'split'; n: number } | null;
+  /** Post-hoc methods on (TrainSettings.posthoc): the settings and the calibration share's size; absent or null when off. */
+  posthoc?: { settings: PosthocSettings; n: number; outliers: number } | null;
 }
 
 export interface EvaluatorOptions {
@@ -75,6 +80,8 @@ export interface EvaluatorOptions {
    * of K = 64 costs a fraction of a full one. Models then have empty mu, sigma and per-point arrays.
    */
   metricsOnly?: boolean;
+  /** Post-hoc methods (TrainSettings.posthoc), fitted on the points' calibration share (posthoc.ts calibrationSplit). */
+  posthoc?: PosthocSettings;
 }
 
 /** How far beyond the training inputs a wide view reaches, as a share of their range on each side. */
@@ -99,6 +106,8 @@ export class Evaluator {
   readonly grid: Float32Array;
   private readonly metricGrid: Float32Array;
   private readonly heldOut: { x: Float32Array; y: Float32Array };
+  /** The calibration share (posthoc.ts) and the settings that judge with it; null when post-hoc methods are off. */
+  private posthoc: { settings: PosthocSettings; x: Float32Array; y: Float32Array; isOutlier: Uint8Array } | null;
   private readonly truthGrid: { mean: Float32Array; std: Float32Array } | null;
   private readonly truthMetric: { mean: Float64Array; std: Float64Array } | null;
   /** Standardised training inputs and targets (what the tfjs path trains on). */
@@ -134,15 +143,19 @@ export class Evaluator {
     // Generated data: a clean set from its own stream; your own data: its held-out share, if any (split.ts).
     this.heldOut = dataSpec ? makeHeldOut(dataSpec) : (points.heldOut ?? { x: new Float32Array(0), y: new Float32Array(0) });
     this.heldOutInfo = this.heldOut.x.length ? { kind: dataSpec ? 'clean' : 'split', n: this.heldOut.x.length } : null;
+    this.posthoc = options.posthoc && points.calibration && !this.metricsOnly ? { settings: options.posthoc, ...points.calibration } : null;
+    const cal = this.posthoc?.x ?? new Float32Array(0);
     this.truthGrid = truth ? { mean: Float32Array.from(this.grid, truth.mean), std: Float32Array.from(this.grid, truth.std) } : null;
     this.truthMetric = truth ? { mean: Float64Array.from(this.metricGrid, truth.mean), std: Float64Array.from(this.metricGrid, truth.std) } : null;
     const standardise = (xs: Float32Array) => Float32Array.from(xs, (v) => (v - mean) / std);
     const g = this.gridN;
-    const evalX = new Float32Array(g + METRIC_GRID + this.heldOut.x.length + points.x.length);
+    // grid | metric grid | held-out | calibration share | training points
+    const evalX = new Float32Array(g + METRIC_GRID + this.heldOut.x.length + cal.length + points.x.length);
     if (g) evalX.set(standardise(this.grid), 0);
     evalX.set(standardise(this.metricGrid), g);
     evalX.set(standardise(this.heldOut.x), g + METRIC_GRID);
-    evalX.set(standardise(points.x), g + METRIC_GRID + this.heldOut.x.length);
+    evalX.set(standardise(cal), g + METRIC_GRID + this.heldOut.x.length);
+    evalX.set(standardise(points.x), g + METRIC_GRID + this.heldOut.x.length + cal.length);
     this.x = tf.tensor1d(standardise(points.x));
     this.y = tf.tensor1d(points.y);
     this.evalX = tf.tensor1d(evalX);
@@ -185,7 +198,8 @@ export class Evaluator {
   private unpack(flat: Float32Array, width: number, extraWidth: number, info: SnapshotInfo) {
     const nTrain = this.points.x.length;
     const nHeld = this.heldOut.x.length;
-    const nEval = this.gridN + METRIC_GRID + nHeld + nTrain;
+    const nCal = this.posthoc?.x.length ?? 0;
+    const nEval = this.gridN + METRIC_GRID + nHeld + nCal + nTrain;
     const nRead = this.metricsOnly ? nEval - nTrain : nEval;
     const perPoint = this.metricsOnly ? 0 : nTrain;
     const extras: Float32Array[] = [];
@@ -216,6 +230,7 @@ export class Evaluator {
       grid: this.gridN,
       metricGrid: METRIC_GRID,
       held: nHeld,
+      cal: nCal,
       train: perPoint,
       truthMean: this.truthMetric?.mean ?? null,
       truthStd: this.truthMetric?.std ?? null,
@@ -228,12 +243,15 @@ export class Evaluator {
     const judging: JudgeRequest[] = [];
     // An ensemble's members fold into one model (members.ts); a plain model is a group of one.
     for (const group of groupMembers(info.specs)) {
-      const r = group.members.length > 1 ? ensembleSnapshot(group.spec, group.members.map((k) => rows[k]), ctx) : this.single(rows[group.members[0]], ctx);
+      const members = group.members.map((k) => rows[k]);
+      const r = members.length > 1 ? ensembleSnapshot(group.spec, members, ctx) : this.single(members[0], ctx);
+      if (this.posthoc) this.addPosthoc(r, members, ctx);
       models.push(r.model);
       judging.push(r.request);
     }
     if (!this.metricsOnly) this.judge.judge(judging).forEach((block, m) => (models[m].uncertainty = block));
     const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models, heldOut: this.heldOutInfo };
+    if (this.posthoc) snapshot.posthoc = { settings: this.posthoc.settings, n: this.posthoc.x.length, outliers: this.posthoc.isOutlier.reduce((s, o) => s + o, 0) };
     return { snapshot, extra: extraWidth ? extras : null, divergences };
   }
 
@@ -278,10 +296,45 @@ export class Evaluator {
       input: {
         predictive,
         held: { mu: mu.subarray(held, held + nHeld), v: v.subarray(held, held + nHeld), y: ctx.heldY },
-        train: { mu: mu.subarray(held + nHeld), v: v.subarray(held + nHeld), y: ctx.trainY, isOutlier: ctx.isOutlier },
+        train: { mu: mu.subarray(held + nHeld + ctx.cal), v: v.subarray(held + nHeld + ctx.cal), y: ctx.trainY, isOutlier: ctx.isOutlier },
       },
     };
     return { model, request };
+  }
+
+  /**
+   * The model's post-hoc block (conformal fit, coverage of both bands, the band on the grid) and, when a
+   * recalibration is chosen, the calibration share for the judge to fit it on (uncertainty.ts).
+   */
+  private addPosthoc(r: { model: ModelSnapshot; request: JudgeRequest }, members: MemberRow[], ctx: EvalContext): void {
+    const ph = this.posthoc!;
+    const predictive = members[0].predictive;
+    const alive = members.filter((m) => m.status === 'training');
+    if (predictive.kind === 'none' || alive.length === 0) return void (r.model.posthoc = null);
+    const heldFrom = ctx.grid + ctx.metricGrid;
+    const calFrom = heldFrom + ctx.held;
+    const at = (from: number, count: number) => spreadAt(alive, from, count);
+    const cal = at(calFrom, ctx.cal);
+    const held = at(heldFrom, ctx.held);
+    const grid = members.length > 1 ? r.model.sigma : Float32Array.from(alive[0].v.subarray(0, ctx.grid), Math.sqrt);
+    const range: [number, number] = [this.metricGrid[0], this.metricGrid[this.metricGrid.length - 1]];
+    r.model.posthoc = posthocBlock(ph.settings, predictive, { ...cal, y: ph.y }, { ...held, x: this.heldOut.x, y: ctx.heldY }, grid, range);
+    if (ph.settings.recalibration === 'none') return;
+    const kind = ph.settings.recalibration;
+    const input = r.request.input;
+    if ('members' in input) input.recal = { kind, mus: alive.map((m) => m.mu.subarray(calFrom, calFrom + ctx.cal)), sigmas: alive.map((m) => Float64Array.from(m.v.subarray(calFrom, calFrom + ctx.cal), (v) => predictiveStdOrNaN(v, predictive))), y: ph.y };
+    else input.recal = { kind, mu: alive[0].mu.subarray(calFrom, calFrom + ctx.cal), v: alive[0].v.subarray(calFrom, calFrom + ctx.cal), y: ph.y };
+  }
+
+  /**
+   * A live change of the post-hoc settings that keeps the calibration split (level, score, recalibration): applied
+   * from the next frame, nothing rebuilt. False when the split would change (share, seed, clean) or post-hoc is off.
+   */
+  setPosthoc(settings: PosthocSettings): boolean {
+    const ph = this.posthoc;
+    if (!ph || ph.settings.share !== settings.share || ph.settings.seed !== settings.seed || ph.settings.calibration !== settings.calibration) return false;
+    this.posthoc = { ...ph, settings };
+    return true;
   }
 
   dispose(): void {
@@ -291,6 +344,30 @@ export class Evaluator {
     this.y.dispose();
     this.evalX.dispose();
   }
+}
+
+/** A member's σ for the mixture; NaN where it has none finite (then the judge leaves the set out). */
+function predictiveStdOrNaN(v: number, p: Predictive): number {
+  return bandIsScale(p) ? NaN : predictiveStd(v, p);
+}
+
+/**
+ * μ and the spread at `count` evaluated inputs from `from`: one model's √v (σ, or a Student-t's scale, which its
+ * quantiles multiply), an ensemble's mixture mean and total σ (√(mean σₘ² + var μₘ)).
+ */
+function spreadAt(rows: MemberRow[], from: number, count: number): { mu: Float64Array; sigma: Float64Array } {
+  if (rows.length === 1) return { mu: Float64Array.from(rows[0].mu.subarray(from, from + count)), sigma: Float64Array.from(rows[0].v.subarray(from, from + count), Math.sqrt) };
+  const p = rows[0].predictive;
+  const mu = new Float64Array(count);
+  const total = new Float64Array(count);
+  for (const r of rows) for (let i = 0; i < count; i++) mu[i] += r.mu[from + i] / rows.length;
+  // Deviations from the mean (ensemble.ts's form), not E[μ²] − μ*², which cancels when the members agree.
+  for (const r of rows)
+    for (let i = 0; i < count; i++) {
+      const s = predictiveStdOrNaN(r.v[from + i], p);
+      total[i] += (s * s + (r.mu[from + i] - mu[i]) ** 2) / rows.length;
+    }
+  return { mu, sigma: Float64Array.from(total, Math.sqrt) };
 }
 
 function divergenceMessage(spec: ModelSpec, info: SnapshotInfo, m: number, paramsFinite: boolean, variance: Float32Array): string {

@@ -10,6 +10,7 @@ import { BOUNDS, counterOutOfRange, inBound, LIMITS, MAX_COUNTER, outOfBound, to
 import { expandMembers } from './members';
 import { fileRunConfigSchema, toJson } from './schema';
 import { paramCount, stateMismatch, type TrainingState } from './state';
+import { flattenPosthoc } from './posthoc';
 import { flattenUncertainty } from './uncertainty';
 
 export const FORMAT = 'robust-uncertainty-explorer';
@@ -204,8 +205,8 @@ export function makeRunFile(run: { config: RunConfig; points: Points; imported: 
       weight: nums(m.weight),
       gradWeight: nums(m.gradWeight),
       ...(m.ensemble ? { ensemble: { size: m.ensemble.size, alive: m.ensemble.alive, aleatoric: nums(m.ensemble.aleatoric), epistemic: nums(m.ensemble.epistemic) } } : {}),
-      // The fit metrics and, flattened per set ("heldOut.crps", …), the scalar uncertainty metrics.
-      metrics: Object.fromEntries(Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty) }).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+      // The fit metrics and, flattened per set ("heldOut.crps", …), the scalar uncertainty metrics; post-hoc figures ("posthoc.q", …).
+      metrics: Object.fromEntries(Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty), ...flattenPosthoc(m.posthoc) }).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
     })),
     state: {
       step: run.state.step,

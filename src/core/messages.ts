@@ -13,6 +13,12 @@ export const LIMITS = {
   maxSweepModels: 64,
   /** Held-out share of your own data (TrainSettings.heldOut). */
   maxHeldOutShare: 0.5,
+  /** Calibration share of post-hoc methods (TrainSettings.posthoc): at least 10 % so that q̂ has points to stand on. */
+  minCalibrationShare: 0.1,
+  maxCalibrationShare: 0.5,
+  /** Nominal level 1 − α of the conformal band: 50 % to 99 %. */
+  minLevel: 0.5,
+  maxLevel: 0.99,
   /** Models a file may hold: the reproduction command exports up to 10 (Fig. 3); the page still trains at most 8. */
   maxFileModels: 16,
   maxHiddenLayers: 4,
@@ -132,6 +138,14 @@ export const linkTooLong = (n: number) =>
   `This link is ${n} characters long: a link holds at most ${LIMITS.maxLinkChars} (browsers and servers cut longer URLs, so it cannot be whole; the page's own links stay under this; save a run as a file instead)`;
 export const linkSaysNothing = () =>
   'This link names neither a configuration nor a lesson (it may have been cut short, or it belongs to another page)';
+export const calibrationShareOutOfRange = (v: number) => `a calibration share of ${fmt(v)}: the share lies in [${LIMITS.minCalibrationShare}, ${LIMITS.maxCalibrationShare}]`;
+export const levelOutOfRange = (v: number) => `a conformal level of ${fmt(v)}: the level 1 − α lies in [${LIMITS.minLevel}, ${LIMITS.maxLevel}]`;
+/**
+ * The split-conformal guard in words: with n calibration points the level-(1 − α) band is finite only when
+ * ⌈(n + 1)(1 − α)⌉ ≤ n, i.e. n ≥ (1 − α)/α; below that no score is large enough and the band is the whole line.
+ */
+export const conformalInfinite = (n: number, level: number, k: number, needed: number) =>
+  `the conformal band is infinite: ${n} calibration points are too few for ${Math.round(level * 1000) / 10} % (k = ⌈(n + 1)(1 − α)⌉ = ${k} > n = ${n}: no score is large enough); ${needed} points or a lower level make it finite`;
 
 /** A file holds more models than the page trains (the reproduction command writes 10): refused, with an offer. */
 export const fileBeyondPage = (n: number) =>

@@ -44,4 +44,5 @@ export const STREAM = {
   batch: 7,
   heldOut: 8,
   split: 9,
+  calibration: 10,
 } as const;

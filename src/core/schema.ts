@@ -5,8 +5,10 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
-import { batchOutOfRange, BOUNDS, ensembleOutOfRange, heldOutShareOutOfRange, inBound, isSeed, LIMITS, outOfBound, type Bound, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import { batchOutOfRange, BOUNDS, calibrationShareOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, inBound, isSeed, levelOutOfRange, LIMITS, outOfBound, type Bound, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
 import { paramCount } from './state';
+import { CONFORMAL_SCORES } from './conformal';
+import { RECALIBRATIONS } from './recalibrated';
 
 export { LIMITS, MAX_MODELS } from './messages';
 
@@ -71,6 +73,17 @@ export const trainSettingsSchema = z.object({
   warmupNllSteps: withinBound(BOUNDS.warmupSteps),
   batchSeed: bounded(isSeed, seedNotInteger),
   heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: bounded(isSeed, seedNotInteger) }).optional(),
+  /** Post-hoc methods (posthoc.ts); absent in files and links made before them: off. */
+  posthoc: z
+    .object({
+      share: bounded((v) => v >= LIMITS.minCalibrationShare && v <= LIMITS.maxCalibrationShare, calibrationShareOutOfRange),
+      seed: bounded(isSeed, seedNotInteger),
+      level: bounded((v) => v >= LIMITS.minLevel && v <= LIMITS.maxLevel, levelOutOfRange),
+      score: z.enum(CONFORMAL_SCORES),
+      recalibration: z.enum(RECALIBRATIONS),
+      calibration: z.enum(['clean', 'contaminated']),
+    })
+    .optional(),
   architecture: z
     .object({
       hidden: z

@@ -52,3 +52,14 @@ export function gaussianNllAt(y: number, mu: number, sigma: number): number {
 export function studentTNllAt(y: number, mu: number, scale: number, nu: number): number {
   return -studentTLogPdf((y - mu) / scale, nu) + Math.log(scale);
 }
+
+/**
+ * The Dawid–Sebastiani score ((y − m)/s)² + 2 log s (Gneiting & Raftery 2007, eq. 27; the Gaussian NLL's form
+ * without constants, applied to any distribution's mean m and standard deviation s): proper for the first two
+ * moments alone, so it cannot see a wrong shape. Infinity when s is (a Student-t with ν ≤ 2), NaN without a mean.
+ */
+export function dawidSebastiani(y: number, mean: number, std: number): number {
+  if (std === Infinity) return Infinity;
+  const z = (y - mean) / std;
+  return z * z + 2 * Math.log(std);
+}

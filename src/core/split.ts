@@ -14,12 +14,12 @@ export interface Split {
   held: Int32Array;
 }
 
-/** The split of n points; at least two always stay for training. */
-export function splitIndices(n: number, share: number, seed: number): Split {
+/** The split of n points; at least two always stay for training. `stream`: the keys' stream (the calibration share has its own). */
+export function splitIndices(n: number, share: number, seed: number, stream: number = STREAM.split): Split {
   if (!(Number.isInteger(n) && n >= 0)) throw new Error(`invalid n for splitIndices; not a whole number ≥ 0: ${n}`);
   if (!(share >= 0 && share <= 1)) throw new Error(`invalid held-out share; not in [0, 1]: ${share}`);
   const count = Math.max(0, Math.min(Math.round(share * n), n - 2));
-  const keys = Array.from({ length: n }, (_, i) => hash32(seed, STREAM.split, i));
+  const keys = Array.from({ length: n }, (_, i) => hash32(seed, stream, i));
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => keys[a] - keys[b] || a - b);
   const held = new Uint8Array(n);
   for (let j = 0; j < count; j++) held[order[j]] = 1;

@@ -2,6 +2,7 @@
 // metrics of a model's own predictive distribution on the clean held-out set, the training inliers and the
 // injected outliers, from μ and the variance head's output v already read for the snapshot (float64, no tensors).
 import { uncertaintyMetrics, type Prediction, type UncertaintyMetrics } from './calibration';
+import { fitRecalibration, recalibratedMetrics, type Recalibration, type Recalibrator } from './recalibrated';
 import type { Predictive } from './metrics';
 
 export type UncertaintySet = 'heldOut' | 'inliers' | 'outliers';
@@ -11,7 +12,14 @@ export const UNCERTAINTY_SETS: readonly UncertaintySet[] = ['heldOut', 'inliers'
  * A model's metrics per set; a set is null when it is empty (no truth: no held-out set) or its μ, v are not
  * finite. `step` is the model's step they were computed at (the judge refreshes models in turn, see below).
  */
-export type UncertaintyBlock = Record<UncertaintySet, UncertaintyMetrics | null> & { step: number };
+export type UncertaintyBlock = Record<UncertaintySet, UncertaintyMetrics | null> & {
+  step: number;
+  /**
+   * The same sets after a recalibration fitted on the calibration share (posthoc.ts; absent when none is chosen):
+   * the σ scale it found (1 for isotonic), and null where the share or the set gave nothing finite.
+   */
+  recalibrated?: Record<UncertaintySet, UncertaintyMetrics | null> & { kind: Exclude<Recalibration, 'none'>; scale: number };
+};
 
 /**
  * Calibration levels: 99 (p = 0.01, …, 0.99) costs nothing next to the per-point CDFs, quantiles and CRPS
@@ -42,6 +50,8 @@ export interface UncertaintyInput {
   held: { mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number> };
   /** μ, v and targets at the training points, with their outlier flags. */
   train: { mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number>; isOutlier: ArrayLike<number> };
+  /** The calibration share a recalibration is fitted on (posthoc.ts), when one is chosen. */
+  recal?: { kind: Exclude<Recalibration, 'none'>; mu: ArrayLike<number>; v: ArrayLike<number>; y: ArrayLike<number> };
 }
 
 /**
@@ -54,6 +64,7 @@ export interface EnsembleInput {
   members: number;
   held: { mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number> };
   train: { mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number>; isOutlier: ArrayLike<number> };
+  recal?: { kind: Exclude<Recalibration, 'none'>; mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number> };
 }
 
 export type JudgeInput = UncertaintyInput | EnsembleInput;
@@ -73,24 +84,55 @@ export function mixtureSetMetrics(mus: ArrayLike<number>[], sigmas: ArrayLike<nu
   return uncertaintyMetrics({ kind: 'mixture', mus: mus.map((a) => Float64Array.from(a)), sigmas: sigmas.map((a) => Float64Array.from(a)) }, y, { levels: CALIBRATION_LEVELS });
 }
 
+/** One model's prediction at n points, or null when a μ or v there is not finite (or the model predicts no σ). */
+function singlePrediction(predictive: Predictive, mu: ArrayLike<number>, v: ArrayLike<number>, n: number): Prediction | null {
+  for (let i = 0; i < n; i++) if (!(Number.isFinite(mu[i]) && v[i] > 0 && v[i] < Infinity)) return null;
+  return predictionOf(predictive, mu, v);
+}
+
+/** The members' mixture at n points, or null when a member's μ or σ there is not finite. */
+function mixturePrediction(mus: ArrayLike<number>[], sigmas: ArrayLike<number>[], n: number): Prediction | null {
+  if (mus.length === 0) return null;
+  for (let m = 0; m < mus.length; m++) for (let i = 0; i < n; i++) if (!(Number.isFinite(mus[m][i]) && sigmas[m][i] > 0 && sigmas[m][i] < Infinity)) return null;
+  return { kind: 'mixture', mus: mus.map((a) => Float64Array.from(a)), sigmas: sigmas.map((a) => Float64Array.from(a)) };
+}
+
 /** The whole block, or null for a mean-only model (no predictive distribution to judge). */
 export function uncertaintyBlock(u: JudgeInput, step = 0): UncertaintyBlock | null {
   if (u.predictive.kind === 'none') return null;
   const pick = (a: ArrayLike<number>, idx: number[]) => idx.map((i) => a[i]);
-  if (isEnsemble(u)) {
-    const { mus, sigmas, y, isOutlier } = u.train;
-    const part = (outlier: boolean) => {
-      const idx = indicesWhere(isOutlier, outlier);
-      return mixtureSetMetrics(mus.map((a) => pick(a, idx)), sigmas.map((a) => pick(a, idx)), pick(y, idx));
-    };
-    return { step, heldOut: mixtureSetMetrics(u.held.mus, u.held.sigmas, u.held.y), inliers: part(false), outliers: part(true) };
-  }
-  const { mu, v, y, isOutlier } = u.train;
-  const split = (outlier: boolean) => {
-    const idx = indicesWhere(isOutlier, outlier);
-    return setMetrics(u.predictive, pick(mu, idx), pick(v, idx), pick(y, idx));
+  const sets: Record<UncertaintySet, { prediction: Prediction | null; y: ArrayLike<number> }> = isEnsemble(u)
+    ? (() => {
+        const { mus, sigmas, y, isOutlier } = u.train;
+        const part = (outlier: boolean) => {
+          const idx = indicesWhere(isOutlier, outlier);
+          return { prediction: idx.length ? mixturePrediction(mus.map((a) => pick(a, idx)), sigmas.map((a) => pick(a, idx)), idx.length) : null, y: pick(y, idx) };
+        };
+        return { heldOut: { prediction: u.held.y.length ? mixturePrediction(u.held.mus, u.held.sigmas, u.held.y.length) : null, y: u.held.y }, inliers: part(false), outliers: part(true) };
+      })()
+    : (() => {
+        const { mu, v, y, isOutlier } = u.train;
+        const part = (outlier: boolean) => {
+          const idx = indicesWhere(isOutlier, outlier);
+          return { prediction: idx.length ? singlePrediction(u.predictive, pick(mu, idx), pick(v, idx), idx.length) : null, y: pick(y, idx) };
+        };
+        return { heldOut: { prediction: u.held.y.length ? singlePrediction(u.predictive, u.held.mu, u.held.v, u.held.y.length) : null, y: u.held.y }, inliers: part(false), outliers: part(true) };
+      })();
+  const metricsOf = (f: (p: Prediction, y: ArrayLike<number>) => UncertaintyMetrics) => {
+    const out = {} as Record<UncertaintySet, UncertaintyMetrics | null>;
+    for (const s of UNCERTAINTY_SETS) out[s] = sets[s].prediction && sets[s].y.length ? f(sets[s].prediction!, sets[s].y) : null;
+    return out;
   };
-  return { step, heldOut: setMetrics(u.predictive, u.held.mu, u.held.v, u.held.y), inliers: split(false), outliers: split(true) };
+  const block: UncertaintyBlock = { step, ...metricsOf((p, y) => uncertaintyMetrics(p, y, { levels: CALIBRATION_LEVELS })) };
+  const r = u.recal;
+  if (r && r.y.length) {
+    const n = r.y.length;
+    const cal = 'mus' in r ? mixturePrediction(r.mus, r.sigmas, n) : singlePrediction(u.predictive, r.mu, r.v, n);
+    const fitted: Recalibrator | null = cal ? fitRecalibration(r.kind, cal, r.y) : null;
+    const none = { heldOut: null, inliers: null, outliers: null };
+    block.recalibrated = { kind: r.kind, scale: fitted?.kind === 'scale' ? fitted.scale : 1, ...(fitted ? metricsOf((p, y) => recalibratedMetrics(fitted, p, y, CALIBRATION_LEVELS)) : none) };
+  }
+  return block;
 }
 
 /**
@@ -113,8 +155,18 @@ export interface JudgeRequest {
 export function judgeCost(r: JudgeRequest): number {
   const u = r.input;
   const targets = u.held.y.length + u.train.y.length;
-  return isEnsemble(u) ? targets * u.members : targets;
+  // A recalibration judges every set twice; isotonic's CRPS and moments take CRPS_LEVELS quantiles a target.
+  const recal = u.recal ? (u.recal.kind === 'isotonic' ? RECAL_COST.isotonic : RECAL_COST.scale) : 0;
+  return (isEnsemble(u) ? targets * u.members : targets) * (1 + recal);
 }
+
+/**
+ * What a recalibration adds per target, in plain targets: measured on one Gaussian model with 200 calibration,
+ * 400 held-out and 800 training targets (Node, 2 cores at load 17), 1.5 ms plain, 3.8 ms with σ scaling, 13.9 ms
+ * isotonic (its CRPS and moments take CRPS_LEVELS quantiles a target). Counted so, the judge's per-frame work stays
+ * within JUDGE_BUDGET plain targets: a recalibrated model is refreshed less often, no frame takes longer.
+ */
+export const RECAL_COST = { scale: 2, isotonic: 8 } as const;
 
 /**
  * Computes the uncertainty blocks of a snapshot's models, keeping each model's last block otherwise. Each call
@@ -129,7 +181,7 @@ export class UncertaintyJudge {
   private credit = 0;
 
   judge(models: readonly JudgeRequest[]): (UncertaintyBlock | null)[] {
-    const keyOf = (r: JudgeRequest) => JSON.stringify([r.input.predictive, isEnsemble(r.input) ? r.input.members : 1]);
+    const keyOf = (r: JudgeRequest) => JSON.stringify([r.input.predictive, isEnsemble(r.input) ? r.input.members : 1, r.input.recal?.kind ?? 'none']);
     this.credit = Math.min(this.credit + JUDGE_BUDGET, Math.max(JUDGE_BUDGET, ...models.map(judgeCost)));
     const fresh = new Set<number>();
     models.forEach((r, k) => {
@@ -175,18 +227,24 @@ export function scalarMetrics(m: UncertaintyMetrics): Record<string, number> {
     crps: m.crps,
     intervalScore95: m.intervalScore95,
     nll: m.nll,
+    dss: m.dss,
   });
   if (m.ensemble) Object.assign(out, { meanAleatoric: m.ensemble.meanAleatoric, meanEpistemic: m.ensemble.meanEpistemic });
   return out;
 }
 
-/** The block's scalars flattened for the run file's per-model metrics: "heldOut.crps", "outliers.coverage2", …; a missing set has no keys. */
+/**
+ * The block's scalars flattened for the run file's per-model metrics: "heldOut.crps", "outliers.coverage2", …, and
+ * after a recalibration "recalibrated.heldOut.crps", … and "recalibrated.scale"; a missing set has no keys.
+ */
 export function flattenUncertainty(block: UncertaintyBlock | null): Record<string, number> {
   const out: Record<string, number> = {};
   for (const set of UNCERTAINTY_SETS) {
     const m = block?.[set];
-    if (!m) continue;
-    for (const [k, v] of Object.entries(scalarMetrics(m))) out[`${set}.${k}`] = v;
+    if (m) for (const [k, v] of Object.entries(scalarMetrics(m))) out[`${set}.${k}`] = v;
+    const r = block?.recalibrated?.[set];
+    if (r) for (const [k, v] of Object.entries(scalarMetrics(r))) out[`recalibrated.${set}.${k}`] = v;
   }
+  if (block?.recalibrated) out['recalibrated.scale'] = block.recalibrated.scale;
   return out;
 }

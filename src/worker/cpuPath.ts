@@ -5,6 +5,7 @@ import type { ModelSpec, TrainSettings } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
 import type { PathFrame, TrainingPath } from '../core/engine';
 import { Evaluator, type EvaluatorOptions } from '../core/evaluator';
+import type { PosthocSettings } from '../core/posthoc';
 import { buildHyper, disposeHyper, type HyperTensors } from '../core/hyper';
 import { hasEnsemble } from '../core/members';
 import { paramLayout } from '../core/model';
@@ -30,7 +31,7 @@ export class CpuPath implements TrainingPath {
     this.specs = specs.map((s) => ({ ...s }));
     this.trainer = new CpuTrainer(points, this.specs, train, state, options);
     try {
-      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), ...view });
+      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
       this.hyper = buildHyper(this.specs, train);
     } catch (err) {
       this.trainer.dispose();
@@ -101,6 +102,10 @@ export class CpuPath implements TrainingPath {
     this.hyper = hyper;
     this.specs = specs;
     return true;
+  }
+
+  setPosthoc(settings: PosthocSettings): boolean {
+    return this.evaluator.setPosthoc(settings);
   }
 
   dispose(): void {

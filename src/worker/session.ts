@@ -93,8 +93,13 @@ export class TrainerSession extends SessionCore {
 
   setTrain(patch: Partial<TrainSettings>): Promise<void> {
     return this.enqueue(async () => {
-      const { config } = this.require();
+      const { config, path } = this.require();
       const train = { ...config.train, ...patch };
+      // The conformal level, score or recalibration alone: the evaluator takes it live (same calibration split).
+      if (Object.keys(patch).every((k) => k === 'posthoc') && train.posthoc && config.train.posthoc && path.setPosthoc?.(train.posthoc)) {
+        this.config = { ...config, train };
+        return this.afterChange();
+      }
       const archChanged = JSON.stringify(train.architecture) !== JSON.stringify(config.train.architecture);
       // A new architecture has new parameters: every model starts again. Anything else goes on from where it is.
       await this.rebuild({ config: { ...config, train } }, (s) => (archChanged ? freshState(train.architecture, config.models) : s));

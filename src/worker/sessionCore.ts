@@ -7,6 +7,7 @@ import type { DataSpec, Points } from '../core/datasets';
 import { Engine, type Snapshot, type TrainingPath } from '../core/engine';
 import { expandMembers, memberTotal } from '../core/members';
 import { trainingPoints } from '../core/split';
+import { calibrationSplit } from '../core/posthoc';
 import { paramCount, stateMismatch, type TrainingState } from '../core/state';
 import type { BackendName } from '../platform/browser';
 import type { Frame, TrainerListener, TrainerPhase } from './protocol';
@@ -92,7 +93,9 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
     const members = expandMembers(config.models);
     const why = stateMismatch(state, config.train.architecture, members);
     if (why) throw new Error(`the training state does not fit this run: ${why}`);
-    const trained = truth ? points : trainingPoints(points, config.train.heldOut);
+    // Post-hoc methods hold a calibration share back from training as well (posthoc.ts); a sweep's cells train on the
+    // same points as the main run (so a cell opens with weights trained on its data), its frames skip the post-hoc figures.
+    const trained = calibrationSplit(truth ? points : trainingPoints(points, config.train.heldOut), config.train.posthoc);
     const view = { metricsOnly: this.sweep };
     const fused = this.fusedAllowed ? this.platform.makeFused(trained, truth, members, config.train, state, view) : null;
     return fused ?? new Engine(trained, truth, members, config.train, state, view);

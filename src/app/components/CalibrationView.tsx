@@ -5,6 +5,7 @@ import type { Snapshot } from '../../core/engine';
 import type { UncertaintySet } from '../../core/uncertainty';
 import { calibrationView, defaultSet, hasHeldOut, METRIC_COLUMNS, metricsTable, missingReason, setLabel, sortRows, type SortOrder } from '../calibrationFigures';
 import { ViewPanel } from '../ViewPanel';
+import { recalibratedSnapshot } from '../posthocFigures';
 
 interface Props {
   models: readonly ModelSpec[];
@@ -23,8 +24,12 @@ function judgedAt(snapshot: Snapshot): number {
 }
 
 /** The selected model's reliability curve and PIT histogram, and every model's uncertainty metrics in a sortable table. */
-export function CalibrationView({ models, selected, snapshot, pngScale, train }: Props) {
+export function CalibrationView({ models, selected, snapshot: raw, pngScale, train }: Props) {
   const [chosen, setChosen] = useState<UncertaintySet | null>(null);
+  // Before or after the recalibration fitted on the calibration share (Post-hoc card; posthocFigures.ts).
+  const [after, setAfter] = useState(false);
+  const canRecal = Boolean(raw?.posthoc && raw.posthoc.settings.recalibration !== 'none');
+  const snapshot = useMemo(() => (after && canRecal ? recalibratedSnapshot(raw) : raw), [after, canRecal, raw]);
   const [order, setOrder] = useState<SortOrder>({ key: 'model', descending: false });
   const held = hasHeldOut(snapshot);
   // Your own data holding nothing out: fall back to the inliers rather than an empty view.
@@ -40,6 +45,7 @@ export function CalibrationView({ models, selected, snapshot, pngScale, train }:
   return (
     <ViewPanel view={view} testId="calibration-view" pngScale={pngScale}>
       <p className="note">
+        {after && canRecal && `After ${raw!.posthoc!.settings.recalibration === 'scale' ? 'σ scaling' : 'isotonic recalibration'} fitted on the calibration share (${raw!.posthoc!.n} points, never trained on). `}
         {split !== null
           ? `The predicted distribution judged without a true σ on the held-out share of your data: ${split} points, chosen by seed, never trained on (violet dots; the Data card sets the share).`
           : held || !snapshot
@@ -56,7 +62,10 @@ export function CalibrationView({ models, selected, snapshot, pngScale, train }:
               {setLabel(s, snapshot)}
             </option>
           ))}
-        </select>
+        </select>{' '}
+        <label title="Every metric recomputed after the recalibration fitted on the calibration share (Post-hoc card)">
+          <input type="checkbox" data-testid="calibration-after" checked={after && canRecal} disabled={!canRecal} onChange={(e) => setAfter(e.target.checked)} /> after recalibration
+        </label>
       </label>
       {snapshot && (
         <p className="note" data-testid="calibration-step">

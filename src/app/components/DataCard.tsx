@@ -1,5 +1,6 @@
 import { DATASET_IDS, DATASETS, OUTLIER_KINDS, type DataSpec } from '../../core/datasets';
 import { DATA_SLIDERS, seedFromField } from '../params';
+import { isRealDatasetId, REAL_DATASET_IDS, REAL_DATASETS, type RealDatasetId } from '../../core/realData';
 import { Slider } from '../Slider';
 
 interface Props {
@@ -13,21 +14,37 @@ interface Props {
   /** Your own data without a truth: the held-out share judging σ (TrainSettings.heldOut), and its change. */
   heldOut?: { share: number; seed: number } | null;
   onHeldOut?(share: number, seed: number): void;
+  /** Opens a real data set (vega-datasets) as your own data. */
+  onOpenReal?(id: RealDatasetId): void;
 }
 
 const SHARES = [0, 0.1, 0.2, 0.3, 0.5];
 
-export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange, heldOut, onHeldOut }: Props) {
+export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange, heldOut, onHeldOut, onOpenReal }: Props) {
   const held = heldOut ?? { share: 0, seed: 1 };
   return (
     <section className="card">
       <h2>Data</h2>
-      <select value={data.dataset} onChange={(e) => onChange({ dataset: e.target.value as DataSpec['dataset'], n: DATASETS[e.target.value as DataSpec['dataset']].defaultN }, 'dataset')} aria-label="dataset">
+      <select
+        value={data.dataset}
+        data-testid="dataset"
+        onChange={(e) => (isRealDatasetId(e.target.value.slice(5)) && e.target.value.startsWith('real:') ? onOpenReal?.(e.target.value.slice(5) as RealDatasetId) : onChange({ dataset: e.target.value as DataSpec['dataset'], n: DATASETS[e.target.value as DataSpec['dataset']].defaultN }, 'dataset'))}
+        aria-label="dataset"
+      >
         {DATASET_IDS.map((d) => (
           <option key={d} value={d}>
             {DATASETS[d].label}
           </option>
         ))}
+        {onOpenReal && (
+          <optgroup label="real data (vega-datasets; no truth)">
+            {REAL_DATASET_IDS.map((id) => (
+              <option key={id} value={`real:${id}`}>
+                {REAL_DATASETS[id].label}
+              </option>
+            ))}
+          </optgroup>
+        )}
       </select>
       {ownPoints !== null && <p className="note">Showing your own data ({ownPoints} points); change any data setting to go back to generated data (Undo brings yours back).</p>}
       {ownPoints !== null && heldOut !== undefined && onHeldOut && (

@@ -16,6 +16,7 @@ export interface ProgressProps {
   /** The snapshot the verdict is judged on (the slower views' one: judging costs a pass over every point). */
   judged: Snapshot | null;
   xs: ArrayLike<number>;
+  ys?: ArrayLike<number>;
   onReopen(): void;
 }
 
@@ -34,8 +35,8 @@ function namer(config: RunConfig): (id: string) => string {
  * speed, and whether the claim holds now (the conditions `npm run lessons` checks). Once the setup differs from
  * the lesson's, it says so instead: the claim was made for the lesson's setup.
  */
-export function LessonProgress({ lesson, config, changes, step, stepsPerSecond, judged, xs, onReopen }: ProgressProps) {
-  const progress = useMemo(() => claimProgress({ claim: lesson.claim, config, step, stepsPerSecond, judged, xs }), [lesson.claim, config, step, stepsPerSecond, judged, xs]);
+export function LessonProgress({ lesson, config, changes, step, stepsPerSecond, judged, xs, ys, onReopen }: ProgressProps) {
+  const progress = useMemo(() => claimProgress({ claim: lesson.claim, config, step, stepsPerSecond, judged, xs, ys }), [lesson.claim, config, step, stepsPerSecond, judged, xs, ys]);
   // The verdict at the first judged step at or past the claim's: a later reading may differ (training goes on).
   const atTarget = useRef<{ lesson: string; step: number; holds: boolean } | null>(null);
   const t = atTarget.current;

@@ -3,6 +3,8 @@ import { useCallback, useMemo } from 'react';
 import { nextModelId, type ModelSpec, type TrainSettings } from '../../core/config';
 import { makePoints, type DataSpec, type Points } from '../../core/datasets';
 import { splitIndices, trainingPoints } from '../../core/split';
+import { calibrationSplit } from '../../core/posthoc';
+import { STREAM } from '../../core/rng';
 import { findLesson, type LessonAction } from '../lessons';
 import * as changes from '../store/changes';
 import type { RunStore } from './useRunStore';
@@ -27,9 +29,16 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
    * (aligned with the snapshot's per-point weights) carrying the held-out share (split.ts, as the session does).
    */
   const split = useMemo(() => (truth || !heldOut?.share ? null : splitIndices(allPoints.x.length, heldOut.share, heldOut.seed)), [truth, heldOut?.share, heldOut?.seed, allPoints]);
-  const points = useMemo(() => (split ? trainingPoints(allPoints, heldOut) : allPoints), [split, allPoints, heldOut]);
+  const posthoc = state.config.train.posthoc;
+  // Post-hoc methods hold a calibration share back from training too (posthoc.ts), as the session does: the drawn
+  // training points stay aligned with the snapshot's per-point weights; the share is drawn apart (not removable).
+  const points = useMemo(() => calibrationSplit(split ? trainingPoints(allPoints, heldOut) : allPoints, posthoc), [split, allPoints, heldOut, posthoc]);
+  const calSplit = useMemo(() => (posthoc ? splitIndices(split ? split.train.length : allPoints.x.length, posthoc.share, posthoc.seed, STREAM.calibration) : null), [posthoc, split, allPoints]);
   /** A drawn point's index (a training point i ≥ 0, held-out point j as −1 − j) in all of the data. */
-  const dataIndex = (i: number) => (split ? (i >= 0 ? split.train[i] : split.held[-1 - i]) : i);
+  const dataIndex = (drawn: number) => {
+    const i = calSplit && drawn >= 0 ? calSplit.train[drawn] : drawn;
+    return split ? (i >= 0 ? split.train[i] : split.held[-1 - i]) : i;
+  };
 
   const updateModel = useCallback(
     (id: string, patch: ModelPatch, control = Object.keys(patch).join(',')) =>

@@ -2,11 +2,14 @@
 import type { RunConfig } from '../../core/config';
 import type { DataSpec, Points } from '../../core/datasets';
 import type { Hideable } from '../urlState';
+import type { RealDatasetId } from '../../core/realData';
 
 /** The user's own points (CSV, clicks, a file) and the data spec they extend (their truth; null: none known). */
 export interface UserData {
   points: Points;
   truth: DataSpec | null;
+  /** A real data set of vega-datasets these points are (realData.ts): its source and licence are shown. */
+  source?: RealDatasetId;
 }
 
 export interface RunState {

@@ -4,6 +4,8 @@ import type { RunConfig } from '../config';
 import { makePoints, type Points } from '../datasets';
 import { Engine, type TrainingPath } from '../engine';
 import { expandMembers } from '../members';
+import { calibrationSplit } from '../posthoc';
+import { trainingPoints } from '../split';
 import { claimMetricsOf, evaluateClaim, type ClaimResult, type LessonClaim } from './judge';
 
 export * from './judge';
@@ -32,7 +34,9 @@ export interface RunClaimOptions {
    * Builds the training path for the (seeded, member-expanded) run: the tfjs Engine when left out; the
    * headless command passes the fused kernel's path where a WebGPU adapter exists (scripts/lessons.ts).
    */
-  makePath?: (points: Points, config: RunConfig, members: RunConfig['models']) => TrainingPath;
+  makePath?: (points: Points, config: RunConfig, members: RunConfig['models'], truth: RunConfig['data'] | null) => TrainingPath;
+  /** The lesson's own points (a real data set, realData.ts): trained as your own data are, without a truth. */
+  points?: Points;
 }
 
 /** Trains `config` (as seeded) headless for the claim's budget and judges the claim on the last snapshot. */
@@ -40,10 +44,14 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
   const seed = options.seed ?? 0;
   const steps = options.steps ?? claim.steps;
   const cfg = seededConfig(config, seed);
-  const points = makePoints(cfg.data);
+  // The lesson's own points (a real data set: no truth, its held-out share judges) or its generated ones; post-hoc
+  // methods hold their calibration share back from training (posthoc.ts).
+  const own = options.points ? trainingPoints(options.points, cfg.train.heldOut) : null;
+  const points = calibrationSplit(own ?? makePoints(cfg.data), cfg.train.posthoc);
+  const truth = own ? null : cfg.data;
   // An ensemble trains as its members (members.ts); the snapshot folds them back into the model.
   const members = expandMembers(cfg.models);
-  const engine = options.makePath ? options.makePath(points, cfg, members) : new Engine(points, cfg.data, members, cfg.train);
+  const engine = options.makePath ? options.makePath(points, cfg, members, truth) : new Engine(points, truth, members, cfg.train);
   try {
     const chunk = options.chunk ?? 500;
     for (let done = 0; done < steps; ) {
@@ -55,7 +63,7 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
     }
     const { snapshot } = await engine.frame(false);
     // The snapshot is the run's first: its judge computes every model's uncertainty metrics at this step.
-    const metrics = claimMetricsOf(snapshot, points.x);
+    const metrics = claimMetricsOf(snapshot, points.x, points.y);
     const conditions = evaluateClaim(claim.conditions, metrics, seed);
     return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics };
   } finally {

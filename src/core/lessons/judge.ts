@@ -1,10 +1,13 @@
 // The pure half of a lesson's claim: its conditions as data and their judge on a model's figures. No training
 // here (claims.ts runs a claim headless), so the page judges the same conditions on its live snapshots.
 import type { Snapshot } from '../evaluator';
+import { flattenPosthoc } from '../posthoc';
 import { flattenUncertainty } from '../uncertainty';
 
 type JudgedSet = 'heldOut' | 'inliers' | 'outliers';
-type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll';
+type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll' | 'dss';
+/** Post-hoc figures (posthoc.ts flattenPosthoc). */
+type PosthocScalar = 'q' | 'learned' | 'qOverLearned' | 'coverageLearned' | 'coverageConformal' | 'widthLearned' | 'widthConformal' | 'xGapLearned' | 'xGapConformal';
 
 /**
  * Metrics of a model that a claim may bound: the fit metrics (ModelSnapshot.metrics), the uncertainty metrics of a
@@ -13,7 +16,16 @@ type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'mi
  * and `minGradWeight`, the smallest gradient weight over the training points (B·αⱼ of eq. 7 for eq. 6: negative
  * where a point is pushed away).
  */
-export type ClaimMetric = 'rmse' | 'sigmaError' | 'nll' | 'epistemicRatio' | 'minGradWeight' | `${JudgedSet}.${JudgedScalar}`;
+export type ClaimMetric =
+  | 'rmse'
+  | 'sigmaError'
+  | 'nll'
+  | 'epistemicRatio'
+  | 'minGradWeight'
+  | 'medianAbsResidual'
+  | `${JudgedSet}.${JudgedScalar}`
+  | `recalibrated.${JudgedSet}.${JudgedScalar}`
+  | `posthoc.${PosthocScalar}`;
 export type ClaimMetrics = Record<'rmse' | 'sigmaError' | 'nll', number> & Partial<Record<ClaimMetric, number>>;
 
 /** An ensemble's mean epistemic std on the grid beyond [min x, max x] over its mean within; NaN for a plain model. */
@@ -31,8 +43,27 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
   return sums.inN && sums.outN ? sums.out / sums.outN / (sums.in / sums.inN) : NaN;
 }
 
-/** Every model's figures a claim may bound, by id: what runClaim judges at the end and the page's progress line live. */
-export function claimMetricsOf(snapshot: Snapshot, xs: ArrayLike<number>): Record<string, ClaimMetrics> {
+/**
+ * The median |y − μ(x)| over the training points, μ read off the snapshot's grid by linear interpolation (exact for a
+ * linear model): how far the fit sits from most of the data, with no truth needed (a real data set's lesson).
+ */
+export function medianAbsResidual(snapshot: Snapshot, id: string, xs: ArrayLike<number>, ys: ArrayLike<number>): number {
+  const m = snapshot.models.find((x) => x.id === id);
+  const g = snapshot.grid;
+  if (!m || m.mu.length !== g.length || xs.length === 0) return NaN;
+  const r = Array.from(xs, (x, i) => {
+    let j = 1;
+    while (j < g.length - 1 && g[j] < x) j++;
+    const t = (x - g[j - 1]) / (g[j] - g[j - 1]);
+    return Math.abs(ys[i] - (m.mu[j - 1] + t * (m.mu[j] - m.mu[j - 1])));
+  }).sort((a, b) => a - b);
+  const h = r.length >> 1;
+  return r.length % 2 ? r[h] : (r[h - 1] + r[h]) / 2;
+}
+
+/** Every model's figures a claim may bound, by id: what runClaim judges at the end and the page's progress line live
+ * (the training points' targets `ys` for medianAbsResidual; NaN without them). */
+export function claimMetricsOf(snapshot: Snapshot, xs: ArrayLike<number>, ys?: ArrayLike<number>): Record<string, ClaimMetrics> {
   const metrics: Record<string, ClaimMetrics> = {};
   for (const m of snapshot.models) {
     let minGradWeight = Infinity;
@@ -42,8 +73,10 @@ export function claimMetricsOf(snapshot: Snapshot, xs: ArrayLike<number>): Recor
       sigmaError: m.metrics.sigmaError,
       nll: m.metrics.nll,
       ...flattenUncertainty(m.uncertainty),
+      ...flattenPosthoc(m.posthoc),
       epistemicRatio: epistemicRatio(snapshot, m.id, xs),
       minGradWeight: m.gradWeight.length ? minGradWeight : NaN,
+      medianAbsResidual: ys ? medianAbsResidual(snapshot, m.id, xs, ys) : NaN,
     };
   }
   return metrics;

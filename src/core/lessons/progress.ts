@@ -59,9 +59,11 @@ export interface ProgressInput {
   /** The snapshot to judge (null before the first frame) and the training inputs (for the ensemble's epistemic ratio). */
   judged: Snapshot | null;
   xs: ArrayLike<number>;
+  /** The training points' targets (a claim on medianAbsResidual reads them). */
+  ys?: ArrayLike<number>;
 }
 
-export function claimProgress({ claim, config, step, stepsPerSecond, judged, xs }: ProgressInput): ClaimProgress {
+export function claimProgress({ claim, config, step, stepsPerSecond, judged, xs, ys }: ProgressInput): ClaimProgress {
   const ids = new Set(claim.conditions.flatMap(conditionIds));
   const seen = judged && judged.step > 0 ? judged : null;
   return judgeProgress({
@@ -73,7 +75,7 @@ export function claimProgress({ claim, config, step, stepsPerSecond, judged, xs 
       step: seen.step,
       // A model's own phase, not the run's step: an added model has its own count.
       warming: seen.models.some((m) => ids.has(m.id) && m.phase < 2),
-      metrics: () => claimMetricsOf(seen, xs),
+      metrics: () => claimMetricsOf(seen, xs, ys),
     },
   });
 }
