@@ -93,7 +93,10 @@ export function posthocBlock(settings: PosthocSettings, predictive: Predictive, 
 export function worstBinGap(c: CoverageAlongX, level: number, minCount = 5): number {
   let gap = NaN;
   c.share.forEach((s, b) => {
-    if (c.counts[b] >= minCount) gap = Number.isNaN(gap) ? Math.abs(s - level) : Math.max(gap, Math.abs(s - level));
+    // Rounded to 1e-12: a share and a level given in decimals differ by a float's rounding, not a real amount
+    // (a bin covered 100 % at 90 % is 0.1 off, not 0.09999999999999998, which a bound of 0.1 would refuse).
+    const d = Math.round(Math.abs(s - level) * 1e12) / 1e12;
+    if (c.counts[b] >= minCount) gap = Number.isNaN(gap) ? d : Math.max(gap, d);
   });
   return gap;
 }

@@ -120,3 +120,14 @@ describe('posthocBlock', () => {
     expect(posthocBlock(DEFAULT_POSTHOC, { kind: 'none' }, cal, held, [1], [0, 1])).toBeNull();
   });
 });
+
+describe('the worst bin along x', () => {
+  it('is the largest |share − level| over bins with enough points, exact where the decimals are (a bin at 100 % is 0.1 off 90 %)', () => {
+    const c = { edges: [0, 1, 2, 3], share: [1, 0.85, 0.2], counts: [10, 20, 4] };
+    // 1 − 0.9 is 0.09999999999999998 in float64: the gap is 0.1, as a claim's bound "≥ 0.1" means it.
+    expect(worstBinGap(c, 0.9)).toBe(0.1);
+    // The third bin (4 points, under the minimum of 5) is left out: its 0.7 does not count.
+    expect(worstBinGap(c, 0.9, 5)).toBe(0.1);
+    expect(worstBinGap(c, 0.9, 4)).toBeCloseTo(0.7, 12);
+  });
+});
