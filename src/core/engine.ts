@@ -40,6 +40,8 @@ export interface TrainingPath {
   readonly kind: 'tfjs' | 'fused' | 'cpu';
   /** The path in words for the status line. */
   readonly label: string;
+  /** Milliseconds a tick (steps, then one frame) should take, when not the session's default (tickBudget.ts). */
+  readonly tickMs?: number;
   readonly step: number;
   /** Enqueues `count` steps of every model still training; reads nothing back. */
   run(count: number): void;

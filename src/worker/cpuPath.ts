@@ -17,6 +17,12 @@ import { CpuTrainer, type CpuOptions } from '../cpu/trainer';
 
 export class CpuPath implements TrainingPath {
   readonly kind = 'cpu';
+  /**
+   * Ticks of 250 ms (4 frames a second), not the default 140: the CPU trainer is fast enough that frames would come
+   * at the default pace, and on a 2-core machine, with a shard on one core, every frame's redraws then kept the
+   * page's thread busy over a third of the time (48 tasks over 50 ms in 10 s, one of 256 ms; train.spec.ts).
+   */
+  readonly tickMs = 250;
   private readonly trainer: CpuTrainer;
   private readonly evaluator: Evaluator;
   private hyper: HyperTensors;

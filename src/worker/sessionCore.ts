@@ -198,7 +198,7 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
       await this.handleFailure(err);
       return;
     }
-    this.budget = nextBudget(this.ticks, this.budget, performance.now() - t0);
+    this.budget = nextBudget(this.ticks, this.budget, performance.now() - t0, this.path?.tickMs);
     if (this.phase !== 'training') this.status('training');
   }
 
