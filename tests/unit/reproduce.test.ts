@@ -18,8 +18,8 @@ async function quick(id: string) {
   return report;
 }
 
-const agrees = (claims: { claim: string; agrees: boolean }[], pattern: RegExp) => {
-  const c = claims.find((x) => pattern.test(x.claim));
+const agrees = (claims: { id?: string; claim: string; agrees: boolean }[], pattern: RegExp | string) => {
+  const c = claims.find((x) => (typeof pattern === 'string' ? x.id === pattern : pattern.test(x.claim)));
   expect(c, `no claim matches ${pattern}`).toBeDefined();
   return c!.agrees;
 };
@@ -43,10 +43,10 @@ describe('reproduction, quick versions', () => {
 
   it('Robust-NLL Fig. 3: Boltzmann weighting improves the MSE slope estimate under outliers, and the NLL-type ones from σ₀² = 1', async () => {
     const r = await quick('robust-nll-fig3');
-    expect(agrees(r.claims, /Robust-mse over mse/)).toBe(true);
-    // From σ₀² = 1 the NLL-type robust versions improve too (the full run matches the paper's size; 1000
-    // steps show the direction only).
-    for (const c of r.claims.filter((c) => c.claim.includes('σ₀² = 1'))) expect(parseFloat(String(c.ours)), c.claim).toBeGreaterThan(5);
+    expect(agrees(r.claims, 'robust-nll-fig3/mse')).toBe(true);
+    // The quick form runs the full 10⁴ steps on fewer runs, so it shows the claim's direction: from σ₀² = 1 the
+    // NLL-type robust versions improve by tens of percent (the full figures: 78.6 % and 77.3 %).
+    for (const id of ['robust-nll-fig3/nll-unit', 'robust-nll-fig3/beta-nll-unit']) expect(agrees(r.claims, id), id).toBe(true);
   });
 
   it('SuperLoss analogue: SuperLoss degrades less than the plain losses as the noise grows', async () => {
