@@ -5,6 +5,7 @@ import { makePoints, type Points } from '../datasets';
 import { Engine, type Snapshot, type TrainingPath } from '../engine';
 import { expandMembers } from '../members';
 import { flattenUncertainty } from '../uncertainty';
+import { calibrationOf, type ModelCalibration } from './record';
 
 type JudgedSet = 'heldOut' | 'inliers' | 'outliers';
 type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll';
@@ -78,6 +79,8 @@ export interface ClaimResult {
   conditions: ConditionResult[];
   /** Every model's metrics at the end, by id. */
   metrics: Record<string, ClaimMetrics>;
+  /** Every model's PIT histogram and calibration curve at the end (record.ts); absent in older results. */
+  calibration?: ModelCalibration[];
 }
 
 const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
@@ -183,7 +186,7 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
       };
     }
     const conditions = evaluateClaim(claim.conditions, metrics, seed);
-    return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics };
+    return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics, calibration: calibrationOf(snapshot) };
   } finally {
     engine.dispose();
   }
