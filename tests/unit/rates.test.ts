@@ -52,5 +52,6 @@ describe('verdicts from rates', () => {
     expect(verdictText(rateOf(Array(16).fill(true)))).toBe('reproduces: holds on all 16 seeds (95 % interval 81–100 %)');
     expect(verdictText(rateOf(Array(16).fill(false)))).toBe('does not reproduce: holds on none of 16 seeds (95 % interval 0–19 %)');
     expect(verdictText(rateOf([true, false]))).toMatch(/^seed-dependent: holds on 1 of 2 seeds/);
+    expect(verdictText(rateOf([true, true]))).toBe('too few seeds to conclude (holds on every one): holds on all 2 seeds (95 % interval 34–100 %)');
   });
 });

@@ -19,6 +19,7 @@ const pm = (values: number[]) => {
 export const alumToy: Experiment = {
   id: 'alum-toy',
   title: 'ALUM Tables 1 and 3, 2-D analogue: label noise on moons and spirals',
+  ownSeeds: 'five seeds inside one run (tfjs: the CPU trainer covers regression only); the claims compare means over them',
   async run({ quick, seed, onProgress }) {
     const datasets = quick ? (['moons'] as const) : (['moons', 'spirals'] as const);
     const rates = quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3];

@@ -136,6 +136,7 @@ export function studySettings(quick: boolean): StudySettings {
 export const divergence: Experiment = {
   id: 'robust-nll-divergence',
   title: 'Robust-NLL’s divergence over 64 trajectories: eq. 6, constant weights and Clipped-Robust',
+  ownSeeds: 'each of the 64 trajectories has its own data, initial weights and batch order: the share diverged is the rate',
   async run({ quick, seed, onProgress }) {
     const s = studySettings(quick);
     const { curves, state } = await divergenceStudy(s, seed, (d) => onProgress?.(0.95 * d));

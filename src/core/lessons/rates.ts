@@ -62,8 +62,15 @@ export function rateText(r: Rate): string {
   return `holds ${share} (95 % interval ${pct(r.lo).replace(' %', '')}–${pct(r.hi)})`;
 }
 
-/** The verdict in words, from the rate alone: "reproduces: holds on 15 of 16 seeds (…)". */
+/**
+ * The verdict in words, from the rate alone: "reproduces: holds on 15 of 16 seeds (…)". A mixed rate whose
+ * seeds all agree is too few seeds to conclude, not a seed dependence.
+ */
 export function verdictText(r: Rate): string {
-  const lead = { holds: 'reproduces', fails: 'does not reproduce', mixed: 'seed-dependent', untested: 'not run' }[verdictOf(r)];
+  const v = verdictOf(r);
+  const lead =
+    v === 'mixed' && (r.k === r.n || r.k === 0)
+      ? `too few seeds to conclude (${r.k === 0 ? 'fails' : 'holds'} on every one)`
+      : { holds: 'reproduces', fails: 'does not reproduce', mixed: 'seed-dependent', untested: 'not run' }[v];
   return `${lead}: ${rateText(r)}`;
 }
