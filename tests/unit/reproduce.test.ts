@@ -1,16 +1,20 @@
 // The --quick versions of the papers' experiments: the direction of each claim, and files that the
 // explorer can import. (Sizes and timings belong to the full runs, reported in the README.)
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../../src/platform/node';
+import type { PathFactory } from '../../src/core/engine';
 import { findExperiment, leastSquares } from '../../src/core/experiments';
 import { parseRunFile, runFileJson } from '../../src/core/exportFile';
+import { nodePaths } from '../../scripts/paths';
 
+// The CPU trainer, as npm run reproduce uses (it equals the tfjs engine: fused-equality.test.ts); Fig. 3's quick
+// form keeps the full 10⁴ steps, which the tfjs engine would take minutes over.
+let makePath: PathFactory;
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  ({ makePath } = await nodePaths('fused-cpu'));
 });
 
 async function quick(id: string) {
-  const report = await findExperiment(id).run({ quick: true, seed: 1 });
+  const report = await findExperiment(id).run({ quick: true, seed: 1, makePath });
   const run = { config: report.config!, points: report.points!, imported: false, state: report.state!, snapshot: report.snapshot!, history: [] };
   const file = parseRunFile(runFileJson(run, { results: report.results, claims: report.claims }));
   expect(file.results!.length).toBeGreaterThan(0);
