@@ -40,6 +40,19 @@ if (missing.length) {
   say();
   say(`Not run in this round (no file under ${dir}/): ${missing.map((e) => `${e.title} (\`npm run reproduce -- ${e.id}\`)`).join('; ')}.`);
 }
+// Claims judged against a paper's percentage (direction and at least a share of its size): the size itself.
+const sized = recs.flatMap((r) => (r.claims as ClaimRate[]).filter((c) => c.perSeed.every((s) => /%$/.test(String(s.ours)))).map((c) => ({ r, c })));
+if (sized.length) {
+  say();
+  say(markdownTable({
+    caption: 'Where a claim is a percentage, "reproduces" means the same direction and at least the share of the paper’s size set in paperClaims.ts (Fig. 3: a third); the sizes themselves, mean and range over seeds:',
+    header: ['claim', 'paper', 'ours: mean (min–max) over seeds'],
+    rows: sized.map(({ c }) => {
+      const v = c.perSeed.map((s) => parseFloat(String(s.ours)));
+      return [c.claim, c.paper, `${(v.reduce((a, b) => a + b, 0) / v.length).toFixed(1)} % (${Math.min(...v).toFixed(1)}–${Math.max(...v).toFixed(1)} %) over ${v.length} seeds`];
+    }),
+  }));
+}
 for (const r of recs) {
   say();
   say(`### ${r.title}`);
