@@ -94,7 +94,9 @@ const failed = record.reduce((n, e) => n + e.runs.filter((r) => !r.holds).length
 console.log(`\n${failed === 0 ? 'every claim holds on every seed' : `${failed} lesson run(s) where the claim does not hold`}${values.quick ? ' (quick: a tenth of each budget)' : ''}`);
 if (out) {
   mkdirSync(dirname(out), { recursive: true });
-  writeFileSync(out, `${JSON.stringify({ kind: 'lesson-claims', meta: endMeta(meta, started), seeds: seedList, quick: values.quick, summary, lessons: record }, null, 1)}\n`);
+  // Five significant digits: the file holds every model's metrics and calibration curve on every seed (MBs at full precision).
+  const round = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) && Number.isFinite(v) ? Number(v.toPrecision(5)) : v);
+  writeFileSync(out, `${JSON.stringify({ kind: 'lesson-claims', meta: endMeta(meta, started), seeds: seedList, quick: values.quick, summary, lessons: record }, round)}\n`);
   console.error(`wrote ${out}`);
 }
 process.exit(failed === 0 || values.quick ? 0 : 1);

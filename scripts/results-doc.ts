@@ -9,6 +9,8 @@ import { rateText, type Rate } from '../src/core/lessons/rates';
 import { markdownTable } from './report';
 
 const read = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+/** A lesson's verdict word from its held-out rate (verdictOf): lessons hold or fail, they do not reproduce. */
+const lessonWord = (v: string) => ({ holds: 'holds on a clear majority', fails: 'fails on a clear majority', mixed: 'undecided (the interval spans ½)', untested: 'no held-out seed' })[v] ?? v;
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const loadOf = (m: { load: { start: number[]; end?: number[] }; machine: { nproc: number; cpu: string } }) =>
   `load ${m.load.start[0]}${m.load.end ? `–${m.load.end[0]}` : ''} (1-min) on ${m.machine.nproc} × ${m.machine.cpu}`;
@@ -77,8 +79,8 @@ if (existsSync('results/lessons.json')) {
   say();
   say(`\`${L.meta.command}\`: seeds ${L.seeds.join(', ')}; ${Math.round(L.meta.wallSeconds)} s, ${loadOf(L.meta)}; commit ${L.meta.commit.slice(0, 10)}. A claim’s thresholds were set on the seeds in "set on"; the others are held out.`);
   say();
-  type S = { id: string; version: number; used: Rate; heldOut: Rate; verdict: string; verdictText: string };
-  say(markdownTable({ caption: '', header: ['lesson', 'version', 'on the seeds it was set on', 'on held-out seeds', 'verdict (held out)'], rows: (L.summary as S[]).map((s) => [s.id, s.version, rateText(s.used), rateText(s.heldOut), s.verdictText]) }));
+  type S = { id: string; version: number; used: Rate; heldOut: Rate; verdict: string };
+  say(markdownTable({ caption: '', header: ['lesson', 'version', 'on the seeds it was set on', 'on held-out seeds', 'verdict (held out)'], rows: (L.summary as S[]).map((s) => [s.id, s.version, rateText(s.used), rateText(s.heldOut), lessonWord(s.verdict)]) }));
   say();
   say('Where a claim failed, the conditions that failed (figures from the JSON):');
   say();
@@ -149,9 +151,9 @@ const readme: Record<string, string[]> = { reproductions: [], lessons: [] };
 }
 if (existsSync('results/lessons.json')) {
   const L = read('results/lessons.json');
-  type S = { id: string; version: number; used: Rate; heldOut: Rate; verdictText: string };
+  type S = { id: string; version: number; used: Rate; heldOut: Rate; verdict: string };
   readme.lessons.push(`\`${L.meta.command}\`, seeds ${L.seeds[0]}–${L.seeds[L.seeds.length - 1]}, ${Math.round(L.meta.wallSeconds)} s at load ${L.meta.load.start[0]}${L.meta.load.end ? `–${L.meta.load.end[0]}` : ''} on ${L.meta.machine.nproc} cores:`, '');
-  readme.lessons.push(markdownTable({ caption: '', header: ['lesson', 'on the seeds it was set on', 'on held-out seeds', 'verdict (held out)'], rows: (L.summary as S[]).map((s) => [s.id, rateText(s.used), rateText(s.heldOut), s.verdictText]) }));
+  readme.lessons.push(markdownTable({ caption: '', header: ['lesson', 'on the seeds it was set on', 'on held-out seeds', 'verdict (held out)'], rows: (L.summary as S[]).map((s) => [s.id, rateText(s.used), rateText(s.heldOut), lessonWord(s.verdict)]) }));
 }
 let md = readFileSync('README.md', 'utf8');
 for (const [name, lines] of Object.entries(readme)) {
