@@ -11,6 +11,10 @@ import { markdownTable } from './report';
 const read = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
 /** A lesson's verdict word from its held-out rate (verdictOf): lessons hold or fail, they do not reproduce. */
 const lessonWord = (v: string) => ({ holds: 'holds on a clear majority', fails: 'fails on a clear majority', mixed: 'undecided (the interval spans ½)', untested: 'no held-out seed' })[v] ?? v;
+/** A claim's verdict: the rate over seeds, or for an experiment judged once over seeds of its own (ownSeeds), its one
+ * judgement with the figure that carries its own rate (e.g. "diverged on 10 of 64 (…)"). */
+const verdictCell = (r: { ownSeeds: string | null; quick: boolean }, c: ClaimRate) =>
+  r.ownSeeds ? `${c.perSeed[0].agrees ? 'holds' : 'does not hold'} (one run over its own seeds): ${c.perSeed[0].ours}` : `${c.verdictText}${r.quick ? ' (quick)' : ''}`;
 const f3 = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
 const loadOf = (m: { load: { start: number[]; end?: number[] }; machine: { nproc: number; cpu: string } }) =>
   `load ${m.load.start[0]}${m.load.end ? `–${m.load.end[0]}` : ''} (1-min) on ${m.machine.nproc} × ${m.machine.cpu}`;
@@ -35,7 +39,7 @@ say();
 say(markdownTable({
   caption: '',
   header: ['experiment', 'claim', 'paper', 'verdict', 'command', 'wall time, load'],
-  rows: recs.flatMap((r) => (r.claims as ClaimRate[]).map((c) => [r.title, c.claim, c.paper, `${c.verdictText}${r.quick ? ' (quick)' : ''}`, `\`${r.meta.command}\``, `${Math.round(r.meta.wallSeconds)} s, ${loadOf(r.meta)}`])),
+  rows: recs.flatMap((r) => (r.claims as ClaimRate[]).map((c) => [r.title, c.claim, c.paper, verdictCell(r, c), `\`${r.meta.command}\``, `${Math.round(r.meta.wallSeconds)} s, ${loadOf(r.meta)}`])),
 }));
 const missing = EXPERIMENTS.filter((e) => !recs.some((r) => r.id === e.id));
 if (missing.length) {
@@ -131,7 +135,7 @@ const readme: Record<string, string[]> = { reproductions: [], lessons: [] };
   R.push(markdownTable({
     caption: '',
     header: ['experiment', 'claim', 'verdict', 'wall time, load'],
-    rows: recs.flatMap((r) => (r.claims as ClaimRate[]).map((c) => [r.title, c.claim, `${c.verdictText}${r.quick ? ' (quick)' : ''}`, `${Math.round(r.meta.wallSeconds)} s, load ${r.meta.load.start[0]}${r.meta.load.end ? `–${r.meta.load.end[0]}` : ''}`])),
+    rows: recs.flatMap((r) => (r.claims as ClaimRate[]).map((c) => [r.title, c.claim, verdictCell(r, c), `${Math.round(r.meta.wallSeconds)} s, load ${r.meta.load.start[0]}${r.meta.load.end ? `–${r.meta.load.end[0]}` : ''}`])),
   }));
   if (missing.length) R.push('', `Not rerun on seeds in this round: ${missing.map((e) => `\`${e.id}\``).join(', ')} (the machine's time went to the runs above; their single-seed figures are in the superseded notes).`);
   const beta = existsSync(bdir) ? Object.fromEntries(readdirSync(bdir).filter((f) => f.endsWith('.json')).map((f) => { const r = read(join(bdir, f)); return [r.variant, r]; })) : {};
