@@ -31,4 +31,4 @@ npx vite build --logLevel warn
 echo "== browser tests (WebGPU on SwiftShader; the CPU trainer where the page picks it)"
 npx playwright test
 echo "== every regression lesson's claim on seed 0 at its full step budget (the CPU trainer)"
-npx tsx scripts/lessons.ts
+npx tsx scripts/lessons.ts --seed 0

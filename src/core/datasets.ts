@@ -195,8 +195,12 @@ export function makeHeldOut(spec: DataSpec, m = 400): { x: Float32Array; y: Floa
   return makePoints({ ...spec, n: m, outlierRate: 0 }, { x: STREAM.heldOut, noise: STREAM.heldOut + 100 });
 }
 
-/** Mean and standard deviation of the inputs: the engine standardises x with them (std 1 if constant). */
-export function inputScale(xs: ArrayLike<number>): { mean: number; std: number } {
+/**
+ * Mean and standard deviation of the inputs: the engine standardises x with them (std 1 if constant). With
+ * `rawInput` (model.ts Architecture) it is the identity (mean 0, std 1): the network sees x as the paper fed it.
+ */
+export function inputScale(xs: ArrayLike<number>, arch?: { rawInput?: boolean }): { mean: number; std: number } {
+  if (arch?.rawInput) return { mean: 0, std: 1 };
   let sum = 0;
   for (let i = 0; i < xs.length; i++) sum += xs[i];
   const mean = sum / xs.length;

@@ -134,7 +134,7 @@ export class Evaluator {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
-    const { mean, std } = inputScale(points.x);
+    const { mean, std } = inputScale(points.x, arch);
     const domain = dataSpec ? DATASETS[dataSpec.dataset].domain : [lo, hi];
     const [a, b] = dataSpec ? domain : [lo, hi];
     const view = options.wide ? [a - WIDE_MARGIN * (b - a), b + WIDE_MARGIN * (b - a)] : dataSpec ? DATASETS[dataSpec.dataset].view : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];

@@ -72,7 +72,7 @@ const fileSchema = z.object({
   results: z
     .array(z.object({ loss: z.string(), params: z.record(z.string(), z.unknown()), condition: z.record(z.string(), z.unknown()), metrics: z.record(z.string(), z.number().nullable()) }))
     .optional(),
-  claims: z.array(z.object({ claim: z.string(), paper: z.union([z.string(), z.number()]), ours: z.union([z.string(), z.number()]), agrees: z.boolean() })).optional(),
+  claims: z.array(z.object({ id: z.string().optional(), claim: z.string(), paper: z.union([z.string(), z.number()]), ours: z.union([z.string(), z.number()]), agrees: z.boolean() })).optional(),
 });
 
 type RawFile = z.infer<typeof fileSchema>;

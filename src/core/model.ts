@@ -20,6 +20,13 @@ export interface Architecture {
    * Absent: He/Glorot weights and zero biases everywhere, as before (old links and files keep their weights).
    */
   initScale?: number;
+  /**
+   * 'pytorch': every weight and bias U(±1/√fan_in), torch.nn.Linear's default (the variance output's bias still
+   * offset so σ² starts near 1). Absent: as above. `initScale` still overrides the first layer when both are set.
+   */
+  init?: 'pytorch';
+  /** Feed x as given instead of standardised (datasets.ts inputScale): the β-NLL authors' code feeds x ∈ [0, 12] raw. */
+  rawInput?: boolean;
 }
 
 /**
@@ -93,6 +100,12 @@ export function initModel(arch: Architecture, seed: number, latents = { alphaLat
     else if (spread && firstLayer(name)) {
       const limit = name.endsWith('W0') ? omega : omega * INIT_INPUT_RANGE;
       for (let i = 0; i < size; i++) out[i] = limit * (2 * uniform(seed, STREAM.init, counter++) - 1);
+    } else if (arch.init === 'pytorch') {
+      // A bias's fan-in is its layer's weight's, the shape before it in the layout.
+      const fanIn = name.includes('W') ? shape[1] : layout.shapes[p - 1][1];
+      const limit = 1 / Math.sqrt(fanIn);
+      for (let i = 0; i < size; i++) out[i] = limit * (2 * uniform(seed, STREAM.init, counter++) - 1);
+      if (name === 'bout' || name === 'var.bout') out[size - 1] += VARIANCE_BIAS;
     } else if (name.includes('W')) {
       const fanIn = shape[1];
       const fanOut = shape[2];

@@ -97,6 +97,9 @@ export const trainSettingsSchema = z.object({
       varianceFloor: bounded((v) => v >= LIMITS.minVarianceFloor && v <= LIMITS.maxVarianceFloor, varianceFloorOutOfRange),
       /** ω of the first layer's spread initialisation (model.ts); absent = He/Glorot, zero biases. */
       initScale: initScaleSchema.optional(),
+      /** model.ts: torch.nn.Linear's default init; x fed unstandardised (the β-NLL authors' Fig. 1 setting). */
+      init: z.literal('pytorch').optional(),
+      rawInput: z.boolean().optional(),
     })
     // Bounded layers and widths already bound this; the check names the real limit (memory per model).
     .superRefine((arch, ctx) => {

@@ -78,7 +78,7 @@ export class Trajectories {
     trajectories.forEach((t, i) => {
       // Each trajectory standardises x with its own data, as the engine does.
       const points = makePoints(t.data);
-      const { mean, std } = inputScale(points.x);
+      const { mean, std } = inputScale(points.x, train.architecture);
       xs.set(Float32Array.from(points.x, (v) => (v - mean) / std), i * this.n);
       ys.set(points.y, i * this.n);
       gx.set(Float32Array.from(grid, (v) => (v - mean) / std), i * METRIC_GRID);

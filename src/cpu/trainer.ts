@@ -104,7 +104,7 @@ export class CpuTrainer {
     const logZ = new Float32Array(2 * table.value.length);
     logZ.set(table.value, 0);
     logZ.set(table.slope, table.value.length);
-    const { mean, std } = inputScale(points.x);
+    const { mean, std } = inputScale(points.x, train.architecture);
     const x = Float32Array.from(points.x, (v) => (v - mean) / std);
     const y = Float32Array.from(points.y);
     const fullBatch = train.batchSize >= n;

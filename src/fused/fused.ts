@@ -128,7 +128,7 @@ export class FusedTrainer {
     const KP = this.k * this.p;
     const make = (floats: number, usage: number) => device.createBuffer({ size: Math.max(16, 4 * floats), usage });
     const STORAGE = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
-    const { mean, std } = inputScale(points.x);
+    const { mean, std } = inputScale(points.x, train.architecture);
     const data = new Float32Array(2 * table.value.length + 2 * n);
     data.set(table.value, 0);
     data.set(table.slope, table.value.length);

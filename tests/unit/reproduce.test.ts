@@ -1,23 +1,16 @@
 // The --quick versions of the papers' experiments: the direction of each claim, and files that the
 // explorer can import. (Sizes and timings belong to the full runs, reported in the README.)
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useNodeBackend } from '../../src/platform/node';
+import type { PathFactory } from '../../src/core/engine';
 import { findExperiment, leastSquares } from '../../src/core/experiments';
 import { parseRunFile, runFileJson } from '../../src/core/exportFile';
-import { enginePath, type PathFactory } from '../../src/core/engine';
-import { freshState } from '../../src/core/state';
-import { cpuModule } from '../../src/cpu/node';
-import { inThreadShard } from '../../src/cpu/trainer';
-import { CpuPath } from '../../src/worker/cpuPath';
+import { nodePaths } from '../../scripts/paths';
 
-/** The CPU trainer (its shards in this thread), as `npm run reproduce` trains by default; tfjs on WASM evaluates. */
-const makePath: PathFactory = (points, truth, specs, train, state) =>
-  CpuPath.covers(specs, train, points.x.length)
-    ? new CpuPath(points, truth, specs, train, state ?? freshState(train.architecture, specs), { module: cpuModule(), spawn: inThreadShard, workers: 1 })
-    : enginePath(points, truth, specs, train, state);
-
+// The CPU trainer, as npm run reproduce uses (it equals the tfjs engine: fused-equality.test.ts); Fig. 3's quick
+// form keeps the full 10⁴ steps, which the tfjs engine would take minutes over.
+let makePath: PathFactory;
 beforeAll(async () => {
-  await useNodeBackend('wasm');
+  ({ makePath } = await nodePaths('fused-cpu'));
 });
 
 async function quick(id: string) {
@@ -29,8 +22,8 @@ async function quick(id: string) {
   return report;
 }
 
-const agrees = (claims: { claim: string; agrees: boolean }[], pattern: RegExp) => {
-  const c = claims.find((x) => pattern.test(x.claim));
+const agrees = (claims: { id?: string; claim: string; agrees: boolean }[], pattern: RegExp | string) => {
+  const c = claims.find((x) => (typeof pattern === 'string' ? x.id === pattern : pattern.test(x.claim)));
   expect(c, `no claim matches ${pattern}`).toBeDefined();
   return c!.agrees;
 };
@@ -54,10 +47,10 @@ describe('reproduction, quick versions', () => {
 
   it('Robust-NLL Fig. 3: Boltzmann weighting improves the MSE slope estimate under outliers, and the NLL-type ones from σ₀² = 1', async () => {
     const r = await quick('robust-nll-fig3');
-    expect(agrees(r.claims, /Robust-mse over mse/)).toBe(true);
-    // From σ₀² = 1 the NLL-type robust versions improve too (the full run matches the paper's size; 1000
-    // steps show the direction only).
-    for (const c of r.claims.filter((c) => c.claim.includes('σ₀² = 1'))) expect(parseFloat(String(c.ours)), c.claim).toBeGreaterThan(5);
+    expect(agrees(r.claims, 'robust-nll-fig3/mse')).toBe(true);
+    // The quick form runs the full 10⁴ steps on fewer runs, so it shows the claim's direction: from σ₀² = 1 the
+    // NLL-type robust versions improve by tens of percent (the full figures: 78.6 % and 77.3 %).
+    for (const id of ['robust-nll-fig3/nll-unit', 'robust-nll-fig3/beta-nll-unit']) expect(agrees(r.claims, id), id).toBe(true);
   });
 
   it('SuperLoss analogue: SuperLoss degrades less than the plain losses as the noise grows', async () => {

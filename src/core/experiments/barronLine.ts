@@ -3,6 +3,7 @@ import { DEFAULT_TRAIN, modelSpec, withIds, type TrainSettings } from '../config
 import { defaultDataSpec, makePoints, type DataSpec } from '../datasets';
 import { enginePath } from '../engine';
 import type { Claim, ExperimentResult } from '../exportFile';
+import { judged } from '../lessons/paperClaims';
 import { fmt, train, type Experiment } from './common';
 import { linearFit } from './linear';
 
@@ -31,8 +32,8 @@ export const barronLine: Experiment = {
       metrics: { slope: fits[k][0], intercept: fits[k][1], slopeError: Math.abs(fits[k][0] - 0.7), interceptError: Math.abs(fits[k][1] - 0.15), learnedAlpha: m.learnedAlpha, learnedScale: m.learnedScale },
     }));
     const claims: Claim[] = [
-      { claim: 'L2 (α = 2) is pulled by the flipped outliers; robust α (≤ 0) fits the true line better', paper: 'qualitative (the blog’s Fig. 4 vs 5)', ours: `error ${fmt(err[0])} vs ${fmt(Math.min(err[2], err[3]))}`, agrees: Math.min(err[2], err[3]) < err[0] },
-      { claim: 'the adaptive loss finds a line close to the truth', paper: 'qualitative (animation, Fig. 5)', ours: `error ${fmt(err[4])}, learned α ${fmt(snapshot.models[4].learnedAlpha)}`, agrees: err[4] < err[0] },
+      judged('barron-line/robust', `error ${fmt(err[0])} vs ${fmt(Math.min(err[2], err[3]))}`, Math.min(err[2], err[3]) < err[0]),
+      judged('barron-line/adaptive', `error ${fmt(err[4])} vs ${fmt(err[0])}, learned α ${fmt(snapshot.models[4].learnedAlpha)}`, err[4] < err[0]),
     ];
     return {
       id: this.id,

@@ -44,6 +44,8 @@ export interface ExperimentReport {
 export interface Experiment {
   id: string;
   title: string;
+  /** Its claims are already judged over seeds of its own (trajectories, seeds inside one run): run it once. */
+  ownSeeds?: string;
   run(options: ExperimentOptions): Promise<ExperimentReport>;
 }
 

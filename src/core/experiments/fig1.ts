@@ -5,6 +5,7 @@ import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../data
 import { enginePath, type Snapshot } from '../engine';
 import type { TrainingState } from '../state';
 import type { Claim, ExperimentResult } from '../exportFile';
+import { judged } from '../lessons/paperClaims';
 import { fmt, trainWithCheckpoints, type Experiment, type Table } from './common';
 
 export const fig1: Experiment = {
@@ -61,25 +62,11 @@ export const fig1: Experiment = {
     const robust = dirty['Robust-NLL (warm start)'];
     const others = ['NLL', 'β-NLL (β = 0.5)', 'Faithful'].map((n) => dirty[n]);
     const bestOther = Math.min(...others.map((o) => o.sigmaError));
+    const cold = dirty['Robust-NLL (cold start)'].sigmaError;
     const claims: Claim[] = [
-      {
-        claim: 'with 25 % outliers only Robust-NLL stays close to the truth: the smallest mean absolute σ error, with a mean no worse than NLL’s',
-        paper: 'Fig. 1 (bottom row), qualitative',
-        ours: `σ error ${fmt(robust.sigmaError)} vs best other ${fmt(bestOther)}; RMSE ${fmt(robust.rmse)} vs NLL ${fmt(dirty.NLL.rmse)}`,
-        agrees: robust.sigmaError < bestOther && robust.rmse <= dirty.NLL.rmse,
-      },
-      {
-        claim: 'with 25 % outliers Robust-NLL predicts the mean better than NLL (RMSE to x sin x)',
-        paper: 'Fig. 1 (bottom row), qualitative',
-        ours: `${fmt(robust.rmse)} vs ${fmt(dirty.NLL.rmse)}`,
-        agrees: robust.rmse < dirty.NLL.rmse,
-      },
-      {
-        claim: 'Robust-NLL needs a warm start (../shared/FINDINGS.md): from a cold start it does worse on σ',
-        paper: 'FINDINGS: cold start diverges, σ collapses',
-        ours: `cold ${fmt(dirty['Robust-NLL (cold start)'].sigmaError)} vs warm ${fmt(robust.sigmaError)} (σ error)`,
-        agrees: dirty['Robust-NLL (cold start)'].sigmaError > robust.sigmaError || !Number.isFinite(dirty['Robust-NLL (cold start)'].sigmaError),
-      },
+      judged('robust-nll-fig1/sigma', `σ error ${fmt(robust.sigmaError)} vs best other ${fmt(bestOther)}; RMSE ${fmt(robust.rmse)} vs NLL ${fmt(dirty.NLL.rmse)}`, robust.sigmaError < bestOther && robust.rmse <= dirty.NLL.rmse),
+      judged('robust-nll-fig1/mean', `${fmt(robust.rmse)} vs ${fmt(dirty.NLL.rmse)}`, robust.rmse < dirty.NLL.rmse),
+      judged('robust-nll-fig1/warm-start', `cold ${fmt(cold)} vs warm ${fmt(robust.sigmaError)} (σ error)`, cold > robust.sigmaError || !Number.isFinite(cold)),
     ];
     const rows = names.map((n) => [n, metrics[0][n].rmse, metrics[0][n].sigmaError, metrics[0][n].nll, metrics[1][n].rmse, metrics[1][n].sigmaError, metrics[1][n].nll]);
     return {

@@ -4,6 +4,7 @@ import { DATASETS, defaultDataSpec, makePoints, type DataSpec, type Points } fro
 import { enginePath, type Snapshot } from '../engine';
 import { freshState, type TrainingState } from '../state';
 import type { Claim, ExperimentResult } from '../exportFile';
+import { paperClaim, judged } from '../lessons/paperClaims';
 import { mean, train, type Experiment } from './common';
 import { leastSquares, linearFit, linearWeights } from './linear';
 
@@ -23,13 +24,21 @@ const FIG3_VARIANTS = [
   { label: 'robust-beta-nll σ₀²=1', loss: 'robust-beta-nll', start: 'unit' },
 ] as const;
 
+/**
+ * Runs per outlier rate on one seed. The paper averages 20 runs per rate; here every seed is a replicate of the
+ * whole figure and the claim is judged per seed, so 16 seeds × 2 runs hold 32 runs per rate in all.
+ */
+export const FIG3_RUNS_PER_SEED = 2;
+
 export const fig3: Experiment = {
   id: 'robust-nll-fig3',
   title: 'Robust-NLL Fig. 3: linear regression with 10–90 % outliers',
   async run({ quick, seed, onProgress, makePath = enginePath }) {
+    // Quick: fewer runs (two rates, one run each), never fewer steps: at 10³ steps SGD at lr 10⁻⁴ has not moved
+    // the slope and the improvements read 0.3–14 % (issue 22), which says nothing of the claim.
     const rates = quick ? [0.3, 0.6] : [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
-    const runs = quick ? 1 : 20;
-    const steps = quick ? 1000 : 10_000;
+    const runs = quick ? 1 : FIG3_RUNS_PER_SEED;
+    const steps = 10_000;
     const labels = FIG3_VARIANTS.map((v) => v.label);
     const arch = { hidden: [], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
     // sec. 4.1: SGD, lr 1e-4, batch 16, 10⁴ iterations, T = 1, initialised at the closed form.
@@ -70,23 +79,18 @@ export const fig3: Experiment = {
       const q = avg(robust);
       return 100 * mean(p.map((v, r) => (v - q[r]) / v));
     };
-    const paper: Record<string, number> = { mse: 55.4, nll: 80.5, 'beta-nll': 71.1 };
     const pairs = [
-      ['mse', 'mse', ''],
-      ['nll', 'nll', ''],
-      ['beta-nll', 'beta-nll', ''],
-      ['nll', 'nll σ₀²=1', ' (σ₀² = 1)'],
-      ['beta-nll', 'beta-nll σ₀²=1', ' (σ₀² = 1)'],
+      ['mse', 'mse', 'robust-nll-fig3/mse'],
+      ['nll', 'nll', 'robust-nll-fig3/nll-residual'],
+      ['beta-nll', 'beta-nll', 'robust-nll-fig3/beta-nll-residual'],
+      ['nll', 'nll σ₀²=1', 'robust-nll-fig3/nll-unit'],
+      ['beta-nll', 'beta-nll σ₀²=1', 'robust-nll-fig3/beta-nll-unit'],
     ];
-    const claims: Claim[] = pairs.map(([l, plain, note]) => {
+    const claims: Claim[] = pairs.map(([l, plain, id]) => {
       const ours = improvement(plain, plain.replace(l, `robust-${l}`));
-      // Agreement: the same direction, and within a factor of three of the paper's size.
-      return {
-        claim: `mean relative improvement of Robust-${l} over ${l} in (ŵ − w)²${note}`,
-        paper: `${paper[l]} %`,
-        ours: `${ours.toFixed(1)} %`,
-        agrees: ours > 0 && ours > paper[l] / 3,
-      };
+      // Agreement: the same direction, and at least minShare of the paper's size (src/core/lessons/paperClaims.ts).
+      const { paperPercent, minShare } = paperClaim(id).thresholds;
+      return judged(id, `${ours.toFixed(1)} %`, ours > 0 && ours > minShare * paperPercent);
     });
     const rows = rates.map((rate, r) => [`${Math.round(rate * 100)} %`, ...[...labels, 'closed-form'].map((l) => mean(errors.get(l)![r]))]);
     return {

@@ -5,6 +5,7 @@ import { defaultDataSpec, makePoints, type DataSpec, type Points } from '../data
 import { enginePath, type Snapshot } from '../engine';
 import type { TrainingState } from '../state';
 import type { Claim, ExperimentResult } from '../exportFile';
+import { judged, paperClaim } from '../lessons/paperClaims';
 import { fmt, train, type Experiment } from './common';
 
 export const superlossRegression: Experiment = {
@@ -36,16 +37,14 @@ export const superlossRegression: Experiment = {
     const signed = (v: number) => `${v >= 0 ? '+' : '−'}${fmt(Math.abs(v))}`;
     // "Degrades less" only counts if the robust loss is also never worse than the plain one at its worst:
     // a run that diverges on clean data must not pass for robustness.
-    const claim = (k: number, plain: number, text: string, paper: string): Claim => ({
-      claim: text,
-      paper,
-      ours: `${signed(degrade(k))} vs ${signed(degrade(plain))} (worst RMSE ${fmt(worst(k))} vs ${fmt(worst(plain))})`,
-      agrees: degrade(k) < degrade(plain) && worst(k) < worst(plain),
-    });
+    const claim = (k: number, plain: number, id: string): Claim =>
+      judged(id, `${signed(degrade(k))} vs ${signed(degrade(plain))} (worst RMSE ${fmt(worst(k))} vs ${fmt(worst(plain))})`, degrade(k) < degrade(plain) && worst(k) < worst(plain));
+    const { factor } = paperClaim('superloss-regression/clean').thresholds;
     const claims: Claim[] = [
-      claim(1, 0, 'SuperLoss(MSE) degrades less than MSE as the noise grows', 'Tables 1–2: robust versions degrade far less'),
-      claim(2, 0, 'Robust-MSE (Boltzmann) degrades less than MSE as the noise grows', 'Robust-NLL sec. 3.4'),
-      claim(4, 3, 'SuperLoss(smooth L1) degrades less than smooth L1', 'Tables 1–2'),
+      claim(1, 0, 'superloss-regression/superloss-mse'),
+      claim(2, 0, 'superloss-regression/robust-mse'),
+      claim(4, 3, 'superloss-regression/superloss-l1'),
+      judged('superloss-regression/clean', `RMSE ${fmt(rmse[0][1])} vs MSE ${fmt(rmse[0][0])}`, rmse[0][1] <= factor * rmse[0][0]),
     ];
     return {
       id: this.id,

@@ -7,6 +7,7 @@ import { expandMembers } from '../members';
 import { calibrationSplit } from '../posthoc';
 import { trainingPoints } from '../split';
 import { claimMetricsOf, evaluateClaim, type ClaimResult, type LessonClaim } from './judge';
+import { calibrationOf } from './record';
 
 export * from './judge';
 
@@ -65,7 +66,7 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
     // The snapshot is the run's first: its judge computes every model's uncertainty metrics at this step.
     const metrics = claimMetricsOf(snapshot, points.x, points.y);
     const conditions = evaluateClaim(claim.conditions, metrics, seed);
-    return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics };
+    return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics, calibration: calibrationOf(snapshot) };
   } finally {
     engine.dispose();
   }

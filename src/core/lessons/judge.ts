@@ -3,6 +3,7 @@
 import type { Snapshot } from '../evaluator';
 import { flattenPosthoc } from '../posthoc';
 import { flattenUncertainty } from '../uncertainty';
+import type { ModelCalibration } from './record';
 
 type JudgedSet = 'heldOut' | 'inliers' | 'outliers';
 type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll' | 'dss';
@@ -126,6 +127,8 @@ export interface ClaimResult {
   conditions: ConditionResult[];
   /** Every model's metrics at the end, by id. */
   metrics: Record<string, ClaimMetrics>;
+  /** Every model's PIT histogram and calibration curve at the end (record.ts); absent in older results. */
+  calibration?: ModelCalibration[];
 }
 
 const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
