@@ -58,6 +58,11 @@ export const LESSON_CLAIM_VERSIONS: Record<string, VersionEntry> = {
   'overconfident-or-honest': lesson('0270f02f'),
   'robust-runs-away': lesson('e26ecfec'),
   'beta-nll-fig7': lesson('f8e2b4af'),
+  // Issue 26's two lessons: their thresholds were written before any run judged them (seeds 0–2 then judged them:
+  // conformal 2 of 3 — seed 0's worst bin at exactly 0.1 off read as 0.0999… before worstBinGap's rounding fix,
+  // 3 of 3 after; Anscombe 3 of 3), so no seed was used to set them.
+  'conformal-rescues-coverage': { version: 1, fingerprint: '4542affe', setOnSeeds: [], note: 'written before any run (issue 26)' },
+  'anscombe-outlier': { version: 1, fingerprint: '8950fdc1', setOnSeeds: [], note: 'written before any run (issue 26)' },
 };
 
 /** Paper claims, by claim id (paperClaims.ts). Fingerprint of the whole PaperClaim entry. */
