@@ -11,7 +11,7 @@ import { freshState } from '../core/state';
 import { CpuTrainer, type SpawnShard } from '../cpu/trainer';
 import { FusedTrainer } from '../fused/fused';
 import { nextBudget } from '../worker/tickBudget';
-import { JsTrainer } from './jsTrainer';
+import { jsStepsPerSecond } from './fusedBench';
 
 /** Floating-point operations of one iteration of the module's peakProbe: 12 vectors × 4 lanes × (a multiply, an add). */
 export const PEAK_FLOPS_PER_ITER = 96;
@@ -111,13 +111,5 @@ export async function benchRow(env: BenchEnv, impl: CpuBenchImpl, shape: string,
       engine.dispose();
     }
   }
-  const js = new JsTrainer(env.points, specs, train);
-  js.run(1);
-  let n = 0;
-  const t0 = performance.now();
-  while (performance.now() - t0 < ms) {
-    js.run(1);
-    n++;
-  }
-  return (k * n) / ((performance.now() - t0) / 1000);
+  return k * jsStepsPerSecond(env.points, specs, train, ms);
 }

@@ -62,8 +62,8 @@ export async function fusedRow(device: GPUDevice, points: Points, arch: string, 
   }
 }
 
-export function jsRow(points: Points, arch: string, k: number, ms: number): FusedBenchRow {
-  const { specs, train } = benchSetting(BENCH_ARCHS[arch], k);
+/** Steps per second of the hand-written JS trainer on these models, one step at a time for about `ms`. */
+export function jsStepsPerSecond(points: Points, specs: ModelSpec[], train: TrainSettings, ms: number): number {
   const js = new JsTrainer(points, specs, train);
   js.run(1);
   let n = 0;
@@ -72,7 +72,12 @@ export function jsRow(points: Points, arch: string, k: number, ms: number): Fuse
     js.run(1);
     n++;
   }
-  const stepsPerSecond = n / ((performance.now() - t0) / 1000);
+  return n / ((performance.now() - t0) / 1000);
+}
+
+export function jsRow(points: Points, arch: string, k: number, ms: number): FusedBenchRow {
+  const { specs, train } = benchSetting(BENCH_ARCHS[arch], k);
+  const stepsPerSecond = jsStepsPerSecond(points, specs, train, ms);
   return { impl: 'js', arch, K: k, stepsPerSecond, modelStepsPerSecond: stepsPerSecond * k, stepsPerDispatch: null };
 }
 

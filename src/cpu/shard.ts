@@ -3,18 +3,11 @@
 // tests): `ShardHost.handle` takes a request and returns the reply, if any. Runs are fire-and-forget; a
 // failure is kept and returned by the next read, so the host learns of it in order.
 // It imports no code (types only), so a shard's worker loads this file and its module and nothing else.
+import type { ModelState } from '../core/state';
 import type { ShardLayout } from './layout';
 
 /** One model's state as a shard loads it (ModelState without its id and divergence, which the host keeps). */
-export interface ShardModel {
-  params: Float32Array;
-  m: Float32Array;
-  v: Float32Array;
-  t: number;
-  steps: number;
-  tau: number;
-  tauCount: number;
-}
+export type ShardModel = Omit<ModelState, 'id' | 'diverged'>;
 
 export interface ShardInit {
   kind: 'init';

@@ -9,7 +9,7 @@ import { logPartitionTable } from '../core/losses/barronPartition';
 import { paramCount, stateMismatch, type ModelState, type TrainingState } from '../core/state';
 import { fusedUnsupported, HYPER_FIELDS, writeHyperRecord } from '../fused/contract';
 import { headerPtrOf, shardLayout } from './layout';
-import { ShardHost, replyTransfer, type ShardModel, type ShardRead, type ShardReply, type ShardRequest } from './shard';
+import { ShardHost, type ShardModel, type ShardRead, type ShardReply, type ShardRequest } from './shard';
 
 /** A failure of the CPU trainer itself (a worker that died, a shard that threw): the session fails over on it as it
  * does on a lost GPU device. */
@@ -271,4 +271,3 @@ export class CpuTrainer {
   }
 }
 
-export { replyTransfer };

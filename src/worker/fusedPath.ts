@@ -3,49 +3,22 @@
 // host and back, and the frame is one read.
 import type { ModelSpec, TrainSettings } from '../core/config';
 import type { DataSpec, Points } from '../core/datasets';
-import type { PathFrame, TrainingPath } from '../core/engine';
-import { Evaluator, type EvaluatorOptions } from '../core/evaluator';
-import type { PosthocSettings } from '../core/posthoc';
-import { buildHyper, disposeHyper, type HyperTensors } from '../core/hyper';
-import { hasEnsemble } from '../core/members';
 import { paramLayout } from '../core/model';
+import type { PathFrame } from '../core/engine';
+import type { EvaluatorOptions } from '../core/evaluator';
 import { tauOf } from '../core/objective';
 import { paramCount, stateFromRows, type TrainingState } from '../core/state';
 import { tf, type Tensor } from '../core/tf';
-import { FusedTrainer, fusedUnsupported } from '../fused/fused';
+import { FusedTrainer } from '../fused/fused';
+import { KernelPath } from './kernelPath';
 
-export class FusedPath implements TrainingPath {
+export class FusedPath extends KernelPath<FusedTrainer> {
   readonly kind = 'fused';
   readonly label = 'fused WGSL kernel';
-  private readonly trainer: FusedTrainer;
-  private readonly evaluator: Evaluator;
-  private hyper: HyperTensors;
-  private specs: ModelSpec[];
-  private disposed = false;
 
   /** Throws when the kernel does not cover a model (the session then takes the tfjs path). */
-  constructor(device: GPUDevice, points: Points, truth: DataSpec | null, specs: ModelSpec[], private readonly train: TrainSettings, state: TrainingState, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
-    this.specs = specs.map((s) => ({ ...s }));
-    this.trainer = new FusedTrainer(device, points, this.specs, train, state);
-    try {
-      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
-      this.hyper = buildHyper(this.specs, train);
-    } catch (err) {
-      this.trainer.dispose();
-      throw err;
-    }
-  }
-
-  static covers(specs: readonly ModelSpec[], train: TrainSettings, n: number): boolean {
-    return specs.every((s) => fusedUnsupported(s, train, n) === null);
-  }
-
-  get step(): number {
-    return this.trainer.step;
-  }
-
-  run(count: number): void {
-    this.trainer.run(count);
+  constructor(device: GPUDevice, points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
+    super((s) => new FusedTrainer(device, points, s, train, state), points, truth, specs, train, view);
   }
 
   /** The kernel's buffers as stacked tfjs tensors, in the engine's layout (views: no copy on the device). */
@@ -91,32 +64,5 @@ export class FusedPath implements TrainingPath {
     } finally {
       held.forEach((t) => t.dispose());
     }
-  }
-
-  exportState(): Promise<TrainingState> {
-    return this.trainer.readState();
-  }
-
-  updateModel(k: number, spec: ModelSpec): boolean {
-    if (fusedUnsupported(spec, this.train, this.evaluator.points.x.length) !== null) return false;
-    const specs = this.specs.map((s, j) => (j === k ? { ...spec } : s));
-    const hyper = buildHyper(specs, this.train);
-    this.trainer.updateModel(k, spec);
-    disposeHyper(this.hyper);
-    this.hyper = hyper;
-    this.specs = specs;
-    return true;
-  }
-
-  setPosthoc(settings: PosthocSettings): boolean {
-    return this.evaluator.setPosthoc(settings);
-  }
-
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    disposeHyper(this.hyper);
-    this.evaluator.dispose();
-    this.trainer.dispose();
   }
 }
