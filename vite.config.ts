@@ -26,7 +26,11 @@ function contentSecurityPolicy(): Plugin {
   return {
     name: 'content-security-policy',
     apply: 'build',
-    transformIndexHtml: (html) => html.replace('<meta charset="UTF-8" />', `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`),
+    transformIndexHtml: (html) =>
+      html.replace(
+        '<meta charset="UTF-8" />',
+        `<meta charset="UTF-8" />\n    <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}" />`,
+      ),
   };
 }
 
@@ -34,7 +38,9 @@ export default defineConfig({
   plugins: [react(), contentSecurityPolicy()],
   // vega-datasets exports only its index (every data set, 2 MB); the alias reaches the one JSON file a data set
   // needs (src/core/realDataLoad.ts), each its own chunk loaded when opened. tsconfig's paths says the same to tsc and tsx.
-  resolve: { alias: { 'vega-datasets-data': fileURLToPath(new URL('./node_modules/vega-datasets/data', import.meta.url)) } },
+  resolve: {
+    alias: { 'vega-datasets-data': fileURLToPath(new URL('./node_modules/vega-datasets/data', import.meta.url)) },
+  },
   worker: { format: 'es' },
   build: {
     target: 'es2022',

@@ -10,7 +10,12 @@ import { classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../src/cor
 import { useNodeBackend } from '../src/platform/node';
 
 const { values } = parseArgs({
-  options: { steps: { type: 'string', default: '600' }, seeds: { type: 'string', default: '3' }, conditions: { type: 'string', default: 'moons:0.3,spirals:0.2' }, only: { type: 'string', default: '' } },
+  options: {
+    steps: { type: 'string', default: '600' },
+    seeds: { type: 'string', default: '3' },
+    conditions: { type: 'string', default: 'moons:0.3,spirals:0.2' },
+    only: { type: 'string', default: '' },
+  },
 });
 const steps = Number(values.steps);
 const seeds = Number(values.seeds);
@@ -42,7 +47,16 @@ for (const { dataset, rate } of conditions) {
   const started = performance.now();
   for (let s = 0; s < seeds; s++) {
     const seed = 100 + s;
-    const data = makeClassData({ dataset, classes: 2, n: 400, noise: dataset === 'spirals' ? 0.05 : 0.1, flipRate: rate, flipKind: 'symmetric', seed, testN: 1000 });
+    const data = makeClassData({
+      dataset,
+      classes: 2,
+      n: 400,
+      noise: dataset === 'spirals' ? 0.05 : 0.1,
+      flipRate: rate,
+      flipKind: 'symmetric',
+      seed,
+      testN: 1000,
+    });
     const engine = new ClassifyEngine(data, models, { ...DEFAULT_CLASS_TRAIN, batchSize: 64, seed });
     engine.run(steps);
     const snap = await engine.frame(false);
@@ -57,7 +71,9 @@ for (const { dataset, rate } of conditions) {
     });
   }
   const secs = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`\n${dataset}, ${rate * 100} % symmetric flips, N = 400, ${steps} steps, seeds 100–${99 + seeds} (${secs} s)`);
+  console.log(
+    `\n${dataset}, ${rate * 100} % symmetric flips, N = 400, ${steps} steps, seeds 100–${99 + seeds} (${secs} s)`,
+  );
   console.log('| reading | clean-test acc. | acc. at 30 % rejected by σ | by entropy | AUROC σ flipped |');
   console.log('| --- | --- | --- | --- | --- |');
   for (const [id, r] of rows) {

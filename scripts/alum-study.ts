@@ -15,7 +15,14 @@ import { classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../src/cor
 import { rateOf } from '../src/core/lessons/rates';
 import { useNodeBackend } from '../src/platform/node';
 
-const { values } = parseArgs({ options: { steps: { type: 'string', default: '600' }, seeds: { type: 'string', default: '3' }, batch: { type: 'string', default: '128' }, out: { type: 'string', default: 'results/alum/study.json' } } });
+const { values } = parseArgs({
+  options: {
+    steps: { type: 'string', default: '600' },
+    seeds: { type: 'string', default: '3' },
+    batch: { type: 'string', default: '128' },
+    out: { type: 'string', default: 'results/alum/study.json' },
+  },
+});
 const steps = Number(values.steps);
 const seeds = Number(values.seeds);
 const batch = Number(values.batch);
@@ -27,8 +34,16 @@ const MODELS: ClassModelSpec[] = [
   classModel('rul', {}, 'RUL-style'),
   classModel('alum', {}, 'ALUM as printed'),
   classModel('alum', { compensation: 'grouped' }, 'ALUM grouped'),
-  classModel('alum', { compensation: 'grouped', tripletMean: true, literal: true }, 'ALUM grouped + L_T mean + literal eq. 10'),
-  classModel('alum', { compensation: 'off', tripletMean: true, literal: true }, 'ALUM no compensation + L_T mean + literal eq. 10'),
+  classModel(
+    'alum',
+    { compensation: 'grouped', tripletMean: true, literal: true },
+    'ALUM grouped + L_T mean + literal eq. 10',
+  ),
+  classModel(
+    'alum',
+    { compensation: 'off', tripletMean: true, literal: true },
+    'ALUM no compensation + L_T mean + literal eq. 10',
+  ),
 ];
 
 /** Asymmetric flips: the same picked points as symmetric, each sent to the next class (c → c + 1 mod C). */
@@ -37,7 +52,7 @@ function asymmetric(d: ClassData, rate: number, seed: number): ClassData {
   const label = d.train.clean.slice();
   const flipped = new Uint8Array(label.length);
   flips.forEach((f, i) => {
-    if (f) (label[i] = (label[i] + 1) % d.train.classes), (flipped[i] = 1);
+    if (f) ((label[i] = (label[i] + 1) % d.train.classes), (flipped[i] = 1));
   });
   return { ...d, train: { ...d.train, label, flipped } };
 }
@@ -54,14 +69,30 @@ const out: { condition: string; seed: number; accuracy: Record<string, number>; 
 for (const c of CONDITIONS) {
   for (let s = 0; s < seeds; s++) {
     const seed = 100 + s;
-    const base = makeClassData({ dataset: 'spirals', classes: 3, n: 600, noise: 0.05, flipRate: c.kind === 'symmetric' ? c.rate : 0, flipKind: 'symmetric', seed, testN: 1000 });
+    const base = makeClassData({
+      dataset: 'spirals',
+      classes: 3,
+      n: 600,
+      noise: 0.05,
+      flipRate: c.kind === 'symmetric' ? c.rate : 0,
+      flipKind: 'symmetric',
+      seed,
+      testN: 1000,
+    });
     const data = c.kind === 'asymmetric' ? asymmetric(base, c.rate, seed) : base;
     const engine = new ClassifyEngine(data, MODELS, { ...DEFAULT_CLASS_TRAIN, batchSize: batch, seed });
     engine.run(steps);
     const snap = await engine.frame(false);
     engine.dispose();
-    out.push({ condition: c.name, seed, accuracy: Object.fromEntries(snap.models.map((m) => [m.id, m.metrics.testAccuracy])), auroc: Object.fromEntries(snap.models.map((m) => [m.id, m.metrics.flippedAuroc])) });
-    console.error(`${c.name} seed ${seed}: ${((performance.now() - started) / 1000).toFixed(0)} s; ${snap.models.map((m) => `${m.id} ${(100 * m.metrics.testAccuracy).toFixed(1)}`).join(', ')}`);
+    out.push({
+      condition: c.name,
+      seed,
+      accuracy: Object.fromEntries(snap.models.map((m) => [m.id, m.metrics.testAccuracy])),
+      auroc: Object.fromEntries(snap.models.map((m) => [m.id, m.metrics.flippedAuroc])),
+    });
+    console.error(
+      `${c.name} seed ${seed}: ${((performance.now() - started) / 1000).toFixed(0)} s; ${snap.models.map((m) => `${m.id} ${(100 * m.metrics.testAccuracy).toFixed(1)}`).join(', ')}`,
+    );
   }
 }
 const seconds = (performance.now() - started) / 1000;
@@ -84,5 +115,14 @@ const record = {
   claims,
 };
 writeFileSync(values.out!, JSON.stringify(record, null, 1));
-console.log(JSON.stringify(claims.map((c) => ({ c: c.condition, v: c.variant, m: c.margins.map((v) => v.toFixed(1)).join(' '), k: `${c.rate.k}/${c.rate.n}` }))));
+console.log(
+  JSON.stringify(
+    claims.map((c) => ({
+      c: c.condition,
+      v: c.variant,
+      m: c.margins.map((v) => v.toFixed(1)).join(' '),
+      k: `${c.rate.k}/${c.rate.n}`,
+    })),
+  ),
+);
 process.exit(0);

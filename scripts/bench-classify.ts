@@ -8,7 +8,9 @@ import { makeClassData } from '../src/core/classify/data';
 import { ClassifyEngine } from '../src/core/classify/engine';
 import { useNodeBackend, type NodeBackend } from '../src/platform/node';
 
-const { values } = parseArgs({ options: { backend: { type: 'string', default: 'webgpu' }, steps: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { backend: { type: 'string', default: 'webgpu' }, steps: { type: 'string', default: '50' } },
+});
 const backend = await useNodeBackend(values.backend as NodeBackend);
 const steps = Number(values.steps);
 const lesson = CLASS_LESSONS[0];
@@ -30,5 +32,7 @@ const frame = await time(async () => {
   for (let i = 0; i < frames; i++) await engine.frame(true, 48);
 });
 engine.dispose();
-console.log(`${lesson.id} (${lesson.config.models.length} models, batch ${lesson.config.train.batchSize}) on ${backend}: warm-up ${warmStep.toFixed(1)} s + first frame ${warmFrame.toFixed(1)} s; ${(steps / train).toFixed(1)} steps/s training alone (${steps} steps); one page frame ${((1000 * frame) / frames).toFixed(0)} ms`);
+console.log(
+  `${lesson.id} (${lesson.config.models.length} models, batch ${lesson.config.train.batchSize}) on ${backend}: warm-up ${warmStep.toFixed(1)} s + first frame ${warmFrame.toFixed(1)} s; ${(steps / train).toFixed(1)} steps/s training alone (${steps} steps); one page frame ${((1000 * frame) / frames).toFixed(0)} ms`,
+);
 process.exit(0);

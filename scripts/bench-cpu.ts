@@ -7,13 +7,23 @@ import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultDataSpec, makePoints } from '../src/core/datasets';
-import { benchRow, CPU_BENCH_SHAPES, matrixFlops, PEAK_FLOPS_PER_ITER, type CpuBenchImpl, type CpuBenchRow, type PeakProbe } from '../src/bench/cpuBench';
+import {
+  benchRow,
+  CPU_BENCH_SHAPES,
+  matrixFlops,
+  PEAK_FLOPS_PER_ITER,
+  type CpuBenchImpl,
+  type CpuBenchRow,
+  type PeakProbe,
+} from '../src/bench/cpuBench';
 import { cpuModule, cpuWorkers, nodeShard } from '../src/cpu/node';
 import { probe } from '../src/cpu/shard';
 import { nodeGpuDevice, preferSwiftShader } from '../src/fused/node';
 import { useNodeBackend } from '../src/platform/node';
 
-const { values } = parseArgs({ options: { ms: { type: 'string', default: '3000' }, out: { type: 'string', default: 'results/bench-cpu.json' } } });
+const { values } = parseArgs({
+  options: { ms: { type: 'string', default: '3000' }, out: { type: 'string', default: 'results/bench-cpu.json' } },
+});
 const ms = Number(values.ms);
 const loadBefore = loadavg();
 await useNodeBackend('wasm');
@@ -32,7 +42,10 @@ const probeAll = async (): Promise<number> => {
     ports.map(
       (port, i) =>
         new Promise<number>((resolve, reject) => {
-          port.listen((r) => (r.ok && r.probeMs !== undefined ? resolve(r.probeMs) : reject(new Error('probe failed'))), (m) => reject(new Error(m)));
+          port.listen(
+            (r) => (r.ok && r.probeMs !== undefined ? resolve(r.probeMs) : reject(new Error('probe failed'))),
+            (m) => reject(new Error(m)),
+          );
           port.post({ kind: 'probe', id: i + 1, module, iters: ITERS });
         }),
     ),
@@ -40,8 +53,14 @@ const probeAll = async (): Promise<number> => {
   ports.forEach((p) => p.terminate());
   return times.reduce((a, t) => a + (ITERS * PEAK_FLOPS_PER_ITER) / (t / 1000), 0);
 };
-const peak: PeakProbe = { oneCore: (ITERS * PEAK_FLOPS_PER_ITER) / (oneMs / 1000), allCores: await probeAll(), workers };
-console.log(`peak probe: ${(peak.oneCore / 1e9).toFixed(1)} GFLOP/s on one core, ${(peak.allCores / 1e9).toFixed(1)} GFLOP/s on ${workers} at once`);
+const peak: PeakProbe = {
+  oneCore: (ITERS * PEAK_FLOPS_PER_ITER) / (oneMs / 1000),
+  allCores: await probeAll(),
+  workers,
+};
+console.log(
+  `peak probe: ${(peak.oneCore / 1e9).toFixed(1)} GFLOP/s on one core, ${(peak.allCores / 1e9).toFixed(1)} GFLOP/s on ${workers} at once`,
+);
 
 const rows: CpuBenchRow[] = [];
 const impls: CpuBenchImpl[] = ['cpu-trainer', 'js', 'tfjs-wasm', 'wgsl'];
@@ -52,9 +71,18 @@ for (const shape of Object.keys(CPU_BENCH_SHAPES)) {
     for (const impl of impls) {
       if (impl === 'wgsl' && !device) continue;
       const rate = await benchRow({ points, module, spawn: nodeShard, workers, device }, impl, shape, K, ms);
-      const row = { impl, shape, K, modelStepsPerSecond: rate, flopsPerModelStep: flops, peakShare: (rate * flops) / peak.allCores };
+      const row = {
+        impl,
+        shape,
+        K,
+        modelStepsPerSecond: rate,
+        flopsPerModelStep: flops,
+        peakShare: (rate * flops) / peak.allCores,
+      };
       rows.push(row);
-      console.log(`${shape} K=${K} ${impl}: ${rate.toFixed(rate >= 100 ? 0 : 2)} model-steps/s (${(100 * row.peakShare).toFixed(1)} % of the all-core peak)`);
+      console.log(
+        `${shape} K=${K} ${impl}: ${rate.toFixed(rate >= 100 ? 0 : 2)} model-steps/s (${(100 * row.peakShare).toFixed(1)} % of the all-core peak)`,
+      );
     }
   }
 }
@@ -66,7 +94,8 @@ const ratio = (shape: string, K: number, impl: CpuBenchImpl) => {
 const targets = {
   '1 × 50 ReLU, K = 64: CPU / JS ≥ 3': ratio('1 × 50 ReLU', 64, 'js'),
   '1 × 50 ReLU, K = 64: CPU / tfjs-wasm ≥ 30': ratio('1 × 50 ReLU', 64, 'tfjs-wasm'),
-  '1 × 50 ReLU, K = 64: share of the all-core peak ≥ 0.25': rows.find((r) => r.impl === 'cpu-trainer' && r.shape === '1 × 50 ReLU' && r.K === 64)?.peakShare ?? NaN,
+  '1 × 50 ReLU, K = 64: share of the all-core peak ≥ 0.25':
+    rows.find((r) => r.impl === 'cpu-trainer' && r.shape === '1 × 50 ReLU' && r.K === 64)?.peakShare ?? NaN,
   '2 × 128 tanh, K = 8: CPU / JS ≥ 3': ratio('2 × 128 tanh', 8, 'js'),
 };
 for (const [t, v] of Object.entries(targets)) console.log(`${t}: ${v.toFixed(2)}`);
@@ -82,7 +111,11 @@ const result = {
   command: `npm run bench:cpu -- --ms ${ms}`,
   commit,
   date: new Date().toISOString(),
-  machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, gpuAdapter: info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'none' },
+  machine: {
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    gpuAdapter: info ? `${info.vendor} ${info.architecture} ${info.description}`.trim() : 'none',
+  },
   load: { before: loadBefore, after: loadavg() },
   peak,
   rows,
@@ -90,5 +123,9 @@ const result = {
 };
 mkdirSync(dirname(values.out!), { recursive: true });
 writeFileSync(values.out!, `${JSON.stringify(result, null, 2)}\n`);
-console.log(`wrote ${values.out}; load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+console.log(
+  `wrote ${values.out}; load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
 process.exit(0);

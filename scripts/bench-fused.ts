@@ -13,7 +13,12 @@ import { nodeGpuDevice, preferSwiftShader } from '../src/fused/node';
 import { useNodeBackend } from '../src/platform/node';
 
 const { values } = parseArgs({
-  options: { ms: { type: 'string', default: '3000' }, paths: { type: 'boolean', default: false }, only: { type: 'string' }, out: { type: 'string' } },
+  options: {
+    ms: { type: 'string', default: '3000' },
+    paths: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    out: { type: 'string' },
+  },
 });
 const ms = Number(values.ms);
 preferSwiftShader();

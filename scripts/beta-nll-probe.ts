@@ -9,13 +9,24 @@ import { parseArgs } from 'node:util';
 import { BETA_SETUPS, betaSetup } from '../src/core/experiments/betaSetups';
 import { nodePaths } from './paths';
 
-const { values } = parseArgs({ options: { variant: { type: 'string', default: 'paper' }, steps: { type: 'string', default: '100000' }, seeds: { type: 'string', default: '1' }, out: { type: 'string' } } });
+const { values } = parseArgs({
+  options: {
+    variant: { type: 'string', default: 'paper' },
+    steps: { type: 'string', default: '100000' },
+    seeds: { type: 'string', default: '1' },
+    out: { type: 'string' },
+  },
+});
 const variant = values.variant!;
 if (!(variant in BETA_SETUPS)) throw new Error(`--variant: one of ${Object.keys(BETA_SETUPS).join(', ')}`);
 const steps = Number(values.steps);
 const seeds = Number(values.seeds);
 const { makePath, label } = await nodePaths('fused-cpu');
-const { points, data, specs, train, checkpoints } = betaSetup(variant as keyof typeof BETA_SETUPS, { seeds, steps, seed: 0 });
+const { points, data, specs, train, checkpoints } = betaSetup(variant as keyof typeof BETA_SETUPS, {
+  seeds,
+  steps,
+  seed: 0,
+});
 const path = makePath(points, data, specs, train);
 const started = performance.now();
 const rows: { step: number; rmse: Record<string, number> }[] = [];
@@ -30,10 +41,22 @@ for (const cp of checkpoints) {
   const { snapshot } = await path.frame(false);
   const rmse = Object.fromEntries(snapshot.models.map((m) => [m.id, m.metrics.rmse]));
   rows.push({ step: cp, rmse });
-  console.log(`${variant} step ${cp} (${((performance.now() - started) / 1000).toFixed(0)} s): ${snapshot.models.map((m) => `${m.id} ${m.metrics.rmse.toFixed(3)}`).join('  ')}`);
+  console.log(
+    `${variant} step ${cp} (${((performance.now() - started) / 1000).toFixed(0)} s): ${snapshot.models.map((m) => `${m.id} ${m.metrics.rmse.toFixed(3)}`).join('  ')}`,
+  );
 }
 path.dispose();
 const seconds = (performance.now() - started) / 1000;
-const record = { variant, description: BETA_SETUPS[variant as keyof typeof BETA_SETUPS], steps, seeds, path: label, seconds, nproc: cpus().length, cpu: cpus()[0]?.model, rows };
+const record = {
+  variant,
+  description: BETA_SETUPS[variant as keyof typeof BETA_SETUPS],
+  steps,
+  seeds,
+  path: label,
+  seconds,
+  nproc: cpus().length,
+  cpu: cpus()[0]?.model,
+  rows,
+};
 if (values.out) writeFileSync(values.out, JSON.stringify(record, null, 1));
 process.exit(0);

@@ -24,15 +24,22 @@ if (existsSync(output) && statSync(output).mtimeMs >= newest && !process.argv.in
 
 const { error, stderr } = await asc.main([
   join(asDir, 'trainer.ts'),
-  '--outFile', output,
-  '--optimizeLevel', '3',
-  '--shrinkLevel', '0',
-  '--runtime', 'stub',
+  '--outFile',
+  output,
+  '--optimizeLevel',
+  '3',
+  '--shrinkLevel',
+  '0',
+  '--runtime',
+  'stub',
   '--noAssert',
-  '--enable', 'simd',
-  '--initialMemory', '16',
+  '--enable',
+  'simd',
+  '--initialMemory',
+  '16',
   // AS112: v128 parameters of functions exported between this module's own files (none crosses to the host).
-  '--disableWarning', '112',
+  '--disableWarning',
+  '112',
 ]);
 if (error) {
   console.error(stderr.toString());

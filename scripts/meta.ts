@@ -37,5 +37,9 @@ export function startMeta(command: string, path: string): RunMeta {
 }
 
 export function endMeta(meta: RunMeta, started: number): RunMeta {
-  return { ...meta, load: { ...meta.load, end: loadavg().map((v) => Math.round(v * 100) / 100) }, wallSeconds: Math.round((performance.now() - started) / 100) / 10 };
+  return {
+    ...meta,
+    load: { ...meta.load, end: loadavg().map((v) => Math.round(v * 100) / 100) },
+    wallSeconds: Math.round((performance.now() - started) / 100) / 10,
+  };
 }

@@ -26,9 +26,16 @@ export async function nodePaths(backend: PathBackend): Promise<{ makePath: PathF
     const workers = cpuWorkers();
     const makePath: PathFactory = (points, truth, specs, train, state) =>
       CpuPath.covers(specs, train, points.x.length)
-        ? new CpuPath(points, truth, specs, train, state ?? freshState(train.architecture, specs), { module, spawn: nodeShard, workers })
+        ? new CpuPath(points, truth, specs, train, state ?? freshState(train.architecture, specs), {
+            module,
+            spawn: nodeShard,
+            workers,
+          })
         : enginePath(points, truth, specs, train, state);
-    return { makePath, label: `CPU trainer (WebAssembly SIMD, ${workers} worker thread${workers === 1 ? '' : 's'}; tfjs on WASM evaluates)` };
+    return {
+      makePath,
+      label: `CPU trainer (WebAssembly SIMD, ${workers} worker thread${workers === 1 ? '' : 's'}; tfjs on WASM evaluates)`,
+    };
   }
   if (backend === 'fused') {
     await useNodeBackend('webgpu');

@@ -4,13 +4,18 @@ import { fmt, type ExperimentReport, type Table } from '../src/core/experiments'
 import type { ClaimRate } from '../src/core/experiments/seeds';
 
 export function markdownTable({ caption, header, rows }: Table): string {
-  const line = (cells: (string | number)[]) => `| ${cells.map((c) => (typeof c === 'number' ? fmt(c) : c)).join(' | ')} |`;
+  const line = (cells: (string | number)[]) =>
+    `| ${cells.map((c) => (typeof c === 'number' ? fmt(c) : c)).join(' | ')} |`;
   const body = [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
   return caption ? `${caption}\n\n${body}` : body;
 }
 
 export function claimsTable(claims: Claim[]): string {
-  return markdownTable({ caption: '', header: ['claim', 'paper', 'ours', 'agrees'], rows: claims.map((c) => [c.claim, c.paper, c.ours, c.agrees ? 'yes' : '**no**']) });
+  return markdownTable({
+    caption: '',
+    header: ['claim', 'paper', 'ours', 'agrees'],
+    rows: claims.map((c) => [c.claim, c.paper, c.ours, c.agrees ? 'yes' : '**no**']),
+  });
 }
 
 /** The whole report: title, settings, how long it took, every table and the claims. */
@@ -21,13 +26,27 @@ export function markdownReport(r: ExperimentReport, opts: { seconds: number; qui
 }
 
 /** A reproduction over seeds (scripts/reproduce.ts's record): claims as rates, then the last seed's tables. */
-export function markdownSeedsReport(r: { title: string; settings: string; quick: boolean; ownSeeds: string | null; meta: { wallSeconds?: number; load: { start: number[]; end?: number[] }; machine: { nproc: number } }; seeds: number[]; claims: ClaimRate[]; runs: { seed: number; tables: Table[] }[] }): string {
+export function markdownSeedsReport(r: {
+  title: string;
+  settings: string;
+  quick: boolean;
+  ownSeeds: string | null;
+  meta: { wallSeconds?: number; load: { start: number[]; end?: number[] }; machine: { nproc: number } };
+  seeds: number[];
+  claims: ClaimRate[];
+  runs: { seed: number; tables: Table[] }[];
+}): string {
   const quick = r.quick ? '**Quick version** (fewer runs; not the paper settings in full).\n\n' : '';
   const load = `load ${r.meta.load.start[0]}${r.meta.load.end ? `–${r.meta.load.end[0]}` : ''} on ${r.meta.machine.nproc} cores`;
   const rates = markdownTable({
     caption: '',
     header: ['claim', 'paper', 'verdict', 'per seed (ours)'],
-    rows: r.claims.map((c) => [c.claim, c.paper, c.verdictText, c.perSeed.map((s) => `${s.seed}: ${s.agrees ? '✓' : '✗'} ${s.ours}`).join('; ')]),
+    rows: r.claims.map((c) => [
+      c.claim,
+      c.paper,
+      c.verdictText,
+      c.perSeed.map((s) => `${s.seed}: ${s.agrees ? '✓' : '✗'} ${s.ours}`).join('; '),
+    ]),
   });
   const last = r.runs[r.runs.length - 1];
   const tables = last.tables.map(markdownTable).join('\n\n');

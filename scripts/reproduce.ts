@@ -30,7 +30,9 @@ const { values, positionals } = parseArgs({
 });
 const target = positionals[0];
 if (!target) {
-  console.error(`usage: npm run reproduce -- <${EXPERIMENTS.map((e) => e.id).join('|')}|all> [--quick] [--seeds N] [--seed0 S] [--out DIR]`);
+  console.error(
+    `usage: npm run reproduce -- <${EXPERIMENTS.map((e) => e.id).join('|')}|all> [--quick] [--seeds N] [--seed0 S] [--out DIR]`,
+  );
   process.exit(2);
 }
 const seeds = Number(values.seeds);
@@ -45,7 +47,9 @@ function bar(label: string, done: number, started: number): void {
   const width = 30;
   const filled = Math.round(done * width);
   const secs = (performance.now() - started) / 1000;
-  process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)} % ${secs.toFixed(0)} s `);
+  process.stderr.write(
+    `\r${label} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(done * 100).toFixed(0).padStart(3)} % ${secs.toFixed(0)} s `,
+  );
 }
 
 if (!isPathBackend(values.backend)) {
@@ -60,16 +64,46 @@ for (const exp of list) {
   const started = performance.now();
   const n = exp.ownSeeds ? 1 : seeds;
   const seedList = Array.from({ length: n }, (_, i) => seed0 + i);
-  const meta = startMeta(`npm run reproduce -- ${exp.id}${values.quick ? ' --quick' : ''} --seeds ${n} --seed0 ${seed0}`, backend);
-  const { runs, claims, last } = await runOverSeeds(exp, seedList, { quick: values.quick!, makePath, onProgress: (d) => bar(exp.id, d, started) }, (run) =>
-    console.error(`${exp.id} seed ${run.seed}: ${run.seconds.toFixed(0)} s; ${run.claims.map((c) => (c.agrees ? '✓' : '✗')).join('')}`),
+  const meta = startMeta(
+    `npm run reproduce -- ${exp.id}${values.quick ? ' --quick' : ''} --seeds ${n} --seed0 ${seed0}`,
+    backend,
+  );
+  const { runs, claims, last } = await runOverSeeds(
+    exp,
+    seedList,
+    { quick: values.quick!, makePath, onProgress: (d) => bar(exp.id, d, started) },
+    (run) =>
+      console.error(
+        `${exp.id} seed ${run.seed}: ${run.seconds.toFixed(0)} s; ${run.claims.map((c) => (c.agrees ? '✓' : '✗')).join('')}`,
+      ),
   );
   if (process.stderr.isTTY) process.stderr.write('\n');
-  const record = { kind: 'reproduction', id: exp.id, title: exp.title, settings: last.settings, quick: values.quick, ownSeeds: exp.ownSeeds ?? null, meta: endMeta(meta, started), seeds: seedList, claims, runs };
+  const record = {
+    kind: 'reproduction',
+    id: exp.id,
+    title: exp.title,
+    settings: last.settings,
+    quick: values.quick,
+    ownSeeds: exp.ownSeeds ?? null,
+    meta: endMeta(meta, started),
+    seeds: seedList,
+    claims,
+    runs,
+  };
   writeFileSync(join(values.out!, `${exp.id}.json`), `${JSON.stringify(record, null, 1)}\n`);
   if (values['run-file']) {
-    const run = () => ({ config: last.config!, points: last.points!, imported: false, state: last.state!, snapshot: last.snapshot!, history: [] });
-    writeFileSync(join(values.out!, `${exp.id}.run.json`), last.json ?? runFileJson(run(), { results: last.results, claims: last.claims }));
+    const run = () => ({
+      config: last.config!,
+      points: last.points!,
+      imported: false,
+      state: last.state!,
+      snapshot: last.snapshot!,
+      history: [],
+    });
+    writeFileSync(
+      join(values.out!, `${exp.id}.run.json`),
+      last.json ?? runFileJson(run(), { results: last.results, claims: last.claims }),
+    );
   }
   const md = markdownSeedsReport(record);
   writeFileSync(join(values.out!, `${exp.id}.md`), md);
@@ -77,4 +111,8 @@ for (const exp of list) {
   notReproduced += claims.filter((c) => c.verdict !== 'holds').length;
   console.log(`(${backend}; wrote ${join(values.out!, exp.id)}.json and .md)`);
 }
-console.log(notReproduced ? `${notReproduced} claim(s) not reproduced on a clear majority of seeds; see the tables above.` : 'Every claim holds on a clear majority of seeds.');
+console.log(
+  notReproduced
+    ? `${notReproduced} claim(s) not reproduced on a clear majority of seeds; see the tables above.`
+    : 'Every claim holds on a clear majority of seeds.',
+);

@@ -39,11 +39,18 @@ const base = `http://localhost:${values.port}`;
 const CONFIG: RunConfig = {
   data: { ...defaultDataSpec('hetero-sine'), n: 200, outlierRate: 0.2 },
   models: withIds([modelSpec('robust-nll', { T: 16, initSeed: 1 }), modelSpec('beta-nll', { beta: 0.5, initSeed: 2 })]),
-  train: { ...DEFAULT_TRAIN, batchSize: 64, warmupMeanSteps: 200, warmupNllSteps: 200, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] } },
+  train: {
+    ...DEFAULT_TRAIN,
+    batchSize: 64,
+    warmupMeanSteps: 200,
+    warmupNllSteps: 200,
+    architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] },
+  },
 };
 // The CPU trainer is the page's own choice here; the WGSL kernel is forced (SwiftShader is an emulation).
 const URL_ = `${base}/${PATH === 'fused' ? '?backend=webgpu' : ''}${toHash({ config: CONFIG, lessonId: null })}`;
-const onPath = (page: Page, path: string) => page.locator(`[data-testid="path"][data-path="${path}"]`).waitFor({ timeout: 120_000 });
+const onPath = (page: Page, path: string) =>
+  page.locator(`[data-testid="path"][data-path="${path}"]`).waitFor({ timeout: 120_000 });
 
 /** A seeded uniform in [0, 1) (mulberry32), so a soak can be repeated. */
 function rng(seed: number) {
@@ -61,7 +68,9 @@ const random = rng(Number(values.seed));
 function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+    p.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`)),
+    );
   });
 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -94,7 +103,11 @@ async function workerHeap(page: Page): Promise<number | null> {
   const cdp = await page.context().newCDPSession(page);
   try {
     const attached = new Promise<string>((resolve) =>
-      cdp.on('Target.attachedToTarget', (e: { sessionId: string; targetInfo: { type: string } }) => e.targetInfo.type === 'worker' && resolve(e.sessionId)),
+      cdp.on(
+        'Target.attachedToTarget',
+        (e: { sessionId: string; targetInfo: { type: string } }) =>
+          e.targetInfo.type === 'worker' && resolve(e.sessionId),
+      ),
     );
     await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false });
     const sessionId = await Promise.race([attached, sleep(5000).then(() => null)]);
@@ -125,7 +138,12 @@ async function reading(page: Page): Promise<Reading> {
   await cdp.detach();
   const wHeap = await workerHeap(page);
   const mem = await page.evaluate(() => (window as unknown as { explorer: Explorer }).explorer.memory());
-  return { step: await steps(page), ...mem, pageHeapMB: heap.usedSize / 2 ** 20, workerHeapMB: wHeap === null ? null : wHeap / 2 ** 20 };
+  return {
+    step: await steps(page),
+    ...mem,
+    pageHeapMB: heap.usedSize / 2 ** 20,
+    workerHeapMB: wHeap === null ? null : wHeap / 2 ** 20,
+  };
 }
 
 async function soak(page: Page) {
@@ -135,7 +153,9 @@ async function soak(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: { at: number; ms: number }[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ at: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => w.longTasks.push({ at: e.startTime, ms: e.duration })),
+    ).observe({ type: 'longtask', buffered: true });
   });
   await page.goto(URL_);
   await onPath(page, PATH);
@@ -161,10 +181,18 @@ async function soak(page: Page) {
     await waitSteps(page, start.step + target, 6 * 3600_000, move);
     const r = await reading(page);
     at.push(r);
-    console.log(`soak: step ${r.step} after ${((Date.now() - t0) / 1000).toFixed(0)} s, ${moves} slider moves: ${JSON.stringify(r)}`);
+    console.log(
+      `soak: step ${r.step} after ${((Date.now() - t0) / 1000).toFixed(0)} s, ${moves} slider moves: ${JSON.stringify(r)}`,
+    );
   }
   const seconds = (Date.now() - t0) / 1000;
-  const tasks = (await page.evaluate((from) => (window as unknown as { longTasks: { at: number; ms: number }[] }).longTasks.filter((t) => t.at >= from), longFrom)).map((t) => t.ms);
+  const tasks = (
+    await page.evaluate(
+      (from) =>
+        (window as unknown as { longTasks: { at: number; ms: number }[] }).longTasks.filter((t) => t.at >= from),
+      longFrom,
+    )
+  ).map((t) => t.ms);
   const end = at[at.length - 1];
   const long = {
     over50: tasks.length,
@@ -177,7 +205,19 @@ async function soak(page: Page) {
   // the two cores are shared with SwiftShader's GPU emulation (and here with other jobs: see the load average).
   const withinBudget = long.share < 0.25 && long.longestMs <= 100;
   const flat = at.every((r) => r.numTensors === start.numTensors && r.gpuBuffers === start.gpuBuffers);
-  return { steps: end.step - start.step, seconds, stepsPerSecond: (end.step - start.step) / seconds, moves, readings: at, longTasks: { ...long, withinBudget }, loadAverage: loadavg()[0], flat, errors, path: await page.getByTestId('path').getAttribute('data-path'), pathLabel: await page.getByTestId('path').textContent() };
+  return {
+    steps: end.step - start.step,
+    seconds,
+    stepsPerSecond: (end.step - start.step) / seconds,
+    moves,
+    readings: at,
+    longTasks: { ...long, withinBudget },
+    loadAverage: loadavg()[0],
+    flat,
+    errors,
+    path: await page.getByTestId('path').getAttribute('data-path'),
+    pathLabel: await page.getByTestId('path').textContent(),
+  };
 }
 
 const MOMENTS = values.moments!.split(',').filter((m) => ['dispatch', 'read', 'handoff'].includes(m));
@@ -206,20 +246,40 @@ async function loseOnce(page: Page, i: number) {
   }
   const first = log.findIndex((f) => f.backend !== 'webgpu');
   const handed = log[first];
-  const shown = log.slice(0, first).filter((f) => f.backend === 'webgpu' && f.step === handed?.step).pop();
-  const worst = handed && shown ? Math.max(...handed.rmse.map((r, k) => Math.abs(r - shown.rmse[k]) / shown.rmse[k])) : NaN;
+  const shown = log
+    .slice(0, first)
+    .filter((f) => f.backend === 'webgpu' && f.step === handed?.step)
+    .pop();
+  const worst =
+    handed && shown ? Math.max(...handed.rmse.map((r, k) => Math.abs(r - shown.rmse[k]) / shown.rmse[k])) : NaN;
   const t0 = Date.now();
   await waitSteps(page, (handed?.step ?? 0) + 20, 300_000);
   const panels = await page.locator('[data-testid^="panel-"]').count();
   const notice = await page.getByTestId('status-notice').textContent();
-  const r = { i, moment, armedAfterStep: after, backend, handedStep: handed?.step ?? null, rmseShown: shown?.rmse ?? null, rmseHanded: handed?.rmse ?? null, worstRmseChange: worst, continuedInS: (Date.now() - t0) / 1000, panels, notice, errors };
+  const r = {
+    i,
+    moment,
+    armedAfterStep: after,
+    backend,
+    handedStep: handed?.step ?? null,
+    rmseShown: shown?.rmse ?? null,
+    rmseHanded: handed?.rmse ?? null,
+    worstRmseChange: worst,
+    continuedInS: (Date.now() - t0) / 1000,
+    panels,
+    notice,
+    errors,
+  };
   console.log(`loss ${i + 1}/${LOSSES}: ${JSON.stringify(r)}`);
   return r;
 }
 
 if (!values['no-build']) await run('npx', ['vite', 'build', '--logLevel', 'warn']);
 // Its own process group, so that the server npx starts goes with it.
-const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], { stdio: 'ignore', detached: true });
+const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], {
+  stdio: 'ignore',
+  detached: true,
+});
 let failed: string[] = [];
 try {
   for (let i = 0; i < 100; i++) {
@@ -229,9 +289,20 @@ try {
       await sleep(200);
     }
   }
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
   const adapter = 'WebGPU via Chromium (SwiftShader unless a GPU is present)';
-  const out: Record<string, unknown> = { date: new Date().toISOString(), cores: cpus().length, loadAverageAtStart: loadavg()[0], adapter, path: PATH, config: CONFIG, url: URL_ };
+  const out: Record<string, unknown> = {
+    date: new Date().toISOString(),
+    cores: cpus().length,
+    loadAverageAtStart: loadavg()[0],
+    adapter,
+    path: PATH,
+    config: CONFIG,
+    url: URL_,
+  };
   if (STEPS > 0) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     const s = await soak(page);
@@ -245,7 +316,8 @@ try {
     for (const key of ['pageHeapMB', 'workerHeapMB'] as const) {
       const a = mid?.[key];
       const b = last?.[key];
-      if (typeof a === 'number' && typeof b === 'number' && b > Math.max(a * 1.1, a + 2)) failed.push(`${key} grew from ${a.toFixed(1)} to ${b.toFixed(1)} MB`);
+      if (typeof a === 'number' && typeof b === 'number' && b > Math.max(a * 1.1, a + 2))
+        failed.push(`${key} grew from ${a.toFixed(1)} to ${b.toFixed(1)} MB`);
     }
   }
   const losses = [];
@@ -255,7 +327,8 @@ try {
     await page.close();
     losses.push(r);
     if (!(r.worstRmseChange <= 0.01)) failed.push(`loss ${i + 1} (${r.moment}): RMSE changed by ${r.worstRmseChange}`);
-    if (r.moment === 'handoff' && r.panels !== 3) failed.push(`loss ${i + 1}: the model added during the hand-off did not land (${r.panels} panels)`);
+    if (r.moment === 'handoff' && r.panels !== 3)
+      failed.push(`loss ${i + 1}: the model added during the hand-off did not land (${r.panels} panels)`);
     if (r.errors.length) failed.push(`loss ${i + 1}: console errors: ${r.errors.join(' | ')}`);
   }
   out.losses = losses;

@@ -33,7 +33,9 @@ import { warmupOf } from '../core/state';
 const initial = initialState();
 
 export function App() {
-  const [alert, setAlert] = useState<{ text: string; action?: AlertAction } | null>(initial.error ? { text: initial.error } : null);
+  const [alert, setAlert] = useState<{ text: string; action?: AlertAction } | null>(
+    initial.error ? { text: initial.error } : null,
+  );
   const [info, setInfo] = useState<string | null>(null);
   const [keepWeights, setKeepWeights] = useState(false);
   const [pngScale, setPngScale] = useState(2);
@@ -41,7 +43,10 @@ export function App() {
   const [conformalHidden, setConformalHidden] = useState<ReadonlySet<string>>(new Set());
   const gridRef = useRef<HTMLDivElement>(null);
   const onInfo = useCallback((text: string) => setInfo(text), []);
-  const onAlert = useCallback((text: string | null, action?: AlertAction) => setAlert(text ? { text, action } : null), []);
+  const onAlert = useCallback(
+    (text: string | null, action?: AlertAction) => setAlert(text ? { text, action } : null),
+    [],
+  );
 
   const run = useTrainer(initial.config);
   const store = useRunStore(initial, { trainer: run.trainer, keepWeights, playing: run.playing, onInfo, onAlert });
@@ -71,11 +76,16 @@ export function App() {
   const uiRevision = `${config.data.dataset}-${userData ? 'own' : 'gen'}`;
   /** A teacher's compact link: the fit panels, the weights view and the lesson's text and progress, for projection. */
   const compact = hide.includes('compact');
-  const shown = (h: Hideable) => !hide.includes(h) && !(compact && (h === 'models' || h === 'data' || h === 'training'));
+  const shown = (h: Hideable) =>
+    !hide.includes(h) && !(compact && (h === 'models' || h === 'data' || h === 'training'));
   /** Networks in the stack, ensemble members counted (at most LIMITS.maxMembers; at most MAX_MODELS panels). */
   const networks = memberTotal(config.models);
   // The sweep trains in its own worker; the main run pauses meanwhile (src/app/sweepSession.ts).
-  const sweep = useSweep({ playing, pause: () => void run.trainer.current?.pause(), play: () => void run.trainer.current?.play() });
+  const sweep = useSweep({
+    playing,
+    pause: () => void run.trainer.current?.pause(),
+    play: () => void run.trainer.current?.play(),
+  });
   // Play during a sweep stops the sweep (which holds the main run paused), then plays the main run.
   const togglePlay = () => {
     if (sweep.running && !playing) sweep.stop();
@@ -88,22 +98,48 @@ export function App() {
   const lessonRun = (id: string): LessonRun => {
     const l = findLesson(id)!;
     if (l.sweep && sweepLessonConfig)
-      return { config: sweepRunConfig ?? sweepLessonConfig, lessonConfig: sweepLessonConfig, ownData: false, step: sweep.snapshot?.step ?? 0, stepsPerSecond: sweep.running ? sweep.stepsPerSecond : 0, judged: sweep.snapshot, xs: edit.points.x };
-    return { config, lessonConfig: l.config, ownData: userData !== null, step: snapshot?.step ?? 0, stepsPerSecond: playing ? run.stepsPerSecond : 0, judged: snapshot, xs: edit.points.x, ys: edit.points.y };
+      return {
+        config: sweepRunConfig ?? sweepLessonConfig,
+        lessonConfig: sweepLessonConfig,
+        ownData: false,
+        step: sweep.snapshot?.step ?? 0,
+        stepsPerSecond: sweep.running ? sweep.stepsPerSecond : 0,
+        judged: sweep.snapshot,
+        xs: edit.points.x,
+      };
+    return {
+      config,
+      lessonConfig: l.config,
+      ownData: userData !== null,
+      step: snapshot?.step ?? 0,
+      stepsPerSecond: playing ? run.stepsPerSecond : 0,
+      judged: snapshot,
+      xs: edit.points.x,
+      ys: edit.points.y,
+    };
   };
   /** Cell openings run one after another: each reads the store as the one before left it. */
   const opening = useRef<Promise<void>>(Promise.resolve());
   const openCell = (spec: ModelSpec, label: string, sweepId: string | null) => {
-    if (config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers) return setAlert({ text: `The main run already has ${config.models.length} models; remove one to open this cell (${label}). Nothing was changed.` });
+    if (config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers)
+      return setAlert({
+        text: `The main run already has ${config.models.length} models; remove one to open this cell (${label}). Nothing was changed.`,
+      });
     opening.current = opening.current.then(() => openOne(spec, label, sweepId));
   };
   const openOne = async (spec: ModelSpec, label: string, sweepId: string | null) => {
     // The cell's trained state (one read of the sweep's worker) when the sweep ran this run's setup; a single network only.
-    const trained = sweepId !== null && ensembleSize(spec) === 1 ? await sweep.cellState(sweepId).catch(() => null) : null;
+    const trained =
+      sweepId !== null && ensembleSize(spec) === 1 ? await sweep.cellState(sweepId).catch(() => null) : null;
     let carried = trained !== null;
     let id = '';
     try {
-      await store.change(cellChange(spec, label, trained, () => run.trainer.current, { id: (given) => (id = given), fresh: () => (carried = false) }));
+      await store.change(
+        cellChange(spec, label, trained, () => run.trainer.current, {
+          id: (given) => (id = given),
+          fresh: () => (carried = false),
+        }),
+      );
       setInfo(
         carried
           ? `Opened the cell (${label}) as model ${id}, with the sweep's trained weights (${trained!.steps} steps${trained!.diverged ? ', diverged' : ''}); it goes on training in the main run.`
@@ -124,12 +160,20 @@ export function App() {
       <header className="top">
         <h1>Robust Uncertainty Explorer</h1>
         <p className="lede" hidden={compact}>
-          Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected outliers; colour is each point's weight; the dotted line and dashed band are the truth, the
-          shaded band the predicted ±2σ. Click a plot to add a point there (shift-click: an outlier; alt-click a point to remove it). Ctrl+Z undoes any change, including a lesson, your data or a removed model.
+          Mean/variance networks train live in your browser on the same data, one loss per panel. Crosses are injected
+          outliers; colour is each point's weight; the dotted line and dashed band are the truth, the shaded band the
+          predicted ±2σ. Click a plot to add a point there (shift-click: an outlier; alt-click a point to remove it).
+          Ctrl+Z undoes any change, including a lesson, your data or a removed model.
         </p>
       </header>
       <Alert text={alert?.text ?? null} action={alert?.action} onDismiss={() => setAlert(null)} />
-      <StatusBar status={run.status} step={run.snapshot?.step ?? 0} stepsPerSecond={run.stepsPerSecond} info={info} trained={(run.snapshot?.step ?? 0) > 0} />
+      <StatusBar
+        status={run.status}
+        step={run.snapshot?.step ?? 0}
+        stepsPerSecond={run.stepsPerSecond}
+        info={info}
+        trained={(run.snapshot?.step ?? 0) > 0}
+      />
       <Toolbar
         compact={compact}
         playing={playing}
@@ -149,7 +193,15 @@ export function App() {
       />
       <div className="layout">
         <aside className="side">
-          {shown('lessons') && <LessonCard lessonId={lessonId} onOpen={openLesson} onActions={edit.runActions} run={lessonRun} compact={compact} />}
+          {shown('lessons') && (
+            <LessonCard
+              lessonId={lessonId}
+              onOpen={openLesson}
+              onActions={edit.runActions}
+              run={lessonRun}
+              compact={compact}
+            />
+          )}
           {shown('models') && (
             <section className="card">
               <h2>Models</h2>
@@ -169,27 +221,85 @@ export function App() {
                   onRemove={() => edit.remove(m)}
                 />
               ))}
-              <button type="button" data-testid="add-model" disabled={config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers} onClick={edit.addModel}>
+              <button
+                type="button"
+                data-testid="add-model"
+                disabled={config.models.length >= MAX_MODELS || networks >= LIMITS.maxMembers}
+                onClick={edit.addModel}
+              >
                 + add a model
               </button>
             </section>
           )}
           {shown('data') && (
-            <DataCard data={config.data} ownPoints={userData ? userData.points.x.length : null} keepWeights={keepWeights} onKeepWeights={setKeepWeights} onChange={edit.updateData} heldOut={userData && !userData.truth ? (config.train.heldOut ?? null) : undefined} onHeldOut={edit.setHeldOut} onOpenReal={(id) => void real.openReal(id)} />
+            <DataCard
+              data={config.data}
+              ownPoints={userData ? userData.points.x.length : null}
+              keepWeights={keepWeights}
+              onKeepWeights={setKeepWeights}
+              onChange={edit.updateData}
+              heldOut={userData && !userData.truth ? (config.train.heldOut ?? null) : undefined}
+              onHeldOut={edit.setHeldOut}
+              onOpenReal={(id) => void real.openReal(id)}
+            />
           )}
           {userData?.source && <RealDataNote id={userData.source} n={userData.points.x.length} />}
           {shown('training') && <TrainingCard train={config.train} onChange={edit.updateTrain} />}
-          {shown('training') && <PosthocCard posthoc={config.train.posthoc} models={config.models} onChange={(posthoc, control) => edit.updateTrain({ posthoc }, control)} hidden={conformalHidden} onHidden={setConformalHidden} />}
+          {shown('training') && (
+            <PosthocCard
+              posthoc={config.train.posthoc}
+              models={config.models}
+              onChange={(posthoc, control) => edit.updateTrain({ posthoc }, control)}
+              hidden={conformalHidden}
+              onHidden={setConformalHidden}
+            />
+          )}
         </aside>
         <main>
           <div className="panels" ref={gridRef}>
             {config.models.map((m, k) => (
-              <FitPanel key={m.id} index={k} spec={m} snapshot={snapshot} points={edit.points} revision={uiRevision} status={statusOf(m.id)} onAddPoint={edit.addPoint} onRemovePoint={edit.removePoint} pngScale={pngScale} warmup={warmupOf(m, config.train)} idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined} conformal={!conformalHidden.has(m.id)} />
+              <FitPanel
+                key={m.id}
+                index={k}
+                spec={m}
+                snapshot={snapshot}
+                points={edit.points}
+                revision={uiRevision}
+                status={statusOf(m.id)}
+                onAddPoint={edit.addPoint}
+                onRemovePoint={edit.removePoint}
+                pngScale={pngScale}
+                warmup={warmupOf(m, config.train)}
+                idle={sweep.running ? 'paused while the sweep below trains (the two would share the GPU)' : undefined}
+                conformal={!conformalHidden.has(m.id)}
+              />
             ))}
           </div>
-          {shown('views') && (!compact || sweepPreset) && <SweepView config={config} selected={sel} sweep={sweep} preset={sweepPreset} ownData={userData !== null} onOpenCell={openCell} />}
-          {shown('views') && <Views config={config} selected={sel} snapshot={viewSnapshot} history={run.history} points={edit.points} uiRevision={uiRevision} pngScale={pngScale} compact={compact} />}
-          {shown('views') && !compact && <PosthocView models={config.models} snapshot={viewSnapshot} pngScale={pngScale} />}
+          {shown('views') && (!compact || sweepPreset) && (
+            <SweepView
+              config={config}
+              selected={sel}
+              sweep={sweep}
+              preset={sweepPreset}
+              ownData={userData !== null}
+              onOpenCell={openCell}
+            />
+          )}
+          {shown('views') && (
+            <Views
+              config={config}
+              selected={sel}
+              snapshot={viewSnapshot}
+              history={run.history}
+              points={edit.points}
+              uiRevision={uiRevision}
+              pngScale={pngScale}
+              compact={compact}
+            />
+          )}
+          {shown('views') && !compact && (
+            <PosthocView models={config.models} snapshot={viewSnapshot} pngScale={pngScale} />
+          )}
         </main>
       </div>
     </div>

@@ -29,18 +29,42 @@ interface Props {
 }
 
 /** One model's fit, with the test hooks a browser test reads (id, loss, steps, RMSE, status). */
-export function FitPanel({ index, spec, snapshot, points, revision, status, onAddPoint, onRemovePoint, pngScale = 2, warmup, idle, conformal = false }: Props) {
+export function FitPanel({
+  index,
+  spec,
+  snapshot,
+  points,
+  revision,
+  status,
+  onAddPoint,
+  onRemovePoint,
+  pngScale = 2,
+  warmup,
+  idle,
+  conformal = false,
+}: Props) {
   // The snapshot's model with this panel's id: a panel never shows another model's fit after a removal.
   const model: ModelSnapshot | undefined = snapshot?.models.find((m) => m.id === spec.id);
   const [meanSteps, nllSteps] = [warmup?.meanSteps, warmup?.nllSteps];
   const figure = useMemo(() => {
-    const options = { revision, conformal, ...(meanSteps !== undefined && nllSteps !== undefined ? { warmup: { meanSteps, nllSteps } } : {}) };
+    const options = {
+      revision,
+      conformal,
+      ...(meanSteps !== undefined && nllSteps !== undefined ? { warmup: { meanSteps, nllSteps } } : {}),
+    };
     if (snapshot && model) {
       const fig = fitFigure(snapshot, model, spec, points, options);
       // Paused on purpose (a sweep trains): the heading says so beside the last figures.
-      return idle && fig.heading ? { ...fig, heading: { ...fig.heading, subtitle: `${fig.heading.subtitle} · ${idle}` } } : fig;
+      return idle && fig.heading
+        ? { ...fig, heading: { ...fig.heading, subtitle: `${fig.heading.subtitle} · ${idle}` } }
+        : fig;
     }
-    return dataFigure(spec, points, { revision }, idle ?? (status === 'paused' ? 'paused before the first training step' : undefined));
+    return dataFigure(
+      spec,
+      points,
+      { revision },
+      idle ?? (status === 'paused' ? 'paused before the first training step' : undefined),
+    );
   }, [snapshot, spec, points, revision, model, meanSteps, nllSteps, status, idle, conformal]);
   return (
     <section
@@ -55,7 +79,13 @@ export function FitPanel({ index, spec, snapshot, points, revision, status, onAd
       data-phase={model ? String(model.phase) : ''}
       data-conformal-q={model?.posthoc ? String(model.posthoc.conformal.q) : ''}
     >
-      <Plot figure={figure} pngName={`panel-${index + 1}-${spec.loss}`} pngScale={pngScale} onPlotClick={onAddPoint} onPointAltClick={onRemovePoint} />
+      <Plot
+        figure={figure}
+        pngName={`panel-${index + 1}-${spec.loss}`}
+        pngScale={pngScale}
+        onPlotClick={onAddPoint}
+        onPointAltClick={onRemovePoint}
+      />
       {model?.message && (
         <p className="panel-message" role="alert">
           {model.message}

@@ -14,7 +14,10 @@ const drawn = new WeakMap<HTMLElement, Figure>();
  * A PNG of the plot as it is on screen (the user's zoom included), with its canvas points as SVG markers
  * and a white background.
  */
-export async function plotPng(el: HTMLElement, opts: { width: number; height: number; scale: number }): Promise<string> {
+export async function plotPng(
+  el: HTMLElement,
+  opts: { width: number; height: number; scale: number },
+): Promise<string> {
   const fig = drawn.get(el);
   const gd = el as Root;
   if (!fig) throw new Error('nothing drawn yet');
@@ -22,15 +25,44 @@ export async function plotPng(el: HTMLElement, opts: { width: number; height: nu
   const data = [...pointTraces(fig.points ?? []), ...(gd.data ?? fig.data)];
   const base = gd.layout ?? fig.layout;
   const h = fig.heading;
-  const title = h ? { text: `<b>${h.title}</b>${h.subtitle ? `<br><span style="font-size:12px">${h.subtitle}</span>` : ''}`, font: { size: 14 }, x: 0.02, xanchor: 'left' } : undefined;
+  const title = h
+    ? {
+        text: `<b>${h.title}</b>${h.subtitle ? `<br><span style="font-size:12px">${h.subtitle}</span>` : ''}`,
+        font: { size: 14 },
+        x: 0.02,
+        xanchor: 'left',
+      }
+    : undefined;
   const margin = { ...(base.margin as object), ...(h ? { t: h.subtitle ? 56 : 34 } : {}) };
-  const layout = { ...base, title, margin, paper_bgcolor: '#fff', plot_bgcolor: '#fff', width: opts.width, height: opts.height };
+  const layout = {
+    ...base,
+    title,
+    margin,
+    paper_bgcolor: '#fff',
+    plot_bgcolor: '#fff',
+    width: opts.width,
+    height: opts.height,
+  };
   // The colour scale, which the page shows as HTML in the heading, becomes a Plotly colour bar.
   const cs = h?.colorScale;
   if (cs) {
     const mid = (cs.cmin + cs.cmax) / 2;
-    const colorbar = { title: { text: cs.label, side: 'right' }, thickness: 10, len: 0.7, tickvals: [cs.cmin, mid, cs.cmax], ticktext: [String(cs.cmin), String(mid), `≥${cs.cmax}`] };
-    data.push({ type: 'scatter', mode: 'markers', x: [null], y: [null], showlegend: false, hoverinfo: 'skip', marker: { color: [cs.cmin], cmin: cs.cmin, cmax: cs.cmax, colorscale: cs.scale, showscale: true, colorbar } });
+    const colorbar = {
+      title: { text: cs.label, side: 'right' },
+      thickness: 10,
+      len: 0.7,
+      tickvals: [cs.cmin, mid, cs.cmax],
+      ticktext: [String(cs.cmin), String(mid), `≥${cs.cmax}`],
+    };
+    data.push({
+      type: 'scatter',
+      mode: 'markers',
+      x: [null],
+      y: [null],
+      showlegend: false,
+      hoverinfo: 'skip',
+      marker: { color: [cs.cmin], cmin: cs.cmin, cmax: cs.cmax, colorscale: cs.scale, showscale: true, colorbar },
+    });
   }
   return Plotly.toImage({ data, layout }, { format: 'png', width: opts.width, height: opts.height, scale: opts.scale });
 }
@@ -69,7 +101,17 @@ export function download(name: string, href: string): void {
 }
 
 /** The points' colour scale as a small horizontal key: label, cmin, a gradient, cmax (and beyond). */
-function ColorKey({ label, scale, cmin, cmax }: { label: string; scale: [number, string][]; cmin: number; cmax: number }) {
+function ColorKey({
+  label,
+  scale,
+  cmin,
+  cmax,
+}: {
+  label: string;
+  scale: [number, string][];
+  cmin: number;
+  cmax: number;
+}) {
   const gradient = `linear-gradient(to right, ${scale.map(([f, c]) => `${c} ${f * 100}%`).join(', ')})`;
   return (
     <span className="color-key" title={`point colour: ${label}, from ${cmin} to ${cmax} or more`}>
@@ -95,7 +137,15 @@ interface Props {
  * A Plotly figure, redrawn with Plotly.react whenever the figure object changes (the user's zoom survives
  * through uirevision), with the figure's scatter points on a canvas underneath.
  */
-export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale = 2, onPlotClick, onPointAltClick }: Props) {
+export function Plot({
+  figure,
+  height = 320,
+  testId,
+  pngName = 'plot',
+  pngScale = 2,
+  onPlotClick,
+  onPointAltClick,
+}: Props) {
   const ref = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
   const boundRef = useRef(false);
@@ -117,7 +167,10 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
         click: () => {
           const el = ref.current;
           const { name, scale } = pngRef.current;
-          if (el) void plotPng(el, { width: el.clientWidth, height: el.clientHeight, scale }).then((src) => download(`${name}.png`, src));
+          if (el)
+            void plotPng(el, { width: el.clientWidth, height: el.clientHeight, scale }).then((src) =>
+              download(`${name}.png`, src),
+            );
         },
       },
     ],
@@ -132,7 +185,8 @@ export function Plot({ figure, height = 320, testId, pngName = 'plot', pngScale 
         // The first plot gives the element Plotly's `on`: follow zoom, pan and resizes (all relayouts) from then on.
         if (boundRef.current || !gd.on) return;
         boundRef.current = true;
-        const redraw = (ranges = {}) => canvasRef.current && drawPoints(canvasRef.current, el, drawn.get(el)?.points ?? [], ranges);
+        const redraw = (ranges = {}) =>
+          canvasRef.current && drawPoints(canvasRef.current, el, drawn.get(el)?.points ?? [], ranges);
         gd.on('plotly_relayout', () => redraw());
         gd.on('plotly_relayouting', (e) => redraw(rangesFromEvent(e as Record<string, unknown>)));
       });

@@ -8,7 +8,17 @@ function Swatch({ item }: { item: LegendItem }) {
     <svg width="22" height="10" aria-hidden="true">
       {mark === 'circle' && <circle cx="11" cy="5" r="3.5" fill={color} />}
       {mark === 'x' && <path d="M7.5 1.5l7 7M7.5 8.5l7-7" stroke={color} strokeWidth="1.8" />}
-      {(mark === 'line' || mark === 'dash' || mark === 'dot') && <line x1="1" y1="5" x2="21" y2="5" stroke={color} strokeWidth="2.2" strokeDasharray={mark === 'dash' ? '5 3' : mark === 'dot' ? '1.5 2.5' : undefined} />}
+      {(mark === 'line' || mark === 'dash' || mark === 'dot') && (
+        <line
+          x1="1"
+          y1="5"
+          x2="21"
+          y2="5"
+          stroke={color}
+          strokeWidth="2.2"
+          strokeDasharray={mark === 'dash' ? '5 3' : mark === 'dot' ? '1.5 2.5' : undefined}
+        />
+      )}
     </svg>
   );
 }
@@ -17,7 +27,23 @@ function Swatch({ item }: { item: LegendItem }) {
  * A view: its title, its plots and one legend for them all. The plots wrap rather than shrink below `minWidth`
  * (their ticks and labels are made for that width); a dimmed view (a model in its warm-up) is greyed and says why.
  */
-export function ViewPanel({ view, height = 300, minWidth = 280, testId, pngScale, children, controls }: { view: View | null; height?: number; minWidth?: number; testId: string; pngScale?: number; children?: ReactNode; controls?: ReactNode }) {
+export function ViewPanel({
+  view,
+  height = 300,
+  minWidth = 280,
+  testId,
+  pngScale,
+  children,
+  controls,
+}: {
+  view: View | null;
+  height?: number;
+  minWidth?: number;
+  testId: string;
+  pngScale?: number;
+  children?: ReactNode;
+  controls?: ReactNode;
+}) {
   return (
     <section className={`card view${view?.dimmed ? ' view-dimmed' : ''}`} data-testid={testId}>
       <div className="view-head">
@@ -29,7 +55,10 @@ export function ViewPanel({ view, height = 300, minWidth = 280, testId, pngScale
           {view.dimmed}
         </p>
       )}
-      <div className="view-plots" style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${minWidth}px), 1fr))` }}>
+      <div
+        className="view-plots"
+        style={{ gridTemplateColumns: `repeat(auto-fit, minmax(min(100%, ${minWidth}px), 1fr))` }}
+      >
         {view?.plots.map((f, i) =>
           f.note ? (
             <div key={i} className="plot-note" style={{ height }}>

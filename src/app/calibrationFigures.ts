@@ -43,7 +43,15 @@ export function defaultSet(snapshot: Snapshot | null): UncertaintySet {
 }
 
 function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unknown>): Record<string, unknown> {
-  return { xaxis, yaxis, showlegend: false, margin: { l: 46, r: 8, t: 6, b: 38 }, hovermode: 'closest', plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' };
+  return {
+    xaxis,
+    yaxis,
+    showlegend: false,
+    margin: { l: 46, r: 8, t: 6, b: 38 },
+    hovermode: 'closest',
+    plot_bgcolor: 'rgba(0,0,0,0)',
+    paper_bgcolor: 'rgba(0,0,0,0)',
+  };
 }
 
 /**
@@ -51,7 +59,13 @@ function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unkno
  * per set, the diagonal is perfect calibration) and the PIT histogram of `set` (flat at 0.1 when calibrated,
  * ∪-shaped when overconfident, ∩-shaped when underconfident). Null when the model has nothing to judge.
  */
-export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: UncertaintySet, snapshot: Snapshot | null = null, warmup?: Warmup): View | null {
+export function calibrationView(
+  model: ModelSnapshot,
+  spec: ModelSpec,
+  set: UncertaintySet,
+  snapshot: Snapshot | null = null,
+  warmup?: Warmup,
+): View | null {
   const block: UncertaintyBlock | null = model.uncertainty;
   if (!block) return null;
   const sets = (['heldOut', 'inliers', 'outliers'] as const).filter((s) => block[s]);
@@ -66,19 +80,48 @@ export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: Unce
       line: { color: SET_COLOR[s], width: s === set ? 2.5 : 1.5 },
     };
   });
-  const diagonal = { type: 'scatter', mode: 'lines', x: [0, 1], y: [0, 1], name: 'perfect calibration', line: { color: '#222', dash: 'dot', width: 1 }, hoverinfo: 'skip' };
+  const diagonal = {
+    type: 'scatter',
+    mode: 'lines',
+    x: [0, 1],
+    y: [0, 1],
+    name: 'perfect calibration',
+    line: { color: '#222', dash: 'dot', width: 1 },
+    hoverinfo: 'skip',
+  };
   const pit = block[set];
   const bins = pit ? pit.pitHistogram.length : 10;
   const centres = Array.from({ length: bins }, (_, i) => (i + 0.5) / bins);
   const pitPlot = {
     data: pit
       ? [
-          { type: 'bar', x: centres, y: pit.pitHistogram, width: 1 / bins, name: `PIT, ${setLabel(set, snapshot)}`, marker: { color: SET_COLOR[set], opacity: 0.75 } },
-          { type: 'scatter', mode: 'lines', x: [0, 1], y: [1 / bins, 1 / bins], name: 'uniform (calibrated)', line: { color: '#222', dash: 'dot', width: 1 }, hoverinfo: 'skip' },
+          {
+            type: 'bar',
+            x: centres,
+            y: pit.pitHistogram,
+            width: 1 / bins,
+            name: `PIT, ${setLabel(set, snapshot)}`,
+            marker: { color: SET_COLOR[set], opacity: 0.75 },
+          },
+          {
+            type: 'scatter',
+            mode: 'lines',
+            x: [0, 1],
+            y: [1 / bins, 1 / bins],
+            name: 'uniform (calibrated)',
+            line: { color: '#222', dash: 'dot', width: 1 },
+            hoverinfo: 'skip',
+          },
         ]
       : [],
-    heading: { title: `PIT histogram, ${setLabel(set, snapshot)}`, subtitle: pit ? `n = ${pit.n}` : 'no targets in this set' },
-    layout: smallLayout({ range: [0, 1], title: { text: 'PIT = F(y)' } }, { rangemode: 'tozero', title: { text: 'share of targets' } }),
+    heading: {
+      title: `PIT histogram, ${setLabel(set, snapshot)}`,
+      subtitle: pit ? `n = ${pit.n}` : 'no targets in this set',
+    },
+    layout: smallLayout(
+      { range: [0, 1], title: { text: 'PIT = F(y)' } },
+      { rangemode: 'tozero', title: { text: 'share of targets' } },
+    ),
   };
   return {
     title: `Calibration of ${modelTitle(spec)}${block.step !== model.steps ? ` (at step ${block.step})` : ''}`,
@@ -86,11 +129,17 @@ export function calibrationView(model: ModelSnapshot, spec: ModelSpec, set: Unce
       {
         data: [diagonal, ...curves],
         heading: { title: 'reliability: observed against nominal quantile level' },
-        layout: smallLayout({ range: [0, 1], title: { text: 'nominal level p' } }, { range: [0, 1], title: { text: 'share of y ≤ F⁻¹(p)' } }),
+        layout: smallLayout(
+          { range: [0, 1], title: { text: 'nominal level p' } },
+          { range: [0, 1], title: { text: 'share of y ≤ F⁻¹(p)' } },
+        ),
       },
       pitPlot,
     ],
-    legend: [{ name: 'perfect calibration / uniform PIT', color: '#222', mark: 'dot' as const }, ...sets.map((s) => ({ name: setLabel(s, snapshot), color: SET_COLOR[s], mark: 'line' as const }))],
+    legend: [
+      { name: 'perfect calibration / uniform PIT', color: '#222', mark: 'dot' as const },
+      ...sets.map((s) => ({ name: setLabel(s, snapshot), color: SET_COLOR[s], mark: 'line' as const })),
+    ],
     ...(model.phase < 2 ? { dimmed: warmupCalibration(model, warmup) } : {}),
   };
 }
@@ -130,12 +179,54 @@ export const METRIC_COLUMNS: MetricColumn[] = [
     rank: (v: number) => Math.abs(v - NOMINAL[k - 1]),
     format: pct,
   })),
-  { key: 'miscalibrationArea', label: 'miscal. area', title: 'Mean |observed − nominal| over 99 quantile levels: 0 is calibrated, 0.5 the worst', value: (m) => m.miscalibrationArea, rank: (v) => v, format: num },
-  { key: 'rmsCalibrationError', label: 'RMS cal. err.', title: 'Root mean square of observed − nominal over the levels: lower is better', value: (m) => m.rmsCalibrationError, rank: (v) => v, format: num },
-  { key: 'sharpness', label: 'sharpness', title: 'Mean predictive standard deviation: lower is sharper (only worth it when calibrated)', value: (m) => m.sharpness, rank: (v) => v, format: num },
-  { key: 'crps', label: 'CRPS', title: 'Mean continuous ranked probability score, in the units of y: lower is better', value: (m) => m.crps, rank: (v) => v, format: num },
-  { key: 'intervalScore95', label: '95 % IS', title: 'Mean interval score of the central 95 % interval (width plus 40× the miss): lower is better', value: (m) => m.intervalScore95, rank: (v) => v, format: num },
-  { key: 'nll', label: 'NLL', title: 'Mean negative log-likelihood in nats, with every constant: lower is better', value: (m) => m.nll, rank: (v) => v, format: num },
+  {
+    key: 'miscalibrationArea',
+    label: 'miscal. area',
+    title: 'Mean |observed − nominal| over 99 quantile levels: 0 is calibrated, 0.5 the worst',
+    value: (m) => m.miscalibrationArea,
+    rank: (v) => v,
+    format: num,
+  },
+  {
+    key: 'rmsCalibrationError',
+    label: 'RMS cal. err.',
+    title: 'Root mean square of observed − nominal over the levels: lower is better',
+    value: (m) => m.rmsCalibrationError,
+    rank: (v) => v,
+    format: num,
+  },
+  {
+    key: 'sharpness',
+    label: 'sharpness',
+    title: 'Mean predictive standard deviation: lower is sharper (only worth it when calibrated)',
+    value: (m) => m.sharpness,
+    rank: (v) => v,
+    format: num,
+  },
+  {
+    key: 'crps',
+    label: 'CRPS',
+    title: 'Mean continuous ranked probability score, in the units of y: lower is better',
+    value: (m) => m.crps,
+    rank: (v) => v,
+    format: num,
+  },
+  {
+    key: 'intervalScore95',
+    label: '95 % IS',
+    title: 'Mean interval score of the central 95 % interval (width plus 40× the miss): lower is better',
+    value: (m) => m.intervalScore95,
+    rank: (v) => v,
+    format: num,
+  },
+  {
+    key: 'nll',
+    label: 'NLL',
+    title: 'Mean negative log-likelihood in nats, with every constant: lower is better',
+    value: (m) => m.nll,
+    rank: (v) => v,
+    format: num,
+  },
 ];
 
 export interface MetricCell {
@@ -158,13 +249,19 @@ export interface MetricRow {
 /** Why a metric came out infinite or NaN. */
 function nonFiniteReason(key: string, spec: ModelSpec, v: number): string {
   const heavy = spec.loss.includes('student-t');
-  if (heavy && key === 'sharpness' && v === Infinity) return `a Student-t with ν = ${spec.nu} ≤ 2 has infinite variance`;
+  if (heavy && key === 'sharpness' && v === Infinity)
+    return `a Student-t with ν = ${spec.nu} ≤ 2 has infinite variance`;
   if (heavy && key === 'crps' && v === Infinity) return `a Student-t with ν = ${spec.nu} ≤ 1 has no finite CRPS`;
   return 'not a finite number';
 }
 
 /** One row per model, in the models' order: the metrics of `set`, or "–" with the reason. */
-export function metricsTable(snapshot: Snapshot | null, specs: readonly ModelSpec[], set: UncertaintySet, train?: TrainSettings): MetricRow[] {
+export function metricsTable(
+  snapshot: Snapshot | null,
+  specs: readonly ModelSpec[],
+  set: UncertaintySet,
+  train?: TrainSettings,
+): MetricRow[] {
   const held = hasHeldOut(snapshot);
   return specs.map((spec, index) => {
     const model = snapshot?.models.find((m) => m.id === spec.id);
@@ -173,7 +270,9 @@ export function metricsTable(snapshot: Snapshot | null, specs: readonly ModelSpe
     const cells = METRIC_COLUMNS.map((c): MetricCell => {
       if (!metrics) return { key: c.key, value: null, text: '–', why: missing };
       const v = c.value(metrics);
-      return Number.isFinite(v) ? { key: c.key, value: v, text: c.format(v), why: null } : { key: c.key, value: null, text: '–', why: nonFiniteReason(c.key, spec, v) };
+      return Number.isFinite(v)
+        ? { key: c.key, value: v, text: c.format(v), why: null }
+        : { key: c.key, value: null, text: '–', why: nonFiniteReason(c.key, spec, v) };
     });
     const warmup = model && model.phase < 2 ? warmupCalibration(model, train && warmupOf(spec, train)) : null;
     return { id: spec.id, index, label: `${index + 1}: ${modelTitle(spec)}`, cells, warmup };

@@ -14,7 +14,11 @@ function drain(): void {
   const t0 = performance.now();
   draw();
   const ms = performance.now() - t0;
-  drawLog.push({ what: el.dataset.testid ?? el.closest<HTMLElement>('[data-testid]')?.dataset.testid ?? '?', ms, at: t0 });
+  drawLog.push({
+    what: el.dataset.testid ?? el.closest<HTMLElement>('[data-testid]')?.dataset.testid ?? '?',
+    ms,
+    at: t0,
+  });
   if (drawLog.length > 1000) drawLog.shift();
   if (waiting.size) {
     scheduled = true;

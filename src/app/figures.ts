@@ -14,7 +14,11 @@ export interface Figure {
    * The plot's title, drawn as HTML above it: Plotly measures and redraws SVG titles on every update,
    * which on a slow machine costs more than the lines themselves. PNG export puts it back in the image.
    */
-  heading?: { title: string; subtitle?: string; colorScale?: { label: string; scale: [number, string][]; cmin: number; cmax: number } };
+  heading?: {
+    title: string;
+    subtitle?: string;
+    colorScale?: { label: string; scale: [number, string][]; cmin: number; cmax: number };
+  };
   /** In place of the plot: why there is nothing to draw (a metric no model here has), instead of empty axes. */
   note?: string;
 }
@@ -59,7 +63,15 @@ export function pointTraces(sets: PointSet[]): Record<string, unknown>[] {
     marker:
       typeof s.color === 'string'
         ? { color: s.color, size: s.size, symbol: s.symbol, opacity: s.opacity }
-        : { color: Array.from(s.color.values), cmin: s.color.cmin, cmax: s.color.cmax, colorscale: s.color.scale, size: s.size, symbol: s.symbol, opacity: s.opacity },
+        : {
+            color: Array.from(s.color.values),
+            cmin: s.color.cmin,
+            cmax: s.color.cmax,
+            colorscale: s.color.scale,
+            size: s.size,
+            symbol: s.symbol,
+            opacity: s.opacity,
+          },
   }));
 }
 
@@ -129,7 +141,9 @@ const UNWEIGHTED = '#8a94a3';
 
 /** Which per-point value colours the points: σ* for SuperLoss, the relative Boltzmann weight otherwise. */
 export function pointWeights(spec: ModelSpec, model: ModelSnapshot): { values: Float32Array; label: string } {
-  return parseLossId(spec.loss).wrapper === 'superloss' ? { values: model.sigmaStar, label: 'σ*' } : { values: model.weight, label: 'B·wᵢ' };
+  return parseLossId(spec.loss).wrapper === 'superloss'
+    ? { values: model.sigmaStar, label: 'σ*' }
+    : { values: model.weight, label: 'B·wᵢ' };
 }
 
 export interface FitOptions {
@@ -157,14 +171,38 @@ function heldOutSet(points: Points): PointSet[] {
   const h = points.heldOut;
   if (!h || h.x.length === 0) return [];
   const idx = Array.from(h.x, (_, j) => -1 - j);
-  return [{ name: 'held out', x: h.x, y: h.y, index: idx, symbol: 'circle', size: 5, opacity: 0.55, color: '#8e44ad', hover: (i) => `held out (not trained on)<br>x = ${fmt(h.x[i])}, y = ${fmt(h.y[i])}` }];
+  return [
+    {
+      name: 'held out',
+      x: h.x,
+      y: h.y,
+      index: idx,
+      symbol: 'circle',
+      size: 5,
+      opacity: 0.55,
+      color: '#8e44ad',
+      hover: (i) => `held out (not trained on)<br>x = ${fmt(h.x[i])}, y = ${fmt(h.y[i])}`,
+    },
+  ];
 }
 
 /** The calibration share of post-hoc methods (posthoc.ts), never trained on: teal rings, not removable by a click. */
 function calibrationSet(points: Points): PointSet[] {
   const c = points.calibration;
   if (!c || c.x.length === 0) return [];
-  return [{ name: 'calibration share', x: c.x, y: c.y, symbol: 'circle', size: 5, opacity: 0.5, color: '#2a9d8f', hover: (i) => `calibration share (not trained on)${c.isOutlier[i] ? ', an injected outlier' : ''}<br>x = ${fmt(c.x[i])}, y = ${fmt(c.y[i])}` }];
+  return [
+    {
+      name: 'calibration share',
+      x: c.x,
+      y: c.y,
+      symbol: 'circle',
+      size: 5,
+      opacity: 0.5,
+      color: '#2a9d8f',
+      hover: (i) =>
+        `calibration share (not trained on)${c.isOutlier[i] ? ', an injected outlier' : ''}<br>x = ${fmt(c.x[i])}, y = ${fmt(c.y[i])}`,
+    },
+  ];
 }
 
 /** Backgrounds left transparent, so the point canvas under a figure shows through. */
@@ -187,7 +225,13 @@ function fitLayout(xRange: number[], yRange: number[], revision: string): Record
  * The fit panel: data (outliers as crosses) coloured by weight, the true mean (dotted) and true ±2σ,
  * the predicted mean and its ±2σ band as one closed polygon.
  */
-export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelSpec, points: Points, options: FitOptions): Figure {
+export function fitFigure(
+  snapshot: Snapshot,
+  model: ModelSnapshot,
+  spec: ModelSpec,
+  points: Points,
+  options: FitOptions,
+): Figure {
   const grid = Array.from(snapshot.grid);
   const mu = Array.from(model.mu);
   const sigma = Array.from(model.sigma);
@@ -209,21 +253,37 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
       size: symbol === 'x' ? 6 : 5,
       opacity: 0.75,
       color: weighted ? { values: w, cmin: 0, cmax: 2, scale: WEIGHT_SCALE } : UNWEIGHTED,
-      hover: (i) => `${name}<br>x = ${fmt(x[i])}, y = ${fmt(y[i])}${weighted ? `<br>${label} = ${fmt(w[i])}` : '<br>no weight in the warm-up'}`,
+      hover: (i) =>
+        `${name}<br>x = ${fmt(x[i])}, y = ${fmt(y[i])}${weighted ? `<br>${label} = ${fmt(w[i])}` : '<br>no weight in the warm-up'}`,
     };
   };
   const data: Record<string, unknown>[] = [];
   const band = (spread: ArrayLike<number>, fillcolor: string, name: string) => {
     const upper = mu.map((m, i) => m + 2 * spread[i]);
     const lower = mu.map((m, i) => m - 2 * spread[i]);
-    data.push({ type: 'scatter', mode: 'lines', x: [...grid, ...grid.slice().reverse()], y: [...upper, ...lower.reverse()], fill: 'toself', fillcolor, line: { width: 0 }, name, hoverinfo: 'skip' });
+    data.push({
+      type: 'scatter',
+      mode: 'lines',
+      x: [...grid, ...grid.slice().reverse()],
+      y: [...upper, ...lower.reverse()],
+      fill: 'toself',
+      fillcolor,
+      line: { width: 0 },
+      name,
+      hoverinfo: 'skip',
+    });
   };
   const e = model.ensemble;
   if (e) {
     // An ensemble: the total band (its members' disagreement added) around the noise they expect.
     band(sigma, COLORS.epistemicBand, `μ* ± 2σ*, total (aleatoric + epistemic, ${e.alive} members)`);
     // The members' σ is untouched in the mean-only warm-up (their disagreement in μ is real from the start).
-    if (predictsVariance(spec.loss)) band(e.aleatoric, model.phase === 0 ? COLORS.untrainedBand : COLORS.band, model.phase === 0 ? 'μ* ± 2√(mean σ²), aleatoric (σ not trained yet)' : 'μ* ± 2√(mean σ²), aleatoric');
+    if (predictsVariance(spec.loss))
+      band(
+        e.aleatoric,
+        model.phase === 0 ? COLORS.untrainedBand : COLORS.band,
+        model.phase === 0 ? 'μ* ± 2√(mean σ²), aleatoric (σ not trained yet)' : 'μ* ± 2√(mean σ²), aleatoric',
+      );
   } else if (predictsVariance(spec.loss)) {
     // Student-t with ν ≤ 2 has no finite variance: its band is drawn at ±2 × its scale, and says so. The mean-only
     // warm-up leaves the variance head as it started: its band is drawn faint, as what it is.
@@ -234,50 +294,137 @@ export function fitFigure(snapshot: Snapshot, model: ModelSnapshot, spec: ModelS
     const tm = Array.from(snapshot.truthMean);
     const ts = Array.from(snapshot.truthStd);
     data.push(
-      { type: 'scatter', mode: 'lines', x: grid, y: tm, name: 'true mean', line: { color: COLORS.truth, dash: 'dot', width: 2 }, hoverinfo: 'skip' },
-      { type: 'scatter', mode: 'lines', x: grid, y: tm.map((m, i) => m + 2 * ts[i]), name: 'true ±2σ', line: { color: COLORS.truthBand, dash: 'dash', width: 1 }, hoverinfo: 'skip' },
-      { type: 'scatter', mode: 'lines', x: grid, y: tm.map((m, i) => m - 2 * ts[i]), showlegend: false, line: { color: COLORS.truthBand, dash: 'dash', width: 1 }, hoverinfo: 'skip' },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: grid,
+        y: tm,
+        name: 'true mean',
+        line: { color: COLORS.truth, dash: 'dot', width: 2 },
+        hoverinfo: 'skip',
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: grid,
+        y: tm.map((m, i) => m + 2 * ts[i]),
+        name: 'true ±2σ',
+        line: { color: COLORS.truthBand, dash: 'dash', width: 1 },
+        hoverinfo: 'skip',
+      },
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: grid,
+        y: tm.map((m, i) => m - 2 * ts[i]),
+        showlegend: false,
+        line: { color: COLORS.truthBand, dash: 'dash', width: 1 },
+        hoverinfo: 'skip',
+      },
     );
   }
   data.push(...conformalOutline(model, grid, mu, options));
-  data.push({ type: 'scatter', mode: 'lines', x: grid, y: mu, name: e ? 'ensemble mean μ*' : 'predicted μ', line: { color: COLORS.mean, width: 2.5 } });
+  data.push({
+    type: 'scatter',
+    mode: 'lines',
+    x: grid,
+    y: mu,
+    name: e ? 'ensemble mean μ*' : 'predicted μ',
+    line: { color: COLORS.mean, width: 2.5 },
+  });
   const phase = warmupNote(model, options.warmup);
   const rmse = Number.isFinite(model.metrics.rmse) ? `RMSE ${fmt(model.metrics.rmse)}` : '';
   // σ is untouched in the mean-only warm-up: its error would describe the initial weights, not a loss.
-  const sigmaErr = predictsVariance(spec.loss) && model.phase > 0 && Number.isFinite(model.metrics.sigmaError) ? ` · σ err ${fmt(model.metrics.sigmaError)}` : '';
+  const sigmaErr =
+    predictsVariance(spec.loss) && model.phase > 0 && Number.isFinite(model.metrics.sigmaError)
+      ? ` · σ err ${fmt(model.metrics.sigmaError)}`
+      : '';
   const members = e ? ` · shaded: aleatoric, orange: + epistemic` : '';
-  const ph = options.conformal && model.posthoc ? ` · conformal q̂ ${fmt(model.posthoc.conformal.q)}${model.posthoc.conformal.score === 'abs' ? '' : ` (z ${fmt(model.posthoc.learned)})`}` : '';
+  const ph =
+    options.conformal && model.posthoc
+      ? ` · conformal q̂ ${fmt(model.posthoc.conformal.q)}${model.posthoc.conformal.score === 'abs' ? '' : ` (z ${fmt(model.posthoc.learned)})`}`
+      : '';
   return {
     data,
-    points: [pointSet(inlier, 'circle', 'data'), pointSet(outlier, 'x', 'injected outliers'), ...heldOutSet(points), ...calibrationSet(points)],
-    heading: { title: modelTitle(spec), subtitle: `${rmse}${sigmaErr}${members}${ph}${phase ? ` · ${phase}` : ''}`, ...(weighted ? { colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } } : {}) },
+    points: [
+      pointSet(inlier, 'circle', 'data'),
+      pointSet(outlier, 'x', 'injected outliers'),
+      ...heldOutSet(points),
+      ...calibrationSet(points),
+    ],
+    heading: {
+      title: modelTitle(spec),
+      subtitle: `${rmse}${sigmaErr}${members}${ph}${phase ? ` · ${phase}` : ''}`,
+      ...(weighted ? { colorScale: { label, scale: WEIGHT_SCALE, cmin: 0, cmax: 2 } } : {}),
+    },
     layout: fitLayout([grid[0], grid[grid.length - 1]], yRangeOf(snapshot, points), options.revision),
   };
 }
 
 /** The conformal band μ̂ ± q̂·σ̂ (or ± q̂) as two outline lines; none when off, absent or infinite (the Post-hoc view says why). */
-export function conformalOutline(model: ModelSnapshot, grid: number[], mu: number[], options: FitOptions): Record<string, unknown>[] {
+export function conformalOutline(
+  model: ModelSnapshot,
+  grid: number[],
+  mu: number[],
+  options: FitOptions,
+): Record<string, unknown>[] {
   const ph = model.posthoc;
   if (!options.conformal || !ph || !Number.isFinite(ph.conformal.q)) return [];
   const h = ph.gridHalfWidth;
   const level = `${Math.round(ph.conformal.level * 100)} %`;
   const line = { color: COLORS.conformal, width: 1.5, dash: 'dashdot' };
   return [
-    { type: 'scatter', mode: 'lines', x: grid, y: mu.map((m, i) => m + h[i]), name: `conformal ${level} band`, line, hoverinfo: 'skip' },
-    { type: 'scatter', mode: 'lines', x: grid, y: mu.map((m, i) => m - h[i]), name: `conformal ${level} band (lower)`, showlegend: false, line, hoverinfo: 'skip' },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      x: grid,
+      y: mu.map((m, i) => m + h[i]),
+      name: `conformal ${level} band`,
+      line,
+      hoverinfo: 'skip',
+    },
+    {
+      type: 'scatter',
+      mode: 'lines',
+      x: grid,
+      y: mu.map((m, i) => m - h[i]),
+      name: `conformal ${level} band (lower)`,
+      showlegend: false,
+      line,
+      hoverinfo: 'skip',
+    },
   ];
 }
 
 /** The fit panel before the first training step: the data alone, on the axes the fit will use. */
-export function dataFigure(spec: ModelSpec, points: Points, options: FitOptions, why = 'waiting for the first training step…'): Figure {
+export function dataFigure(
+  spec: ModelSpec,
+  points: Points,
+  options: FitOptions,
+  why = 'waiting for the first training step…',
+): Figure {
   let lo = Infinity;
   let hi = -Infinity;
   points.x.forEach((x) => ((lo = Math.min(lo, x)), (hi = Math.max(hi, x))));
   const [inlier, outlier] = splitByOutlier(points);
-  const grey = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => ({ name, x: idx.map((i) => points.x[i]), y: idx.map((i) => points.y[i]), index: idx, symbol, size: symbol === 'x' ? 6 : 5, opacity: 0.6, color: '#8a94a3' });
+  const grey = (idx: number[], symbol: 'circle' | 'x', name: string): PointSet => ({
+    name,
+    x: idx.map((i) => points.x[i]),
+    y: idx.map((i) => points.y[i]),
+    index: idx,
+    symbol,
+    size: symbol === 'x' ? 6 : 5,
+    opacity: 0.6,
+    color: '#8a94a3',
+  });
   return {
     data: [],
-    points: [grey(inlier, 'circle', 'data'), grey(outlier, 'x', 'injected outliers'), ...heldOutSet(points), ...calibrationSet(points)],
+    points: [
+      grey(inlier, 'circle', 'data'),
+      grey(outlier, 'x', 'injected outliers'),
+      ...heldOutSet(points),
+      ...calibrationSet(points),
+    ],
     heading: { title: modelTitle(spec), subtitle: why },
     layout: fitLayout(Number.isFinite(lo) ? [lo, hi] : [0, 1], yRangeOf(null, points), options.revision),
   };
@@ -293,7 +440,10 @@ export function yRangeOf(snapshot: Snapshot | null, points: Points): [number, nu
       hi = Math.max(hi, v);
     }
   };
-  if (snapshot?.truthMean && snapshot.truthStd) snapshot.truthMean.forEach((m, i) => (take(m + 2.5 * snapshot.truthStd![i]), take(m - 2.5 * snapshot.truthStd![i])));
+  if (snapshot?.truthMean && snapshot.truthStd)
+    snapshot.truthMean.forEach(
+      (m, i) => (take(m + 2.5 * snapshot.truthStd![i]), take(m - 2.5 * snapshot.truthStd![i])),
+    );
   else points.y.forEach((y, i) => !points.isOutlier[i] && take(y));
   const pad = 0.15 * (hi - lo || 1);
   return [lo - pad, hi + pad];

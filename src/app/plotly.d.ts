@@ -10,7 +10,16 @@ declare module 'plotly.js-basic-dist-min' {
   export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<Root>;
   export function purge(root: HTMLElement): void;
   export const Icons: Record<string, unknown>;
-  export function toImage(root: HTMLElement | { data: Data[]; layout: Layout }, opts: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number }): Promise<string>;
-  const Plotly: { react: typeof react; newPlot: typeof newPlot; purge: typeof purge; toImage: typeof toImage; Icons: typeof Icons };
+  export function toImage(
+    root: HTMLElement | { data: Data[]; layout: Layout },
+    opts: { format: 'png' | 'svg'; width?: number; height?: number; scale?: number },
+  ): Promise<string>;
+  const Plotly: {
+    react: typeof react;
+    newPlot: typeof newPlot;
+    purge: typeof purge;
+    toImage: typeof toImage;
+    Icons: typeof Icons;
+  };
   export default Plotly;
 }

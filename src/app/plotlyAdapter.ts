@@ -35,7 +35,14 @@ export function axisName(ref: string | undefined, letter: 'x' | 'y'): string {
 export function axisGeometry(el: HTMLElement, name: string): AxisGeometry | null {
   const full = (el as HTMLElement & { _fullLayout?: Record<string, unknown> })._fullLayout;
   const ax = full?.[name] as PlotlyAxis | undefined;
-  if (!ax || typeof ax._offset !== 'number' || typeof ax._length !== 'number' || !Array.isArray(ax.range) || ax.range.length !== 2) return null;
+  if (
+    !ax ||
+    typeof ax._offset !== 'number' ||
+    typeof ax._length !== 'number' ||
+    !Array.isArray(ax.range) ||
+    ax.range.length !== 2
+  )
+    return null;
   const range: [number, number] = [Number(ax.range[0]), Number(ax.range[1])];
   if (!range.every(Number.isFinite)) return null;
   return { offset: ax._offset, length: ax._length, range, linear: ax.type === undefined || ax.type === 'linear' };

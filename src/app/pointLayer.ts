@@ -43,7 +43,11 @@ function binned(v: number, cmin: number, cmax: number): number {
 }
 
 /** Everything the layer needs from a set to place its points: pixel coordinates, or null when off-axis. */
-function project(gd: PlotlyRoot, set: PointSet, ranges: Ranges): { px: Float32Array; py: Float32Array; clip: [number, number, number, number] } | null {
+function project(
+  gd: PlotlyRoot,
+  set: PointSet,
+  ranges: Ranges,
+): { px: Float32Array; py: Float32Array; clip: [number, number, number, number] } | null {
   const xname = axisName(set.xaxis, 'x');
   const yname = axisName(set.yaxis, 'y');
   const xa = axisGeometry(gd, xname);
@@ -88,7 +92,10 @@ export function drawPoints(canvas: HTMLCanvasElement, gd: PlotlyRoot, sets: Poin
     const bins = new Map<string, number[]>();
     for (let i = 0; i < p.px.length; i++) {
       if (!Number.isFinite(p.px[i]) || !Number.isFinite(p.py[i])) continue;
-      const c = typeof colour === 'string' ? colour : scaleColor(binned(colour.values[i], colour.cmin, colour.cmax), colour.cmin, colour.cmax, colour.scale);
+      const c =
+        typeof colour === 'string'
+          ? colour
+          : scaleColor(binned(colour.values[i], colour.cmin, colour.cmax), colour.cmin, colour.cmax, colour.scale);
       let list = bins.get(c);
       if (!list) bins.set(c, (list = []));
       list.push(i);
@@ -123,7 +130,13 @@ export function drawPoints(canvas: HTMLCanvasElement, gd: PlotlyRoot, sets: Poin
 }
 
 /** The point nearest to (x, y) in pixels, within `radius`, as [set index, point index]; null if none. */
-export function nearestPoint(gd: PlotlyRoot, sets: PointSet[], x: number, y: number, radius = 8): [number, number] | null {
+export function nearestPoint(
+  gd: PlotlyRoot,
+  sets: PointSet[],
+  x: number,
+  y: number,
+  radius = 8,
+): [number, number] | null {
   let best: [number, number] | null = null;
   let bestD = radius * radius;
   sets.forEach((set, s) => {

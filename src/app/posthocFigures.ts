@@ -39,9 +39,31 @@ export function posthocRows(snapshot: Snapshot | null, specs: readonly ModelSpec
     const base = { id: spec.id, label: `${k + 1}. ${modelTitle(spec)}` };
     const rec = m?.uncertainty?.recalibrated;
     const scale = rec?.kind === 'scale' ? fmt(rec.scale) : '–';
-    if (!ph) return { ...base, q: '–', learned: '–', coverageLearned: '–', coverageConformal: '–', widthLearned: '–', widthConformal: '–', scale, note: null, missing: m ? (m.posthoc === null ? (m.status === 'diverged' ? 'diverged: no σ̂ to conform' : 'a mean-only loss: no σ̂ to conform') : 'post-hoc methods are off') : 'waiting for the first snapshot' };
+    if (!ph)
+      return {
+        ...base,
+        q: '–',
+        learned: '–',
+        coverageLearned: '–',
+        coverageConformal: '–',
+        widthLearned: '–',
+        widthConformal: '–',
+        scale,
+        note: null,
+        missing: m
+          ? m.posthoc === null
+            ? m.status === 'diverged'
+              ? 'diverged: no σ̂ to conform'
+              : 'a mean-only loss: no σ̂ to conform'
+            : 'post-hoc methods are off'
+          : 'waiting for the first snapshot',
+      };
     const c = ph.conformal;
-    const note = Number.isFinite(c.q) ? null : c.k > c.n ? conformalInfinite(c.n, c.level, c.k, minCalibrationSize(1 - c.level)) : 'a calibration score is not finite (σ̂ = 0 or a diverged μ̂): the band is infinite';
+    const note = Number.isFinite(c.q)
+      ? null
+      : c.k > c.n
+        ? conformalInfinite(c.n, c.level, c.k, minCalibrationSize(1 - c.level))
+        : 'a calibration score is not finite (σ̂ = 0 or a diverged μ̂): the band is infinite';
     return {
       ...base,
       q: fmt(c.q),
@@ -62,17 +84,41 @@ export function posthocRows(snapshot: Snapshot | null, specs: readonly ModelSpec
  * band (solid) in each bin, against the nominal level (grey). Null before the first post-hoc frame.
  */
 export function coverageAlongXView(snapshot: Snapshot | null, specs: readonly ModelSpec[]): View | null {
-  const models = specs.map((s, k) => ({ s, k, m: snapshot?.models.find((x) => x.id === s.id) })).filter((r) => r.m?.posthoc);
+  const models = specs
+    .map((s, k) => ({ s, k, m: snapshot?.models.find((x) => x.id === s.id) }))
+    .filter((r) => r.m?.posthoc);
   if (!snapshot?.posthoc || models.length === 0) return null;
   const level = snapshot.posthoc.settings.level;
   const first = models[0].m!.posthoc!.alongX.conformal;
   const centres = first.edges.slice(0, -1).map((e, b) => (e + first.edges[b + 1]) / 2);
-  const data: Record<string, unknown>[] = [{ type: 'scatter', mode: 'lines', x: [first.edges[0], first.edges[first.edges.length - 1]], y: [level, level], line: { color: '#888', width: 1.5 }, name: 'nominal', hoverinfo: 'skip' }];
+  const data: Record<string, unknown>[] = [
+    {
+      type: 'scatter',
+      mode: 'lines',
+      x: [first.edges[0], first.edges[first.edges.length - 1]],
+      y: [level, level],
+      line: { color: '#888', width: 1.5 },
+      name: 'nominal',
+      hoverinfo: 'skip',
+    },
+  ];
   for (const { s, k, m } of models) {
     const ph = m!.posthoc!;
     const color = PALETTE[k % PALETTE.length];
-    const trace = (share: number[], dash: string, what: string) => ({ type: 'scatter', mode: 'lines+markers', x: centres, y: share.map((v) => (Number.isFinite(v) ? v : null)), line: { color, width: 2, dash }, marker: { size: 4, color }, name: `${k + 1}. ${what}`, hovertemplate: `${k + 1}. ${modelTitle(s)} (${what})<br>x ≈ %{x:.3g}: %{y:.0%}<extra></extra>` });
-    data.push(trace(ph.alongX.learned.share, 'dash', 'learned band'), trace(ph.alongX.conformal.share, 'solid', 'conformal band'));
+    const trace = (share: number[], dash: string, what: string) => ({
+      type: 'scatter',
+      mode: 'lines+markers',
+      x: centres,
+      y: share.map((v) => (Number.isFinite(v) ? v : null)),
+      line: { color, width: 2, dash },
+      marker: { size: 4, color },
+      name: `${k + 1}. ${what}`,
+      hovertemplate: `${k + 1}. ${modelTitle(s)} (${what})<br>x ≈ %{x:.3g}: %{y:.0%}<extra></extra>`,
+    });
+    data.push(
+      trace(ph.alongX.learned.share, 'dash', 'learned band'),
+      trace(ph.alongX.conformal.share, 'solid', 'conformal band'),
+    );
   }
   const heldLabel = snapshot.heldOut?.kind === 'split' ? 'held-out share of your data' : 'clean held-out set';
   return {
@@ -80,10 +126,25 @@ export function coverageAlongXView(snapshot: Snapshot | null, specs: readonly Mo
     plots: [
       {
         data,
-        layout: { xaxis: { title: { text: 'x (bins of equal width)' }, zeroline: false }, yaxis: { title: { text: 'share inside the band' }, range: [0, 1.02], tickformat: '.0%' }, showlegend: false, margin: { l: 52, r: 8, t: 6, b: 40 }, hovermode: 'closest', plot_bgcolor: 'rgba(0,0,0,0)', paper_bgcolor: 'rgba(0,0,0,0)' },
+        layout: {
+          xaxis: { title: { text: 'x (bins of equal width)' }, zeroline: false },
+          yaxis: { title: { text: 'share inside the band' }, range: [0, 1.02], tickformat: '.0%' },
+          showlegend: false,
+          margin: { l: 52, r: 8, t: 6, b: 40 },
+          hovermode: 'closest',
+          plot_bgcolor: 'rgba(0,0,0,0)',
+          paper_bgcolor: 'rgba(0,0,0,0)',
+        },
       },
     ],
-    legend: [{ name: 'nominal level', color: '#888', mark: 'line' }, ...models.map(({ s, k }) => ({ name: `${k + 1}. ${modelTitle(s)}`, color: PALETTE[k % PALETTE.length], mark: 'line' as const }))],
+    legend: [
+      { name: 'nominal level', color: '#888', mark: 'line' },
+      ...models.map(({ s, k }) => ({
+        name: `${k + 1}. ${modelTitle(s)}`,
+        color: PALETTE[k % PALETTE.length],
+        mark: 'line' as const,
+      })),
+    ],
   };
 }
 
@@ -106,7 +167,12 @@ export interface ScoreRow {
  * each model's NLL, CRPS, 95 % interval score and Dawid–Sebastiani with the rank each rule gives; models without
  * figures on the set are left out of the ranking.
  */
-export function scoreTable(snapshot: Snapshot | null, specs: readonly ModelSpec[], set: UncertaintySet, after: boolean): { rows: ScoreRow[]; disagreements: string[] } {
+export function scoreTable(
+  snapshot: Snapshot | null,
+  specs: readonly ModelSpec[],
+  set: UncertaintySet,
+  after: boolean,
+): { rows: ScoreRow[]; disagreements: string[] } {
   const judged = specs
     .map((spec, k) => {
       const u = snapshot?.models.find((x) => x.id === spec.id)?.uncertainty;
@@ -114,15 +180,27 @@ export function scoreTable(snapshot: Snapshot | null, specs: readonly ModelSpec[
       return m ? { spec, k, m } : null;
     })
     .filter((r): r is NonNullable<typeof r> => r !== null);
-  const ranking = rankByScores(judged.map((r) => ({ nll: r.m.nll, crps: r.m.crps, intervalScore95: r.m.intervalScore95, dss: r.m.dss })));
+  const ranking = rankByScores(
+    judged.map((r) => ({ nll: r.m.nll, crps: r.m.crps, intervalScore95: r.m.intervalScore95, dss: r.m.dss })),
+  );
   const label = (rule: ScoreRule) => ({ nll: 'NLL', crps: 'CRPS', intervalScore95: 'IS95', dss: 'DSS' })[rule];
   const rows = judged.map((r, j) => ({
     id: r.spec.id,
     label: `${r.k + 1}. ${modelTitle(r.spec)}`,
-    cells: SCORE_RULES.map((rule) => ({ rule, text: fmt(rule === 'intervalScore95' ? r.m.intervalScore95 : r.m[rule]), rank: ranking.ranks[rule][j] })),
+    cells: SCORE_RULES.map((rule) => ({
+      rule,
+      text: fmt(rule === 'intervalScore95' ? r.m.intervalScore95 : r.m[rule]),
+      rank: ranking.ranks[rule][j],
+    })),
     disputed: ranking.disputed[j],
   }));
-  return { rows, disagreements: ranking.disagreements.map((d) => `${label(d.a)} and ${label(d.b)} order ${d.discordant} pair${d.discordant === 1 ? '' : 's'} of models oppositely`) };
+  return {
+    rows,
+    disagreements: ranking.disagreements.map(
+      (d) =>
+        `${label(d.a)} and ${label(d.b)} order ${d.discordant} pair${d.discordant === 1 ? '' : 's'} of models oppositely`,
+    ),
+  };
 }
 
 /**
@@ -135,7 +213,13 @@ export function recalibratedSnapshot(snapshot: Snapshot | null): Snapshot | null
     ...snapshot,
     models: snapshot.models.map((m) => {
       const r = m.uncertainty?.recalibrated;
-      return { ...m, uncertainty: r && m.uncertainty ? { step: m.uncertainty.step, heldOut: r.heldOut, inliers: r.inliers, outliers: r.outliers } : null };
+      return {
+        ...m,
+        uncertainty:
+          r && m.uncertainty
+            ? { step: m.uncertainty.step, heldOut: r.heldOut, inliers: r.inliers, outliers: r.outliers }
+            : null,
+      };
     }),
   };
 }

@@ -8,24 +8,38 @@ import type { Lesson } from './lessons';
 
 const max = (id: string, metric: ClaimMetric, v: number): Condition => ({ kind: 'bound', id, metric, max: v });
 const min = (id: string, metric: ClaimMetric, v: number): Condition => ({ kind: 'bound', id, metric, min: v });
-const below = (id: string, than: string, metric: ClaimMetric, factor = 1): Condition => ({ kind: 'below', id, than, metric, factor });
+const below = (id: string, than: string, metric: ClaimMetric, factor = 1): Condition => ({
+  kind: 'below',
+  id,
+  than,
+  metric,
+  factor,
+});
 const m = (loss: string, o: Partial<ModelSpec> = {}) => modelSpec(loss, o);
 const linearArch = { hidden: [] as number[], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
 
 /** The conformal lesson's post-hoc settings: 20 % of the data calibrate, 90 %, σ-normalised, the oracle's clean share. */
 const oracle: PosthocSettings = { ...DEFAULT_POSTHOC, calibration: 'clean' };
-const ph = (patch: Partial<PosthocSettings>) => ({ kind: 'train' as const, patch: { posthoc: { ...oracle, ...patch } } });
+const ph = (patch: Partial<PosthocSettings>) => ({
+  kind: 'train' as const,
+  patch: { posthoc: { ...oracle, ...patch } },
+});
 
 export const POSTHOC_LESSONS: Lesson[] = [
   {
     id: 'conformal-rescues-coverage',
     title: 'Conformal rescues coverage, not the fit',
     citation: 'Split conformal (Lei et al. 2018; Angelopoulos & Bates 2023); recalibration (Kuleshov et al. 2018)',
-    config: { data: defaultDataSpec('hetero-sine'), models: withIds([m('nll'), m('robust-nll', { T: 16 })]), train: { ...DEFAULT_TRAIN, posthoc: oracle } },
+    config: {
+      data: defaultDataSpec('hetero-sine'),
+      models: withIds([m('nll'), m('robust-nll', { T: 16 })]),
+      train: { ...DEFAULT_TRAIN, posthoc: oracle },
+    },
     // Written before the run that judged it, from NLL vs outliers' figures (NLL ≈ 98 % inside ±1σ on clean data, its σ about
     // 5 everywhere; Robust-NLL 57–71 % inside ±1σ) and a constant band on this noise (the last tenth of x covered ≈ 70 %).
     claim: {
-      statement: 'with outliers NLL’s 90 % band covers ≥ 97 % of clean held-out targets; conformal (clean share) brings it to 83–97 % with q̂ ≤ 0.7 z, yet along x some tenth stays ≥ 10 points off 90 %; Robust-NLL’s q̂ is within 0.75–1.6 × z',
+      statement:
+        'with outliers NLL’s 90 % band covers ≥ 97 % of clean held-out targets; conformal (clean share) brings it to 83–97 % with q̂ ≤ 0.7 z, yet along x some tenth stays ≥ 10 points off 90 %; Robust-NLL’s q̂ is within 0.75–1.6 × z',
       steps: 3000,
       conditions: [
         min('m1', 'posthoc.coverageLearned', 0.97),
@@ -64,14 +78,28 @@ export const POSTHOC_LESSONS: Lesson[] = [
     config: {
       data: defaultDataSpec('barron-line'),
       models: withIds([m('mse'), m('barron', { alpha: 1, c: 0.1 }), m('barron', { alpha: 0, c: 0.1 })]),
-      train: { ...DEFAULT_TRAIN, learningRate: 0.02, batchSize: 11, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: linearArch, heldOut: { share: 0, seed: 1 } },
+      train: {
+        ...DEFAULT_TRAIN,
+        learningRate: 0.02,
+        batchSize: 11,
+        warmupMeanSteps: 0,
+        warmupNllSteps: 0,
+        architecture: linearArch,
+        heldOut: { share: 0, seed: 1 },
+      },
     },
     // Written before the run that judged it, from the least-squares line of series III (y = 3.00 + 0.500x: median |y − μ| 0.386)
     // and the line through its ten collinear points (y = 4.01 + 0.345x: median 0).
     claim: {
-      statement: 'L2’s line leaves half the points ≥ 0.25 away (the outlier pulls it); Charbonnier (α = 1) and Cauchy (α = 0) go through the ten collinear points (median |y − μ| ≤ 0.1, at most ¼ of L2’s)',
+      statement:
+        'L2’s line leaves half the points ≥ 0.25 away (the outlier pulls it); Charbonnier (α = 1) and Cauchy (α = 0) go through the ten collinear points (median |y − μ| ≤ 0.1, at most ¼ of L2’s)',
       steps: 3000,
-      conditions: [min('m1', 'medianAbsResidual', 0.25), max('m2', 'medianAbsResidual', 0.1), max('m3', 'medianAbsResidual', 0.1), below('m3', 'm1', 'medianAbsResidual', 0.25)],
+      conditions: [
+        min('m1', 'medianAbsResidual', 0.25),
+        max('m2', 'medianAbsResidual', 0.1),
+        max('m3', 'medianAbsResidual', 0.1),
+        below('m3', 'm1', 'medianAbsResidual', 0.25),
+      ],
     },
     text: [
       [

@@ -38,7 +38,8 @@ export function settingLabel(v: number): string {
   return Math.abs(v) >= 1e-4 && Math.abs(v) < 1e4 ? String(Number(v.toPrecision(3))) : v.toExponential(1);
 }
 
-const figureValue = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2)) : 'n/a');
+const figureValue = (v: number) =>
+  Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(4) : v.toExponential(2)) : 'n/a';
 
 /** A grid's display name: its models' title as panels give it (β-NLL (β=0.5)), less the settings the grid varies. */
 export function gridTitle(spec: SweepSpec, loss: string): string {
@@ -50,7 +51,14 @@ export function cellHover(spec: SweepSpec, g: SweepGrid, i: number, j: number): 
   const x = SWEEP_SETTINGS[spec.x.setting];
   const y = SWEEP_SETTINGS[spec.y.setting];
   const st = g.status[j][i];
-  const what = st === 'ok' ? `${SWEEP_METRICS[spec.metric].label}: ${figureValue(g.z[j][i])}` : st === 'diverged' ? 'diverged' : st === 'pending' ? 'no figure yet' : `${SWEEP_METRICS[spec.metric].label}: not defined for this loss`;
+  const what =
+    st === 'ok'
+      ? `${SWEEP_METRICS[spec.metric].label}: ${figureValue(g.z[j][i])}`
+      : st === 'diverged'
+        ? 'diverged'
+        : st === 'pending'
+          ? 'no figure yet'
+          : `${SWEEP_METRICS[spec.metric].label}: not defined for this loss`;
   return `${gridTitle(spec, g.loss)}<br>${x.label} = ${settingLabel(spec.x.values[i])}<br>${y.label} = ${settingLabel(spec.y.values[j])}<br>${what}<br>(click: open as a panel)`;
 }
 
@@ -62,7 +70,9 @@ export function sweepFigure(spec: SweepSpec, grids: SweepGrid[], k: number, rang
   // Markers sized to the cells of a plot about 300 × 240 px inside its margins.
   const size = Math.max(8, Math.min(260 / nx, 200 / ny) * 0.92);
   const cells = { ok: [] as [number, number][], diverged: [] as [number, number][], open: [] as [number, number][] };
-  g.status.forEach((row, j) => row.forEach((st, i) => (st === 'ok' ? cells.ok : st === 'diverged' ? cells.diverged : cells.open).push([i, j])));
+  g.status.forEach((row, j) =>
+    row.forEach((st, i) => (st === 'ok' ? cells.ok : st === 'diverged' ? cells.diverged : cells.open).push([i, j])),
+  );
   const t = (v: number) => (range?.log ? Math.log10(v) : v);
   const trace = (list: [number, number][], marker: Record<string, unknown>, name: string) => ({
     type: 'scatter',
@@ -77,13 +87,39 @@ export function sweepFigure(spec: SweepSpec, grids: SweepGrid[], k: number, rang
   });
   const last = k === grids.length - 1;
   const ticks = range ? [range.cmin, (range.cmin + range.cmax) / 2, range.cmax] : [];
-  const colorbar = { thickness: 10, len: 0.9, tickvals: ticks, ticktext: ticks.map((v) => figureValue(range?.log ? 10 ** v : v)) };
+  const colorbar = {
+    thickness: 10,
+    len: 0.9,
+    tickvals: ticks,
+    ticktext: ticks.map((v) => figureValue(range?.log ? 10 ** v : v)),
+  };
   const data = [
-    trace(cells.ok, { symbol: 'square', size, color: cells.ok.map(([i, j]) => t(g.z[j][i])), cmin: range?.cmin, cmax: range?.cmax, colorscale: SCALE, showscale: last && range !== null, colorbar }, 'cells'),
+    trace(
+      cells.ok,
+      {
+        symbol: 'square',
+        size,
+        color: cells.ok.map(([i, j]) => t(g.z[j][i])),
+        cmin: range?.cmin,
+        cmax: range?.cmax,
+        colorscale: SCALE,
+        showscale: last && range !== null,
+        colorbar,
+      },
+      'cells',
+    ),
     trace(cells.diverged, { symbol: 'x', size: size * 0.6, color: '#d62728', line: { width: 0 } }, 'diverged'),
     trace(cells.open, { symbol: 'square-open', size, color: '#bbb' }, 'no figure'),
   ];
-  const axis = (values: number[], title: string) => ({ title: { text: title }, tickvals: values.map((_, i) => i), ticktext: values.map(settingLabel), range: [-0.5, values.length - 0.5], fixedrange: true, zeroline: false, showgrid: false });
+  const axis = (values: number[], title: string) => ({
+    title: { text: title },
+    tickvals: values.map((_, i) => i),
+    ticktext: values.map(settingLabel),
+    range: [-0.5, values.length - 0.5],
+    fixedrange: true,
+    zeroline: false,
+    showgrid: false,
+  });
   const layout = {
     margin: { l: 56, r: last ? 64 : 12, t: 8, b: 44 },
     xaxis: axis(spec.x.values, SWEEP_SETTINGS[spec.x.setting].label),
@@ -97,7 +133,17 @@ export function sweepFigure(spec: SweepSpec, grids: SweepGrid[], k: number, rang
 /** The sweep's figures as a JSON file: the spec, the step, and every cell's settings, status and figure. */
 export function sweepJson(spec: SweepSpec, grids: SweepGrid[], step: number): string {
   const cells = grids.flatMap((g) =>
-    g.status.flatMap((row, j) => row.map((status, i) => ({ loss: g.loss, i, j, [spec.x.setting]: spec.x.values[i], [`${spec.y.setting}${spec.x.setting === spec.y.setting ? '_y' : ''}`]: spec.y.values[j], status, [spec.metric]: g.z[j][i] }))),
+    g.status.flatMap((row, j) =>
+      row.map((status, i) => ({
+        loss: g.loss,
+        i,
+        j,
+        [spec.x.setting]: spec.x.values[i],
+        [`${spec.y.setting}${spec.x.setting === spec.y.setting ? '_y' : ''}`]: spec.y.values[j],
+        status,
+        [spec.metric]: g.z[j][i],
+      })),
+    ),
   );
   return toJson({ format: 'robust-uncertainty-explorer-sweep', step, sweep: spec, cells }, 1);
 }

@@ -95,13 +95,15 @@ export function useSweep(main: MainRun): SweepRun {
           if (worker.current === w) setStatus(s);
         },
       });
-      w.trainer.start(sweepConfig(next), { ...urlStartOptions(), autoplay: true, sweep: true }, listener).catch((err: unknown) => {
-        if (worker.current !== w) return;
-        setError(`The sweep could not start: ${err instanceof Error ? err.message : String(err)}`);
-        w.terminate();
-        worker.current = null;
-        stop();
-      });
+      w.trainer
+        .start(sweepConfig(next), { ...urlStartOptions(), autoplay: true, sweep: true }, listener)
+        .catch((err: unknown) => {
+          if (worker.current !== w) return;
+          setError(`The sweep could not start: ${err instanceof Error ? err.message : String(err)}`);
+          w.terminate();
+          worker.current = null;
+          stop();
+        });
     },
     [stop],
   );

@@ -5,7 +5,19 @@
 /** The most ticks an axis gets. */
 export const MAX_TICKS = 5;
 
-const SUPERSCRIPT: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+const SUPERSCRIPT: Record<string, string> = {
+  '-': '⁻',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+};
 
 /** A tick's label: plain from 0.001 to 9999 ("0.01", "250"), a power of ten beyond ("10⁻⁶", "10⁴", "3·10⁵"). */
 export function tickLabel(v: number): string {
@@ -37,13 +49,15 @@ export function logTicks(lo: number, hi: number, max = MAX_TICKS): Ticks {
     // A short range: the densest of 1, 1–2–5 or 1–2–3–5–7 steps that gives two ticks inside it, at most `max`.
     for (const steps of [[1], [1, 2, 5], [1, 2, 3, 5, 7]]) {
       const c: number[] = [];
-      for (let e = a; e <= b; e++) for (const m of steps) if (inside(m * Number(`1e${e}`))) c.push(m * Number(`1e${e}`));
+      for (let e = a; e <= b; e++)
+        for (const m of steps) if (inside(m * Number(`1e${e}`))) c.push(m * Number(`1e${e}`));
       if (c.length > max) break;
       vals = c;
       if (c.length >= 2) break;
     }
     // Narrower still (0.31 to 0.44): its two ends, to two digits.
-    if (vals.length < 2) vals = [Number(lo.toPrecision(2)), Number(hi.toPrecision(2))].filter((v, i, all) => all.indexOf(v) === i);
+    if (vals.length < 2)
+      vals = [Number(lo.toPrecision(2)), Number(hi.toPrecision(2))].filter((v, i, all) => all.indexOf(v) === i);
   } else {
     // The decades inside the range (those outside would not show).
     const [first, last] = [Math.ceil(Math.log10(lo) - 1e-9), Math.floor(Math.log10(hi) + 1e-9)];
@@ -62,7 +76,15 @@ export function logAxis(lo: number, hi: number, extra: Record<string, unknown> =
   // The range is the data's, padded by a twentieth of its decades: ticks outside it would not show anyway.
   const [l, h] = [Math.log10(lo), Math.log10(hi)];
   const pad = Math.max(0.02, 0.05 * (h - l));
-  return { type: 'log', range: [l - pad, h + pad], tickvals: t.tickvals, ticktext: t.ticktext, tickangle: 0, automargin: true, ...extra };
+  return {
+    type: 'log',
+    range: [l - pad, h + pad],
+    tickvals: t.tickvals,
+    ticktext: t.ticktext,
+    tickangle: 0,
+    automargin: true,
+    ...extra,
+  };
 }
 
 /** A linear axis with at most MAX_TICKS ticks, never rotated, its labels given room. */
@@ -77,7 +99,7 @@ export function positiveExtent(series: Iterable<ArrayLike<number | null>>): [num
   for (const s of series)
     for (let i = 0; i < s.length; i++) {
       const v = s[i];
-      if (v !== null && Number.isFinite(v) && v > 0) (lo = Math.min(lo, v)), (hi = Math.max(hi, v));
+      if (v !== null && Number.isFinite(v) && v > 0) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
     }
   return lo <= hi ? [lo, hi] : null;
 }

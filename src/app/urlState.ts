@@ -83,7 +83,13 @@ export function toHash(state: { config: RunConfig; lessonId?: string | null; hid
 }
 
 export function parseHash(hash: string): UrlState {
-  const fallback = (reason: string | null): UrlState => ({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [], error: reason && `${reason}; the default lesson opened instead.`, ...(reason ? { reason } : {}) });
+  const fallback = (reason: string | null): UrlState => ({
+    config: LESSONS[0].config,
+    lessonId: LESSONS[0].id,
+    hide: [],
+    error: reason && `${reason}; the default lesson opened instead.`,
+    ...(reason ? { reason } : {}),
+  });
   // Checked before anything is parsed: a megabyte link costs nothing and says why it is refused.
   if (hash.length > LIMITS.maxLinkChars) return fallback(linkTooLong(hash.length));
   const { params, version } = migrateLink(hash);
@@ -106,7 +112,12 @@ export function parseHash(hash: string): UrlState {
       const issue = parsed.error.issues[0];
       return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message})${newer}`);
     }
-    return { config: parsed.data as RunConfig, lessonId: lessonId && findLesson(lessonId) ? lessonId : null, hide, error: null };
+    return {
+      config: parsed.data as RunConfig,
+      lessonId: lessonId && findLesson(lessonId) ? lessonId : null,
+      hide,
+      error: null,
+    };
   }
   if (lessonId) {
     const lesson = findLesson(lessonId);
@@ -116,5 +127,7 @@ export function parseHash(hash: string): UrlState {
   // No hash at all is the plain address: the default lesson, silently. Anything else that names neither a
   // configuration nor a lesson (an empty config, a misspelt key, a classification link's keys) says so.
   const said = [...params.keys()].some((k) => k !== 'hide');
-  return said || params.has('config') ? { ...fallback(`${linkSaysNothing()}${newer}`), hide } : { ...fallback(null), hide };
+  return said || params.has('config')
+    ? { ...fallback(`${linkSaysNothing()}${newer}`), hide }
+    : { ...fallback(null), hide };
 }

@@ -30,7 +30,11 @@ export interface View {
   dimmed?: string;
 }
 
-function smallLayout(xaxis: Record<string, unknown>, yaxis: Record<string, unknown>, revision?: string): Record<string, unknown> {
+function smallLayout(
+  xaxis: Record<string, unknown>,
+  yaxis: Record<string, unknown>,
+  revision?: string,
+): Record<string, unknown> {
   return {
     // At most five ticks, never rotated, with room for their labels (ticks.ts); an axis may set its own.
     xaxis: xaxis.tickvals ? xaxis : linearAxis(xaxis),
@@ -70,7 +74,11 @@ const WEIGHTED_OUT = 0.02;
  * (every point's 90th without outlier flags). It is clipped only when the largest loss lies well beyond; the points
  * beyond are drawn at the edge and counted.
  */
-export function lossAxisEnd(loss: ArrayLike<number>, isOutlier: ArrayLike<number>, weights?: ArrayLike<number>): { lo: number; hi: number; beyond: number; outliersBeyond: number } {
+export function lossAxisEnd(
+  loss: ArrayLike<number>,
+  isOutlier: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): { lo: number; hi: number; beyond: number; outliersBeyond: number } {
   const inl: number[] = [];
   const all: number[] = [];
   let weighted = -Infinity;
@@ -89,7 +97,8 @@ export function lossAxisEnd(loss: ArrayLike<number>, isOutlier: ArrayLike<number
   const [lo, max] = [all[0], all[all.length - 1]];
   // Where the weighting cuts off, its fall is the picture (often among the outliers: the inliers' losses may all sit
   // below it); otherwise the bulk of the inliers.
-  const cut = cutOff && weighted > lo ? weighted + 0.1 * (weighted - lo) : inl.length >= 10 ? q(inl, 0.99) : q(all, 0.9);
+  const cut =
+    cutOff && weighted > lo ? weighted + 0.1 * (weighted - lo) : inl.length >= 10 ? q(inl, 0.99) : q(all, 0.9);
   // Clip only where it changes the picture: the largest loss more than half again the cut's distance from the smallest.
   const hi = max - lo > 1.5 * (cut - lo) && cut > lo ? cut : max > lo ? max : lo + 1;
   let beyond = 0;
@@ -98,7 +107,13 @@ export function lossAxisEnd(loss: ArrayLike<number>, isOutlier: ArrayLike<number
   return { lo, hi, beyond, outliersBeyond };
 }
 
-export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, revision: string, warmup?: Warmup): View {
+export function weightsView(
+  m: ModelSnapshot,
+  spec: ModelSpec,
+  points: Points,
+  revision: string,
+  warmup?: Warmup,
+): View {
   const out: number[] = [];
   const inl: number[] = [];
   // At most about 1500 points per plot: enough to read the pattern, light enough to redraw often.
@@ -109,8 +124,24 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
   const kinds = [
     { name: `${label}, inliers`, idx: inl, w: values, color: '#1f6fd1', symbol: 'circle', size: 4, opacity: 0.6 },
     { name: `${label}, outliers`, idx: out, w: values, color: '#e4572e', symbol: 'x', size: 5, opacity: 0.7 },
-    { name: `gradient weight ${gradWeightLabel(spec)}, inliers`, idx: inl, w: m.gradWeight, color: '#2a9d8f', symbol: 'circle', size: 3, opacity: 0.5 },
-    { name: `gradient weight, outliers`, idx: out, w: m.gradWeight, color: '#9b5de5', symbol: 'x', size: 4, opacity: 0.6 },
+    {
+      name: `gradient weight ${gradWeightLabel(spec)}, inliers`,
+      idx: inl,
+      w: m.gradWeight,
+      color: '#2a9d8f',
+      symbol: 'circle',
+      size: 3,
+      opacity: 0.5,
+    },
+    {
+      name: `gradient weight, outliers`,
+      idx: out,
+      w: m.gradWeight,
+      color: '#9b5de5',
+      symbol: 'x',
+      size: 4,
+      opacity: 0.6,
+    },
   ] as const;
   const axis = lossAxisEnd(m.sampleLoss, points.isOutlier, m.phase === 2 ? values : undefined);
   const sets = (x: ArrayLike<number>, xname: string, clip: number): PointSet[] =>
@@ -119,7 +150,17 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
       const ys = pick(k.idx, k.w);
       // A loss beyond the axis's end sits at the edge; its hover still gives the true value.
       const drawn = xs.map((v) => Math.min(v, clip));
-      return { name: k.name, x: drawn, y: ys, color: k.color, symbol: k.symbol, size: k.size, opacity: k.opacity, hover: (i) => `${k.name}<br>${xname} = ${fmt(xs[i])}${xs[i] > clip ? ' (drawn at the edge)' : ''}<br>weight = ${fmt(ys[i])}` };
+      return {
+        name: k.name,
+        x: drawn,
+        y: ys,
+        color: k.color,
+        symbol: k.symbol,
+        size: k.size,
+        opacity: k.opacity,
+        hover: (i) =>
+          `${k.name}<br>${xname} = ${fmt(xs[i])}${xs[i] > clip ? ' (drawn at the edge)' : ''}<br>weight = ${fmt(ys[i])}`,
+      };
     });
   // Weights span orders of magnitude and αⱼ can be negative: frame the bulk, at least [−0.2, 2].
   const all = [...Array.from(values), ...Array.from(m.gradWeight)].filter(Number.isFinite).sort((a, b) => a - b);
@@ -127,7 +168,15 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
   const weightRange = [Math.min(-0.2, q(0.01) * 1.1), Math.max(2, q(0.99) * 1.1)];
   const lossRange = [axis.lo, axis.hi];
   const xRange = [Math.min(...points.x), Math.max(...points.x)];
-  const one = (x: number[]) => ({ type: 'scatter', mode: 'lines', x, y: [1, 1], line: { color: '#222', dash: 'dot', width: 1 }, name: '1 = plain averaging', hoverinfo: 'skip' });
+  const one = (x: number[]) => ({
+    type: 'scatter',
+    mode: 'lines',
+    x,
+    y: [1, 1],
+    line: { color: '#222', dash: 'dot', width: 1 },
+    name: '1 = plain averaging',
+    hoverinfo: 'skip',
+  });
   const pad = 0.04 * (axis.hi - axis.lo);
   const edge = axis.beyond
     ? `${axis.beyond} point${axis.beyond === 1 ? '' : 's'} with ℓ beyond ${fmt(axis.hi)}${axis.outliersBeyond ? ` (${axis.outliersBeyond} injected outlier${axis.outliersBeyond === 1 ? '' : 's'})` : ''} drawn at the right edge`
@@ -137,15 +186,38 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
   return {
     title: `Weights of ${modelTitle(spec)}`,
     plots: [
-      { data: [one(xRange)], points: sets(points.x, 'x', Infinity), heading: { title: 'relative weight against x' }, layout: smallLayout({}, { range: weightRange }, revision) },
       {
-        data: [one(lossRange), ...(axis.beyond ? [{ type: 'scatter', mode: 'lines', x: [axis.hi, axis.hi], y: weightRange, line: { color: '#999', dash: 'dash', width: 1 }, hoverinfo: 'skip', name: 'edge' }] : [])],
+        data: [one(xRange)],
+        points: sets(points.x, 'x', Infinity),
+        heading: { title: 'relative weight against x' },
+        layout: smallLayout({}, { range: weightRange }, revision),
+      },
+      {
+        data: [
+          one(lossRange),
+          ...(axis.beyond
+            ? [
+                {
+                  type: 'scatter',
+                  mode: 'lines',
+                  x: [axis.hi, axis.hi],
+                  y: weightRange,
+                  line: { color: '#999', dash: 'dash', width: 1 },
+                  hoverinfo: 'skip',
+                  name: 'edge',
+                },
+              ]
+            : []),
+        ],
         points: sets(m.sampleLoss, 'ℓᵢ', axis.hi),
         heading: { title: 'relative weight against the sample’s loss ℓᵢ', ...(edge ? { subtitle: edge } : {}) },
         layout: smallLayout({ range: [axis.lo - pad, axis.hi + pad] }, { range: weightRange }, revision),
       },
     ],
-    legend: [...kinds.map((k) => ({ name: k.name, color: k.color, mark: k.symbol })), { name: '1 = plain averaging', color: '#222', mark: 'dot' as const }],
+    legend: [
+      ...kinds.map((k) => ({ name: k.name, color: k.color, mark: k.symbol })),
+      { name: '1 = plain averaging', color: '#222', mark: 'dot' as const },
+    ],
     // The warm-up trains the plain mean (then plain NLL): these weights are computed but enter no gradient yet.
     ...(phase ? { dimmed: `${phase}: no weight is used yet` } : {}),
   };
@@ -154,18 +226,33 @@ export function weightsView(m: ModelSnapshot, spec: ModelSpec, points: Points, r
 /** A log y axis over the series' positive values, labelled with its own ticks (ticks.ts: no "100μ"). */
 function logY(series: ArrayLike<number | null>[], title?: string): Record<string, unknown> {
   const e = positiveExtent(series);
-  return e ? logAxis(e[0], e[1], title ? { title: { text: title } } : {}) : { type: 'log', ...(title ? { title: { text: title } } : {}) };
+  return e
+    ? logAxis(e[0], e[1], title ? { title: { text: title } } : {})
+    : { type: 'log', ...(title ? { title: { text: title } } : {}) };
 }
 
 /** Loss-shape view: Barron's ρ and ψ for α, the Boltzmann weight against NLL for T and B, β-NLL's sampling weight. */
-export function shapeView(opts: { alpha: number; c: number; T: number; batch: number; beta: number }, rho: (x: number, a: number, c: number) => number, psi: (x: number, a: number, c: number) => number): View {
+export function shapeView(
+  opts: { alpha: number; c: number; T: number; batch: number; beta: number },
+  rho: (x: number, a: number, c: number) => number,
+  psi: (x: number, a: number, c: number) => number,
+): View {
   // Residuals in units of the scale c, so the shape reads the same whatever c is.
   const xs = Array.from({ length: 241 }, (_, i) => opts.c * (-6 + i * 0.05));
-  const faint = BARRON_NAMED.map(({ alpha, name }) => ({ type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, alpha, opts.c)), line: { color: '#bbb', width: 1 }, name, hoverinfo: 'name' }));
+  const faint = BARRON_NAMED.map(({ alpha, name }) => ({
+    type: 'scatter',
+    mode: 'lines',
+    x: xs,
+    y: xs.map((x) => rho(x, alpha, opts.c)),
+    line: { color: '#bbb', width: 1 },
+    name,
+    hoverinfo: 'name',
+  }));
   // Boltzmann weight of a sample whose NLL exceeds the others' (all at 0) by Δ, relative to 1/B.
   const span = Number.isFinite(opts.T) ? opts.T : 4;
   const deltas = Array.from({ length: 201 }, (_, i) => span * (-2 + i * 0.1));
-  const relW = (d: number) => (Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1);
+  const relW = (d: number) =>
+    Number.isFinite(opts.T) ? (opts.batch * Math.exp(-d / opts.T)) / (opts.batch - 1 + Math.exp(-d / opts.T)) : 1;
   const sig = Array.from({ length: 100 }, (_, i) => 0.05 + i * 0.05);
   const T = Number.isFinite(opts.T) ? opts.T.toPrecision(3) : '∞';
   const boltz = deltas.map(relW);
@@ -176,19 +263,54 @@ export function shapeView(opts: { alpha: number; c: number; T: number; batch: nu
       {
         data: [
           ...faint,
-          { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => rho(x, opts.alpha, opts.c)), line: { color: '#1f6fd1', width: 2.5 }, name: 'ρ(x, α, c)' },
-          { type: 'scatter', mode: 'lines', x: xs, y: xs.map((x) => psi(x, opts.alpha, opts.c)), line: { color: '#e4572e', width: 2, dash: 'dash' }, name: 'ψ = ∂ρ/∂x' },
+          {
+            type: 'scatter',
+            mode: 'lines',
+            x: xs,
+            y: xs.map((x) => rho(x, opts.alpha, opts.c)),
+            line: { color: '#1f6fd1', width: 2.5 },
+            name: 'ρ(x, α, c)',
+          },
+          {
+            type: 'scatter',
+            mode: 'lines',
+            x: xs,
+            y: xs.map((x) => psi(x, opts.alpha, opts.c)),
+            line: { color: '#e4572e', width: 2, dash: 'dash' },
+            name: 'ψ = ∂ρ/∂x',
+          },
         ],
         heading: { title: `Barron, α = ${fmt(opts.alpha)}` },
-        layout: smallLayout({ title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } }, { range: [-1.5 / opts.c, 6] }),
+        layout: smallLayout(
+          { title: { text: `residual x (c = ${opts.c.toPrecision(2)})` } },
+          { range: [-1.5 / opts.c, 6] },
+        ),
       },
       {
-        data: [{ type: 'scatter', mode: 'lines', x: deltas, y: boltz, line: { color: '#2a9d8f', width: 2.5 }, name: `B·w vs ΔNLL (T = ${T}, B = ${opts.batch})` }],
+        data: [
+          {
+            type: 'scatter',
+            mode: 'lines',
+            x: deltas,
+            y: boltz,
+            line: { color: '#2a9d8f', width: 2.5 },
+            name: `B·w vs ΔNLL (T = ${T}, B = ${opts.batch})`,
+          },
+        ],
         heading: { title: `Boltzmann weight, T = ${T}, B = ${opts.batch}` },
         layout: smallLayout({ title: { text: 'NLL above the batch (Δ)' } }, logY([boltz], 'relative weight')),
       },
       {
-        data: [{ type: 'scatter', mode: 'lines', x: sig, y: betaW, line: { color: '#9b5de5', width: 2.5 }, name: `σ^(2β)/σ² (β = ${opts.beta})` }],
+        data: [
+          {
+            type: 'scatter',
+            mode: 'lines',
+            x: sig,
+            y: betaW,
+            line: { color: '#9b5de5', width: 2.5 },
+            name: `σ^(2β)/σ² (β = ${opts.beta})`,
+          },
+        ],
         heading: { title: `β-NLL weight, β = ${fmt(opts.beta)}` },
         layout: smallLayout({ title: { text: 'σ' } }, logY([betaW], 'effective weight')),
       },
@@ -209,7 +331,14 @@ export interface HistoryPoint {
    * The models' metrics at that step, each with its model's id; miscalibration area and CRPS on the set the model
    * is judged on (the clean held-out set, or your own data's training inliers), NaN for mean-only models.
    */
-  models: { id: string; rmse: number; nll: number; outlierWeightShare: number; miscalibrationArea: number; crps: number }[];
+  models: {
+    id: string;
+    rmse: number;
+    nll: number;
+    outlierWeightShare: number;
+    miscalibrationArea: number;
+    crps: number;
+  }[];
 }
 
 /** A snapshot's point on the training curves. */
@@ -218,7 +347,14 @@ export function historyPointOf(snapshot: Snapshot): HistoryPoint {
     step: snapshot.step,
     models: snapshot.models.map((m) => {
       const judged = judgedSet(m.uncertainty)?.metrics;
-      return { id: m.id, rmse: m.metrics.rmse, nll: m.metrics.nll, outlierWeightShare: m.metrics.outlierWeightShare, miscalibrationArea: judged?.miscalibrationArea ?? NaN, crps: judged?.crps ?? NaN };
+      return {
+        id: m.id,
+        rmse: m.metrics.rmse,
+        nll: m.metrics.nll,
+        outlierWeightShare: m.metrics.outlierWeightShare,
+        miscalibrationArea: judged?.miscalibrationArea ?? NaN,
+        crps: judged?.crps ?? NaN,
+      };
     }),
   };
 }
@@ -228,7 +364,12 @@ export const CURVE_METRICS = [
   { key: 'rmse', title: 'RMSE to the truth', log: true, none: 'the run has no known truth to measure against' },
   { key: 'nll', title: 'clean NLL', log: false, none: 'no model here predicts a variance, which NLL needs' },
   { key: 'outlierWeightShare', title: 'outlier weight share', log: false, none: 'the data has no injected outliers' },
-  { key: 'miscalibrationArea', title: 'miscalibration area', log: false, none: 'no model here predicts a variance to calibrate' },
+  {
+    key: 'miscalibrationArea',
+    title: 'miscalibration area',
+    log: false,
+    none: 'no model here predicts a variance to calibrate',
+  },
   { key: 'crps', title: 'CRPS', log: true, none: 'no model here predicts a distribution, which CRPS needs' },
 ] as const;
 export type CurveKey = (typeof CURVE_METRICS)[number]['key'];
@@ -238,7 +379,12 @@ export type CurveKey = (typeof CURVE_METRICS)[number]['key'];
  * on log-scaled steps; a metric no model has a value for is a note, not empty axes. `large`: that metric alone,
  * as one larger plot; `outliers`: whether the data has injected outliers (a share of weight on none is no curve).
  */
-export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision: string, { large = null, outliers = true }: { large?: CurveKey | null; outliers?: boolean } = {}): View {
+export function curvesView(
+  history: HistoryPoint[],
+  specs: ModelSpec[],
+  revision: string,
+  { large = null, outliers = true }: { large?: CurveKey | null; outliers?: boolean } = {},
+): View {
   const steps = history.map((h) => Math.max(1, h.step));
   const last = steps[steps.length - 1] ?? 1;
   const xaxis = last > 1 ? logAxis(1, last, { title: large ? { text: 'step' } : undefined }) : linearAxis();
@@ -248,15 +394,35 @@ export function curvesView(history: HistoryPoint[], specs: ModelSpec[], revision
     plots: metrics.map(({ key, title, log, none }): Figure => {
       const series = specs.map((s) => history.map((h) => h.models.find((m) => m.id === s.id)?.[key] ?? null));
       const heading = { title: `${title} against step` };
-      const empty = (key === 'outlierWeightShare' && !outliers) || !series.some((y) => y.some((v) => v !== null && Number.isFinite(v)));
+      const empty =
+        (key === 'outlierWeightShare' && !outliers) ||
+        !series.some((y) => y.some((v) => v !== null && Number.isFinite(v)));
       if (empty) return { data: [], layout: {}, heading, note: `No curve: ${none}.` };
-      const yaxis = key === 'outlierWeightShare' ? { range: [0, 1] } : log ? logY(series) : key === 'miscalibrationArea' ? { rangemode: 'tozero' } : {};
+      const yaxis =
+        key === 'outlierWeightShare'
+          ? { range: [0, 1] }
+          : log
+            ? logY(series)
+            : key === 'miscalibrationArea'
+              ? { rangemode: 'tozero' }
+              : {};
       return {
-        data: specs.map((s, k) => ({ type: 'scatter', mode: 'lines', x: steps, y: series[k], line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 }, name: `${k + 1}: ${modelTitle(s)}` })),
+        data: specs.map((s, k) => ({
+          type: 'scatter',
+          mode: 'lines',
+          x: steps,
+          y: series[k],
+          line: { color: MODEL_COLORS[k % MODEL_COLORS.length], width: 2 },
+          name: `${k + 1}: ${modelTitle(s)}`,
+        })),
         heading,
         layout: smallLayout(xaxis, yaxis, revision),
       };
     }),
-    legend: specs.map((s, k) => ({ name: `${k + 1}: ${modelTitle(s)}`, color: MODEL_COLORS[k % MODEL_COLORS.length], mark: 'line' as const })),
+    legend: specs.map((s, k) => ({
+      name: `${k + 1}: ${modelTitle(s)}`,
+      color: MODEL_COLORS[k % MODEL_COLORS.length],
+      mark: 'line' as const,
+    })),
   };
 }

@@ -51,7 +51,9 @@ export function matrixFlops(arch: Architecture, batch: number): number {
 export function benchSetting(shape: string, k: number): { specs: ModelSpec[]; train: TrainSettings } {
   const { arch, batch } = CPU_BENCH_SHAPES[shape];
   const train = { ...DEFAULT_TRAIN, batchSize: batch, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: arch };
-  const specs = Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }));
+  const specs = Array.from({ length: k }, (_, i) =>
+    modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }),
+  );
   return { specs, train };
 }
 
@@ -83,13 +85,28 @@ export interface BenchEnv {
   device: GPUDevice | null;
 }
 
-export async function benchRow(env: BenchEnv, impl: CpuBenchImpl, shape: string, k: number, ms: number): Promise<number> {
+export async function benchRow(
+  env: BenchEnv,
+  impl: CpuBenchImpl,
+  shape: string,
+  k: number,
+  ms: number,
+): Promise<number> {
   const { specs, train } = benchSetting(shape, k);
   const state = freshState(train.architecture, specs);
   if (impl === 'cpu-trainer') {
-    const cpu = new CpuTrainer(env.points, specs, train, state, { module: env.module, spawn: env.spawn, workers: env.workers });
+    const cpu = new CpuTrainer(env.points, specs, train, state, {
+      module: env.module,
+      spawn: env.spawn,
+      workers: env.workers,
+    });
     try {
-      return await ticked(k, ms, (n) => cpu.run(n), () => cpu.read(false));
+      return await ticked(
+        k,
+        ms,
+        (n) => cpu.run(n),
+        () => cpu.read(false),
+      );
     } finally {
       cpu.dispose();
     }
@@ -98,7 +115,12 @@ export async function benchRow(env: BenchEnv, impl: CpuBenchImpl, shape: string,
     if (!env.device) return NaN;
     const fused = new FusedTrainer(env.device, env.points, specs, train, state);
     try {
-      return await ticked(k, ms, (n) => fused.run(n), () => fused.readState());
+      return await ticked(
+        k,
+        ms,
+        (n) => fused.run(n),
+        () => fused.readState(),
+      );
     } finally {
       fused.dispose();
     }
@@ -106,7 +128,12 @@ export async function benchRow(env: BenchEnv, impl: CpuBenchImpl, shape: string,
   if (impl === 'tfjs-wasm') {
     const engine = new Engine(env.points, null, specs, train, state, { metricsOnly: true });
     try {
-      return await ticked(k, ms, (n) => engine.run(n), () => engine.exportState());
+      return await ticked(
+        k,
+        ms,
+        (n) => engine.run(n),
+        () => engine.exportState(),
+      );
     } finally {
       engine.dispose();
     }

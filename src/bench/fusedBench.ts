@@ -27,7 +27,9 @@ export interface FusedBenchRow {
 /** NLL and Robust-NLL in turn, the default batch (256), no warm-up: the kernel's steady state. */
 export function benchSetting(arch: Architecture, k: number): { specs: ModelSpec[]; train: TrainSettings } {
   const train = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: arch };
-  const specs = Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }));
+  const specs = Array.from({ length: k }, (_, i) =>
+    modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }),
+  );
   return { specs, train };
 }
 
@@ -35,7 +37,13 @@ export function benchSetting(arch: Architecture, k: number): { specs: ModelSpec[
  * The fused kernel run as the worker runs it: ticks of `run(budget)` then one read, the budget sized by the
  * session's own rule (nextBudget: about TICK_MS a tick), for about `ms` after a warm-up.
  */
-export async function fusedRow(device: GPUDevice, points: Points, arch: string, k: number, ms: number): Promise<FusedBenchRow> {
+export async function fusedRow(
+  device: GPUDevice,
+  points: Points,
+  arch: string,
+  k: number,
+  ms: number,
+): Promise<FusedBenchRow> {
   const { specs, train } = benchSetting(BENCH_ARCHS[arch], k);
   const fused = new FusedTrainer(device, points, specs, train, freshState(train.architecture, specs));
   const ticks: { n: number; ms: number }[] = [];
@@ -56,7 +64,14 @@ export async function fusedRow(device: GPUDevice, points: Points, arch: string, 
     const t0 = performance.now();
     while (performance.now() - t0 < ms) n += await tick();
     const stepsPerSecond = n / ((performance.now() - t0) / 1000);
-    return { impl: 'fused', arch, K: k, stepsPerSecond, modelStepsPerSecond: stepsPerSecond * k, stepsPerDispatch: fused.stepsPerDispatch };
+    return {
+      impl: 'fused',
+      arch,
+      K: k,
+      stepsPerSecond,
+      modelStepsPerSecond: stepsPerSecond * k,
+      stepsPerDispatch: fused.stepsPerDispatch,
+    };
   } finally {
     fused.dispose();
   }
@@ -82,7 +97,12 @@ export function jsRow(points: Points, arch: string, k: number, ms: number): Fuse
 }
 
 /** Every row: fused at K = 1, 8, 64 on both shapes, JS at K = 64 (and K = 1 for scale). */
-export async function fusedBench(device: GPUDevice | null, points: Points, ms: number, log: (line: string) => void = () => {}): Promise<FusedBenchRow[]> {
+export async function fusedBench(
+  device: GPUDevice | null,
+  points: Points,
+  ms: number,
+  log: (line: string) => void = () => {},
+): Promise<FusedBenchRow[]> {
   const rows: FusedBenchRow[] = [];
   for (const arch of Object.keys(BENCH_ARCHS)) {
     for (const k of [1, 64]) {
@@ -100,12 +120,21 @@ export async function fusedBench(device: GPUDevice | null, points: Points, ms: n
 
 export function fusedTable(rows: FusedBenchRow[]): string {
   const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toFixed(2));
-  const lines = ['| impl | architecture | K | steps/s (all K) | model-steps/s | steps/dispatch |', '|---|---|---|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.impl} | ${r.arch} | ${r.K} | ${f(r.stepsPerSecond)} | ${f(r.modelStepsPerSecond)} | ${r.stepsPerDispatch ?? '–'} |`);
+  const lines = [
+    '| impl | architecture | K | steps/s (all K) | model-steps/s | steps/dispatch |',
+    '|---|---|---|---|---|---|',
+  ];
+  for (const r of rows)
+    lines.push(
+      `| ${r.impl} | ${r.arch} | ${r.K} | ${f(r.stepsPerSecond)} | ${f(r.modelStepsPerSecond)} | ${r.stepsPerDispatch ?? '–'} |`,
+    );
   for (const arch of Object.keys(BENCH_ARCHS)) {
     const fused = rows.find((r) => r.impl === 'fused' && r.arch === arch && r.K === 64);
     const js = rows.find((r) => r.impl === 'js' && r.arch === arch && r.K === 64);
-    if (fused && js) lines.push(`${arch}, K = 64: fused / js = ${(fused.modelStepsPerSecond / js.modelStepsPerSecond).toFixed(2)}× model-steps/s`);
+    if (fused && js)
+      lines.push(
+        `${arch}, K = 64: fused / js = ${(fused.modelStepsPerSecond / js.modelStepsPerSecond).toFixed(2)}× model-steps/s`,
+      );
   }
   return lines.join('\n');
 }

@@ -61,7 +61,8 @@ export class JsTrainer {
     const loss = new Float32Array(B);
     const grad = new Float32Array(P);
     for (let s = 0; s < steps; s++, this.step++) {
-      for (let r = 0; r < B; r++) h[0][r] = this.x[B >= n ? r : hash32(this.train.batchSeed, STREAM.batch, this.step, r) % n];
+      for (let r = 0; r < B; r++)
+        h[0][r] = this.x[B >= n ? r : hash32(this.train.batchSeed, STREAM.batch, this.step, r) % n];
       this.specs.forEach((spec, k) => {
         const p = this.params[k];
         const invT = spec.loss === 'robust-nll' && Number.isFinite(spec.T) ? 1 / spec.T : 0;

@@ -58,27 +58,52 @@ async function rate(run: (n: number) => void, read: () => Promise<unknown>, ms: 
   return { stepsPerSecond: steps / ((performance.now() - t0) / 1000), stepsPerRead: steps / reads };
 }
 
-export async function fusedRate(device: GPUDevice, points: Points, specs: ModelSpec[], train: TrainSettings, ms: number): Promise<PathRate> {
+export async function fusedRate(
+  device: GPUDevice,
+  points: Points,
+  specs: ModelSpec[],
+  train: TrainSettings,
+  ms: number,
+): Promise<PathRate> {
   const fused = new FusedTrainer(device, points, specs, train, freshState(train.architecture, specs));
   try {
-    return await rate((n) => fused.run(n), () => fused.readState(), ms);
+    return await rate(
+      (n) => fused.run(n),
+      () => fused.readState(),
+      ms,
+    );
   } finally {
     fused.dispose();
   }
 }
 
 /** The tfjs engine on the active backend. */
-export async function tfjsRate(points: Points, data: DataSpec, specs: ModelSpec[], train: TrainSettings, ms: number): Promise<PathRate> {
+export async function tfjsRate(
+  points: Points,
+  data: DataSpec,
+  specs: ModelSpec[],
+  train: TrainSettings,
+  ms: number,
+): Promise<PathRate> {
   const engine = new Engine(points, data, specs, train);
   try {
-    return await rate((n) => engine.run(n), () => engine.exportState(), ms);
+    return await rate(
+      (n) => engine.run(n),
+      () => engine.exportState(),
+      ms,
+    );
   } finally {
     engine.dispose();
   }
 }
 
 /** Fused and tfjs at K = 1, 8, 64 on the bench shapes; then each lesson's own models, data and settings. */
-export async function pathPairRows(device: GPUDevice, ms: number, log: (line: string) => void = () => {}, only?: string[]): Promise<PathPairRow[]> {
+export async function pathPairRows(
+  device: GPUDevice,
+  ms: number,
+  log: (line: string) => void = () => {},
+  only?: string[],
+): Promise<PathPairRow[]> {
   const rows: PathPairRow[] = [];
   const sineSpec = defaultDataSpec('hetero-sine');
   const sine = makePoints(sineSpec);
@@ -112,10 +137,15 @@ export async function pathPairRows(device: GPUDevice, ms: number, log: (line: st
 
 export function pathPairTable(rows: PathPairRow[]): string {
   const f = (v: number) => (v >= 100 ? v.toFixed(0) : v.toPrecision(3));
-  const lines = ['| model set | K | fused steps/s | tfjs steps/s | fused / tfjs | fused steps/read |', '|---|---|---|---|---|---|'];
+  const lines = [
+    '| model set | K | fused steps/s | tfjs steps/s | fused / tfjs | fused steps/read |',
+    '|---|---|---|---|---|---|',
+  ];
   for (const r of rows) {
     const ratio = r.fused && r.tfjs ? `${(r.fused.stepsPerSecond / r.tfjs.stepsPerSecond).toFixed(1)}×` : '–';
-    lines.push(`| ${r.name} | ${r.K} | ${r.fused ? f(r.fused.stepsPerSecond) : `– (${r.note})`} | ${r.tfjs ? f(r.tfjs.stepsPerSecond) : '–'} | ${ratio} | ${r.fused ? r.fused.stepsPerRead.toFixed(0) : '–'} |`);
+    lines.push(
+      `| ${r.name} | ${r.K} | ${r.fused ? f(r.fused.stepsPerSecond) : `– (${r.note})`} | ${r.tfjs ? f(r.tfjs.stepsPerSecond) : '–'} | ${ratio} | ${r.fused ? r.fused.stepsPerRead.toFixed(0) : '–'} |`,
+    );
   }
   return lines.join('\n');
 }

@@ -24,7 +24,10 @@ export interface BenchRun {
 const spec = defaultDataSpec('hetero-sine');
 const points = makePoints(spec);
 const train = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 };
-const models = (k: number) => Array.from({ length: k }, (_, i) => modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }));
+const models = (k: number) =>
+  Array.from({ length: k }, (_, i) =>
+    modelSpec(i % 2 ? 'robust-nll' : 'nll', { id: `m${i + 1}`, T: 16, initSeed: i + 1 }),
+  );
 
 /** Waits for the device to finish what was enqueued: one tiny read. */
 async function sync(): Promise<void> {
@@ -76,19 +79,44 @@ async function measure(backend: BackendName, k: number, ms: number, leakSteps: n
     await engine.snapshot();
     numTensorsLater = tf.memory().numTensors;
   }
-  out.push({ impl: 'engine', backend, K: k, stepsPerSecond, kernelsPerStep: profile.kernels.length, numTensors100, numTensorsLater, laterSteps: numTensorsLater === null ? null : later + 100 });
+  out.push({
+    impl: 'engine',
+    backend,
+    K: k,
+    stepsPerSecond,
+    kernelsPerStep: profile.kernels.length,
+    numTensors100,
+    numTensorsLater,
+    laterSteps: numTensorsLater === null ? null : later + 100,
+  });
   engine.dispose();
   if (k <= 8) {
     const separate = models(k).map((m) => new Engine(points, spec, [m], train));
     const naive = await rate(() => separate.forEach((e) => e.run(1)), ms);
     const p = await tf.profile(() => separate.forEach((e) => e.run(1)));
-    out.push({ impl: 'naive', backend, K: k, stepsPerSecond: naive, kernelsPerStep: p.kernels.length, numTensors100: null, numTensorsLater: null, laterSteps: null });
+    out.push({
+      impl: 'naive',
+      backend,
+      K: k,
+      stepsPerSecond: naive,
+      kernelsPerStep: p.kernels.length,
+      numTensors100: null,
+      numTensorsLater: null,
+      laterSteps: null,
+    });
     separate.forEach((e) => e.dispose());
   }
   return out;
 }
 
-async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: number; leakSteps: number; tfjsMaxK: number; lessons: boolean }): Promise<{ runs: BenchRun[]; fused: FusedBenchRow[]; lessons: PathPairRow[]; adapter: string; notes: string[] }> {
+async function runBench(opts: {
+  backends: BackendName[];
+  ks: number[];
+  ms: number;
+  leakSteps: number;
+  tfjsMaxK: number;
+  lessons: boolean;
+}): Promise<{ runs: BenchRun[]; fused: FusedBenchRow[]; lessons: PathPairRow[]; adapter: string; notes: string[] }> {
   const runs: BenchRun[] = [];
   const fused: FusedBenchRow[] = [];
   const lessons: PathPairRow[] = [];
@@ -97,7 +125,13 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
   try {
     const a = await navigator.gpu?.requestAdapter();
     const info = (a as unknown as { info?: Record<string, string> } | null)?.info;
-    if (info) adapter = JSON.stringify({ vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description });
+    if (info)
+      adapter = JSON.stringify({
+        vendor: info.vendor,
+        architecture: info.architecture,
+        device: info.device,
+        description: info.description,
+      });
   } catch {
     // No WebGPU adapter: the table says so.
   }
@@ -111,7 +145,16 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
       js.run(1);
       n++;
     }
-    runs.push({ impl: 'js', backend: 'cpu', K: k, stepsPerSecond: n / ((performance.now() - t0) / 1000), kernelsPerStep: null, numTensors100: null, numTensorsLater: null, laterSteps: null });
+    runs.push({
+      impl: 'js',
+      backend: 'cpu',
+      K: k,
+      stepsPerSecond: n / ((performance.now() - t0) / 1000),
+      kernelsPerStep: null,
+      numTensors100: null,
+      numTensorsLater: null,
+      laterSteps: null,
+    });
   }
   for (const backend of opts.backends) {
     try {
@@ -123,12 +166,14 @@ async function runBench(opts: { backends: BackendName[]; ks: number[]; ms: numbe
     for (const k of opts.ks) {
       console.log(`bench: ${backend}, K = ${k}`);
       if (k <= opts.tfjsMaxK) runs.push(...(await measure(backend, k, opts.ms, opts.leakSteps)));
-      else if (!notes.some((n) => n.startsWith(`tfjs K = ${k}`))) notes.push(`tfjs K = ${k}: not measured (above tfjsMaxK = ${opts.tfjsMaxK})`);
+      else if (!notes.some((n) => n.startsWith(`tfjs K = ${k}`)))
+        notes.push(`tfjs K = ${k}: not measured (above tfjsMaxK = ${opts.tfjsMaxK})`);
     }
     // The fused kernel's rows (K = 1, 8, 64 on both shapes, the JS trainer beside them) on tfjs's own device.
     if (backend === 'webgpu') fused.push(...(await fusedBench(gpuDevice(), points, opts.ms, console.log)));
     // Each lesson's own model set, fused against the tfjs engine on the same device.
-    if (backend === 'webgpu' && opts.lessons) lessons.push(...(await pathPairRows(gpuDevice(), opts.ms, console.log, ['lesson:'])));
+    if (backend === 'webgpu' && opts.lessons)
+      lessons.push(...(await pathPairRows(gpuDevice(), opts.ms, console.log, ['lesson:'])));
   }
   return { runs, fused, lessons, adapter, notes };
 }
@@ -146,8 +191,22 @@ function gpuDevice(): GPUDevice {
  */
 async function fusedCheck(steps = 20): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]> {
   await initBackend('webgpu');
-  const losses = ['nll', 'mse', 'beta-nll', 'student-t', 'faithful', 'moment-matching', 'barron', 'barron-adaptive', 'robust-nll', 'tilted-nll', 'superloss-nll'];
-  const specs = losses.map((l, i) => modelSpec(l, { id: `m${i + 1}`, T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 }));
+  const losses = [
+    'nll',
+    'mse',
+    'beta-nll',
+    'student-t',
+    'faithful',
+    'moment-matching',
+    'barron',
+    'barron-adaptive',
+    'robust-nll',
+    'tilted-nll',
+    'superloss-nll',
+  ];
+  const specs = losses.map((l, i) =>
+    modelSpec(l, { id: `m${i + 1}`, T: 4, beta: 0.5, alpha: l === 'barron' ? 0 : 1, c: 1, initSeed: i + 1 }),
+  );
   const settings = { ...train, warmupMeanSteps: 5, warmupNllSteps: 5 };
   const engine = new Engine(points, spec, specs, settings);
   engine.run(steps);

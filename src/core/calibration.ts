@@ -3,8 +3,25 @@
 // Float64 throughout; the references are Gneiting, Balabdaoui & Raftery 2007 (calibration and sharpness),
 // Gneiting & Raftery 2007 (scores), Kuleshov et al. 2018 (calibration curve) and uncertainty-toolbox (Chung et al. 2021).
 import { erfc, normalCdf, normalQuantile, studentTCdf, studentTQuantile } from './distributions';
-import { checkMixture, ensembleMoments, mixtureCdf, mixtureCrps, mixtureLogPdf, mixtureQuantile, type EnsembleMoments, type GaussianMixture } from './ensemble';
-import { crpsGaussian, crpsStudentT, dawidSebastiani, gaussianNllAt, intervalScore, studentTCrpsConstant, studentTNllAt } from './scores';
+import {
+  checkMixture,
+  ensembleMoments,
+  mixtureCdf,
+  mixtureCrps,
+  mixtureLogPdf,
+  mixtureQuantile,
+  type EnsembleMoments,
+  type GaussianMixture,
+} from './ensemble';
+import {
+  crpsGaussian,
+  crpsStudentT,
+  dawidSebastiani,
+  gaussianNllAt,
+  intervalScore,
+  studentTCrpsConstant,
+  studentTNllAt,
+} from './scores';
 
 /** A model's predictive distribution at n inputs. σ is a standard deviation; the Student-t's `scale` is not (its std is scale·√(ν/(ν−2))). */
 export type Prediction =
@@ -80,7 +97,8 @@ function checkArray(name: string, a: ArrayLike<number>, n: number, positive: boo
   if (a.length !== n) throw new Error(`invalid ${name}; length ${a.length}, expected ${n}`);
   for (let i = 0; i < n; i++) {
     const v = a[i];
-    if (positive ? !(v > 0 && v < Infinity) : !Number.isFinite(v)) throw new Error(`invalid ${name}[${i}]; not ${positive ? 'positive and finite' : 'finite'}: ${v}`);
+    if (positive ? !(v > 0 && v < Infinity) : !Number.isFinite(v))
+      throw new Error(`invalid ${name}[${i}]; not ${positive ? 'positive and finite' : 'finite'}: ${v}`);
   }
 }
 
@@ -130,7 +148,8 @@ export function kernelOf(pred: Prediction, n: number): Kernel {
       std: (i) => scale[i] * stdFactor,
     };
   }
-  if (checkMixture(pred) !== n) throw new Error(`invalid ensemble; its members have ${pred.mus[0].length} predictions, expected ${n}`);
+  if (checkMixture(pred) !== n)
+    throw new Error(`invalid ensemble; its members have ${pred.mus[0].length} predictions, expected ${n}`);
   const moments = ensembleMoments(pred);
   const total = moments.total;
   return {
@@ -153,11 +172,16 @@ export function pitValues(pred: Prediction, y: ArrayLike<number>): Float64Array 
 }
 
 /** Every metric of UncertaintyMetrics for targets y under the prediction. */
-export function uncertaintyMetrics(pred: Prediction, y: ArrayLike<number>, options: MetricsOptions = {}): UncertaintyMetrics {
+export function uncertaintyMetrics(
+  pred: Prediction,
+  y: ArrayLike<number>,
+  options: MetricsOptions = {},
+): UncertaintyMetrics {
   const n = y.length;
   if (!(n >= 1)) throw new Error('invalid y for uncertaintyMetrics; needs at least one target');
   const L = options.levels ?? 99;
-  if (!(Number.isInteger(L) && L >= 1)) throw new Error(`invalid levels for uncertaintyMetrics; not a positive integer: ${L}`);
+  if (!(Number.isInteger(L) && L >= 1))
+    throw new Error(`invalid levels for uncertaintyMetrics; not a positive integer: ${L}`);
   checkArray('y', y, n, false);
   return kernelMetrics(kernelOf(pred, n), y, L);
 }

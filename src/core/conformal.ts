@@ -37,7 +37,13 @@ export function conformalQuantile(scores: ArrayLike<number>, alpha: number): num
 }
 
 /** The scores of n calibration points: |y − μ̂| or |y − μ̂|/σ̂. */
-export function conformalScores(kind: ConformalScore, mu: ArrayLike<number>, sigma: ArrayLike<number>, y: ArrayLike<number>, out = new Float64Array(y.length)): Float64Array {
+export function conformalScores(
+  kind: ConformalScore,
+  mu: ArrayLike<number>,
+  sigma: ArrayLike<number>,
+  y: ArrayLike<number>,
+  out = new Float64Array(y.length),
+): Float64Array {
   for (let i = 0; i < y.length; i++) {
     const r = Math.abs(y[i] - mu[i]);
     out[i] = kind === 'abs' ? r : r / sigma[i];
@@ -61,12 +67,23 @@ export interface ConformalFit {
 }
 
 /** Fits q̂ on the calibration points at level 1 − α. A score that is not finite (σ̂ = 0, a diverged μ̂) sorts last. */
-export function splitConformal(kind: ConformalScore, level: number, cal: { mu: ArrayLike<number>; sigma: ArrayLike<number>; y: ArrayLike<number> }): ConformalFit {
+export function splitConformal(
+  kind: ConformalScore,
+  level: number,
+  cal: { mu: ArrayLike<number>; sigma: ArrayLike<number>; y: ArrayLike<number> },
+): ConformalFit {
   if (!(level > 0 && level < 1)) throw new Error(`invalid level for splitConformal; not in (0, 1): ${level}`);
   const alpha = 1 - level;
   const scores = conformalScores(kind, cal.mu, cal.sigma, cal.y);
   for (let i = 0; i < scores.length; i++) if (!(scores[i] >= 0)) scores[i] = Infinity;
-  return { score: kind, level, n: scores.length, k: conformalRank(scores.length, alpha), q: conformalQuantile(scores, alpha), z: normalQuantile(1 - alpha / 2) };
+  return {
+    score: kind,
+    level,
+    n: scores.length,
+    k: conformalRank(scores.length, alpha),
+    q: conformalQuantile(scores, alpha),
+    z: normalQuantile(1 - alpha / 2),
+  };
 }
 
 /** The conformal band's half-width at a point with predicted σ̂. */
@@ -75,7 +92,10 @@ export function conformalHalfWidth(fit: ConformalFit, sigma: number): number {
 }
 
 /** Share of targets inside μ̂ ± halfWidth(σ̂) (NaN with no targets). */
-export function bandCoverage(halfWidth: (sigma: number) => number, set: { mu: ArrayLike<number>; sigma: ArrayLike<number>; y: ArrayLike<number> }): number {
+export function bandCoverage(
+  halfWidth: (sigma: number) => number,
+  set: { mu: ArrayLike<number>; sigma: ArrayLike<number>; y: ArrayLike<number> },
+): number {
   const n = set.y.length;
   let inside = 0;
   for (let i = 0; i < n; i++) if (Math.abs(set.y[i] - set.mu[i]) <= halfWidth(set.sigma[i])) inside++;
@@ -103,10 +123,17 @@ export interface CoverageAlongX {
  * coverage (all bins pooled) can be right while every bin is wrong — a constant band on heteroscedastic noise
  * over-covers where the noise is small and under-covers where it is large.
  */
-export function coverageAlongX(x: ArrayLike<number>, set: { mu: ArrayLike<number>; sigma: ArrayLike<number>; y: ArrayLike<number> }, halfWidth: (sigma: number) => number, bins: number, range?: [number, number]): CoverageAlongX {
-  if (!(Number.isInteger(bins) && bins >= 1)) throw new Error(`invalid bins for coverageAlongX; not a whole number ≥ 1: ${bins}`);
+export function coverageAlongX(
+  x: ArrayLike<number>,
+  set: { mu: ArrayLike<number>; sigma: ArrayLike<number>; y: ArrayLike<number> },
+  halfWidth: (sigma: number) => number,
+  bins: number,
+  range?: [number, number],
+): CoverageAlongX {
+  if (!(Number.isInteger(bins) && bins >= 1))
+    throw new Error(`invalid bins for coverageAlongX; not a whole number ≥ 1: ${bins}`);
   let [lo, hi] = range ?? [Infinity, -Infinity];
-  if (!range) for (let i = 0; i < x.length; i++) (lo = Math.min(lo, x[i])), (hi = Math.max(hi, x[i]));
+  if (!range) for (let i = 0; i < x.length; i++) ((lo = Math.min(lo, x[i])), (hi = Math.max(hi, x[i])));
   const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
   const inside = new Array<number>(bins).fill(0);
@@ -115,5 +142,9 @@ export function coverageAlongX(x: ArrayLike<number>, set: { mu: ArrayLike<number
     counts[b]++;
     if (Math.abs(set.y[i] - set.mu[i]) <= halfWidth(set.sigma[i])) inside[b]++;
   }
-  return { edges: Array.from({ length: bins + 1 }, (_, b) => lo + b * width), counts, share: counts.map((c, b) => (c ? inside[b] / c : NaN)) };
+  return {
+    edges: Array.from({ length: bins + 1 }, (_, b) => lo + b * width),
+    counts,
+    share: counts.map((c, b) => (c ? inside[b] / c : NaN)),
+  };
 }

@@ -139,10 +139,13 @@ export function defaultDataSpec(dataset: DatasetId = 'hetero-sine'): DataSpec {
 
 export function validateDataSpec(spec: DataSpec): void {
   if (!(spec.dataset in DATASETS)) throw new Error(`unknown dataset: ${spec.dataset}`);
-  if (!(Number.isInteger(spec.n) && spec.n >= 2 && spec.n <= 100_000)) throw new Error(`invalid n; not an integer in [2, 100000]: ${spec.n}`);
-  if (!(spec.outlierRate >= 0 && spec.outlierRate <= 0.9)) throw new Error(`invalid outlierRate; not in [0, 0.9]: ${spec.outlierRate}`);
+  if (!(Number.isInteger(spec.n) && spec.n >= 2 && spec.n <= 100_000))
+    throw new Error(`invalid n; not an integer in [2, 100000]: ${spec.n}`);
+  if (!(spec.outlierRate >= 0 && spec.outlierRate <= 0.9))
+    throw new Error(`invalid outlierRate; not in [0, 0.9]: ${spec.outlierRate}`);
   if (!OUTLIER_KINDS.includes(spec.outlierKind)) throw new Error(`unknown outlierKind: ${spec.outlierKind}`);
-  if (!inBound(spec.outlierScale, BOUNDS.outlierScale)) throw new Error(outOfBound(spec.outlierScale, BOUNDS.outlierScale));
+  if (!inBound(spec.outlierScale, BOUNDS.outlierScale))
+    throw new Error(outOfBound(spec.outlierScale, BOUNDS.outlierScale));
   if (!inBound(spec.noise, BOUNDS.noise)) throw new Error(outOfBound(spec.noise, BOUNDS.noise));
   if (!isSeed(spec.seed)) throw new Error(seedNotInteger(spec.seed));
 }
@@ -163,7 +166,10 @@ function meanRange(d: Dataset, truth: Truth): [number, number] {
  * Draws the data of a spec. Point i uses only draws indexed by i, and it is an outlier iff its own
  * uniform falls below the rate, so outlier sets nest as the rate grows and N grows by appending.
  */
-export function makePoints(spec: DataSpec, streams: { x: number; noise: number } = { x: STREAM.x, noise: STREAM.noise }): Points {
+export function makePoints(
+  spec: DataSpec,
+  streams: { x: number; noise: number } = { x: STREAM.x, noise: STREAM.noise },
+): Points {
   validateDataSpec(spec);
   const d: Dataset = DATASETS[spec.dataset];
   const truth = truthOf(spec);

@@ -22,7 +22,7 @@ export function erfc(x: number): number {
       term *= (2 * x2) / (2 * n + 1);
       sum += term;
     }
-    return 1 - ((2 / SQRT_PI) * Math.exp(-x2) * sum);
+    return 1 - (2 / SQRT_PI) * Math.exp(-x2) * sum;
   }
   if (x > 27) return 0;
   // Lentz on b₀ + a₁/(b₁ + a₂/(b₂ + …)) with b = x, aₖ = k/2.
@@ -59,7 +59,10 @@ export function normalQuantile(p: number): number {
   if (p === 1) return Infinity;
   if (p > 0.5) return -normalQuantile(1 - p);
   const t = Math.sqrt(-2 * Math.log(p));
-  let z = -(t - (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t));
+  let z = -(
+    t -
+    (2.515517 + 0.802853 * t + 0.010328 * t * t) / (1 + 1.432788 * t + 0.189269 * t * t + 0.001308 * t * t * t)
+  );
   for (let i = 0; i < 4; i++) {
     const r = (normalCdf(z) - p) / normalPdf(z);
     if (!Number.isFinite(r)) break;
@@ -85,7 +88,12 @@ export function logBeta(a: number, b: number): number {
   const small = Math.min(a, b);
   const large = Math.max(a, b);
   if (large < 16) return logGamma(a) + logGamma(b) - logGamma(a + b);
-  const ratio = -(large - 0.5) * Math.log1p(small / large) - small * Math.log(large + small) + small + stirlingCorrection(large) - stirlingCorrection(large + small);
+  const ratio =
+    -(large - 0.5) * Math.log1p(small / large) -
+    small * Math.log(large + small) +
+    small +
+    stirlingCorrection(large) -
+    stirlingCorrection(large + small);
   return logGamma(small) + ratio;
 }
 
@@ -114,7 +122,10 @@ function incompleteBetaLogs(x: number, y: number, logX: number, logY: number, a:
   d = Math.abs(d) < tiny ? 1 / tiny : 1 / d;
   let f = d;
   for (let m = 1; m < 20000; m++) {
-    for (const coef of [(m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)), (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1))]) {
+    for (const coef of [
+      (m * (b - m) * x) / ((a + 2 * m - 1) * (a + 2 * m)),
+      (-(a + m) * (a + b + m) * x) / ((a + 2 * m) * (a + 2 * m + 1)),
+    ]) {
       d = 1 + coef * d;
       d = Math.abs(d) < tiny ? 1 / tiny : 1 / d;
       c = 1 + coef / c;

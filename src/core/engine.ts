@@ -10,7 +10,15 @@ import { objective, tauOf } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
 import { hasEnsemble } from './members';
 import { hash32, STREAM } from './rng';
-import { freshState, paramCount, stackField, stateFromRows, stateMismatch, type Phase, type TrainingState } from './state';
+import {
+  freshState,
+  paramCount,
+  stackField,
+  stateFromRows,
+  stateMismatch,
+  type Phase,
+  type TrainingState,
+} from './state';
 import { readOnce, tf, type Tensor } from './tf';
 
 export type { ModelSnapshot, ModelStatus, ModelMetrics, Snapshot } from './evaluator';
@@ -56,7 +64,13 @@ export interface TrainingPath {
 }
 
 /** Builds a training path for a run: the tfjs Engine by default; scripts pass the CPU trainer or the WGSL kernel. */
-export type PathFactory = (points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state?: TrainingState) => TrainingPath;
+export type PathFactory = (
+  points: Points,
+  truth: DataSpec | null,
+  specs: ModelSpec[],
+  train: TrainSettings,
+  state?: TrainingState,
+) => TrainingPath;
 
 export class Engine implements TrainingPath {
   readonly kind = 'tfjs';
@@ -79,7 +93,14 @@ export class Engine implements TrainingPath {
   private disposed = false;
 
   /** `view.metricsOnly`: a sweep's frames (the fit metrics alone, evaluator.ts). */
-  constructor(points: Points, dataSpec: DataSpec | null, specs: ModelSpec[], private readonly train: TrainSettings = DEFAULT_TRAIN, state?: TrainingState, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
+  constructor(
+    points: Points,
+    dataSpec: DataSpec | null,
+    specs: ModelSpec[],
+    private readonly train: TrainSettings = DEFAULT_TRAIN,
+    state?: TrainingState,
+    view: Pick<EvaluatorOptions, 'metricsOnly'> = {},
+  ) {
     if (specs.length === 0) throw new Error('the engine needs at least one model');
     specs.forEach((s) => parseLossId(s.loss));
     const start = state ?? freshState(train.architecture, specs);
@@ -91,7 +112,11 @@ export class Engine implements TrainingPath {
     this.tauCount = start.models.map((m) => m.tauCount);
     this.diverged = start.models.map((m) => m.diverged);
     this.globalStep = start.step;
-    this.evaluator = new Evaluator(points, dataSpec, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
+    this.evaluator = new Evaluator(points, dataSpec, train.architecture, {
+      wide: hasEnsemble(specs),
+      posthoc: train.posthoc,
+      ...view,
+    });
     try {
       this.hyper = buildHyper(this.specs, train);
       this.loadTensors(start);
@@ -130,13 +155,25 @@ export class Engine implements TrainingPath {
       this.params = p.shapes.map((shape, i) => tf.variable(tf.tensor(p.values[i], shape), true));
       this.moment1 = p.shapes.map((shape, i) => tf.variable(tf.tensor(m1.values[i], shape), false));
       this.moment2 = p.shapes.map((shape, i) => tf.variable(tf.tensor(m2.values[i], shape), false));
-      this.tauState = tf.variable(tf.tensor2d(state.models.map((m) => m.tau), [state.models.length, 1]), false);
+      this.tauState = tf.variable(
+        tf.tensor2d(
+          state.models.map((m) => m.tau),
+          [state.models.length, 1],
+        ),
+        false,
+      );
     });
   }
 
   /** Recomputes each model's warm-up phase; rebuilds the phase mask only when one changed. */
   private updatePhases(): void {
-    ({ phases: this.phases, mask: this.phaseMask } = nextPhaseMask(this.steps, this.specs, this.train, this.phases, this.phaseMask));
+    ({ phases: this.phases, mask: this.phaseMask } = nextPhaseMask(
+      this.steps,
+      this.specs,
+      this.train,
+      this.phases,
+      this.phaseMask,
+    ));
   }
 
   // ---------------------------------------------------------------- training
@@ -162,12 +199,28 @@ export class Engine implements TrainingPath {
       const tau = tauOf(this.hyper, this.tauState);
       let batchMean: Tensor | null = null;
       const { grads } = tf.variableGrads(() => {
-        const { perModel, base } = objective({ params: this.params, arch: this.train.architecture, h: this.hyper, tau, phases: this.phases, phaseMask: this.phaseMask!, x: xb, y: yb });
+        const { perModel, base } = objective({
+          params: this.params,
+          arch: this.train.architecture,
+          h: this.hyper,
+          tau,
+          phases: this.phases,
+          phaseMask: this.phaseMask!,
+          x: xb,
+          y: yb,
+        });
         batchMean = tf.keep(tf.mean(base, -1, true));
         return tf.sum(perModel) as tf.Scalar;
       }, this.params);
       // Parameters no loss in use touches (the adaptive latents, say) get no gradient: a zero one.
-      applyStep(this.train.optimizer, this.params, this.params.map((v) => grads[v.name] ?? tf.zerosLike(v)), this.moment1, this.moment2, coefficients);
+      applyStep(
+        this.train.optimizer,
+        this.params,
+        this.params.map((v) => grads[v.name] ?? tf.zerosLike(v)),
+        this.moment1,
+        this.moment2,
+        coefficients,
+      );
       if (tauUpdate) this.updateTau(batchMean!, tauUpdate);
       (batchMean as Tensor | null)?.dispose();
     });
@@ -187,7 +240,8 @@ export class Engine implements TrainingPath {
     const keep = this.specs.map(() => 1);
     const take = this.specs.map(() => 0);
     this.specs.forEach((s, k) => {
-      if (!active[k] || s.tauMode === 'fixed' || this.phases[k] !== 2 || parseLossId(s.loss).wrapper !== 'superloss') return;
+      if (!active[k] || s.tauMode === 'fixed' || this.phases[k] !== 2 || parseLossId(s.loss).wrapper !== 'superloss')
+        return;
       any = true;
       const n = ++this.tauCount[k];
       if (s.tauMode === 'running') [keep[k], take[k]] = [(n - 1) / n, 1 / n];
@@ -198,7 +252,10 @@ export class Engine implements TrainingPath {
 
   private updateTau(batchMean: Tensor, c: { keep: number[]; take: number[] }): void {
     const k = this.specs.length;
-    const next = tf.add(tf.mul(tf.tensor2d(c.keep, [k, 1]), this.tauState), tf.mul(tf.tensor2d(c.take, [k, 1]), batchMean));
+    const next = tf.add(
+      tf.mul(tf.tensor2d(c.keep, [k, 1]), this.tauState),
+      tf.mul(tf.tensor2d(c.take, [k, 1]), batchMean),
+    );
     // A non-finite batch loss leaves τ where it was.
     this.tauState.assign(tf.where(tf.isFinite(next), next, this.tauState));
   }
@@ -207,7 +264,8 @@ export class Engine implements TrainingPath {
 
   /** Changes model k's loss or hyperparameters; takes effect on the next step, nothing restarts. */
   updateModel(k: number, spec: ModelSpec): boolean {
-    if (!(Number.isInteger(k) && k >= 0 && k < this.specs.length)) throw new Error(`invalid model index; not in [0, ${this.specs.length}): ${k}`);
+    if (!(Number.isInteger(k) && k >= 0 && k < this.specs.length))
+      throw new Error(`invalid model index; not in [0, ${this.specs.length}): ${k}`);
     if (spec.id !== this.specs[k].id) throw new Error(`model ${k + 1} is ${this.specs[k].id}, not ${spec.id}`);
     parseLossId(spec.loss);
     const specs = this.specs.map((s, j) => (j === k ? { ...spec } : s));
@@ -225,13 +283,24 @@ export class Engine implements TrainingPath {
   private stateTensor(): Tensor {
     return tf.tidy(() => {
       const k = this.specs.length;
-      const flat = (vs: tf.Variable[]) => tf.concat(vs.map((p) => tf.reshape(p, [k, -1])), 1);
+      const flat = (vs: tf.Variable[]) =>
+        tf.concat(
+          vs.map((p) => tf.reshape(p, [k, -1])),
+          1,
+        );
       return tf.concat([flat(this.params), flat(this.moment1), flat(this.moment2), this.tauState], 1);
     });
   }
 
   private stateFromRows(rows: Float32Array[]): TrainingState {
-    const counters = { step: this.globalStep, ids: this.specs.map((m) => m.id), t: this.adamT, steps: this.steps, tauCount: this.tauCount, diverged: this.diverged };
+    const counters = {
+      step: this.globalStep,
+      ids: this.specs.map((m) => m.id),
+      t: this.adamT,
+      steps: this.steps,
+      tauCount: this.tauCount,
+      diverged: this.diverged,
+    };
     return stateFromRows(rows, paramCount(this.train.architecture), counters);
   }
 
@@ -247,7 +316,14 @@ export class Engine implements TrainingPath {
     const extra = withState ? this.stateTensor() : null;
     const tau = tauOf(this.hyper, this.tauState);
     try {
-      const info = { specs: this.specs, train: this.train, steps: this.steps, diverged: this.diverged, step: this.globalStep, backend: tf.getBackend() };
+      const info = {
+        specs: this.specs,
+        train: this.train,
+        steps: this.steps,
+        diverged: this.diverged,
+        step: this.globalStep,
+        backend: tf.getBackend(),
+      };
       const r = await this.evaluator.read(this.params, this.hyper, tau, extra, info);
       // Diverged models stop here; the state read with the frame still holds the values they diverged with.
       r.divergences.forEach((message, k) => (this.diverged[k] = message));
@@ -273,4 +349,5 @@ export class Engine implements TrainingPath {
 }
 
 /** The tfjs engine as a PathFactory. */
-export const enginePath: PathFactory = (points, truth, specs, train, state) => new Engine(points, truth, specs, train, state);
+export const enginePath: PathFactory = (points, truth, specs, train, state) =>
+  new Engine(points, truth, specs, train, state);

@@ -22,11 +22,17 @@ export interface EnsembleMoments {
 /** Checks shapes and σ > 0; returns n. */
 export function checkMixture(mix: GaussianMixture): number {
   const M = mix.mus.length;
-  if (!(M >= 1) || mix.sigmas.length !== M) throw new Error(`invalid ensemble; needs M ≥ 1 members with as many σ as μ arrays: ${M} μ, ${mix.sigmas.length} σ`);
+  if (!(M >= 1) || mix.sigmas.length !== M)
+    throw new Error(`invalid ensemble; needs M ≥ 1 members with as many σ as μ arrays: ${M} μ, ${mix.sigmas.length} σ`);
   const n = mix.mus[0].length;
   for (let m = 0; m < M; m++) {
-    if (mix.mus[m].length !== n || mix.sigmas[m].length !== n) throw new Error(`invalid ensemble; member ${m} has ${mix.mus[m].length} μ and ${mix.sigmas[m].length} σ, expected ${n}`);
-    for (let i = 0; i < n; i++) if (!(mix.sigmas[m][i] > 0)) throw new Error(`invalid ensemble; σ of member ${m} at ${i} not > 0: ${mix.sigmas[m][i]}`);
+    if (mix.mus[m].length !== n || mix.sigmas[m].length !== n)
+      throw new Error(
+        `invalid ensemble; member ${m} has ${mix.mus[m].length} μ and ${mix.sigmas[m].length} σ, expected ${n}`,
+      );
+    for (let i = 0; i < n; i++)
+      if (!(mix.sigmas[m][i] > 0))
+        throw new Error(`invalid ensemble; σ of member ${m} at ${i} not > 0: ${mix.sigmas[m][i]}`);
   }
   return n;
 }
@@ -148,7 +154,8 @@ export function mixtureCrps(mix: GaussianMixture, i: number, y: number): number 
     first += absMomentNormal(y - mu, Math.sqrt(s2));
     // The diagonal k = m gives A(0, 2σ²) = 2σ/√π; off-diagonal pairs appear twice.
     second += 2 * Math.sqrt(s2 / Math.PI);
-    for (let k = m + 1; k < M; k++) second += 2 * absMomentNormal(mu - mix.mus[k][i], Math.sqrt(s2 + mix.sigmas[k][i] ** 2));
+    for (let k = m + 1; k < M; k++)
+      second += 2 * absMomentNormal(mu - mix.mus[k][i], Math.sqrt(s2 + mix.sigmas[k][i] ** 2));
   }
   return first / M - (0.5 * second) / (M * M);
 }

@@ -66,13 +66,22 @@ function meanOf(rows: MemberRow[], pick: (r: MemberRow) => Float32Array): Float3
  * (aleatoric) and ±2√(mean σ² + var μ) (total); the fit metrics treat the mixture as the Gaussian of its moments
  * except the held-out NLL, which is the mixture's own.
  */
-export function ensembleSnapshot(spec: ModelSpec, members: MemberRow[], ctx: EvalContext): { model: ModelSnapshot; request: JudgeRequest } {
+export function ensembleSnapshot(
+  spec: ModelSpec,
+  members: MemberRow[],
+  ctx: EvalContext,
+): { model: ModelSnapshot; request: JudgeRequest } {
   const alive = members.filter((r) => r.status === 'training');
   const rows = alive.length ? alive : members;
   const predictive = members[0].predictive;
   const dead = members.length - alive.length;
   const status: ModelStatus = alive.length ? 'training' : 'diverged';
-  const message = dead === 0 ? null : alive.length ? `${dead} of ${members.length} members diverged (${members.find((r) => r.status !== 'training')!.message}); the ensemble is the mixture of the other ${alive.length}.` : members[0].message;
+  const message =
+    dead === 0
+      ? null
+      : alive.length
+        ? `${dead} of ${members.length} members diverged (${members.find((r) => r.status !== 'training')!.message}); the ensemble is the mixture of the other ${alive.length}.`
+        : members[0].message;
   const steps = Math.max(...rows.map((r) => r.steps));
 
   /** Members' μ and σ (float64) over [from, from + count) of the evaluated inputs. */
@@ -83,7 +92,11 @@ export function ensembleSnapshot(spec: ModelSpec, members: MemberRow[], ctx: Eva
   // The band: σ of a Student-t member with ν ≤ 2 is its scale (as for one model), so the moments stay finite.
   const bandPart = (from: number, count: number) => ({
     mus: rows.map((r) => Float64Array.from(r.mu.subarray(from, from + count))),
-    sigmas: rows.map((r) => Float64Array.from(r.v.subarray(from, from + count), (v) => (predictive.kind === 'none' ? 0 : predictiveStd(v, predictive)))),
+    sigmas: rows.map((r) =>
+      Float64Array.from(r.v.subarray(from, from + count), (v) =>
+        predictive.kind === 'none' ? 0 : predictiveStd(v, predictive),
+      ),
+    ),
   });
   const momentsOf = (p: { mus: Float64Array[]; sigmas: Float64Array[] }) =>
     // ensembleMoments wants σ > 0: a mean-only member has no aleatoric part, so give it a vanishing one.
@@ -123,7 +136,11 @@ export function ensembleSnapshot(spec: ModelSpec, members: MemberRow[], ctx: Eva
     message,
     steps,
     phase: ctx.phaseOf(spec, steps),
-    metrics: { ...fit, trainLoss: rows.reduce((s, r) => s + r.trainLoss, 0) / rows.length, outlierWeightShare: outlierWeightShare(share, ctx.isOutlier) },
+    metrics: {
+      ...fit,
+      trainLoss: rows.reduce((s, r) => s + r.trainLoss, 0) / rows.length,
+      outlierWeightShare: outlierWeightShare(share, ctx.isOutlier),
+    },
     mu: Float32Array.from(gridM.mean),
     sigma: Float32Array.from(gridM.total, Math.sqrt),
     bandIsScale: bandIsScale(predictive),
@@ -134,7 +151,12 @@ export function ensembleSnapshot(spec: ModelSpec, members: MemberRow[], ctx: Eva
     learnedAlpha: rows.reduce((s, r) => s + r.learnedAlpha, 0) / rows.length,
     learnedScale: rows.reduce((s, r) => s + r.learnedScale, 0) / rows.length,
     uncertainty: null,
-    ensemble: { size: members.length, alive: alive.length, aleatoric: Float32Array.from(gridM.aleatoric, Math.sqrt), epistemic: Float32Array.from(gridM.epistemic, Math.sqrt) },
+    ensemble: {
+      size: members.length,
+      alive: alive.length,
+      aleatoric: Float32Array.from(gridM.aleatoric, Math.sqrt),
+      epistemic: Float32Array.from(gridM.epistemic, Math.sqrt),
+    },
   };
   const request: JudgeRequest = {
     id: spec.id,

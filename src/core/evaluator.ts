@@ -1,10 +1,27 @@
 // A snapshot of K models with ONE read from the device: μ and σ on the view grid, the fit metrics, and per
 // training point each model's loss, weight, gradient weight and σ*. Fed by any path's parameter tensors.
 import type { ModelSpec, TrainSettings } from './config';
-import { inputScale, linspace, makeHeldOut, truthOf, DATASETS, type DataSpec, type Points, type Truth } from './datasets';
+import {
+  inputScale,
+  linspace,
+  makeHeldOut,
+  truthOf,
+  DATASETS,
+  type DataSpec,
+  type Points,
+  type Truth,
+} from './datasets';
 import type { HyperTensors } from './hyper';
 import { adaptiveAlpha, adaptiveScale, parseLossId } from './losses';
-import { bandIsScale, fitMetrics, outlierWeightShare, predictiveOf, predictiveStd, type FitMetrics, type Predictive } from './metrics';
+import {
+  bandIsScale,
+  fitMetrics,
+  outlierWeightShare,
+  predictiveOf,
+  predictiveStd,
+  type FitMetrics,
+  type Predictive,
+} from './metrics';
 import { forward, type Architecture } from './model';
 import { baseLosses, sampleWeights, wrapperObjective } from './objective';
 import { phaseAt, warmupOf, type Phase } from './state';
@@ -121,7 +138,12 @@ export class Evaluator {
   private readonly gridN: number;
   private disposed = false;
 
-  constructor(points: Points, dataSpec: DataSpec | null, private readonly arch: Architecture, options: EvaluatorOptions = {}) {
+  constructor(
+    points: Points,
+    dataSpec: DataSpec | null,
+    private readonly arch: Architecture,
+    options: EvaluatorOptions = {},
+  ) {
     if (points.x.length < 2) throw new Error('the data needs at least two points');
     this.points = points;
     this.metricsOnly = options.metricsOnly === true;
@@ -137,16 +159,29 @@ export class Evaluator {
     const { mean, std } = inputScale(points.x, arch);
     const domain = dataSpec ? DATASETS[dataSpec.dataset].domain : [lo, hi];
     const [a, b] = dataSpec ? domain : [lo, hi];
-    const view = options.wide ? [a - WIDE_MARGIN * (b - a), b + WIDE_MARGIN * (b - a)] : dataSpec ? DATASETS[dataSpec.dataset].view : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
+    const view = options.wide
+      ? [a - WIDE_MARGIN * (b - a), b + WIDE_MARGIN * (b - a)]
+      : dataSpec
+        ? DATASETS[dataSpec.dataset].view
+        : [lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo)];
     this.grid = linspace(view[0], view[1], GRID);
     this.metricGrid = linspace(domain[0], domain[1], METRIC_GRID);
     // Generated data: a clean set from its own stream; your own data: its held-out share, if any (split.ts).
-    this.heldOut = dataSpec ? makeHeldOut(dataSpec) : (points.heldOut ?? { x: new Float32Array(0), y: new Float32Array(0) });
+    this.heldOut = dataSpec
+      ? makeHeldOut(dataSpec)
+      : (points.heldOut ?? { x: new Float32Array(0), y: new Float32Array(0) });
     this.heldOutInfo = this.heldOut.x.length ? { kind: dataSpec ? 'clean' : 'split', n: this.heldOut.x.length } : null;
-    this.posthoc = options.posthoc && points.calibration && !this.metricsOnly ? { settings: options.posthoc, ...points.calibration } : null;
+    this.posthoc =
+      options.posthoc && points.calibration && !this.metricsOnly
+        ? { settings: options.posthoc, ...points.calibration }
+        : null;
     const cal = this.posthoc?.x ?? new Float32Array(0);
-    this.truthGrid = truth ? { mean: Float32Array.from(this.grid, truth.mean), std: Float32Array.from(this.grid, truth.std) } : null;
-    this.truthMetric = truth ? { mean: Float64Array.from(this.metricGrid, truth.mean), std: Float64Array.from(this.metricGrid, truth.std) } : null;
+    this.truthGrid = truth
+      ? { mean: Float32Array.from(this.grid, truth.mean), std: Float32Array.from(this.grid, truth.std) }
+      : null;
+    this.truthMetric = truth
+      ? { mean: Float64Array.from(this.metricGrid, truth.mean), std: Float64Array.from(this.metricGrid, truth.std) }
+      : null;
     const standardise = (xs: Float32Array) => Float32Array.from(xs, (v) => (v - mean) / std);
     const g = this.gridN;
     // grid | metric grid | held-out | calibration share | training points
@@ -176,19 +211,30 @@ export class Evaluator {
       const base = baseLosses(params, muT, varT, this.y, h);
       const { weight, gradWeight, sigmaStar } = sampleWeights(base, h, tau);
       const trainLoss = tf.reshape(wrapperObjective(base, h, tau), [k, 1]);
-      const finite = tf.stack(params.map((p) => tf.all(tf.isFinite(tf.reshape(p, [k, -1])), 1)), 1);
+      const finite = tf.stack(
+        params.map((p) => tf.all(tf.isFinite(tf.reshape(p, [k, -1])), 1)),
+        1,
+      );
       const paramsFinite = tf.cast(tf.all(finite, 1, true), 'float32');
       const n = params.length;
       const learned = tf.concat([adaptiveAlpha(params[n - 2]), adaptiveScale(params[n - 1])], 1);
       // Metrics only: μ and v on the metric grid and held-out set (the training points' losses stay on the device).
       const fit = nEval - nTrain;
-      const parts = this.metricsOnly ? [tf.slice(mu, [0, 0], [-1, fit]), tf.slice(variance, [0, 0], [-1, fit]), trainLoss, paramsFinite, learned] : [mu, variance, base, weight, gradWeight, sigmaStar, trainLoss, paramsFinite, learned];
+      const parts = this.metricsOnly
+        ? [tf.slice(mu, [0, 0], [-1, fit]), tf.slice(variance, [0, 0], [-1, fit]), trainLoss, paramsFinite, learned]
+        : [mu, variance, base, weight, gradWeight, sigmaStar, trainLoss, paramsFinite, learned];
       return tf.concat(extra ? [...parts, extra] : parts, 1);
     });
   }
 
   /** The snapshot, the `extra` rows, and the models found diverged by it (with the reason). One read. */
-  async read(params: Tensor[], h: HyperTensors, tau: Tensor, extra: Tensor | null, info: SnapshotInfo): Promise<{ snapshot: Snapshot; extra: Float32Array[] | null; divergences: Map<number, string> }> {
+  async read(
+    params: Tensor[],
+    h: HyperTensors,
+    tau: Tensor,
+    extra: Tensor | null,
+    info: SnapshotInfo,
+  ): Promise<{ snapshot: Snapshot; extra: Float32Array[] | null; divergences: Map<number, string> }> {
     if (this.disposed) throw new Error('the evaluator was disposed');
     const packed = this.pack(params, h, tau, extra);
     const width = packed.shape[1]!;
@@ -224,7 +270,22 @@ export class Evaluator {
         status = 'diverged';
       }
       const adaptive = parseLossId(spec.loss).base === 'barron-adaptive';
-      return { spec, mu, v, sampleLoss, weight, gradWeight, sigmaStar, trainLoss, learnedAlpha: adaptive ? learnedAlpha : NaN, learnedScale: adaptive ? learnedScale : NaN, predictive: predictiveOf(spec), status, message, steps: info.steps[m] };
+      return {
+        spec,
+        mu,
+        v,
+        sampleLoss,
+        weight,
+        gradWeight,
+        sigmaStar,
+        trainLoss,
+        learnedAlpha: adaptive ? learnedAlpha : NaN,
+        learnedScale: adaptive ? learnedScale : NaN,
+        predictive: predictiveOf(spec),
+        status,
+        message,
+        steps: info.steps[m],
+      };
     });
     const ctx: EvalContext = {
       grid: this.gridN,
@@ -250,8 +311,21 @@ export class Evaluator {
       judging.push(r.request);
     }
     if (!this.metricsOnly) this.judge.judge(judging).forEach((block, m) => (models[m].uncertainty = block));
-    const snapshot: Snapshot = { step: info.step, backend: info.backend, grid: this.grid, truthMean: this.truthGrid?.mean ?? null, truthStd: this.truthGrid?.std ?? null, models, heldOut: this.heldOutInfo };
-    if (this.posthoc) snapshot.posthoc = { settings: this.posthoc.settings, n: this.posthoc.x.length, outliers: this.posthoc.isOutlier.reduce((s, o) => s + o, 0) };
+    const snapshot: Snapshot = {
+      step: info.step,
+      backend: info.backend,
+      grid: this.grid,
+      truthMean: this.truthGrid?.mean ?? null,
+      truthStd: this.truthGrid?.std ?? null,
+      models,
+      heldOut: this.heldOutInfo,
+    };
+    if (this.posthoc)
+      snapshot.posthoc = {
+        settings: this.posthoc.settings,
+        n: this.posthoc.x.length,
+        outliers: this.posthoc.isOutlier.reduce((s, o) => s + o, 0),
+      };
     return { snapshot, extra: extraWidth ? extras : null, divergences };
   }
 
@@ -296,7 +370,12 @@ export class Evaluator {
       input: {
         predictive,
         held: { mu: mu.subarray(held, held + nHeld), v: v.subarray(held, held + nHeld), y: ctx.heldY },
-        train: { mu: mu.subarray(held + nHeld + ctx.cal), v: v.subarray(held + nHeld + ctx.cal), y: ctx.trainY, isOutlier: ctx.isOutlier },
+        train: {
+          mu: mu.subarray(held + nHeld + ctx.cal),
+          v: v.subarray(held + nHeld + ctx.cal),
+          y: ctx.trainY,
+          isOutlier: ctx.isOutlier,
+        },
       },
     };
     return { model, request };
@@ -318,12 +397,33 @@ export class Evaluator {
     const held = at(heldFrom, ctx.held);
     const grid = members.length > 1 ? r.model.sigma : Float32Array.from(alive[0].v.subarray(0, ctx.grid), Math.sqrt);
     const range: [number, number] = [this.metricGrid[0], this.metricGrid[this.metricGrid.length - 1]];
-    r.model.posthoc = posthocBlock(ph.settings, predictive, { ...cal, y: ph.y }, { ...held, x: this.heldOut.x, y: ctx.heldY }, grid, range);
+    r.model.posthoc = posthocBlock(
+      ph.settings,
+      predictive,
+      { ...cal, y: ph.y },
+      { ...held, x: this.heldOut.x, y: ctx.heldY },
+      grid,
+      range,
+    );
     if (ph.settings.recalibration === 'none') return;
     const kind = ph.settings.recalibration;
     const input = r.request.input;
-    if ('members' in input) input.recal = { kind, mus: alive.map((m) => m.mu.subarray(calFrom, calFrom + ctx.cal)), sigmas: alive.map((m) => Float64Array.from(m.v.subarray(calFrom, calFrom + ctx.cal), (v) => predictiveStdOrNaN(v, predictive))), y: ph.y };
-    else input.recal = { kind, mu: alive[0].mu.subarray(calFrom, calFrom + ctx.cal), v: alive[0].v.subarray(calFrom, calFrom + ctx.cal), y: ph.y };
+    if ('members' in input)
+      input.recal = {
+        kind,
+        mus: alive.map((m) => m.mu.subarray(calFrom, calFrom + ctx.cal)),
+        sigmas: alive.map((m) =>
+          Float64Array.from(m.v.subarray(calFrom, calFrom + ctx.cal), (v) => predictiveStdOrNaN(v, predictive)),
+        ),
+        y: ph.y,
+      };
+    else
+      input.recal = {
+        kind,
+        mu: alive[0].mu.subarray(calFrom, calFrom + ctx.cal),
+        v: alive[0].v.subarray(calFrom, calFrom + ctx.cal),
+        y: ph.y,
+      };
   }
 
   /**
@@ -332,7 +432,13 @@ export class Evaluator {
    */
   setPosthoc(settings: PosthocSettings): boolean {
     const ph = this.posthoc;
-    if (!ph || ph.settings.share !== settings.share || ph.settings.seed !== settings.seed || ph.settings.calibration !== settings.calibration) return false;
+    if (
+      !ph ||
+      ph.settings.share !== settings.share ||
+      ph.settings.seed !== settings.seed ||
+      ph.settings.calibration !== settings.calibration
+    )
+      return false;
     this.posthoc = { ...ph, settings };
     return true;
   }
@@ -356,7 +462,11 @@ function predictiveStdOrNaN(v: number, p: Predictive): number {
  * quantiles multiply), an ensemble's mixture mean and total σ (√(mean σₘ² + var μₘ)).
  */
 function spreadAt(rows: MemberRow[], from: number, count: number): { mu: Float64Array; sigma: Float64Array } {
-  if (rows.length === 1) return { mu: Float64Array.from(rows[0].mu.subarray(from, from + count)), sigma: Float64Array.from(rows[0].v.subarray(from, from + count), Math.sqrt) };
+  if (rows.length === 1)
+    return {
+      mu: Float64Array.from(rows[0].mu.subarray(from, from + count)),
+      sigma: Float64Array.from(rows[0].v.subarray(from, from + count), Math.sqrt),
+    };
   const p = rows[0].predictive;
   const mu = new Float64Array(count);
   const total = new Float64Array(count);
@@ -370,7 +480,13 @@ function spreadAt(rows: MemberRow[], from: number, count: number): { mu: Float64
   return { mu, sigma: Float64Array.from(total, Math.sqrt) };
 }
 
-function divergenceMessage(spec: ModelSpec, info: SnapshotInfo, m: number, paramsFinite: boolean, variance: Float32Array): string {
+function divergenceMessage(
+  spec: ModelSpec,
+  info: SnapshotInfo,
+  m: number,
+  paramsFinite: boolean,
+  variance: Float32Array,
+): string {
   const floor = info.train.architecture.varianceFloor;
   let minVar = Infinity;
   for (const v of variance) if (v < minVar) minVar = v;

@@ -26,7 +26,8 @@ const finiteNumbers = z.array(
 );
 /** Steps and counts: whole numbers the fused path's u32 words hold (messages.ts MAX_COUNTER). */
 const count = z.number().superRefine((v, ctx) => {
-  if (!(Number.isInteger(v) && v >= 0 && v <= MAX_COUNTER)) ctx.addIssue({ code: 'custom', message: counterOutOfRange('a step or count', v) });
+  if (!(Number.isInteger(v) && v >= 0 && v <= MAX_COUNTER))
+    ctx.addIssue({ code: 'custom', message: counterOutOfRange('a step or count', v) });
 });
 
 const modelViewSchema = z.object({
@@ -62,17 +63,41 @@ const fileSchema = z.object({
   createdAt: z.string(),
   config: fileRunConfigSchema,
   /** The training points (with their outlier flags) as trained on: generated from config.data, or imported. */
-  data: z.object({ x: finiteNumbers, y: finiteNumbers, isOutlier: z.array(z.union([z.literal(0), z.literal(1)])), imported: z.boolean() }),
+  data: z.object({
+    x: finiteNumbers,
+    y: finiteNumbers,
+    isOutlier: z.array(z.union([z.literal(0), z.literal(1)])),
+    imported: z.boolean(),
+  }),
   step: count,
   grid: numbers,
   models: z.array(modelViewSchema),
   state: z.object({ step: count, models: z.array(modelStateSchema) }).optional(),
   /** Metrics along the run; each entry names its model (version 2) or sits at its position (version 1). */
-  history: z.array(z.object({ step: z.number(), models: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.null()]))) })),
+  history: z.array(
+    z.object({ step: z.number(), models: z.array(z.record(z.string(), z.union([z.number(), z.string(), z.null()]))) }),
+  ),
   results: z
-    .array(z.object({ loss: z.string(), params: z.record(z.string(), z.unknown()), condition: z.record(z.string(), z.unknown()), metrics: z.record(z.string(), z.number().nullable()) }))
+    .array(
+      z.object({
+        loss: z.string(),
+        params: z.record(z.string(), z.unknown()),
+        condition: z.record(z.string(), z.unknown()),
+        metrics: z.record(z.string(), z.number().nullable()),
+      }),
+    )
     .optional(),
-  claims: z.array(z.object({ id: z.string().optional(), claim: z.string(), paper: z.union([z.string(), z.number()]), ours: z.union([z.string(), z.number()]), agrees: z.boolean() })).optional(),
+  claims: z
+    .array(
+      z.object({
+        id: z.string().optional(),
+        claim: z.string(),
+        paper: z.union([z.string(), z.number()]),
+        ours: z.union([z.string(), z.number()]),
+        agrees: z.boolean(),
+      }),
+    )
+    .optional(),
 });
 
 type RawFile = z.infer<typeof fileSchema>;
@@ -96,7 +121,10 @@ const toFloat32 = (a: (number | null)[]) => Float32Array.from(a, (v) => (v === n
 
 /** Version 1 kept only the parameters: Adam restarts from zero moments with t = 0, τ from the spec. */
 function migrateV1(f: RawFile, config: RunConfig): TrainingState {
-  if (f.models.length !== config.models.length) throw new Error(`models: the file has ${f.models.length} trained models but its configuration has ${config.models.length}`);
+  if (f.models.length !== config.models.length)
+    throw new Error(
+      `models: the file has ${f.models.length} trained models but its configuration has ${config.models.length}`,
+    );
   return {
     step: f.step,
     models: f.models.map((m, k) => {
@@ -121,13 +149,18 @@ function migrateV1(f: RawFile, config: RunConfig): TrainingState {
 /** Cross-field checks zod cannot express field by field; throws naming the first inconsistency. */
 function checkConsistency(f: RawFile, config: RunConfig, state: TrainingState): void {
   const n = f.data.x.length;
-  if (f.data.y.length !== n || f.data.isOutlier.length !== n) throw new Error(`data: x, y and isOutlier must have equal lengths (got ${n}, ${f.data.y.length}, ${f.data.isOutlier.length})`);
+  if (f.data.y.length !== n || f.data.isOutlier.length !== n)
+    throw new Error(
+      `data: x, y and isOutlier must have equal lengths (got ${n}, ${f.data.y.length}, ${f.data.isOutlier.length})`,
+    );
   if (n < 2) throw new Error('data: a run needs at least two points');
   if (n > LIMITS.maxPoints) throw new Error(`data: ${tooManyPoints(n)}`);
   config.models.forEach((s) => parseLossId(s.loss));
-  if (f.models.length !== config.models.length) throw new Error(`models: ${f.models.length} in the views but ${config.models.length} in the configuration`);
+  if (f.models.length !== config.models.length)
+    throw new Error(`models: ${f.models.length} in the views but ${config.models.length} in the configuration`);
   f.models.forEach((m, k) => {
-    if (m.loss !== config.models[k].loss) throw new Error(`models.${k}.loss: ${m.loss} in the views but ${config.models[k].loss} in the configuration`);
+    if (m.loss !== config.models[k].loss)
+      throw new Error(`models.${k}.loss: ${m.loss} in the views but ${config.models[k].loss} in the configuration`);
   });
   // The state holds every ensemble member as a model of its own (members.ts).
   const why = stateMismatch(state, config.train.architecture, expandMembers(config.models));
@@ -158,12 +191,31 @@ export function parseRunFile(text: string): RunFile {
     if (!f.state) throw new Error('state: missing (a version-2 file carries the training state)');
     state = {
       step: f.state.step,
-      models: f.state.models.map((m) => ({ ...m, params: toFloat32(m.params), m: toFloat32(m.m), v: toFloat32(m.v), tau: m.tau ?? NaN })),
+      models: f.state.models.map((m) => ({
+        ...m,
+        params: toFloat32(m.params),
+        m: toFloat32(m.m),
+        v: toFloat32(m.v),
+        tau: m.tau ?? NaN,
+      })),
     };
   }
   checkConsistency(f, config, state);
-  const points: Points = { x: Float32Array.from(f.data.x), y: Float32Array.from(f.data.y), isOutlier: Uint8Array.from(f.data.isOutlier) };
-  return { config, points, imported: f.data.imported, state, history: f.history, results: f.results, claims: f.claims, migrated };
+  const points: Points = {
+    x: Float32Array.from(f.data.x),
+    y: Float32Array.from(f.data.y),
+    isOutlier: Uint8Array.from(f.data.isOutlier),
+  };
+  return {
+    config,
+    points,
+    imported: f.data.imported,
+    state,
+    history: f.history,
+    results: f.results,
+    claims: f.claims,
+    migrated,
+  };
 }
 
 /**
@@ -179,12 +231,22 @@ export function firstModels(f: RunFile, max: number): RunFile {
     config: { ...f.config, models },
     state: { step: f.state.step, models: f.state.models.slice(0, max) },
     // Version-2 curves name their model; version-1 curves sit at its position.
-    history: f.history.map((h) => ({ step: h.step, models: h.models.filter((m, k) => (typeof m.id === 'string' ? ids.has(m.id) : k < max)) })),
+    history: f.history.map((h) => ({
+      step: h.step,
+      models: h.models.filter((m, k) => (typeof m.id === 'string' ? ids.has(m.id) : k < max)),
+    })),
   };
 }
 
 /** A run as a file: the configuration, its points, the exact state and the snapshot the views showed with it. */
-export function makeRunFile(run: { config: RunConfig; points: Points; imported: boolean; state: TrainingState; snapshot: Snapshot; history: RawFile['history'] }): RawFile {
+export function makeRunFile(run: {
+  config: RunConfig;
+  points: Points;
+  imported: boolean;
+  state: TrainingState;
+  snapshot: Snapshot;
+  history: RawFile['history'];
+}): RawFile {
   const nums = (a: ArrayLike<number>) => Array.from(a, (v) => (Number.isFinite(v) ? v : null));
   const p = paramCount(run.config.train.architecture);
   if (run.state.models.some((m) => m.params.length !== p)) throw new Error('the state does not match the architecture');
@@ -193,7 +255,12 @@ export function makeRunFile(run: { config: RunConfig; points: Points; imported: 
     version: VERSION,
     createdAt: new Date().toISOString(),
     config: run.config,
-    data: { x: Array.from(run.points.x), y: Array.from(run.points.y), isOutlier: Array.from(run.points.isOutlier, (o) => (o ? 1 : 0)), imported: run.imported },
+    data: {
+      x: Array.from(run.points.x),
+      y: Array.from(run.points.y),
+      isOutlier: Array.from(run.points.isOutlier, (o) => (o ? 1 : 0)),
+      imported: run.imported,
+    },
     step: run.snapshot.step,
     grid: nums(run.snapshot.grid),
     models: run.snapshot.models.map((m) => ({
@@ -204,18 +271,40 @@ export function makeRunFile(run: { config: RunConfig; points: Points; imported: 
       sigma: nums(m.sigma),
       weight: nums(m.weight),
       gradWeight: nums(m.gradWeight),
-      ...(m.ensemble ? { ensemble: { size: m.ensemble.size, alive: m.ensemble.alive, aleatoric: nums(m.ensemble.aleatoric), epistemic: nums(m.ensemble.epistemic) } } : {}),
+      ...(m.ensemble
+        ? {
+            ensemble: {
+              size: m.ensemble.size,
+              alive: m.ensemble.alive,
+              aleatoric: nums(m.ensemble.aleatoric),
+              epistemic: nums(m.ensemble.epistemic),
+            },
+          }
+        : {}),
       // The fit metrics and, flattened per set ("heldOut.crps", …), the scalar uncertainty metrics; post-hoc figures ("posthoc.q", …).
-      metrics: Object.fromEntries(Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty), ...flattenPosthoc(m.posthoc) }).map(([k, v]) => [k, Number.isFinite(v) ? v : null])),
+      metrics: Object.fromEntries(
+        Object.entries({ ...m.metrics, ...flattenUncertainty(m.uncertainty), ...flattenPosthoc(m.posthoc) }).map(
+          ([k, v]) => [k, Number.isFinite(v) ? v : null],
+        ),
+      ),
     })),
     state: {
       step: run.state.step,
-      models: run.state.models.map((m) => ({ ...m, params: nums(m.params), m: nums(m.m), v: nums(m.v), tau: Number.isFinite(m.tau) ? m.tau : null })),
+      models: run.state.models.map((m) => ({
+        ...m,
+        params: nums(m.params),
+        m: nums(m.m),
+        v: nums(m.v),
+        tau: Number.isFinite(m.tau) ? m.tau : null,
+      })),
     },
     history: run.history,
   };
 }
 
-export function runFileJson(run: Parameters<typeof makeRunFile>[0], extra: { results?: ExperimentResult[]; claims?: Claim[] } = {}): string {
+export function runFileJson(
+  run: Parameters<typeof makeRunFile>[0],
+  extra: { results?: ExperimentResult[]; claims?: Claim[] } = {},
+): string {
   return toJson({ ...makeRunFile(run), ...extra });
 }

@@ -40,8 +40,16 @@ export function buildHyper(specs: readonly ModelSpec[], train: TrainSettings): H
     const bases = new Map<BaseLoss, Tensor>();
     const wrappers = new Map<Wrapper, Tensor>();
     for (const p of parts) {
-      if (!bases.has(p.base)) bases.set(p.base, mask((k) => parts[k].base === p.base));
-      if (!wrappers.has(p.wrapper)) wrappers.set(p.wrapper, mask((k) => parts[k].wrapper === p.wrapper));
+      if (!bases.has(p.base))
+        bases.set(
+          p.base,
+          mask((k) => parts[k].base === p.base),
+        );
+      if (!wrappers.has(p.wrapper))
+        wrappers.set(
+          p.wrapper,
+          mask((k) => parts[k].wrapper === p.wrapper),
+        );
     }
     const h: HyperTensors = {
       invT: column(specs.map((s, k) => (wrapperUsesT(parts[k].wrapper) && Number.isFinite(s.T) ? 1 / s.T : 0))),
@@ -84,7 +92,13 @@ export function disposeHyper(h: HyperTensors): void {
  * Each model's warm-up phase at its step, and the one-hot phase mask [K, 3] (mean-only, NLL, own loss) that the
  * objective selects with. The mask is rebuilt (and the old one disposed) only when a phase changed.
  */
-export function nextPhaseMask(steps: readonly number[], specs: readonly ModelSpec[], train: TrainSettings, phases: Phase[], mask: Tensor | null): { phases: Phase[]; mask: Tensor } {
+export function nextPhaseMask(
+  steps: readonly number[],
+  specs: readonly ModelSpec[],
+  train: TrainSettings,
+  phases: Phase[],
+  mask: Tensor | null,
+): { phases: Phase[]; mask: Tensor } {
   const next = steps.map((s, k) => phaseAt(s, warmupOf(specs[k], train)));
   if (mask && next.length === phases.length && next.every((p, k) => p === phases[k])) return { phases, mask };
   mask?.dispose();

@@ -26,7 +26,11 @@ export function groupId(memberSpecId: string): string {
 
 /** The networks that train: every model's members in order (a plain model is its own single member). */
 export function expandMembers(specs: readonly ModelSpec[]): ModelSpec[] {
-  return specs.flatMap((s) => Array.from({ length: ensembleSize(s) }, (_, k) => (k === 0 ? s : { ...s, id: memberId(s.id, k), initSeed: s.initSeed + k })));
+  return specs.flatMap((s) =>
+    Array.from({ length: ensembleSize(s) }, (_, k) =>
+      k === 0 ? s : { ...s, id: memberId(s.id, k), initSeed: s.initSeed + k },
+    ),
+  );
 }
 
 /** True when some member belongs to an ensemble (member ids carry the mark; a model's own spec its count). */
@@ -62,7 +66,11 @@ export function groupMembers(memberSpecs: readonly ModelSpec[]): MemberGroup[] {
  * A duplicate's members start from copies of the source's members: {new: old} becomes {new~k: old~k} for each
  * member both have (members the source lacks start fresh).
  */
-export function expandCopyFrom(previous: readonly ModelSpec[], next: readonly ModelSpec[], copyFrom: Record<string, string>): Record<string, string> {
+export function expandCopyFrom(
+  previous: readonly ModelSpec[],
+  next: readonly ModelSpec[],
+  copyFrom: Record<string, string>,
+): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [to, from] of Object.entries(copyFrom)) {
     const target = next.find((s) => s.id === to);

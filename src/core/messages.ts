@@ -74,26 +74,111 @@ const RESIDUAL = 'keeps |y| ≲ 3e4, so (y − μ)²/σ² ≲ 1e17 over the vari
 /** Every unbounded-looking scalar of the regression configuration, bounded (schema.ts, datasets.ts). */
 export const BOUNDS = {
   noise: { label: 'noise ×', min: 0, max: 1e3, why: `1e3 ${RESIDUAL}; the slider ends at 3` },
-  outlierScale: { label: 'outlier size', min: 0, max: 1e3, why: `1e3 ${RESIDUAL}; 1e300 overflowed the float32 targets to ±∞; the slider ends at 20` },
-  T: { label: 'T', min: LIMITS.minT, max: 1e6, infinite: Infinity, why: 'below 1e-3 exp(−ℓ/T) is a hardmax to float32; past 1e6 write ∞ (the slider ends at 1.3e3)' },
-  alpha: { label: 'α', min: -1e3, max: 2, infinite: -Infinity, why: 'Barron defines α ≤ 2; below −1e3 (x²/|α−2| + 1)^(α/2) underflows like the α = −∞ limit, which is written as −∞' },
-  c: { label: 'c', min: 1e-3, max: 1e3, why: '(x/c)² ≲ (3e4/1e-3)² ≈ 1e15 stays finite; c = 1e-300 became 0 in float32 (division by zero in ρ and ψ)' },
-  lambda: { label: 'λ', min: 1e-3, max: 1e3, why: "SuperLoss's β = (ℓ − τ)/λ stays finite for λ ≥ 1e-3 (λ = 1e-300 became 0); past 1e3 σ* = 1 to float32" },
-  tau: { label: 'τ', min: -1e3, max: 1e3, why: 'a threshold on per-point losses (the slider spans −2 to 20); ℓ − τ and (ℓ − τ)/λ stay finite' },
-  nu: { label: 'ν', min: 1e-2, max: 1e4, why: "Student-t's r²/ν ≲ 1e17/1e-2 stays finite (ν = 1e-300 became 0); past 1e4 it is the Gaussian to float32 (the slider ends at 1e3)" },
-  lrScale: { label: 'learning-rate factor', min: 1e-3, max: 1e2, why: 'times the learning rate (≤ 10): the step stays ≤ 1e3; below 1e-3 a model barely moves' },
-  learningRate: { label: 'learning rate', min: 1e-7, max: 10, why: 'below 1e-7 an Adam step at θ ≈ 1 is under float32’s half-ulp (6e-8) and is lost; above 10 every model diverges' },
-  point: { label: "a point's x or y", min: -1e9, max: 1e9, why: '(y − μ)² ≤ 4e18 and over the variance floor 1e-8 ≤ 4e26, (x/c)² ≤ 4e24: the losses stay finite in float32 (3.4e38 itself squared would not)' },
-  warmupSteps: { label: 'warm-up steps', min: 0, max: 1e9, integer: true, why: 'mean-only plus NLL warm-up is compared with a u32 step counter on the fused path: two of ≤ 1e9 fit 2³²' },
+  outlierScale: {
+    label: 'outlier size',
+    min: 0,
+    max: 1e3,
+    why: `1e3 ${RESIDUAL}; 1e300 overflowed the float32 targets to ±∞; the slider ends at 20`,
+  },
+  T: {
+    label: 'T',
+    min: LIMITS.minT,
+    max: 1e6,
+    infinite: Infinity,
+    why: 'below 1e-3 exp(−ℓ/T) is a hardmax to float32; past 1e6 write ∞ (the slider ends at 1.3e3)',
+  },
+  alpha: {
+    label: 'α',
+    min: -1e3,
+    max: 2,
+    infinite: -Infinity,
+    why: 'Barron defines α ≤ 2; below −1e3 (x²/|α−2| + 1)^(α/2) underflows like the α = −∞ limit, which is written as −∞',
+  },
+  c: {
+    label: 'c',
+    min: 1e-3,
+    max: 1e3,
+    why: '(x/c)² ≲ (3e4/1e-3)² ≈ 1e15 stays finite; c = 1e-300 became 0 in float32 (division by zero in ρ and ψ)',
+  },
+  lambda: {
+    label: 'λ',
+    min: 1e-3,
+    max: 1e3,
+    why: "SuperLoss's β = (ℓ − τ)/λ stays finite for λ ≥ 1e-3 (λ = 1e-300 became 0); past 1e3 σ* = 1 to float32",
+  },
+  tau: {
+    label: 'τ',
+    min: -1e3,
+    max: 1e3,
+    why: 'a threshold on per-point losses (the slider spans −2 to 20); ℓ − τ and (ℓ − τ)/λ stay finite',
+  },
+  nu: {
+    label: 'ν',
+    min: 1e-2,
+    max: 1e4,
+    why: "Student-t's r²/ν ≲ 1e17/1e-2 stays finite (ν = 1e-300 became 0); past 1e4 it is the Gaussian to float32 (the slider ends at 1e3)",
+  },
+  lrScale: {
+    label: 'learning-rate factor',
+    min: 1e-3,
+    max: 1e2,
+    why: 'times the learning rate (≤ 10): the step stays ≤ 1e3; below 1e-3 a model barely moves',
+  },
+  learningRate: {
+    label: 'learning rate',
+    min: 1e-7,
+    max: 10,
+    why: 'below 1e-7 an Adam step at θ ≈ 1 is under float32’s half-ulp (6e-8) and is lost; above 10 every model diverges',
+  },
+  point: {
+    label: "a point's x or y",
+    min: -1e9,
+    max: 1e9,
+    why: '(y − μ)² ≤ 4e18 and over the variance floor 1e-8 ≤ 4e26, (x/c)² ≤ 4e24: the losses stay finite in float32 (3.4e38 itself squared would not)',
+  },
+  warmupSteps: {
+    label: 'warm-up steps',
+    min: 0,
+    max: 1e9,
+    integer: true,
+    why: 'mean-only plus NLL warm-up is compared with a u32 step counter on the fused path: two of ≤ 1e9 fit 2³²',
+  },
 } as const satisfies Record<string, Bound>;
 
 /** The classification configuration's scalars that had no upper or lower end (classify/schema.ts). */
 export const CLASS_BOUNDS = {
-  seed: { label: 'seed', min: -Number.MAX_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER, integer: true, why: 'a whole number float64 (JSON, links) holds exactly' },
-  q: { label: "GCE's q", min: 1e-2, max: 1, why: '(1 − p^q)/q: q = 1e-300 became 0 in float32 (0/0); q → 0 is cross-entropy already at 1e-2' },
-  T: { label: 'T', min: 1e-3, max: 1e6, infinite: Infinity, why: 'below 1e-3 the weights are a hardmax to float32; past 1e6 write ∞ (plain cross-entropy)' },
-  slLambda: { label: "SuperLoss's λ", min: 1e-3, max: 100, why: '(ℓ − τ)/λ stays finite for λ ≥ 1e-3 (λ = 1e-300 became 0)' },
-  learningRate: { label: 'learning rate', min: 1e-7, max: 1, why: 'below 1e-7 an Adam step at θ ≈ 1 is lost to float32 rounding; above 1 the embedding diverges' },
+  seed: {
+    label: 'seed',
+    min: -Number.MAX_SAFE_INTEGER,
+    max: Number.MAX_SAFE_INTEGER,
+    integer: true,
+    why: 'a whole number float64 (JSON, links) holds exactly',
+  },
+  q: {
+    label: "GCE's q",
+    min: 1e-2,
+    max: 1,
+    why: '(1 − p^q)/q: q = 1e-300 became 0 in float32 (0/0); q → 0 is cross-entropy already at 1e-2',
+  },
+  T: {
+    label: 'T',
+    min: 1e-3,
+    max: 1e6,
+    infinite: Infinity,
+    why: 'below 1e-3 the weights are a hardmax to float32; past 1e6 write ∞ (plain cross-entropy)',
+  },
+  slLambda: {
+    label: "SuperLoss's λ",
+    min: 1e-3,
+    max: 100,
+    why: '(ℓ − τ)/λ stays finite for λ ≥ 1e-3 (λ = 1e-300 became 0)',
+  },
+  learningRate: {
+    label: 'learning rate',
+    min: 1e-7,
+    max: 1,
+    why: 'below 1e-7 an Adam step at θ ≈ 1 is lost to float32 rounding; above 1 the embedding diverges',
+  },
 } as const satisfies Record<string, Bound>;
 
 /** Whether `v` lies within the bound (NaN never does). */
@@ -110,36 +195,52 @@ export const outOfBound = (v: number, b: Bound) =>
  * words on the fused path: 2³² + 1 would become 1 there and send a model back into warm-up on WebGPU alone.
  */
 export const MAX_COUNTER = 2 ** 32 - 1;
-export const counterOutOfRange = (name: string, v: number) => `${name} must be a whole number from 0 to ${MAX_COUNTER} (a u32 on the fused path; got ${fmt(v)})`;
+export const counterOutOfRange = (name: string, v: number) =>
+  `${name} must be a whole number from 0 to ${MAX_COUNTER} (a u32 on the fused path; got ${fmt(v)})`;
 
 const fmt = (n: number) => (Number.isFinite(n) ? String(n) : n > 0 ? '∞' : '−∞');
 
 export const tooManyModels = (n: number, max: number = LIMITS.maxModels) =>
-  max === LIMITS.maxModels ? `${n} models: the page trains at most ${max} at once` : `${n} models: a file holds at most ${max} (and the page trains at most ${LIMITS.maxModels})`;
+  max === LIMITS.maxModels
+    ? `${n} models: the page trains at most ${max} at once`
+    : `${n} models: a file holds at most ${max} (and the page trains at most ${LIMITS.maxModels})`;
 export const noModels = () => 'at least one model is needed';
 export const tooManyLayers = (n: number) => `${n} hidden layers: at most ${LIMITS.maxHiddenLayers}`;
-export const layerTooWide = (width: number) => `a hidden layer of ${fmt(width)} units: a layer has a whole number of units from 1 to ${LIMITS.maxWidth}`;
-export const tooManyParams = (n: number) => `${n} parameters per model: at most ${LIMITS.maxParams} (2 × 256 tanh has 66 820)`;
-export const nOutOfRange = (n: number) => `N = ${fmt(n)}: N must be a whole number from ${LIMITS.minN} to ${LIMITS.maxN}`;
-export const batchOutOfRange = (b: number) => `batch size ${fmt(b)}: the batch size must be a whole number from ${LIMITS.minBatch} to ${LIMITS.maxBatch}`;
-export const varianceFloorOutOfRange = (v: number) => `variance floor ${fmt(v)}: the floor must lie in [${LIMITS.minVarianceFloor}, ${LIMITS.maxVarianceFloor}]`;
+export const layerTooWide = (width: number) =>
+  `a hidden layer of ${fmt(width)} units: a layer has a whole number of units from 1 to ${LIMITS.maxWidth}`;
+export const tooManyParams = (n: number) =>
+  `${n} parameters per model: at most ${LIMITS.maxParams} (2 × 256 tanh has 66 820)`;
+export const nOutOfRange = (n: number) =>
+  `N = ${fmt(n)}: N must be a whole number from ${LIMITS.minN} to ${LIMITS.maxN}`;
+export const batchOutOfRange = (b: number) =>
+  `batch size ${fmt(b)}: the batch size must be a whole number from ${LIMITS.minBatch} to ${LIMITS.maxBatch}`;
+export const varianceFloorOutOfRange = (v: number) =>
+  `variance floor ${fmt(v)}: the floor must lie in [${LIMITS.minVarianceFloor}, ${LIMITS.maxVarianceFloor}]`;
 export const tooManyPoints = (n: number) => `${n} points: the page trains on at most ${LIMITS.maxPoints}`;
-export const seedNotInteger = (v: number) => `seed ${fmt(v)}: a seed is a whole number within ±${Number.MAX_SAFE_INTEGER}`;
+export const seedNotInteger = (v: number) =>
+  `seed ${fmt(v)}: a seed is a whole number within ±${Number.MAX_SAFE_INTEGER}`;
 /** A seed every path draws alike: a whole number that float64 holds exactly (JSON and links carry it). */
 export const isSeed = (v: number) => Number.isSafeInteger(v);
-export const tTooSmall = () => `T must be at least ${LIMITS.minT} (∞ allowed): T lies in [${BOUNDS.T.min}, ${BOUNDS.T.max}] or is ∞ (${BOUNDS.T.why})`;
-export const ensembleOutOfRange = (m: number) => `an ensemble of ${fmt(m)}: an ensemble has a whole number of members from 1 to ${LIMITS.maxEnsemble}`;
-export const tooManyMembers = (n: number) => `${n} networks in all (ensemble members counted): the page trains at most ${LIMITS.maxMembers} at once`;
-export const heldOutShareOutOfRange = (v: number) => `a held-out share of ${fmt(v)}: the share lies in [0, ${LIMITS.maxHeldOutShare}]`;
+export const tTooSmall = () =>
+  `T must be at least ${LIMITS.minT} (∞ allowed): T lies in [${BOUNDS.T.min}, ${BOUNDS.T.max}] or is ∞ (${BOUNDS.T.why})`;
+export const ensembleOutOfRange = (m: number) =>
+  `an ensemble of ${fmt(m)}: an ensemble has a whole number of members from 1 to ${LIMITS.maxEnsemble}`;
+export const tooManyMembers = (n: number) =>
+  `${n} networks in all (ensemble members counted): the page trains at most ${LIMITS.maxMembers} at once`;
+export const heldOutShareOutOfRange = (v: number) =>
+  `a held-out share of ${fmt(v)}: the share lies in [0, ${LIMITS.maxHeldOutShare}]`;
 /** A CSV cell or a file's point beyond BOUNDS.point. */
-export const pointTooLarge = (where: string, text: string) => `${where} is too large ("${text}"); the limit is ±${BOUNDS.point.max.toExponential()} (${BOUNDS.point.why})`;
+export const pointTooLarge = (where: string, text: string) =>
+  `${where} is too large ("${text}"); the limit is ±${BOUNDS.point.max.toExponential()} (${BOUNDS.point.why})`;
 
 export const linkTooLong = (n: number) =>
   `This link is ${n} characters long: a link holds at most ${LIMITS.maxLinkChars} (browsers and servers cut longer URLs, so it cannot be whole; the page's own links stay under this; save a run as a file instead)`;
 export const linkSaysNothing = () =>
   'This link names neither a configuration nor a lesson (it may have been cut short, or it belongs to another page)';
-export const calibrationShareOutOfRange = (v: number) => `a calibration share of ${fmt(v)}: the share lies in [${LIMITS.minCalibrationShare}, ${LIMITS.maxCalibrationShare}]`;
-export const levelOutOfRange = (v: number) => `a conformal level of ${fmt(v)}: the level 1 − α lies in [${LIMITS.minLevel}, ${LIMITS.maxLevel}]`;
+export const calibrationShareOutOfRange = (v: number) =>
+  `a calibration share of ${fmt(v)}: the share lies in [${LIMITS.minCalibrationShare}, ${LIMITS.maxCalibrationShare}]`;
+export const levelOutOfRange = (v: number) =>
+  `a conformal level of ${fmt(v)}: the level 1 − α lies in [${LIMITS.minLevel}, ${LIMITS.maxLevel}]`;
 /**
  * The split-conformal guard in words: with n calibration points the level-(1 − α) band is finite only when
  * ⌈(n + 1)(1 − α)⌉ ≤ n, i.e. n ≥ (1 − α)/α; below that no score is large enough and the band is the whole line.
@@ -152,6 +253,8 @@ export const fileBeyondPage = (n: number) =>
   `${tooManyModels(n)}. Nothing was changed; “Open the first ${LIMITS.maxModels}” opens models 1–${LIMITS.maxModels} of the file with their training state (the file keeps all ${n}).`;
 
 // Undo and redo across a change that discarded training (src/app/store/runStore.ts).
-export const undoModelsFresh = (ids: string[]) => `Model ${ids.join(', ')} is back under its id but starts fresh: its weights were discarded.`;
+export const undoModelsFresh = (ids: string[]) =>
+  `Model ${ids.join(', ')} is back under its id but starts fresh: its weights were discarded.`;
 export const undoWeightsNotKept = () => 'Its weights could not be kept: training starts again.';
-export const undoWeightsDropped = (capMB: number) => `Its weights were no longer kept (undo holds at most ${capMB} MB of runs, the oldest dropped first): training starts again.`;
+export const undoWeightsDropped = (capMB: number) =>
+  `Its weights were no longer kept (undo holds at most ${capMB} MB of runs, the oldest dropped first): training starts again.`;

@@ -31,7 +31,8 @@ export function bandIsScale(p: Predictive): boolean {
 /** −log p(y) under the predictive (with every constant, so Gaussian and Student-t compare). */
 export function predictiveNll(y: number, mu: number, v: number, p: Predictive): number {
   const r2 = (y - mu) ** 2;
-  if (p.kind === 'student-t') return studentTConstant(p.nu) + 0.5 * Math.log(v) + ((p.nu + 1) / 2) * Math.log1p(r2 / (p.nu * v));
+  if (p.kind === 'student-t')
+    return studentTConstant(p.nu) + 0.5 * Math.log(v) + ((p.nu + 1) / 2) * Math.log1p(r2 / (p.nu * v));
   return 0.5 * Math.log(2 * Math.PI * v) + r2 / (2 * v);
 }
 

@@ -39,7 +39,12 @@ export const INIT_INPUT_RANGE = Math.sqrt(3);
 
 /** The first release's network: He/Glorot weights and zero biases (every first-layer kink at x = 0). The paper
  * reproductions (experiments/fig1, superloss, divergence) were measured with it and keep it. */
-export const ZERO_BIAS_ARCHITECTURE: Architecture = { hidden: [50], activation: 'relu', shared: true, varianceFloor: 1e-6 };
+export const ZERO_BIAS_ARCHITECTURE: Architecture = {
+  hidden: [50],
+  activation: 'relu',
+  shared: true,
+  varianceFloor: 1e-6,
+};
 
 /** The page's default: the first layer's kinks spread over the data with ω = 3. Chosen by running every lesson
  * on 3 seeds with ω unset, 1 and 3 (README, "The first layer's initialisation"): with zero biases seeds 1–2 of
@@ -85,7 +90,11 @@ const VARIANCE_BIAS = Math.log(Math.E - 1);
  * uniform with He (ReLU, ELU) or Glorot (tanh, sigmoid) limits; biases zero; σ² starts at 1. With
  * `arch.initScale` = ω, the first hidden layer instead draws W ~ U(−ω, ω), b ~ U(−ω·√3, ω·√3).
  */
-export function initModel(arch: Architecture, seed: number, latents = { alphaLatent: 0, scaleLatent: 0 }): Float32Array[] {
+export function initModel(
+  arch: Architecture,
+  seed: number,
+  latents = { alphaLatent: 0, scaleLatent: 0 },
+): Float32Array[] {
   const layout = paramLayout(arch, 1);
   let counter = 0;
   const omega = arch.initScale;
@@ -109,7 +118,10 @@ export function initModel(arch: Architecture, seed: number, latents = { alphaLat
     } else if (name.includes('W')) {
       const fanIn = shape[1];
       const fanOut = shape[2];
-      const limit = arch.activation === 'relu' || arch.activation === 'elu' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+      const limit =
+        arch.activation === 'relu' || arch.activation === 'elu'
+          ? Math.sqrt(6 / fanIn)
+          : Math.sqrt(6 / (fanIn + fanOut));
       for (let i = 0; i < size; i++) out[i] = limit * (2 * uniform(seed, STREAM.init, counter++) - 1);
     } else if (name === 'bout' || name === 'var.bout') {
       // The variance output is the last (shared) or only (separate) column.

@@ -109,7 +109,11 @@ function wrapperValue(wrapper: Wrapper, losses: Tensor, h: HyperTensors, tau: Te
  * The per-sample weights [K, B] of a model's gradient, relative to plain averaging (1 = the mean's 1/B): α of
  * eq. 7 for eq. 6, max(α, 0) clipped, w for constant weights, σ* for SuperLoss, 1 for a plain loss. Also B·w and σ* themselves.
  */
-export function sampleWeights(losses: Tensor, h: HyperTensors, tau: Tensor): { weight: Tensor; gradWeight: Tensor; sigmaStar: Tensor } {
+export function sampleWeights(
+  losses: Tensor,
+  h: HyperTensors,
+  tau: Tensor,
+): { weight: Tensor; gradWeight: Tensor; sigmaStar: Tensor } {
   const b = losses.shape[losses.rank - 1];
   const weight = tf.mul(boltzmannWeights(losses, h.invT), b);
   const sigmaStar = superlossSigmaTensor(losses, tau, h.lambda);
@@ -145,13 +149,21 @@ export interface ObjectiveInput {
 }
 
 /** The per-model training objective [K] on a batch, with the warm-up phases mixed in; also the base losses [K, B]. */
-export function objective({ params, arch, h, tau, phases, phaseMask, x, y }: ObjectiveInput): { perModel: Tensor; base: Tensor } {
+export function objective({ params, arch, h, tau, phases, phaseMask, x, y }: ObjectiveInput): {
+  perModel: Tensor;
+  base: Tensor;
+} {
   const { mu, variance } = forward(params, arch, x, h.detachVarianceTrunk);
   const yb = targetRows(y, mu);
   const base = baseLosses(params, mu, variance, y, h);
   // Only the phases some model is in are computed; a single phase needs no mask.
   const present = ([0, 1, 2] as const).filter((ph) => phases.includes(ph));
-  const term = (ph: Phase) => (ph === 0 ? tf.mean(squaredError(mu, yb), -1) : ph === 1 ? tf.mean(gaussianNll(mu, variance, yb), -1) : wrapperObjective(base, h, tau));
+  const term = (ph: Phase) =>
+    ph === 0
+      ? tf.mean(squaredError(mu, yb), -1)
+      : ph === 1
+        ? tf.mean(gaussianNll(mu, variance, yb), -1)
+        : wrapperObjective(base, h, tau);
   if (present.length === 1) return { perModel: term(present[0]), base };
   const perModel = tf.addN(present.map((ph) => masked(tf.slice(phaseMask, [0, ph], [-1, 1]), term(ph))));
   return { perModel, base };

@@ -17,9 +17,18 @@ export interface StepCoefficients {
  * The coefficients of the next step. Advances each stepping model's own Adam count t (in place), so a
  * restored t continues the bias correction exactly where it stopped.
  */
-export function stepCoefficients(optimizer: Optimizer, lr: readonly number[], active: readonly boolean[], t: number[]): StepCoefficients {
+export function stepCoefficients(
+  optimizer: Optimizer,
+  lr: readonly number[],
+  active: readonly boolean[],
+  t: number[],
+): StepCoefficients {
   const k = lr.length;
-  const out: StepCoefficients = { stepSize: new Float32Array(k), c2: new Float32Array(k).fill(1), active: new Float32Array(k) };
+  const out: StepCoefficients = {
+    stepSize: new Float32Array(k),
+    c2: new Float32Array(k).fill(1),
+    active: new Float32Array(k),
+  };
   for (let i = 0; i < k; i++) {
     if (!active[i]) continue;
     out.active[i] = 1;
@@ -40,7 +49,14 @@ function perModel(values: Tensor, rank: number): Tensor {
 }
 
 /** Applies one step in place: θ ← θ − step·m̂/(√v̂ + ε) (Adam, Kingma & Ba) or θ ← θ − lr·g (SGD). */
-export function applyStep(optimizer: Optimizer, params: tf.Variable[], grads: Tensor[], m: tf.Variable[], v: tf.Variable[], c: StepCoefficients): void {
+export function applyStep(
+  optimizer: Optimizer,
+  params: tf.Variable[],
+  grads: Tensor[],
+  m: tf.Variable[],
+  v: tf.Variable[],
+  c: StepCoefficients,
+): void {
   tf.tidy(() => {
     const stepSize = tf.tensor1d(c.stepSize);
     const active = tf.tensor1d(c.active);

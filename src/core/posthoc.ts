@@ -3,7 +3,16 @@
 // This file holds the settings, the split, and each frame's per-model figures: q̂ beside the learned band's own
 // multiplier, coverage of both bands on the held-out set (pooled and along x), and the conformal band on the grid.
 // Float64; O(n log n) in the calibration share per model and frame.
-import { bandCoverage, conformalHalfWidth, coverageAlongX, meanBandWidth, splitConformal, type ConformalFit, type ConformalScore, type CoverageAlongX } from './conformal';
+import {
+  bandCoverage,
+  conformalHalfWidth,
+  coverageAlongX,
+  meanBandWidth,
+  splitConformal,
+  type ConformalFit,
+  type ConformalScore,
+  type CoverageAlongX,
+} from './conformal';
 import type { Points } from './datasets';
 import { studentTQuantile } from './distributions';
 import type { Predictive } from './metrics';
@@ -27,7 +36,14 @@ export interface PosthocSettings {
 }
 
 /** The defaults the Post-hoc card turns on with: 20 % of the data, 90 %, σ-normalised, σ scaling. */
-export const DEFAULT_POSTHOC: PosthocSettings = { share: 0.2, seed: 1, level: 0.9, score: 'normalised', recalibration: 'scale', calibration: 'contaminated' };
+export const DEFAULT_POSTHOC: PosthocSettings = {
+  share: 0.2,
+  seed: 1,
+  level: 0.9,
+  score: 'normalised',
+  recalibration: 'scale',
+  calibration: 'contaminated',
+};
 
 /** Bins of the coverage along x: 10 bins of 40 points on the 400-point clean held-out set. */
 export const COVERAGE_BINS = 10;
@@ -42,7 +58,11 @@ export function calibrationSplit(points: Points, posthoc: PosthocSettings | unde
   const { train, held } = splitIndices(points.x.length, posthoc.share, posthoc.seed, STREAM.calibration);
   if (held.length === 0) return points;
   let cal = pickPoints(points, held);
-  if (posthoc.calibration === 'clean') cal = pickPoints(cal, Array.from(cal.isOutlier.keys()).filter((i) => !cal.isOutlier[i]));
+  if (posthoc.calibration === 'clean')
+    cal = pickPoints(
+      cal,
+      Array.from(cal.isOutlier.keys()).filter((i) => !cal.isOutlier[i]),
+    );
   return { ...pickPoints(points, train), heldOut: points.heldOut, calibration: cal };
 }
 
@@ -72,7 +92,14 @@ export interface PosthocBlock {
 }
 
 /** One model's post-hoc figures of a frame: fitted on `cal`, judged on `held` (x for the bins), drawn on the grid's σ. */
-export function posthocBlock(settings: PosthocSettings, predictive: Predictive, cal: Spread & { y: ArrayLike<number> }, held: Spread & { x: ArrayLike<number>; y: ArrayLike<number> }, gridSigma: ArrayLike<number>, range: [number, number]): PosthocBlock | null {
+export function posthocBlock(
+  settings: PosthocSettings,
+  predictive: Predictive,
+  cal: Spread & { y: ArrayLike<number> },
+  held: Spread & { x: ArrayLike<number>; y: ArrayLike<number> },
+  gridSigma: ArrayLike<number>,
+  range: [number, number],
+): PosthocBlock | null {
   if (predictive.kind === 'none') return null;
   const conformal = splitConformal(settings.score, settings.level, cal);
   const learned = learnedMultiplier(predictive, settings.level, conformal.z);
@@ -82,9 +109,16 @@ export function posthocBlock(settings: PosthocSettings, predictive: Predictive, 
   return {
     conformal,
     learned,
-    coverage: { learned: bandCoverage(learnedHalf, heldSet), conformal: bandCoverage(conformalHalf, heldSet), n: held.y.length },
+    coverage: {
+      learned: bandCoverage(learnedHalf, heldSet),
+      conformal: bandCoverage(conformalHalf, heldSet),
+      n: held.y.length,
+    },
     width: { learned: meanBandWidth(learnedHalf, held.sigma), conformal: meanBandWidth(conformalHalf, held.sigma) },
-    alongX: { learned: coverageAlongX(held.x, heldSet, learnedHalf, COVERAGE_BINS, range), conformal: coverageAlongX(held.x, heldSet, conformalHalf, COVERAGE_BINS, range) },
+    alongX: {
+      learned: coverageAlongX(held.x, heldSet, learnedHalf, COVERAGE_BINS, range),
+      conformal: coverageAlongX(held.x, heldSet, conformalHalf, COVERAGE_BINS, range),
+    },
     gridHalfWidth: Float32Array.from(gridSigma, conformalHalf),
   };
 }

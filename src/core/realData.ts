@@ -29,7 +29,11 @@ export interface RealDataset {
 }
 
 /** The package's name and version the files come from (package.json pins it). */
-export const VEGA_DATASETS = { name: 'vega-datasets', version: '3.2.1', licence: 'BSD-3-Clause (the package)' } as const;
+export const VEGA_DATASETS = {
+  name: 'vega-datasets',
+  version: '3.2.1',
+  licence: 'BSD-3-Clause (the package)',
+} as const;
 
 export const REAL_DATASETS = {
   cars: {
@@ -54,7 +58,8 @@ export const REAL_DATASETS = {
     yLabel: 'y',
     where: { field: 'Series', equals: 'III' },
     note: 'Eleven points on a line but one (x = 13): the outlier alone moves the least-squares line.',
-    source: "Anscombe's quartet (Wikipedia); Anscombe, F. J. (1973). Graphs in Statistical Analysis. The American Statistician, 27(1):17-21.",
+    source:
+      "Anscombe's quartet (Wikipedia); Anscombe, F. J. (1973). Graphs in Statistical Analysis. The American Statistician, 27(1):17-21.",
     licence: VEGA_DATASETS.licence,
   },
   penguins: {
@@ -86,9 +91,11 @@ export const REAL_DATASETS = {
 
 export type RealDatasetId = keyof typeof REAL_DATASETS;
 export const REAL_DATASET_IDS = Object.keys(REAL_DATASETS) as RealDatasetId[];
-export const isRealDatasetId = (v: unknown): v is RealDatasetId => typeof v === 'string' && Object.hasOwn(REAL_DATASETS, v);
+export const isRealDatasetId = (v: unknown): v is RealDatasetId =>
+  typeof v === 'string' && Object.hasOwn(REAL_DATASETS, v);
 
-const numberOf = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
+const numberOf = (v: unknown): number =>
+  typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
 
 /** The points of a real data set from its file's records: finite (x, y) pairs in file order, no outlier flags (none are known). */
 export function realPoints(id: RealDatasetId, records: readonly Record<string, unknown>[]): Points {

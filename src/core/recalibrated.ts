@@ -20,7 +20,8 @@ export function scaledPrediction(pred: Prediction, s: number): Prediction {
 export function fitSigmaScale(pred: Prediction, y: ArrayLike<number>): number {
   const n = y.length;
   if (n === 0) return 1;
-  if (pred.kind === 'gaussian') return gaussianSigmaScale(Float64Array.from({ length: n }, (_, i) => (y[i] - pred.mu[i]) / pred.sigma[i]));
+  if (pred.kind === 'gaussian')
+    return gaussianSigmaScale(Float64Array.from({ length: n }, (_, i) => (y[i] - pred.mu[i]) / pred.sigma[i]));
   const meanNll = (s: number) => {
     const k = kernelOf(scaledPrediction(pred, s), n);
     let sum = 0;
@@ -43,7 +44,12 @@ export function isotonicKernel(pred: Prediction, map: PitMap, n: number): Kernel
   const base = kernelOf(pred, n);
   const L = CRPS_LEVELS;
   const levels = Float64Array.from({ length: L }, (_, j) => map.inverse((j + 0.5) / L));
-  const std = pred.kind === 'gaussian' ? levels.map(normalQuantile) : pred.kind === 'student-t' ? levels.map((p) => studentTQuantile(p, pred.nu)) : null;
+  const std =
+    pred.kind === 'gaussian'
+      ? levels.map(normalQuantile)
+      : pred.kind === 'student-t'
+        ? levels.map((p) => studentTQuantile(p, pred.nu))
+        : null;
   const spread = pred.kind === 'gaussian' ? pred.sigma : pred.kind === 'student-t' ? pred.scale : null;
   const loc = pred.kind === 'mixture' ? null : pred.mu;
   // The quantile row of the input last asked for: kernelMetrics asks for one input's CRPS, mean and std in turn.
@@ -51,7 +57,8 @@ export function isotonicKernel(pred: Prediction, map: PitMap, n: number): Kernel
   let rowOf = -1;
   const quantiles = (i: number) => {
     if (rowOf !== i) {
-      for (let j = 0; j < L; j++) row[j] = std && spread && loc ? loc[i] + spread[i] * std[j] : base.quantile(i, levels[j]);
+      for (let j = 0; j < L; j++)
+        row[j] = std && spread && loc ? loc[i] + spread[i] * std[j] : base.quantile(i, levels[j]);
       rowOf = i;
     }
     return row;
@@ -60,7 +67,7 @@ export function isotonicKernel(pred: Prediction, map: PitMap, n: number): Kernel
     const q = quantiles(i);
     let s = 0;
     let sq = 0;
-    for (let j = 0; j < L; j++) (s += q[j]), (sq += q[j] * q[j]);
+    for (let j = 0; j < L; j++) ((s += q[j]), (sq += q[j] * q[j]));
     const m = s / L;
     return { m, v: Math.max(0, sq / L - m * m) };
   };
@@ -84,14 +91,23 @@ export function isotonicKernel(pred: Prediction, map: PitMap, n: number): Kernel
 export type Recalibrator = { kind: 'scale'; scale: number } | { kind: 'isotonic'; map: PitMap };
 
 /** Fits the recalibration on the calibration share's prediction and targets. */
-export function fitRecalibration(kind: Exclude<Recalibration, 'none'>, cal: Prediction, y: ArrayLike<number>): Recalibrator {
+export function fitRecalibration(
+  kind: Exclude<Recalibration, 'none'>,
+  cal: Prediction,
+  y: ArrayLike<number>,
+): Recalibrator {
   if (kind === 'scale') return { kind, scale: fitSigmaScale(cal, y) };
   const k = kernelOf(cal, y.length);
   return { kind, map: fitPitMap(Float64Array.from({ length: y.length }, (_, i) => k.cdf(i, y[i]))) };
 }
 
 /** Every metric of calibration.ts for targets y under the recalibrated prediction. */
-export function recalibratedMetrics(r: Recalibrator, pred: Prediction, y: ArrayLike<number>, levels = 99): UncertaintyMetrics {
+export function recalibratedMetrics(
+  r: Recalibrator,
+  pred: Prediction,
+  y: ArrayLike<number>,
+  levels = 99,
+): UncertaintyMetrics {
   const n = y.length;
   const k = r.kind === 'scale' ? kernelOf(scaledPrediction(pred, r.scale), n) : isotonicKernel(pred, r.map, n);
   return kernelMetrics(k, y, levels);

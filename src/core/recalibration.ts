@@ -117,7 +117,9 @@ function interpolate(xs: Float64Array, ys: Float64Array, x: number): number {
 
 /** R fitted on calibration PITs (values in [0, 1]); an empty set gives the identity. */
 export function fitPitMap(pits: ArrayLike<number>): PitMap {
-  const sorted = Float64Array.from(pits).filter((p) => p >= 0 && p <= 1).sort();
+  const sorted = Float64Array.from(pits)
+    .filter((p) => p >= 0 && p <= 1)
+    .sort();
   const n = sorted.length;
   // P̂ at each sorted PIT, ties taking the share at their last copy.
   const target = new Float64Array(n);

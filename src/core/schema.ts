@@ -5,7 +5,29 @@ import { DATASET_IDS, OUTLIER_KINDS } from './datasets';
 import { LOSS_IDS, TAU_MODES } from './losses';
 import { ACTIVATIONS } from './model';
 import { withIds, type RunConfig } from './config';
-import { batchOutOfRange, BOUNDS, calibrationShareOutOfRange, ensembleOutOfRange, heldOutShareOutOfRange, inBound, isSeed, levelOutOfRange, LIMITS, outOfBound, type Bound, seedNotInteger, tooManyMembers, layerTooWide, noModels, nOutOfRange, tooManyLayers, tooManyModels, tooManyParams, tTooSmall, varianceFloorOutOfRange } from './messages';
+import {
+  batchOutOfRange,
+  BOUNDS,
+  calibrationShareOutOfRange,
+  ensembleOutOfRange,
+  heldOutShareOutOfRange,
+  inBound,
+  isSeed,
+  levelOutOfRange,
+  LIMITS,
+  outOfBound,
+  type Bound,
+  seedNotInteger,
+  tooManyMembers,
+  layerTooWide,
+  noModels,
+  nOutOfRange,
+  tooManyLayers,
+  tooManyModels,
+  tooManyParams,
+  tTooSmall,
+  varianceFloorOutOfRange,
+} from './messages';
 import { paramCount } from './state';
 import { CONFORMAL_SCORES } from './conformal';
 import { RECALIBRATIONS } from './recalibrated';
@@ -17,7 +39,9 @@ export { LIMITS, MAX_MODELS } from './messages';
 z.config({ jitless: true });
 
 /** A number, or ±Infinity spelled as a string (JSON has no infinities). NaN is refused. */
-const extended = z.union([z.number(), z.literal('Infinity'), z.literal('-Infinity')]).transform((v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
+const extended = z
+  .union([z.number(), z.literal('Infinity'), z.literal('-Infinity')])
+  .transform((v) => (v === 'Infinity' ? Infinity : v === '-Infinity' ? -Infinity : v));
 const finite = z.number().refine(Number.isFinite, 'must be a finite number');
 /** A number that must pass `ok`; otherwise the catalogue's message for the value (messages.ts). */
 const bounded = (ok: (v: number) => boolean, message: (v: number) => string) =>
@@ -26,11 +50,16 @@ const bounded = (ok: (v: number) => boolean, message: (v: number) => string) =>
   });
 
 /** A number within a bound of the catalogue (messages.ts BOUNDS: both ends, and why), or its message. */
-export const withinBound = (b: Bound, tooSmall?: () => string) => bounded((v) => inBound(v, b), (v) => (tooSmall && v < b.min ? tooSmall() : outOfBound(v, b)));
+export const withinBound = (b: Bound, tooSmall?: () => string) =>
+  bounded(
+    (v) => inBound(v, b),
+    (v) => (tooSmall && v < b.min ? tooSmall() : outOfBound(v, b)),
+  );
 /** The same for a number that may be an infinity spelled as a string (T = ∞, α = −∞). */
 const extendedWithin = (b: Bound, tooSmall?: () => string) =>
   extended.superRefine((v, ctx) => {
-    if (!inBound(v, b)) ctx.addIssue({ code: 'custom', message: tooSmall && v < b.min ? tooSmall() : outOfBound(v, b) });
+    if (!inBound(v, b))
+      ctx.addIssue({ code: 'custom', message: tooSmall && v < b.min ? tooSmall() : outOfBound(v, b) });
   });
 
 /** ω of the first layer's spread initialisation (model.ts): the architecture's, or one model's own. */
@@ -48,7 +77,10 @@ export const dataSpecSchema = z.object({
 
 export const modelSpecSchema = z.object({
   /** Optional in files and links made before ids existed: those models get m1, m2, … by position. */
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'a model id is 1–32 letters, digits, _ or -').default(''),
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'a model id is 1–32 letters, digits, _ or -')
+    .default(''),
   loss: z.string().refine((id) => LOSS_IDS.includes(id), { message: 'unknown loss' }),
   T: extendedWithin(BOUNDS.T, tTooSmall),
   beta: finite.min(0).max(1),
@@ -59,7 +91,9 @@ export const modelSpecSchema = z.object({
   tauMode: z.enum(TAU_MODES),
   nu: withinBound(BOUNDS.nu),
   lrScale: withinBound(BOUNDS.lrScale).default(1),
-  warmup: z.object({ meanSteps: withinBound(BOUNDS.warmupSteps), nllSteps: withinBound(BOUNDS.warmupSteps) }).optional(),
+  warmup: z
+    .object({ meanSteps: withinBound(BOUNDS.warmupSteps), nllSteps: withinBound(BOUNDS.warmupSteps) })
+    .optional(),
   initSeed: bounded(isSeed, seedNotInteger),
   initScale: initScaleSchema.optional(),
   ensemble: bounded((v) => Number.isInteger(v) && v >= 1 && v <= LIMITS.maxEnsemble, ensembleOutOfRange).optional(),
@@ -72,11 +106,19 @@ export const trainSettingsSchema = z.object({
   warmupMeanSteps: withinBound(BOUNDS.warmupSteps),
   warmupNllSteps: withinBound(BOUNDS.warmupSteps),
   batchSeed: bounded(isSeed, seedNotInteger),
-  heldOut: z.object({ share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange), seed: bounded(isSeed, seedNotInteger) }).optional(),
+  heldOut: z
+    .object({
+      share: bounded((v) => v >= 0 && v <= LIMITS.maxHeldOutShare, heldOutShareOutOfRange),
+      seed: bounded(isSeed, seedNotInteger),
+    })
+    .optional(),
   /** Post-hoc methods (posthoc.ts); absent in files and links made before them: off. */
   posthoc: z
     .object({
-      share: bounded((v) => v >= LIMITS.minCalibrationShare && v <= LIMITS.maxCalibrationShare, calibrationShareOutOfRange),
+      share: bounded(
+        (v) => v >= LIMITS.minCalibrationShare && v <= LIMITS.maxCalibrationShare,
+        calibrationShareOutOfRange,
+      ),
       seed: bounded(isSeed, seedNotInteger),
       level: bounded((v) => v >= LIMITS.minLevel && v <= LIMITS.maxLevel, levelOutOfRange),
       score: z.enum(CONFORMAL_SCORES),
@@ -94,7 +136,10 @@ export const trainSettingsSchema = z.object({
         .pipe(z.array(bounded((w) => Number.isInteger(w) && w >= 1 && w <= LIMITS.maxWidth, layerTooWide))),
       activation: z.enum(ACTIVATIONS),
       shared: z.boolean(),
-      varianceFloor: bounded((v) => v >= LIMITS.minVarianceFloor && v <= LIMITS.maxVarianceFloor, varianceFloorOutOfRange),
+      varianceFloor: bounded(
+        (v) => v >= LIMITS.minVarianceFloor && v <= LIMITS.maxVarianceFloor,
+        varianceFloorOutOfRange,
+      ),
       /** ω of the first layer's spread initialisation (model.ts); absent = He/Glorot, zero biases. */
       initScale: initScaleSchema.optional(),
       /** model.ts: torch.nn.Linear's default init; x fed unstandardised (the β-NLL authors' Fig. 1 setting). */
@@ -110,24 +155,27 @@ export const trainSettingsSchema = z.object({
 
 /** A run's configuration holding at most `maxModels` models (counted before any model is read). */
 export function runConfigSchemaFor(maxModels: number) {
-  return z
-    .object({
-      data: dataSpecSchema,
-      models: z
-        .array(z.unknown())
-        .superRefine((m, ctx) => {
-          if (m.length === 0) ctx.addIssue({ code: 'custom', message: noModels() });
-          else if (m.length > maxModels) ctx.addIssue({ code: 'custom', message: tooManyModels(m.length, maxModels) });
-        })
-        .pipe(z.array(modelSpecSchema)),
-      train: trainSettingsSchema,
-    })
-    // Every ensemble member is a network of the stack: the cap on what trains at once counts them all.
-    .superRefine((c, ctx) => {
-      const n = c.models.reduce((sum, m) => sum + (m.ensemble ?? 1), 0);
-      if (n > LIMITS.maxMembers) ctx.addIssue({ code: 'custom', message: tooManyMembers(n), path: ['models'] });
-    })
-    .transform((c) => ({ ...c, models: withIds(c.models) }) as RunConfig);
+  return (
+    z
+      .object({
+        data: dataSpecSchema,
+        models: z
+          .array(z.unknown())
+          .superRefine((m, ctx) => {
+            if (m.length === 0) ctx.addIssue({ code: 'custom', message: noModels() });
+            else if (m.length > maxModels)
+              ctx.addIssue({ code: 'custom', message: tooManyModels(m.length, maxModels) });
+          })
+          .pipe(z.array(modelSpecSchema)),
+        train: trainSettingsSchema,
+      })
+      // Every ensemble member is a network of the stack: the cap on what trains at once counts them all.
+      .superRefine((c, ctx) => {
+        const n = c.models.reduce((sum, m) => sum + (m.ensemble ?? 1), 0);
+        if (n > LIMITS.maxMembers) ctx.addIssue({ code: 'custom', message: tooManyMembers(n), path: ['models'] });
+      })
+      .transform((c) => ({ ...c, models: withIds(c.models) }) as RunConfig)
+  );
 }
 
 /** What a link (and the page) accepts: at most MAX_MODELS models. */
@@ -140,11 +188,12 @@ export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
     (_k, v) => {
-      if (typeof v === 'number' && !Number.isFinite(v)) return Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+      if (typeof v === 'number' && !Number.isFinite(v))
+        return Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
+      if (ArrayBuffer.isView(v) && !(v instanceof DataView))
+        return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
       return v;
     },
     indent,
   );
 }
-

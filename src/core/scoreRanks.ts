@@ -4,7 +4,12 @@
 
 export const SCORE_RULES = ['nll', 'crps', 'intervalScore95', 'dss'] as const;
 export type ScoreRule = (typeof SCORE_RULES)[number];
-export const SCORE_RULE_LABEL: Record<ScoreRule, string> = { nll: 'NLL', crps: 'CRPS', intervalScore95: 'interval score 95 %', dss: 'Dawid–Sebastiani' };
+export const SCORE_RULE_LABEL: Record<ScoreRule, string> = {
+  nll: 'NLL',
+  crps: 'CRPS',
+  intervalScore95: 'interval score 95 %',
+  dss: 'Dawid–Sebastiani',
+};
 
 /** Ranks 1…n of the values, lower first; ties share the smaller rank; NaN ranks last (after +∞). */
 export function ranksOf(values: readonly number[]): number[] {
@@ -27,13 +32,18 @@ export interface ScoreRanking {
 
 /** The ranking of each rule over the models' scores (one set: inliers, outliers or held-out), and where they disagree. */
 export function rankByScores(scores: readonly Record<ScoreRule, number>[]): ScoreRanking {
-  const ranks = Object.fromEntries(SCORE_RULES.map((r) => [r, ranksOf(scores.map((s) => s[r]))])) as Record<ScoreRule, number[]>;
+  const ranks = Object.fromEntries(SCORE_RULES.map((r) => [r, ranksOf(scores.map((s) => s[r]))])) as Record<
+    ScoreRule,
+    number[]
+  >;
   const disputed = scores.map((_, m) => new Set(SCORE_RULES.map((r) => ranks[r][m])).size > 1);
   const disagreements: ScoreRanking['disagreements'] = [];
   SCORE_RULES.forEach((a, i) =>
     SCORE_RULES.slice(i + 1).forEach((b) => {
       let discordant = 0;
-      for (let m = 0; m < scores.length; m++) for (let k = m + 1; k < scores.length; k++) if ((ranks[a][m] - ranks[a][k]) * (ranks[b][m] - ranks[b][k]) < 0) discordant++;
+      for (let m = 0; m < scores.length; m++)
+        for (let k = m + 1; k < scores.length; k++)
+          if ((ranks[a][m] - ranks[a][k]) * (ranks[b][m] - ranks[b][k]) < 0) discordant++;
       if (discordant) disagreements.push({ a, b, discordant });
     }),
   );

@@ -36,7 +36,11 @@ export function pickPoints(points: Points, idx: ArrayLike<number>): Points {
     for (let j = 0; j < idx.length; j++) out[j] = a[idx[j]];
     return out;
   };
-  return { x: at(points.x, (n) => new Float32Array(n)), y: at(points.y, (n) => new Float32Array(n)), isOutlier: at(points.isOutlier, (n) => new Uint8Array(n)) };
+  return {
+    x: at(points.x, (n) => new Float32Array(n)),
+    y: at(points.y, (n) => new Float32Array(n)),
+    isOutlier: at(points.isOutlier, (n) => new Uint8Array(n)),
+  };
 }
 
 /**

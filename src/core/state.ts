@@ -57,7 +57,11 @@ export function paramCount(arch: Architecture): number {
 }
 
 /** One field of every model (θ, m or v), as the stacked tensors of paramLayout want it: one array per tensor, K slices each. */
-export function stackField(state: TrainingState, arch: Architecture, field: 'params' | 'm' | 'v'): { shapes: number[][]; values: Float32Array[] } {
+export function stackField(
+  state: TrainingState,
+  arch: Architecture,
+  field: 'params' | 'm' | 'v',
+): { shapes: number[][]; values: Float32Array[] } {
   const { shapes } = paramLayout(arch, state.models.length);
   let offset = 0;
   const values = shapes.map((shape) => {
@@ -73,7 +77,17 @@ export function stackField(state: TrainingState, arch: Architecture, field: 'par
 /** A model at step 0: its seeded initial weights, no optimiser history, τ at the spec's value. */
 export function freshModelState(arch: Architecture, spec: ModelSpec): ModelState {
   const params = initialWeightsFlat(arch, spec);
-  return { id: spec.id, params, m: new Float32Array(params.length), v: new Float32Array(params.length), t: 0, steps: 0, tau: spec.tau, tauCount: 0, diverged: null };
+  return {
+    id: spec.id,
+    params,
+    m: new Float32Array(params.length),
+    v: new Float32Array(params.length),
+    t: 0,
+    steps: 0,
+    tau: spec.tau,
+    tauCount: 0,
+    diverged: null,
+  };
 }
 
 export function freshState(arch: Architecture, specs: ModelSpec[]): TrainingState {
@@ -119,7 +133,13 @@ export function stateFromRows(rows: readonly Float32Array[], p: number, c: HostC
  * The state of a new list of models: ids already present keep theirs, `copyFrom[id]` starts from a copy of
  * another's, an id with a state in `seeds` from a copy of that, other ids start fresh. Throws, changing nothing, when a model to copy is not there.
  */
-export function restackState(s: TrainingState, specs: readonly ModelSpec[], arch: Architecture, copyFrom: Record<string, string> = {}, seeds: readonly ModelState[] = []): TrainingState {
+export function restackState(
+  s: TrainingState,
+  specs: readonly ModelSpec[],
+  arch: Architecture,
+  copyFrom: Record<string, string> = {},
+  seeds: readonly ModelState[] = [],
+): TrainingState {
   return {
     step: s.step,
     models: specs.map((spec) => {
@@ -143,13 +163,18 @@ const isCounter = (v: number) => Number.isInteger(v) && v >= 0 && v <= MAX_COUNT
 /** Why `state` cannot be loaded for these models and this architecture, or null when it can. */
 export function stateMismatch(state: TrainingState, arch: Architecture, specs: ModelSpec[]): string | null {
   if (!isCounter(state.step)) return counterOutOfRange('the global step', state.step);
-  if (state.models.length !== specs.length) return `the state has ${state.models.length} models; the configuration has ${specs.length}`;
+  if (state.models.length !== specs.length)
+    return `the state has ${state.models.length} models; the configuration has ${specs.length}`;
   const n = paramCount(arch);
   for (let k = 0; k < specs.length; k++) {
     const m = state.models[k];
     const name = `model ${specs[k].id}`;
     if (m.id !== specs[k].id) return `model ${k + 1} is ${m.id} in the state but ${specs[k].id} in the configuration`;
-    for (const [field, arr] of [['params', m.params], ['m', m.m], ['v', m.v]] as const) {
+    for (const [field, arr] of [
+      ['params', m.params],
+      ['m', m.m],
+      ['v', m.v],
+    ] as const) {
       if (arr.length !== n) return `${name}: ${field} has ${arr.length} values; the architecture needs ${n}`;
     }
     if (!isCounter(m.steps)) return `${name}: ${counterOutOfRange('steps', m.steps)}`;
@@ -157,17 +182,24 @@ export function stateMismatch(state: TrainingState, arch: Architecture, specs: M
     if (!isCounter(m.tauCount)) return `${name}: ${counterOutOfRange('tauCount', m.tauCount)}`;
     if (m.diverged === null) {
       // A model still training must have finite parameters and moments; a diverged one keeps what it had.
-      for (const [field, arr] of [['params', m.params], ['m', m.m], ['v', m.v]] as const) {
+      for (const [field, arr] of [
+        ['params', m.params],
+        ['m', m.m],
+        ['v', m.v],
+      ] as const) {
         const bad = arr.findIndex((x) => !Number.isFinite(x));
         if (bad >= 0) return `${name}: ${field}[${bad}] is not finite, yet the model is not marked diverged`;
       }
       // Adam divides by √v̂: a negative second moment is NaN at the next step.
       const negative = m.v.findIndex((x) => x < 0);
-      if (negative >= 0) return `${name}: v[${negative}] = ${m.v[negative]} is negative (Adam's second moment is a mean of squares, ≥ 0)`;
+      if (negative >= 0)
+        return `${name}: v[${negative}] = ${m.v[negative]} is negative (Adam's second moment is a mean of squares, ≥ 0)`;
       // Adam's bias correction divides by 1 − βᵗ: moments with t = 0 would be divided by zero.
-      if (m.t === 0 && (m.m.some((x) => x !== 0) || m.v.some((x) => x !== 0))) return `${name}: Adam's t is 0 but its moments are not zero (t counts the steps that made them, so it is at least 1)`;
+      if (m.t === 0 && (m.m.some((x) => x !== 0) || m.v.some((x) => x !== 0)))
+        return `${name}: Adam's t is 0 but its moments are not zero (t counts the steps that made them, so it is at least 1)`;
       // SuperLoss reads τ at every step; NaN (a file's null) would spread to every weight.
-      if (!Number.isFinite(m.tau)) return `${name}: τ is ${m.tau}, yet the model is not marked diverged (τ must be a finite number)`;
+      if (!Number.isFinite(m.tau))
+        return `${name}: τ is ${m.tau}, yet the model is not marked diverged (τ must be a finite number)`;
     }
   }
   return null;

@@ -37,7 +37,8 @@ export function statusWords(s: StatusFacts, trained: boolean, stepsPerSecond: nu
   const cpu = s.backend !== 'webgpu' && s.backend !== 'webgl' && s.path !== 'cpu' ? ' (no GPU in use)' : '';
   if (!trained) {
     if (s.phase === 'paused') return `paused before the first step, on ${path}${cpu}`;
-    if (s.backend === 'webgpu') return `preparing the GPU (compiling kernels)…${waited}${waitedS >= SLOW_START_S ? ' (an emulated GPU can take a minute)' : ''}`;
+    if (s.backend === 'webgpu')
+      return `preparing the GPU (compiling kernels)…${waited}${waitedS >= SLOW_START_S ? ' (an emulated GPU can take a minute)' : ''}`;
     return `preparing ${path}${cpu} for the first steps…${waited}`;
   }
   if (s.phase === 'paused') return `paused; trains on ${path}${cpu}`;

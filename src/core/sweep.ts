@@ -35,13 +35,50 @@ export interface SettingInfo {
  * the offsets add up, 0…7 on x and 0, 8, …, 56 on y give 64 initial weights).
  */
 export const SWEEP_SETTINGS: Record<SweepSetting, SettingInfo> = {
-  learningRate: { label: 'learning rate', scale: 'log', min: 1e-6, max: 10, apply: (s, v, t) => ({ ...s, lrScale: v / t.learningRate }), read: (s, t) => t.learningRate * s.lrScale },
-  initScale: { label: 'first-layer ω', scale: 'log', min: 0.1, max: 100, apply: (s, v) => ({ ...s, initScale: v }), read: (s, t) => s.initScale ?? t.architecture.initScale ?? NaN },
+  learningRate: {
+    label: 'learning rate',
+    scale: 'log',
+    min: 1e-6,
+    max: 10,
+    apply: (s, v, t) => ({ ...s, lrScale: v / t.learningRate }),
+    read: (s, t) => t.learningRate * s.lrScale,
+  },
+  initScale: {
+    label: 'first-layer ω',
+    scale: 'log',
+    min: 0.1,
+    max: 100,
+    apply: (s, v) => ({ ...s, initScale: v }),
+    read: (s, t) => s.initScale ?? t.architecture.initScale ?? NaN,
+  },
   beta: { label: 'β', scale: 'linear', min: 0, max: 1, apply: (s, v) => ({ ...s, beta: v }), read: (s) => s.beta },
-  T: { label: 'T', scale: 'log', min: LIMITS.minT, max: 1e6, infinite: true, apply: (s, v) => ({ ...s, T: v }), read: (s) => s.T },
-  alpha: { label: 'Barron α', scale: 'linear', min: -20, max: 2, apply: (s, v) => ({ ...s, alpha: v }), read: (s) => s.alpha },
+  T: {
+    label: 'T',
+    scale: 'log',
+    min: LIMITS.minT,
+    max: 1e6,
+    infinite: true,
+    apply: (s, v) => ({ ...s, T: v }),
+    read: (s) => s.T,
+  },
+  alpha: {
+    label: 'Barron α',
+    scale: 'linear',
+    min: -20,
+    max: 2,
+    apply: (s, v) => ({ ...s, alpha: v }),
+    read: (s) => s.alpha,
+  },
   c: { label: 'Barron c', scale: 'log', min: 1e-3, max: 100, apply: (s, v) => ({ ...s, c: v }), read: (s) => s.c },
-  initSeed: { label: 'init seed (offset)', scale: 'linear', min: 0, max: 1e6, integer: true, apply: (s, v) => ({ ...s, initSeed: s.initSeed + v }), read: () => 0 },
+  initSeed: {
+    label: 'init seed (offset)',
+    scale: 'linear',
+    min: 0,
+    max: 1e6,
+    integer: true,
+    apply: (s, v) => ({ ...s, initSeed: s.initSeed + v }),
+    read: () => 0,
+  },
 };
 
 export const SWEEP_METRICS: Record<SweepMetric, { label: string }> = {
@@ -102,18 +139,27 @@ const fmt = (v: number) => (Number.isFinite(v) || Number.isNaN(v) ? String(v) : 
 /** Why this sweep cannot run, or null. */
 export function sweepProblem(s: SweepSpec): string | null {
   for (const loss of sweepLosses(s)) if (!LOSS_IDS.includes(loss)) return `unknown loss "${loss}"`;
-  if (s.x.setting === s.y.setting && s.x.setting !== 'initSeed') return `x and y both vary ${SWEEP_SETTINGS[s.x.setting].label}: pick two different settings (only init seeds may share both axes)`;
-  for (const [name, axis] of [['x', s.x], ['y', s.y]] as const) {
+  if (s.x.setting === s.y.setting && s.x.setting !== 'initSeed')
+    return `x and y both vary ${SWEEP_SETTINGS[s.x.setting].label}: pick two different settings (only init seeds may share both axes)`;
+  for (const [name, axis] of [
+    ['x', s.x],
+    ['y', s.y],
+  ] as const) {
     const info = SWEEP_SETTINGS[axis.setting];
     if (!info) return `${name}: unknown setting "${String(axis.setting)}"`;
-    if (axis.values.length < 1 || axis.values.length > MAX_AXIS_VALUES) return `${name}: ${axis.values.length} values; an axis has 1 to ${MAX_AXIS_VALUES}`;
+    if (axis.values.length < 1 || axis.values.length > MAX_AXIS_VALUES)
+      return `${name}: ${axis.values.length} values; an axis has 1 to ${MAX_AXIS_VALUES}`;
     for (const v of axis.values) {
-      const ok = (v === Infinity && info.infinite) || (Number.isFinite(v) && v >= info.min && v <= info.max && (!info.integer || Number.isInteger(v)));
-      if (!ok) return `${name}: ${info.label} = ${fmt(v)} is outside [${info.min}, ${info.max}]${info.infinite ? ' (∞ allowed)' : ''}${info.integer ? ', whole numbers' : ''}`;
+      const ok =
+        (v === Infinity && info.infinite) ||
+        (Number.isFinite(v) && v >= info.min && v <= info.max && (!info.integer || Number.isInteger(v)));
+      if (!ok)
+        return `${name}: ${info.label} = ${fmt(v)} is outside [${info.min}, ${info.max}]${info.infinite ? ' (∞ allowed)' : ''}${info.integer ? ', whole numbers' : ''}`;
     }
   }
   const k = sweepSize(s);
-  if (k > LIMITS.maxSweepModels) return `${k} cells: a sweep trains at most ${LIMITS.maxSweepModels} models in one stack (with a second loss, at most ${LIMITS.maxSweepModels / 2} cells per grid)`;
+  if (k > LIMITS.maxSweepModels)
+    return `${k} cells: a sweep trains at most ${LIMITS.maxSweepModels} models in one stack (with a second loss, at most ${LIMITS.maxSweepModels / 2} cells per grid)`;
   return null;
 }
 
@@ -126,7 +172,11 @@ export function sweepCells(s: SweepSpec): SweepCell[] {
   sweepLosses(s).forEach((loss, grid) => {
     s.y.values.forEach((vy, j) =>
       s.x.values.forEach((vx, i) => {
-        const spec = SWEEP_SETTINGS[s.y.setting].apply(SWEEP_SETTINGS[s.x.setting].apply({ ...base, loss }, vx, s.train), vy, s.train);
+        const spec = SWEEP_SETTINGS[s.y.setting].apply(
+          SWEEP_SETTINGS[s.x.setting].apply({ ...base, loss }, vx, s.train),
+          vy,
+          s.train,
+        );
         cells.push({ id: cellId(grid, i, j), grid, i, j, spec: { ...spec, id: cellId(grid, i, j) } });
       }),
     );
@@ -141,12 +191,17 @@ export function sweepConfig(s: SweepSpec): RunConfig {
 
 /** n values (2–8) from lo to hi, evenly spaced on a log or a linear scale; seeds are rounded to whole numbers. */
 export function gridValues(lo: number, hi: number, n: number, scale: GridScale, integer = false): number[] {
-  if (!(Number.isInteger(n) && n >= 2 && n <= MAX_AXIS_VALUES)) throw new Error(`invalid grid size; not a whole number in [2, ${MAX_AXIS_VALUES}]: ${n}`);
+  if (!(Number.isInteger(n) && n >= 2 && n <= MAX_AXIS_VALUES))
+    throw new Error(`invalid grid size; not a whole number in [2, ${MAX_AXIS_VALUES}]: ${n}`);
   if (!(Number.isFinite(lo) && Number.isFinite(hi))) throw new Error(`invalid bounds; not finite: ${lo}, ${hi}`);
-  if (scale === 'log' && !(lo > 0 && hi > 0)) throw new Error(`invalid bounds for a log scale; not both > 0: ${lo}, ${hi}`);
-  const at = (t: number) => (scale === 'log' ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo));
+  if (scale === 'log' && !(lo > 0 && hi > 0))
+    throw new Error(`invalid bounds for a log scale; not both > 0: ${lo}, ${hi}`);
+  const at = (t: number) =>
+    scale === 'log' ? Math.exp(Math.log(lo) + t * (Math.log(hi) - Math.log(lo))) : lo + t * (hi - lo);
   // Round to 4 significant digits so that labels and links stay short; ends exactly at the bounds.
-  const values = Array.from({ length: n }, (_, k) => (k === 0 ? lo : k === n - 1 ? hi : Number(at(k / (n - 1)).toPrecision(4))));
+  const values = Array.from({ length: n }, (_, k) =>
+    k === 0 ? lo : k === n - 1 ? hi : Number(at(k / (n - 1)).toPrecision(4)),
+  );
   return integer ? values.map(Math.round) : values;
 }
 
@@ -180,7 +235,13 @@ export function sweepGrids(s: SweepSpec, snapshot: Pick<Snapshot, 'models'> | nu
       s.x.values.forEach((_, i) => {
         const m = byId.get(cellId(grid, i, j));
         const v = m ? cellMetric(m.metrics, s.metric) : NaN;
-        const st: CellStatus = !m ? 'pending' : m.status === 'diverged' ? 'diverged' : Number.isFinite(v) ? 'ok' : 'undefined';
+        const st: CellStatus = !m
+          ? 'pending'
+          : m.status === 'diverged'
+            ? 'diverged'
+            : Number.isFinite(v)
+              ? 'ok'
+              : 'undefined';
         z[j].push(st === 'ok' ? v : NaN);
         status[j].push(st);
       });
@@ -205,7 +266,10 @@ export function shareBelow(a: SweepGrid, b: SweepGrid): number {
 
 /** The median of a grid's finite cells (NaN when none is). */
 export function gridMedian(g: SweepGrid): number {
-  const v = g.z.flat().filter(Number.isFinite).sort((p, q) => p - q);
+  const v = g.z
+    .flat()
+    .filter(Number.isFinite)
+    .sort((p, q) => p - q);
   if (!v.length) return NaN;
   const h = v.length >> 1;
   return v.length % 2 ? v[h] : (v[h - 1] + v[h]) / 2;

@@ -6,7 +6,9 @@ import * as tf from '@tensorflow/tfjs-core';
 // Comparisons are piecewise constant, so their gradient is zero; TensorFlow.js registers none and then
 // refuses to differentiate through tf.where(α > 0, …) when α is learned. Give them the zero gradient.
 const COMPARISONS: [string, string[]][] = [
-  ...['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr'].map((k): [string, string[]] => [k, ['a', 'b']]),
+  ...['Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Equal', 'NotEqual', 'LogicalAnd', 'LogicalOr'].map(
+    (k): [string, string[]] => [k, ['a', 'b']],
+  ),
   ['IsFinite', ['x']],
 ];
 for (const [kernelName, inputs] of COMPARISONS) {

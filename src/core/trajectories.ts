@@ -11,7 +11,15 @@ import { fitMetrics, predictiveOf, type FitMetrics } from './metrics';
 import { forward } from './model';
 import { objective } from './objective';
 import { applyStep, stepCoefficients } from './optimizer';
-import { freshState, paramCount, stackField, stateFromRows, stateMismatch, type Phase, type TrainingState } from './state';
+import {
+  freshState,
+  paramCount,
+  stackField,
+  stateFromRows,
+  stateMismatch,
+  type Phase,
+  type TrainingState,
+} from './state';
 import { readOnce, tf, type Tensor } from './tf';
 
 /** One trajectory: its data (the seed picks the draw), its minibatch seed and its model (initSeed, loss). */
@@ -55,8 +63,12 @@ export class Trajectories {
     if (trajectories.length === 0) throw new Error('a study needs at least one trajectory');
     const first = trajectories[0].data;
     for (const t of trajectories) {
-      if (t.data.dataset !== first.dataset || t.data.n !== first.n) throw new Error(`every trajectory needs the same data set and N (${first.dataset}, ${first.n}); got ${t.data.dataset}, ${t.data.n}`);
-      if (parseLossId(t.spec.loss).wrapper === 'superloss') throw new Error(`trajectories do not carry SuperLoss's τ; ${t.spec.loss} is not supported here`);
+      if (t.data.dataset !== first.dataset || t.data.n !== first.n)
+        throw new Error(
+          `every trajectory needs the same data set and N (${first.dataset}, ${first.n}); got ${t.data.dataset}, ${t.data.n}`,
+        );
+      if (parseLossId(t.spec.loss).wrapper === 'superloss')
+        throw new Error(`trajectories do not carry SuperLoss's τ; ${t.spec.loss} is not supported here`);
     }
     this.specs = trajectories.map((t) => ({ ...t.spec }));
     const start = state ?? freshState(train.architecture, this.specs);
@@ -79,9 +91,15 @@ export class Trajectories {
       // Each trajectory standardises x with its own data, as the engine does.
       const points = makePoints(t.data);
       const { mean, std } = inputScale(points.x, train.architecture);
-      xs.set(Float32Array.from(points.x, (v) => (v - mean) / std), i * this.n);
+      xs.set(
+        Float32Array.from(points.x, (v) => (v - mean) / std),
+        i * this.n,
+      );
       ys.set(points.y, i * this.n);
-      gx.set(Float32Array.from(grid, (v) => (v - mean) / std), i * METRIC_GRID);
+      gx.set(
+        Float32Array.from(grid, (v) => (v - mean) / std),
+        i * METRIC_GRID,
+      );
     });
     this.x = tf.tensor1d(xs);
     this.y = tf.tensor1d(ys);
@@ -101,7 +119,13 @@ export class Trajectories {
   }
 
   private updatePhases(): void {
-    ({ phases: this.phases, mask: this.phaseMask } = nextPhaseMask(this.steps, this.specs, this.train, this.phases, this.phaseMask));
+    ({ phases: this.phases, mask: this.phaseMask } = nextPhaseMask(
+      this.steps,
+      this.specs,
+      this.train,
+      this.phases,
+      this.phaseMask,
+    ));
   }
 
   /** `count` steps of every trajectory still finite (one that went non-finite stops, as in the engine). */
@@ -123,10 +147,26 @@ export class Trajectories {
         const yb = tf.reshape(tf.gather(this.y, at), [k, b]);
         const tau = tf.zeros([k, 1]);
         const { grads } = tf.variableGrads(() => {
-          const { perModel } = objective({ params: this.params, arch: this.train.architecture, h: this.hyper, tau, phases: this.phases, phaseMask: this.phaseMask!, x: xb, y: yb });
+          const { perModel } = objective({
+            params: this.params,
+            arch: this.train.architecture,
+            h: this.hyper,
+            tau,
+            phases: this.phases,
+            phaseMask: this.phaseMask!,
+            x: xb,
+            y: yb,
+          });
           return tf.sum(perModel) as tf.Scalar;
         }, this.params);
-        applyStep(this.train.optimizer, this.params, this.params.map((v) => grads[v.name] ?? tf.zerosLike(v)), this.moment1, this.moment2, coefficients);
+        applyStep(
+          this.train.optimizer,
+          this.params,
+          this.params.map((v) => grads[v.name] ?? tf.zerosLike(v)),
+          this.moment1,
+          this.moment2,
+          coefficients,
+        );
       });
       this.globalStep++;
       this.finite.forEach((a, j) => {
@@ -140,7 +180,10 @@ export class Trajectories {
     const k = this.specs.length;
     const packed = tf.tidy(() => {
       const { mu, variance } = forward(this.params, this.train.architecture, this.gridX);
-      const finite = tf.stack(this.params.map((p) => tf.all(tf.isFinite(tf.reshape(p, [k, -1])), 1)), 1);
+      const finite = tf.stack(
+        this.params.map((p) => tf.all(tf.isFinite(tf.reshape(p, [k, -1])), 1)),
+        1,
+      );
       return tf.concat([mu, variance, tf.cast(tf.all(finite, 1, true), 'float32')], 1);
     });
     const flat = await readOnce(packed);
@@ -167,14 +210,25 @@ export class Trajectories {
   async exportState(): Promise<TrainingState> {
     const k = this.specs.length;
     const packed = tf.tidy(() => {
-      const flat = (vs: tf.Variable[]) => tf.concat(vs.map((p) => tf.reshape(p, [k, -1])), 1);
+      const flat = (vs: tf.Variable[]) =>
+        tf.concat(
+          vs.map((p) => tf.reshape(p, [k, -1])),
+          1,
+        );
       return tf.concat([flat(this.params), flat(this.moment1), flat(this.moment2), tf.zeros([k, 1])], 1);
     });
     const width = packed.shape[1]!;
     const flat = await readOnce(packed);
     const rows = this.specs.map((_, j) => flat.subarray(j * width, (j + 1) * width));
     const diverged = this.finite.map((f) => (f ? null : 'non-finite parameters'));
-    return stateFromRows(rows, paramCount(this.train.architecture), { step: this.globalStep, ids: this.specs.map((s) => s.id), t: this.adamT, steps: this.steps, tauCount: this.specs.map(() => 0), diverged });
+    return stateFromRows(rows, paramCount(this.train.architecture), {
+      step: this.globalStep,
+      ids: this.specs.map((s) => s.id),
+      t: this.adamT,
+      steps: this.steps,
+      tauCount: this.specs.map(() => 0),
+      diverged,
+    });
   }
 
   dispose(): void {

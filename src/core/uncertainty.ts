@@ -18,7 +18,10 @@ export type UncertaintyBlock = Record<UncertaintySet, UncertaintyMetrics | null>
    * The same sets after a recalibration fitted on the calibration share (posthoc.ts; absent when none is chosen):
    * the σ scale it found (1 for isotonic), and null where the share or the set gave nothing finite.
    */
-  recalibrated?: Record<UncertaintySet, UncertaintyMetrics | null> & { kind: Exclude<Recalibration, 'none'>; scale: number };
+  recalibrated?: Record<UncertaintySet, UncertaintyMetrics | null> & {
+    kind: Exclude<Recalibration, 'none'>;
+    scale: number;
+  };
 };
 
 /**
@@ -32,11 +35,18 @@ export function predictionOf(predictive: Predictive, mu: ArrayLike<number>, v: A
   if (predictive.kind === 'none') return null;
   const spread = Float64Array.from(v, Math.sqrt);
   const m = Float64Array.from(mu);
-  return predictive.kind === 'student-t' ? { kind: 'student-t', mu: m, scale: spread, nu: predictive.nu } : { kind: 'gaussian', mu: m, sigma: spread };
+  return predictive.kind === 'student-t'
+    ? { kind: 'student-t', mu: m, scale: spread, nu: predictive.nu }
+    : { kind: 'gaussian', mu: m, sigma: spread };
 }
 
 /** One set's metrics, or null when it is empty or the model's outputs there are not finite (a diverged model). */
-export function setMetrics(predictive: Predictive, mu: ArrayLike<number>, v: ArrayLike<number>, y: ArrayLike<number>): UncertaintyMetrics | null {
+export function setMetrics(
+  predictive: Predictive,
+  mu: ArrayLike<number>,
+  v: ArrayLike<number>,
+  y: ArrayLike<number>,
+): UncertaintyMetrics | null {
   if (y.length === 0) return null;
   for (let i = 0; i < y.length; i++) if (!(Number.isFinite(mu[i]) && v[i] > 0 && v[i] < Infinity)) return null;
   const pred = predictionOf(predictive, mu, v);
@@ -64,7 +74,12 @@ export interface EnsembleInput {
   members: number;
   held: { mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number> };
   train: { mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number>; isOutlier: ArrayLike<number> };
-  recal?: { kind: Exclude<Recalibration, 'none'>; mus: ArrayLike<number>[]; sigmas: ArrayLike<number>[]; y: ArrayLike<number> };
+  recal?: {
+    kind: Exclude<Recalibration, 'none'>;
+    mus: ArrayLike<number>[];
+    sigmas: ArrayLike<number>[];
+    y: ArrayLike<number>;
+  };
 }
 
 export type JudgeInput = UncertaintyInput | EnsembleInput;
@@ -78,14 +93,29 @@ function indicesWhere(isOutlier: ArrayLike<number>, outlier: boolean): number[] 
 }
 
 /** One set's metrics of the members' mixture, or null when empty or a member's μ or σ there is not finite. */
-export function mixtureSetMetrics(mus: ArrayLike<number>[], sigmas: ArrayLike<number>[], y: ArrayLike<number>): UncertaintyMetrics | null {
+export function mixtureSetMetrics(
+  mus: ArrayLike<number>[],
+  sigmas: ArrayLike<number>[],
+  y: ArrayLike<number>,
+): UncertaintyMetrics | null {
   if (y.length === 0 || mus.length === 0) return null;
-  for (let m = 0; m < mus.length; m++) for (let i = 0; i < y.length; i++) if (!(Number.isFinite(mus[m][i]) && sigmas[m][i] > 0 && sigmas[m][i] < Infinity)) return null;
-  return uncertaintyMetrics({ kind: 'mixture', mus: mus.map((a) => Float64Array.from(a)), sigmas: sigmas.map((a) => Float64Array.from(a)) }, y, { levels: CALIBRATION_LEVELS });
+  for (let m = 0; m < mus.length; m++)
+    for (let i = 0; i < y.length; i++)
+      if (!(Number.isFinite(mus[m][i]) && sigmas[m][i] > 0 && sigmas[m][i] < Infinity)) return null;
+  return uncertaintyMetrics(
+    { kind: 'mixture', mus: mus.map((a) => Float64Array.from(a)), sigmas: sigmas.map((a) => Float64Array.from(a)) },
+    y,
+    { levels: CALIBRATION_LEVELS },
+  );
 }
 
 /** One model's prediction at n points, or null when a μ or v there is not finite (or the model predicts no σ). */
-function singlePrediction(predictive: Predictive, mu: ArrayLike<number>, v: ArrayLike<number>, n: number): Prediction | null {
+function singlePrediction(
+  predictive: Predictive,
+  mu: ArrayLike<number>,
+  v: ArrayLike<number>,
+  n: number,
+): Prediction | null {
   for (let i = 0; i < n; i++) if (!(Number.isFinite(mu[i]) && v[i] > 0 && v[i] < Infinity)) return null;
   return predictionOf(predictive, mu, v);
 }
@@ -93,8 +123,14 @@ function singlePrediction(predictive: Predictive, mu: ArrayLike<number>, v: Arra
 /** The members' mixture at n points, or null when a member's μ or σ there is not finite. */
 function mixturePrediction(mus: ArrayLike<number>[], sigmas: ArrayLike<number>[], n: number): Prediction | null {
   if (mus.length === 0) return null;
-  for (let m = 0; m < mus.length; m++) for (let i = 0; i < n; i++) if (!(Number.isFinite(mus[m][i]) && sigmas[m][i] > 0 && sigmas[m][i] < Infinity)) return null;
-  return { kind: 'mixture', mus: mus.map((a) => Float64Array.from(a)), sigmas: sigmas.map((a) => Float64Array.from(a)) };
+  for (let m = 0; m < mus.length; m++)
+    for (let i = 0; i < n; i++)
+      if (!(Number.isFinite(mus[m][i]) && sigmas[m][i] > 0 && sigmas[m][i] < Infinity)) return null;
+  return {
+    kind: 'mixture',
+    mus: mus.map((a) => Float64Array.from(a)),
+    sigmas: sigmas.map((a) => Float64Array.from(a)),
+  };
 }
 
 /** The whole block, or null for a mean-only model (no predictive distribution to judge). */
@@ -106,31 +142,65 @@ export function uncertaintyBlock(u: JudgeInput, step = 0): UncertaintyBlock | nu
         const { mus, sigmas, y, isOutlier } = u.train;
         const part = (outlier: boolean) => {
           const idx = indicesWhere(isOutlier, outlier);
-          return { prediction: idx.length ? mixturePrediction(mus.map((a) => pick(a, idx)), sigmas.map((a) => pick(a, idx)), idx.length) : null, y: pick(y, idx) };
+          return {
+            prediction: idx.length
+              ? mixturePrediction(
+                  mus.map((a) => pick(a, idx)),
+                  sigmas.map((a) => pick(a, idx)),
+                  idx.length,
+                )
+              : null,
+            y: pick(y, idx),
+          };
         };
-        return { heldOut: { prediction: u.held.y.length ? mixturePrediction(u.held.mus, u.held.sigmas, u.held.y.length) : null, y: u.held.y }, inliers: part(false), outliers: part(true) };
+        return {
+          heldOut: {
+            prediction: u.held.y.length ? mixturePrediction(u.held.mus, u.held.sigmas, u.held.y.length) : null,
+            y: u.held.y,
+          },
+          inliers: part(false),
+          outliers: part(true),
+        };
       })()
     : (() => {
         const { mu, v, y, isOutlier } = u.train;
         const part = (outlier: boolean) => {
           const idx = indicesWhere(isOutlier, outlier);
-          return { prediction: idx.length ? singlePrediction(u.predictive, pick(mu, idx), pick(v, idx), idx.length) : null, y: pick(y, idx) };
+          return {
+            prediction: idx.length ? singlePrediction(u.predictive, pick(mu, idx), pick(v, idx), idx.length) : null,
+            y: pick(y, idx),
+          };
         };
-        return { heldOut: { prediction: u.held.y.length ? singlePrediction(u.predictive, u.held.mu, u.held.v, u.held.y.length) : null, y: u.held.y }, inliers: part(false), outliers: part(true) };
+        return {
+          heldOut: {
+            prediction: u.held.y.length ? singlePrediction(u.predictive, u.held.mu, u.held.v, u.held.y.length) : null,
+            y: u.held.y,
+          },
+          inliers: part(false),
+          outliers: part(true),
+        };
       })();
   const metricsOf = (f: (p: Prediction, y: ArrayLike<number>) => UncertaintyMetrics) => {
     const out = {} as Record<UncertaintySet, UncertaintyMetrics | null>;
-    for (const s of UNCERTAINTY_SETS) out[s] = sets[s].prediction && sets[s].y.length ? f(sets[s].prediction!, sets[s].y) : null;
+    for (const s of UNCERTAINTY_SETS)
+      out[s] = sets[s].prediction && sets[s].y.length ? f(sets[s].prediction!, sets[s].y) : null;
     return out;
   };
-  const block: UncertaintyBlock = { step, ...metricsOf((p, y) => uncertaintyMetrics(p, y, { levels: CALIBRATION_LEVELS })) };
+  const block: UncertaintyBlock = {
+    step,
+    ...metricsOf((p, y) => uncertaintyMetrics(p, y, { levels: CALIBRATION_LEVELS })),
+  };
   const r = u.recal;
   if (r && r.y.length) {
     const n = r.y.length;
     const cal = 'mus' in r ? mixturePrediction(r.mus, r.sigmas, n) : singlePrediction(u.predictive, r.mu, r.v, n);
     const fitted: Recalibrator | null = cal ? fitRecalibration(r.kind, cal, r.y) : null;
     const none = { heldOut: null, inliers: null, outliers: null };
-    block.recalibrated = { kind: r.kind, scale: fitted?.kind === 'scale' ? fitted.scale : 1, ...(fitted ? metricsOf((p, y) => recalibratedMetrics(fitted, p, y, CALIBRATION_LEVELS)) : none) };
+    block.recalibrated = {
+      kind: r.kind,
+      scale: fitted?.kind === 'scale' ? fitted.scale : 1,
+      ...(fitted ? metricsOf((p, y) => recalibratedMetrics(fitted, p, y, CALIBRATION_LEVELS)) : none),
+    };
   }
   return block;
 }
@@ -181,7 +251,8 @@ export class UncertaintyJudge {
   private credit = 0;
 
   judge(models: readonly JudgeRequest[]): (UncertaintyBlock | null)[] {
-    const keyOf = (r: JudgeRequest) => JSON.stringify([r.input.predictive, isEnsemble(r.input) ? r.input.members : 1, r.input.recal?.kind ?? 'none']);
+    const keyOf = (r: JudgeRequest) =>
+      JSON.stringify([r.input.predictive, isEnsemble(r.input) ? r.input.members : 1, r.input.recal?.kind ?? 'none']);
     this.credit = Math.min(this.credit + JUDGE_BUDGET, Math.max(JUDGE_BUDGET, ...models.map(judgeCost)));
     const fresh = new Set<number>();
     models.forEach((r, k) => {
@@ -229,7 +300,8 @@ export function scalarMetrics(m: UncertaintyMetrics): Record<string, number> {
     nll: m.nll,
     dss: m.dss,
   });
-  if (m.ensemble) Object.assign(out, { meanAleatoric: m.ensemble.meanAleatoric, meanEpistemic: m.ensemble.meanEpistemic });
+  if (m.ensemble)
+    Object.assign(out, { meanAleatoric: m.ensemble.meanAleatoric, meanEpistemic: m.ensemble.meanEpistemic });
   return out;
 }
 

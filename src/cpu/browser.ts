@@ -11,7 +11,11 @@ export function browserCpuModule(): Promise<WebAssembly.Module> {
   compiled ??= (async () => {
     const response = await fetch(wasmUrl);
     if (!response.ok) throw new Error(`the CPU trainer's module did not load (HTTP ${response.status})`);
-    if (typeof WebAssembly.compileStreaming === 'function' && response.headers.get('content-type')?.includes('application/wasm')) return WebAssembly.compileStreaming(response);
+    if (
+      typeof WebAssembly.compileStreaming === 'function' &&
+      response.headers.get('content-type')?.includes('application/wasm')
+    )
+      return WebAssembly.compileStreaming(response);
     return WebAssembly.compile(await response.arrayBuffer());
   })();
   compiled.catch(() => (compiled = null));

@@ -125,7 +125,20 @@ export function shardLayout(shape: ShardShape, headerPtr: number): ShardLayout {
   u[HEADER.deltaPtr] = deltas;
   u[HEADER.indexPtr] = indices;
   return {
-    params, paramsPadded, header: headerPtr, logZ, x, y, models, hyper, counters, taus, bytes: at, words: u,
-    hyperWords: HYPER_FIELDS.length, counterWords: COUNTER_FIELDS.length, counter: { t: COUNTER.t, steps: COUNTER.steps, tauCount: COUNTER.tauCount },
+    params,
+    paramsPadded,
+    header: headerPtr,
+    logZ,
+    x,
+    y,
+    models,
+    hyper,
+    counters,
+    taus,
+    bytes: at,
+    words: u,
+    hyperWords: HYPER_FIELDS.length,
+    counterWords: COUNTER_FIELDS.length,
+    counter: { t: COUNTER.t, steps: COUNTER.steps, tauCount: COUNTER.tauCount },
   };
 }

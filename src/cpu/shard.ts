@@ -45,7 +45,8 @@ export interface ShardRead {
   trainMs: number;
   stepsRun: number;
 }
-export type ShardReply = { id: number; ok: true; read: ShardRead | null; probeMs?: number } | { id: number; ok: false; error: string };
+export type ShardReply =
+  { id: number; ok: true; read: ShardRead | null; probeMs?: number } | { id: number; ok: false; error: string };
 
 interface Exports {
   memory: WebAssembly.Memory;
@@ -87,7 +88,8 @@ export class ShardHost {
           return null;
       }
     } catch (err) {
-      if (req.kind === 'init' || req.kind === 'read' || req.kind === 'probe') return { id: req.id, ok: false, error: errorText(err) };
+      if (req.kind === 'init' || req.kind === 'read' || req.kind === 'probe')
+        return { id: req.id, ok: false, error: errorText(err) };
       this.failure = `the CPU trainer failed: ${errorText(err)}`;
       return null;
     }
@@ -95,11 +97,16 @@ export class ShardHost {
 
   private init(req: ShardInit): void {
     const instance = new WebAssembly.Instance(req.module, {
-      env: { abort: () => { throw new Error('the CPU trainer aborted'); } },
+      env: {
+        abort: () => {
+          throw new Error('the CPU trainer aborted');
+        },
+      },
     });
     const ex = instance.exports as unknown as Exports;
     const layout = req.layout;
-    if (ex.headerPtr() !== layout.header) throw new Error(`the module's header is at ${ex.headerPtr()}, the layout's at ${layout.header}`);
+    if (ex.headerPtr() !== layout.header)
+      throw new Error(`the module's header is at ${ex.headerPtr()}, the layout's at ${layout.header}`);
     const have = ex.memory.buffer.byteLength;
     if (layout.bytes > have) ex.memory.grow(Math.ceil((layout.bytes - have) / 65536));
     const mem = ex.memory.buffer;
@@ -132,7 +139,8 @@ export class ShardHost {
   private writeHyper(hyper: ArrayBuffer): void {
     const { exports: ex, layout } = this.require();
     const words = this.k * layout.hyperWords;
-    if (hyper.byteLength !== 4 * words) throw new Error(`hyper records of ${hyper.byteLength} bytes; the shard has ${this.k} models`);
+    if (hyper.byteLength !== 4 * words)
+      throw new Error(`hyper records of ${hyper.byteLength} bytes; the shard has ${this.k} models`);
     new Uint32Array(ex.memory.buffer, layout.hyper, words).set(new Uint32Array(hyper));
   }
 
@@ -151,7 +159,8 @@ export class ShardHost {
     const pp = layout.paramsPadded;
     const field = (which: number) => {
       const out = new Float32Array(this.k * p);
-      for (let k = 0; k < this.k; k++) out.set(new Float32Array(mem, layout.models + 4 * pp * (3 * k + which), p), k * p);
+      for (let k = 0; k < this.k; k++)
+        out.set(new Float32Array(mem, layout.models + 4 * pp * (3 * k + which), p), k * p);
       return out;
     };
     const cw = layout.counterWords;
@@ -193,5 +202,7 @@ export function probe(module: WebAssembly.Module, iters: number): number {
 export function replyTransfer(reply: ShardReply): ArrayBuffer[] {
   if (!reply.ok || !reply.read) return [];
   const r = reply.read;
-  return [r.params, r.m, r.v, r.tau, r.t, r.steps, r.tauCount].filter((a): a is Float32Array | Uint32Array => a !== null).map((a) => a.buffer as ArrayBuffer);
+  return [r.params, r.m, r.v, r.tau, r.t, r.steps, r.tauCount]
+    .filter((a): a is Float32Array | Uint32Array => a !== null)
+    .map((a) => a.buffer as ArrayBuffer);
 }

@@ -85,7 +85,13 @@ export class CpuTrainer {
   private disposed = false;
   private readonly ready: Promise<unknown>;
 
-  constructor(points: Points, specs: ModelSpec[], private readonly train: TrainSettings, state: TrainingState, options: CpuOptions) {
+  constructor(
+    points: Points,
+    specs: ModelSpec[],
+    private readonly train: TrainSettings,
+    state: TrainingState,
+    options: CpuOptions,
+  ) {
     const n = points.x.length;
     if (specs.length === 0) throw new Error('CPU trainer: no models');
     for (const s of specs) {
@@ -123,10 +129,31 @@ export class CpuTrainer {
     }
     this.ready = Promise.all(
       this.shards.map((sh) => {
-        const models: ShardModel[] = state.models.slice(sh.k0, sh.k1).map((m) => ({ params: m.params, m: m.m, v: m.v, t: m.t, steps: m.steps, tau: m.tau, tauCount: m.tauCount }));
-        const shape = { arch: train.architecture, n, batch: fullBatch ? n : train.batchSize, fullBatch, models: sh.k1 - sh.k0, batchSeed: train.batchSeed, logZCount: table.value.length, logZStepsPerUnit: table.stepsPerUnit };
+        const models: ShardModel[] = state.models
+          .slice(sh.k0, sh.k1)
+          .map((m) => ({ params: m.params, m: m.m, v: m.v, t: m.t, steps: m.steps, tau: m.tau, tauCount: m.tauCount }));
+        const shape = {
+          arch: train.architecture,
+          n,
+          batch: fullBatch ? n : train.batchSize,
+          fullBatch,
+          models: sh.k1 - sh.k0,
+          batchSeed: train.batchSeed,
+          logZCount: table.value.length,
+          logZStepsPerUnit: table.stepsPerUnit,
+        };
         const layout = shardLayout(shape, headerPtrOf(options.module));
-        return this.request(sh, (id) => ({ kind: 'init', id, module: options.module, layout, logZ, x, y, models, hyper: this.hyperOf(sh) }));
+        return this.request(sh, (id) => ({
+          kind: 'init',
+          id,
+          module: options.module,
+          layout,
+          logZ,
+          x,
+          y,
+          models,
+          hyper: this.hyperOf(sh),
+        }));
       }),
     );
     // A failed start is reported by the first read; nothing is left unhandled in between.
@@ -143,7 +170,8 @@ export class CpuTrainer {
 
   private hyperOf(sh: Shard): ArrayBuffer {
     const words = new ArrayBuffer(4 * HYPER_FIELDS.length * (sh.k1 - sh.k0));
-    for (let k = sh.k0; k < sh.k1; k++) writeHyperRecord(words, k - sh.k0, this.specs[k], this.train, this.messages[k] === null);
+    for (let k = sh.k0; k < sh.k1; k++)
+      writeHyperRecord(words, k - sh.k0, this.specs[k], this.train, this.messages[k] === null);
     return words;
   }
 
@@ -176,7 +204,8 @@ export class CpuTrainer {
   }
 
   private checkIndex(k: number): void {
-    if (!(Number.isInteger(k) && k >= 0 && k < this.specs.length)) throw new Error(`invalid model index; not in [0, ${this.specs.length}): ${k}`);
+    if (!(Number.isInteger(k) && k >= 0 && k < this.specs.length))
+      throw new Error(`invalid model index; not in [0, ${this.specs.length}): ${k}`);
   }
 
   private shardOf(k: number): Shard {
@@ -186,7 +215,8 @@ export class CpuTrainer {
   /** Posts `count` steps of every model still training to every shard; reads nothing back. */
   run(count: number): void {
     this.check();
-    if (!(Number.isInteger(count) && count >= 0)) throw new Error(`invalid step count; not a whole number ≥ 0: ${count}`);
+    if (!(Number.isInteger(count) && count >= 0))
+      throw new Error(`invalid step count; not a whole number ≥ 0: ${count}`);
     if (count === 0) return;
     for (const sh of this.shards) sh.port.post({ kind: 'run', stepBase: this.globalStep, count });
     this.globalStep += count;
@@ -221,7 +251,9 @@ export class CpuTrainer {
     this.check();
     const step = this.globalStep;
     const messages = [...this.messages];
-    const reads = await Promise.all(this.shards.map((sh) => this.request(sh, (id) => ({ kind: 'read', id, state: withState }))));
+    const reads = await Promise.all(
+      this.shards.map((sh) => this.request(sh, (id) => ({ kind: 'read', id, state: withState }))),
+    );
     const p = this.p;
     const params: Float32Array[] = [];
     const models: ModelState[] = [];
@@ -270,4 +302,3 @@ export class CpuTrainer {
     this.fail('CPU trainer: the trainer was disposed', false);
   }
 }
-

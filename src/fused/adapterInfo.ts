@@ -12,5 +12,10 @@ export interface AdapterInfoLike {
 
 export function isEmulatedAdapter(info: AdapterInfoLike | null | undefined): boolean {
   if (!info) return false;
-  return info.isFallbackAdapter === true || /swiftshader|llvmpipe|lavapipe|warp/i.test(`${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`);
+  return (
+    info.isFallbackAdapter === true ||
+    /swiftshader|llvmpipe|lavapipe|warp/i.test(
+      `${info.vendor ?? ''} ${info.architecture ?? ''} ${info.description ?? ''} ${info.device ?? ''}`,
+    )
+  );
 }

@@ -10,7 +10,8 @@ import { ADAPTIVE_ALPHA_RANGE, ADAPTIVE_SCALE_MIN } from '../core/losses/barronA
 import { ACTIVATIONS, paramLayout, type Activation, type Architecture } from '../core/model';
 import { ADAM } from '../core/state';
 
-const codes = <T extends string>(ids: readonly T[]) => Object.fromEntries(ids.map((id, i) => [id, i])) as Record<T, number>;
+const codes = <T extends string>(ids: readonly T[]) =>
+  Object.fromEntries(ids.map((id, i) => [id, i])) as Record<T, number>;
 export const BASE_CODE = codes<BaseLoss>(BASE_LOSS_IDS);
 export const WRAPPER_CODE = codes<Wrapper>(WRAPPER_IDS);
 export const TAU_MODE_CODE = codes<TauMode>(TAU_MODES);
@@ -20,20 +21,46 @@ export const PHASE_CODE = { mean: 0, nll: 1, own: 2 } as const;
 type Field = readonly [name: string, type: 'u32' | 'f32'];
 /** One model's live hyperparameters (written only when a spec changes). */
 export const HYPER_FIELDS = [
-  ['base', 'u32'], ['wrapper', 'u32'], ['tauMode', 'u32'], ['enabled', 'u32'],
-  ['warmMean', 'u32'], ['warmNll', 'u32'], ['welsch', 'u32'], ['sgd', 'u32'],
-  ['lr', 'f32'], ['invT', 'f32'], ['beta', 'f32'], ['alpha', 'f32'],
-  ['c', 'f32'], ['lambda', 'f32'], ['tauFixed', 'f32'], ['nu', 'f32'],
-  ['tConst', 'f32'], ['pad0', 'f32'], ['pad1', 'f32'], ['pad2', 'f32'],
+  ['base', 'u32'],
+  ['wrapper', 'u32'],
+  ['tauMode', 'u32'],
+  ['enabled', 'u32'],
+  ['warmMean', 'u32'],
+  ['warmNll', 'u32'],
+  ['welsch', 'u32'],
+  ['sgd', 'u32'],
+  ['lr', 'f32'],
+  ['invT', 'f32'],
+  ['beta', 'f32'],
+  ['alpha', 'f32'],
+  ['c', 'f32'],
+  ['lambda', 'f32'],
+  ['tauFixed', 'f32'],
+  ['nu', 'f32'],
+  ['tConst', 'f32'],
+  ['pad0', 'f32'],
+  ['pad1', 'f32'],
+  ['pad2', 'f32'],
 ] as const satisfies readonly Field[];
 /** One model's counters, owned by the kernel between reads: Adam's t, the model's steps and τ's count. */
-export const COUNTER_FIELDS = [['t', 'u32'], ['steps', 'u32'], ['tauCount', 'u32'], ['pad', 'u32']] as const satisfies readonly Field[];
+export const COUNTER_FIELDS = [
+  ['t', 'u32'],
+  ['steps', 'u32'],
+  ['tauCount', 'u32'],
+  ['pad', 'u32'],
+] as const satisfies readonly Field[];
 /** Per dispatch: the global step of its first step and how many steps it runs. */
-export const META_FIELDS = [['stepBase', 'u32'], ['steps', 'u32'], ['seed', 'u32'], ['pad', 'u32']] as const satisfies readonly Field[];
+export const META_FIELDS = [
+  ['stepBase', 'u32'],
+  ['steps', 'u32'],
+  ['seed', 'u32'],
+  ['pad', 'u32'],
+] as const satisfies readonly Field[];
 
 export type FieldName<F extends readonly Field[]> = F[number][0];
 /** Word index of each field. */
-export const wordOf = <F extends readonly Field[]>(fields: F) => Object.fromEntries(fields.map(([n], i) => [n, i])) as Record<FieldName<F>, number>;
+export const wordOf = <F extends readonly Field[]>(fields: F) =>
+  Object.fromEntries(fields.map(([n], i) => [n, i])) as Record<FieldName<F>, number>;
 export const HYPER = wordOf(HYPER_FIELDS);
 export const COUNTER = wordOf(COUNTER_FIELDS);
 export const META = wordOf(META_FIELDS);
@@ -48,17 +75,23 @@ export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: numbe
   }
   const { base } = parseLossId(spec.loss);
   const a = train.architecture;
-  if (a.hidden.length > FUSED_LIMITS.maxLayers) return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
-  if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth))) return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
+  if (a.hidden.length > FUSED_LIMITS.maxLayers)
+    return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
+  if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth)))
+    return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
   if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${a.activation}`;
   if (!(a.varianceFloor > 0)) return `the variance floor must be > 0 (got ${a.varianceFloor})`;
   if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${train.optimizer}`;
   if (!(Number.isInteger(n) && n >= 2)) return `the data needs at least two points (got ${n})`;
   const full = train.batchSize >= n;
-  if (full && n > FUSED_LIMITS.maxFullBatch) return `a full batch of ${n} rows exceeds the fused kernel's ${FUSED_LIMITS.maxFullBatch}`;
-  if (!full && train.batchSize > FUSED_LIMITS.maxBatch) return `batch size ${train.batchSize} exceeds the fused kernel's ${FUSED_LIMITS.maxBatch}`;
-  if (!(Number.isInteger(train.batchSize) && train.batchSize >= 1)) return `batch size must be a whole number ≥ 1 (got ${train.batchSize})`;
-  if (base === 'barron' && (spec.alpha === Infinity || Number.isNaN(spec.alpha))) return `α = ${spec.alpha} is not offered`;
+  if (full && n > FUSED_LIMITS.maxFullBatch)
+    return `a full batch of ${n} rows exceeds the fused kernel's ${FUSED_LIMITS.maxFullBatch}`;
+  if (!full && train.batchSize > FUSED_LIMITS.maxBatch)
+    return `batch size ${train.batchSize} exceeds the fused kernel's ${FUSED_LIMITS.maxBatch}`;
+  if (!(Number.isInteger(train.batchSize) && train.batchSize >= 1))
+    return `batch size must be a whole number ≥ 1 (got ${train.batchSize})`;
+  if (base === 'barron' && (spec.alpha === Infinity || Number.isNaN(spec.alpha)))
+    return `α = ${spec.alpha} is not offered`;
   if (base === 'barron' && !(spec.c > 0)) return `Barron's c must be > 0 (got ${spec.c})`;
   if (base === 'student-t' && !(spec.nu > 0)) return `Student-t's ν must be > 0 (got ${spec.nu})`;
   return null;
@@ -66,7 +99,13 @@ export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: numbe
 
 /** Writes model k's hyperparameter record (HYPER_FIELDS) into `words` (k · HYPER_FIELDS.length words in): the one
  * encoding of a spec both fused trainers read, the WGSL kernel and the CPU trainer. */
-export function writeHyperRecord(words: ArrayBuffer, k: number, s: ModelSpec, train: TrainSettings, enabled: boolean): void {
+export function writeHyperRecord(
+  words: ArrayBuffer,
+  k: number,
+  s: ModelSpec,
+  train: TrainSettings,
+  enabled: boolean,
+): void {
   const f = new Float32Array(words);
   const u = new Uint32Array(words);
   const o = k * HYPER_FIELDS.length;
@@ -147,8 +186,10 @@ const f32 = (v: number) => {
 /** The constants every kernel shares: codes, Adam, the adaptive loss's ranges. */
 export function wgslSharedConstants(): string {
   const lines: string[] = [];
-  for (const [id, code] of Object.entries(BASE_CODE)) lines.push(`const BASE_${id.toUpperCase().replace(/-/g, '_')}: u32 = ${code}u;`);
-  for (const [id, code] of Object.entries(WRAPPER_CODE)) lines.push(`const WRAP_${id.toUpperCase().replace(/-/g, '_')}: u32 = ${code}u;`);
+  for (const [id, code] of Object.entries(BASE_CODE))
+    lines.push(`const BASE_${id.toUpperCase().replace(/-/g, '_')}: u32 = ${code}u;`);
+  for (const [id, code] of Object.entries(WRAPPER_CODE))
+    lines.push(`const WRAP_${id.toUpperCase().replace(/-/g, '_')}: u32 = ${code}u;`);
   for (const [id, code] of Object.entries(TAU_MODE_CODE)) lines.push(`const TAU_${id.toUpperCase()}: u32 = ${code}u;`);
   for (const [id, code] of Object.entries(PHASE_CODE)) lines.push(`const PHASE_${id.toUpperCase()}: u32 = ${code}u;`);
   lines.push(
@@ -178,12 +219,18 @@ export function wgslSharedConstants(): string {
 
 /** Each activation on four rows at once (z, h: vec4<f32>), and its slope read off the output h. */
 export const ACTIVATION_WGSL: Record<Activation, { value: string; slopeFromOutput: string }> = {
-  relu: { value: 'max(z, vec4<f32>(0.0))', slopeFromOutput: 'select(vec4<f32>(0.0), vec4<f32>(1.0), h > vec4<f32>(0.0))' },
+  relu: {
+    value: 'max(z, vec4<f32>(0.0))',
+    slopeFromOutput: 'select(vec4<f32>(0.0), vec4<f32>(1.0), h > vec4<f32>(0.0))',
+  },
   // WGSL's tanh may be (e²ᶻ − 1)/(e²ᶻ + 1), NaN once e²ᶻ overflows (|z| > 44, SwiftShader: a first layer at ω = 30 gets
   // there); tanh(±20) is ±1 in f32 already, so the clamp changes no value.
   tanh: { value: 'tanh(clamp(z, vec4<f32>(-20.0), vec4<f32>(20.0)))', slopeFromOutput: '(1.0 - h * h)' },
   // tfjs's elu: x ≥ 0 ? x : eˣ − 1; its gradient is read off the output as here.
-  elu: { value: 'select(expm1v(z), z, z >= vec4<f32>(0.0))', slopeFromOutput: 'select(h + 1.0, vec4<f32>(1.0), h >= vec4<f32>(0.0))' },
+  elu: {
+    value: 'select(expm1v(z), z, z >= vec4<f32>(0.0))',
+    slopeFromOutput: 'select(h + 1.0, vec4<f32>(1.0), h >= vec4<f32>(0.0))',
+  },
   sigmoid: { value: '(1.0 / (1.0 + exp(-z)))', slopeFromOutput: '(h * (1.0 - h))' },
 };
 

@@ -7,7 +7,15 @@ import { inputScale, type Points } from '../core/datasets';
 import { parseLossId } from '../core/losses';
 import { logPartitionTable } from '../core/losses/barronPartition';
 import { paramCount, stateMismatch, warmupOf, type ModelState, type TrainingState } from '../core/state';
-import { COUNTER, COUNTER_FIELDS, fusedUnsupported, HYPER_FIELDS, META, META_FIELDS, writeHyperRecord } from './contract';
+import {
+  COUNTER,
+  COUNTER_FIELDS,
+  fusedUnsupported,
+  HYPER_FIELDS,
+  META,
+  META_FIELDS,
+  writeHyperRecord,
+} from './contract';
 
 export { FUSED_LIMITS, fusedUnsupported } from './contract';
 import { fusedKernelSource, scratchLayout, type KernelShape } from './kernel.wgsl';
@@ -24,7 +32,8 @@ import { DispatchSizer, TARGET_MS } from './sizer';
 export const EMULATED_WORKGROUP = 4;
 
 export function workgroupFor(device: GPUDevice, rows: number): number {
-  if (isEmulatedAdapter((device as GPUDevice & { adapterInfo?: AdapterInfoLike }).adapterInfo)) return EMULATED_WORKGROUP;
+  if (isEmulatedAdapter((device as GPUDevice & { adapterInfo?: AdapterInfoLike }).adapterInfo))
+    return EMULATED_WORKGROUP;
   return rows <= 64 ? 64 : rows <= 128 ? 128 : 256;
 }
 
@@ -41,7 +50,10 @@ function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
   if (!byCode) pipelines.set(device, (byCode = new Map()));
   let p = byCode.get(code);
   if (!p) {
-    p = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+    p = device.createComputePipeline({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code }), entryPoint: 'main' },
+    });
     byCode.set(code, p);
   }
   return p;
@@ -109,7 +121,8 @@ export class FusedTrainer {
     this.globalStep = state.step;
     const fullBatch = train.batchSize >= n;
     const workgroup = options.workgroup ?? workgroupFor(device, fullBatch ? n : train.batchSize);
-    if (![4, 8, 16, 32, 64, 128, 256].includes(workgroup)) throw new Error(`fused path: a workgroup of ${workgroup} invocations; not a power of two in [4, 256]`);
+    if (![4, 8, 16, 32, 64, 128, 256].includes(workgroup))
+      throw new Error(`fused path: a workgroup of ${workgroup} invocations; not a power of two in [4, 256]`);
     const table = logPartitionTable();
     const shape: KernelShape = {
       arch: train.architecture,
@@ -122,7 +135,9 @@ export class FusedTrainer {
     };
     const scratchFloats = this.k * scratchLayout(shape).perModel;
     if (scratchFloats * 4 > device.limits.maxStorageBufferBindingSize) {
-      throw new Error(`fused path: ${this.k} models of this size need ${((scratchFloats * 4) / 2 ** 20).toFixed(0)} MiB of scratch, over the device's ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`);
+      throw new Error(
+        `fused path: ${this.k} models of this size need ${((scratchFloats * 4) / 2 ** 20).toFixed(0)} MiB of scratch, over the device's ${(device.limits.maxStorageBufferBindingSize / 2 ** 20).toFixed(0)} MiB`,
+      );
     }
     this.pipeline = pipelineFor(device, fusedKernelSource(shape));
     const KP = this.k * this.p;
@@ -132,7 +147,10 @@ export class FusedTrainer {
     const data = new Float32Array(2 * table.value.length + 2 * n);
     data.set(table.value, 0);
     data.set(table.slope, table.value.length);
-    data.set(Float32Array.from(points.x, (v) => (v - mean) / std), 2 * table.value.length);
+    data.set(
+      Float32Array.from(points.x, (v) => (v - mean) / std),
+      2 * table.value.length,
+    );
     data.set(points.y, 2 * table.value.length + n);
     const dataBuffer = make(data.length, STORAGE);
     device.queue.writeBuffer(dataBuffer, 0, data);
@@ -145,11 +163,35 @@ export class FusedTrainer {
     this.hyperBuffer = make(this.k * HYPER_WORDS, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST);
     this.metaBuffer = make(this.meta.length, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST);
     this.staging = make(3 * KP + this.k + this.k * COUNTER_WORDS, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST);
-    this.buffers = [dataBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.counterBuffer, scratch, this.hyperBuffer, this.metaBuffer, this.staging];
+    this.buffers = [
+      dataBuffer,
+      this.paramBuffer,
+      this.m1Buffer,
+      this.m2Buffer,
+      this.tauBuffer,
+      this.counterBuffer,
+      scratch,
+      this.hyperBuffer,
+      this.metaBuffer,
+      this.staging,
+    ];
     this.hyperWords = new ArrayBuffer(4 * this.k * HYPER_WORDS);
     this.load(state);
-    const entries = [this.metaBuffer, dataBuffer, this.hyperBuffer, this.paramBuffer, this.m1Buffer, this.m2Buffer, this.tauBuffer, this.counterBuffer, scratch];
-    this.bindGroup = device.createBindGroup({ layout: this.pipeline.getBindGroupLayout(0), entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+    const entries = [
+      this.metaBuffer,
+      dataBuffer,
+      this.hyperBuffer,
+      this.paramBuffer,
+      this.m1Buffer,
+      this.m2Buffer,
+      this.tauBuffer,
+      this.counterBuffer,
+      scratch,
+    ];
+    this.bindGroup = device.createBindGroup({
+      layout: this.pipeline.getBindGroupLayout(0),
+      entries: entries.map((buffer, binding) => ({ binding, resource: { buffer } })),
+    });
     // A first guess from the work per step (SwiftShader does ~1 GFLOP/s, a GPU far more); readState refines it.
     const flopsPerStep = 8 * this.k * shape.batch * this.p;
     this.sizer = new DispatchSizer((TARGET_MS * 1e6) / flopsPerStep);
@@ -193,7 +235,8 @@ export class FusedTrainer {
   }
 
   private checkIndex(k: number): void {
-    if (!(Number.isInteger(k) && k >= 0 && k < this.k)) throw new Error(`invalid model index; not in [0, ${this.k}): ${k}`);
+    if (!(Number.isInteger(k) && k >= 0 && k < this.k))
+      throw new Error(`invalid model index; not in [0, ${this.k}): ${k}`);
   }
 
   /** Live change of model k's loss or hyperparameters: the next dispatch uses it; θ, m, v, t and τ stay. */
@@ -221,11 +264,12 @@ export class FusedTrainer {
   /** Enqueues `count` steps for every non-diverged model; reads nothing back. */
   run(count: number): void {
     if (this.disposed) throw new Error('fused path: the trainer was disposed');
-    if (!(Number.isInteger(count) && count >= 0)) throw new Error(`invalid step count; not a whole number ≥ 0: ${count}`);
+    if (!(Number.isInteger(count) && count >= 0))
+      throw new Error(`invalid step count; not a whole number ≥ 0: ${count}`);
     if (count === 0) return;
     if (this.hyperDirty) this.writeHyper();
     if (this.enqueuedSinceRead === 0) this.firstSubmitSinceRead = performance.now();
-    for (let done = 0; done < count; ) {
+    for (let done = 0; done < count;) {
       const s = Math.min(this.sizer.steps, count - done);
       this.meta[META.stepBase] = this.globalStep + done;
       this.meta[META.steps] = s;
@@ -274,7 +318,13 @@ export class FusedTrainer {
     const KP = this.k * this.p;
     const encoder = this.device.createCommandEncoder();
     let o = 0;
-    for (const [src, floats] of [[this.paramBuffer, KP], [this.m1Buffer, KP], [this.m2Buffer, KP], [this.tauBuffer, this.k], [this.counterBuffer, this.k * COUNTER_WORDS]] as const) {
+    for (const [src, floats] of [
+      [this.paramBuffer, KP],
+      [this.m1Buffer, KP],
+      [this.m2Buffer, KP],
+      [this.tauBuffer, this.k],
+      [this.counterBuffer, this.k * COUNTER_WORDS],
+    ] as const) {
       encoder.copyBufferToBuffer(src, 0, this.staging, 4 * o, 4 * floats);
       o += floats;
     }

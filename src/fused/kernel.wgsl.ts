@@ -114,8 +114,12 @@ var<workgroup> part: array<vec4<f32>, ${PARTS}>;
 // The current chunk's x and weighted output gradients by row quad, read by every unit's sweep over the rows.
 var<workgroup> wgX4: array<vec4<f32>, ${RQ}>;
 var<workgroup> wgMu4: array<vec4<f32>, ${RQ}>;
-var<workgroup> wgS4: array<vec4<f32>, ${RQ}>;${cached ? `
-var<workgroup> wp: array<f32, ${lay.params}>;` : ''}
+var<workgroup> wgS4: array<vec4<f32>, ${RQ}>;${
+    cached
+      ? `
+var<workgroup> wp: array<f32, ${lay.params}>;`
+      : ''
+  }
 
 ${MATH_WGSL}
 ${LOSSES_WGSL}
@@ -199,12 +203,20 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   }
   let plan = workgroupUniformLoad(&planVar);
   // A diverged model takes no step: nothing of it changes.
-  if (plan.enabled == 0u) { return; }${cached ? `
-  for (var p = t; p < P; p = p + WG) { wp[p] = params[PB + p]; }` : ''}
-  if (t == 0u) { tauVar = taus[k]; }${hasMirrors ? `
+  if (plan.enabled == 0u) { return; }${
+    cached
+      ? `
+  for (var p = t; p < P; p = p + WG) { wp[p] = params[PB + p]; }`
+      : ''
+  }
+  if (t == 0u) { tauVar = taus[k]; }${
+    hasMirrors
+      ? `
   // The vec4 mirrors of the deeper weight matrices, from this dispatch's parameters.
   for (var p = t; p < P; p = p + WG) { mirror(ACT, p, params[PB + p]); }
-  storageBarrier();` : ''}
+  storageBarrier();`
+      : ''
+  }
   workgroupBarrier();
   // Faithful: the variance head's gradient never reaches a shared trunk (in every phase, as in the engine).
   let trunkVar = select(1.0, 0.0, plan.base == BASE_FAITHFUL);
@@ -300,9 +312,13 @@ ${chunkLoop(`${forward()}
         for (var e = 0u; e < 4u; e = e + 1u) { w = select(w, vec4<f32>(superlossSigma(pick(l, e), tau, hp.lambda) / f32(B)), lane(e)); }
       }
       w = select(vec4<f32>(0.0), w, validRows(q));
-${nChunks === 1 ? `      wgMu4[q] = w * ${rec('dmu')};
-      wgS4[q] = w * ${rec('ds')};` : `      ${rec('dmu')} = w * ${rec('dmu')};
-      ${rec('ds')} = w * ${rec('ds')};`}
+${
+  nChunks === 1
+    ? `      wgMu4[q] = w * ${rec('dmu')};
+      wgS4[q] = w * ${rec('ds')};`
+    : `      ${rec('dmu')} = w * ${rec('dmu')};
+      ${rec('ds')} = w * ${rec('ds')};`
+}
       lat = lat + vec4<f32>(dot(w, ${rec('da')}), dot(w, ${rec('dc')}), 0.0, 0.0);
     }
     var latentGrad = vec2<f32>(0.0);
@@ -313,14 +329,20 @@ ${nChunks === 1 ? `      wgMu4[q] = w * ${rec('dmu')};
     workgroupBarrier();
 
     // Pass 2: backward, chunk by chunk (a batch of more than one chunk recomputes its stored activations).
-${chunkLoop(`${nChunks > 1 ? `${arch.hidden.length >= 2 ? forward() : ''}
+${chunkLoop(
+  `${
+    nChunks > 1
+      ? `${arch.hidden.length >= 2 ? forward() : ''}
     for (var q = t; q < nq; q = q + WG) {
       let rb = REC + (c * ${RQ}u + q) * REC_WORDS;
       wgX4[q] = ${rec('x')};
       wgMu4[q] = ${rec('dmu')};
       wgS4[q] = ${rec('ds')};
     }
-    workgroupBarrier();` : ''}${backward()}`)}
+    workgroupBarrier();`
+      : ''
+  }${backward()}`,
+)}
 
     // The optimiser over every parameter; the latents take a zero gradient unless Barron's adaptive loss is live.
     if (plan.sgd != 0u) {

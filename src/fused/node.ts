@@ -24,14 +24,20 @@ export function nodeGpuInstance(): GPU | null {
  */
 export function nodeGpuDevice(): Promise<GPUDevice | null> {
   devicePromise ??= (async () => {
-    const { create, globals } = (await import('webgpu')) as unknown as { create(flags: string[]): GPU; globals: Record<string, unknown> };
+    const { create, globals } = (await import('webgpu')) as unknown as {
+      create(flags: string[]): GPU;
+      globals: Record<string, unknown>;
+    };
     Object.assign(globalThis, globals);
     instance = create([]);
     const adapter = await instance.requestAdapter();
     if (!adapter) return null;
     const limits = adapter.limits;
     return adapter.requestDevice({
-      requiredLimits: { maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize, maxBufferSize: limits.maxBufferSize },
+      requiredLimits: {
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+      },
     });
   })();
   return devicePromise;

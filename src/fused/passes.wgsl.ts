@@ -65,10 +65,12 @@ export function passes(ctx: PassContext) {
   const act = ACTIVATION_WGSL[arch.activation];
   const T0 = lay.towers[0];
   const actAt = (l: number, u: string, q: string) => `ACT + (tw * ${A.sumW}u + ${pre[l]}u + (${u})) * ${RQ}u + (${q})`;
-  const deltaAt = (d: number, u: string, q: string) => `ACT + ${A.delta}u + ((${d}u * ${towers}u + tw) * ${A.maxW}u + (${u})) * ${RQ}u + (${q})`;
+  const deltaAt = (d: number, u: string, q: string) =>
+    `ACT + ${A.delta}u + ((${d}u * ${towers}u + tw) * ${A.maxW}u + (${u})) * ${RQ}u + (${q})`;
   const param = (offset: number, idx: string) => at(`tw * ${towerStride}u + ${offset}u + (${idx})`);
   const grad = (offset: number, idx: string) => `SG + tw * ${towerStride}u + ${offset}u + (${idx})`;
-  const store = (target: string, value: string) => `if (c == 0u) { sput(${target}, ${value}); } else { sput(${target}, sget(${target}) + ${value}); }`;
+  const store = (target: string, value: string) =>
+    `if (c == 0u) { sput(${target}, ${value}); } else { sput(${target}, sget(${target}) + ${value}); }`;
   const hsum = (v: string) => `dot(${v}, vec4<f32>(1.0))`;
   const mirrorOf = (l: number, which: 'wf' | 'wb') => {
     const m = A[which];
@@ -80,7 +82,13 @@ export function passes(ctx: PassContext) {
    * multiply-adds; larger tiles made SwiftShader's compiler take minutes);
    * M is a mirror (k rows of ⌈nOut/4⌉ vec4s), V a unit-major vec4 array. `epilogue(o, q, acc)` stores one result.
    */
-  const tileProduct = (nK: number, nOut: number, mirror: string, v: (k: string, q: string) => string, epilogue: (o: string, q: string, acc: string) => string): string => {
+  const tileProduct = (
+    nK: number,
+    nOut: number,
+    mirror: string,
+    v: (k: string, q: string) => string,
+    epilogue: (o: string, q: string, acc: string) => string,
+  ): string => {
     const O4 = q4(nOut);
     const TO = Math.min(4, O4);
     const nTO = Math.ceil(O4 / TO);
@@ -106,7 +114,10 @@ export function passes(ctx: PassContext) {
       ${oq
         .map((j) =>
           comps
-            .map((e) => `if (ot * ${TO}u + ${j}u < ${O4}u && o4${j} * 4u + ${e}u < ${nOut}u) { let o = o4${j} * 4u + ${e}u; ${rq.map((r) => epilogue('o', `q0 + ${r}u`, acc(j, e, r))).join(' ')} }`)
+            .map(
+              (e) =>
+                `if (ot * ${TO}u + ${j}u < ${O4}u && o4${j} * 4u + ${e}u < ${nOut}u) { let o = o4${j} * 4u + ${e}u; ${rq.map((r) => epilogue('o', `q0 + ${r}u`, acc(j, e, r))).join(' ')} }`,
+            )
             .join('\n      '),
         )
         .join('\n      ')}
@@ -147,7 +158,13 @@ export function passes(ctx: PassContext) {
     storageBarrier();`);
     for (let l = 1; l < L; l++) {
       out.push(
-        tileProduct(Wd[l - 1], Wd[l], mirrorOf(l, 'wf'), (k, q) => actAt(l - 1, k, q), (o, q, acc) => `{ let z = ${acc} + ${param(T0.b[l], o)}; scratch[${actAt(l, o, q)}] = ${act.value}; }`),
+        tileProduct(
+          Wd[l - 1],
+          Wd[l],
+          mirrorOf(l, 'wf'),
+          (k, q) => actAt(l - 1, k, q),
+          (o, q, acc) => `{ let z = ${acc} + ${param(T0.b[l], o)}; scratch[${actAt(l, o, q)}] = ${act.value}; }`,
+        ),
         `
     storageBarrier();`,
       );
@@ -189,7 +206,8 @@ export function passes(ctx: PassContext) {
       }`;
   };
 
-  const gOut = (o: string) => (O === 2 ? `select(wgMu4[q], wgS4[q], ${o} == 1u)` : `select(wgMu4[q], wgS4[q], tw == 1u)`);
+  const gOut = (o: string) =>
+    O === 2 ? `select(wgMu4[q], wgS4[q], ${o} == 1u)` : `select(wgMu4[q], wgS4[q], tw == 1u)`;
 
   /** Bias gradients of layer l (and layer 0's weights when l = 0) from its stored δ. */
   const biasFromDelta = (l: number, d: number): string => `
@@ -200,8 +218,12 @@ export function passes(ctx: PassContext) {
       var gw4 = vec4<f32>(0.0);
       for (var q = 0u; q < nq; q = q + 1u) {
         let d4 = scratch[${deltaAt(d, 'i', 'q')}];
-        gb4 = gb4 + d4;${l === 0 ? `
-        gw4 = gw4 + wgX4[q] * d4;` : ''}
+        gb4 = gb4 + d4;${
+          l === 0
+            ? `
+        gw4 = gw4 + wgX4[q] * d4;`
+            : ''
+        }
       }
       ${store(grad(T0.b[l], 'i'), hsum('gb4'))}
       ${l === 0 ? store(grad(T0.w[0], 'i'), hsum('gw4')) : ''}
@@ -242,15 +264,23 @@ export function passes(ctx: PassContext) {
       let tw = it / ${wl}u;
       let wo0 = ${param(T0.wOut, `${O}u * u`)};
       let wo1 = ${O === 2 ? param(T0.wOut, '2u * u + 1u') : '0.0'};
-      ${L === 1 ? `let w0 = ${param(T0.w[0], 'u')};
+      ${
+        L === 1
+          ? `let w0 = ${param(T0.w[0], 'u')};
       let b0 = ${param(T0.b[0], 'u')};
-      var gw0 = vec4<f32>(0.0);` : ''}
+      var gw0 = vec4<f32>(0.0);`
+          : ''
+      }
       var ga = vec4<f32>(0.0);
       var gb = vec4<f32>(0.0);
       var gbias = vec4<f32>(0.0);
       for (var q = 0u; q < nq; q = q + 1u) {
-        ${L === 1 ? `let z = w0 * wgX4[q] + b0;
-        let h = ${act.value};` : `let h = scratch[${actAt(L - 1, 'u', 'q')}];`}
+        ${
+          L === 1
+            ? `let z = w0 * wgX4[q] + b0;
+        let h = ${act.value};`
+            : `let h = scratch[${actAt(L - 1, 'u', 'q')}];`
+        }
         let gm = ${O === 2 ? 'wgMu4[q]' : 'select(wgMu4[q], wgS4[q], tw == 1u)'};
         let gs = wgS4[q];
         ga = ga + h * gm;
@@ -292,14 +322,24 @@ export function passes(ctx: PassContext) {
       ${ii
         .map((a) =>
           uu
-            .map((b) => `if (itile * ${TI}u + ${a}u < ${wp}u && ut * ${TU}u + ${b}u < ${w}u) { ${store(grad(T0.w[l], `i${a} * ${w}u + u${b}`), hsum(`g${a}${b}`))} }`)
+            .map(
+              (b) =>
+                `if (itile * ${TI}u + ${a}u < ${wp}u && ut * ${TU}u + ${b}u < ${w}u) { ${store(grad(T0.w[l], `i${a} * ${w}u + u${b}`), hsum(`g${a}${b}`))} }`,
+            )
             .join('\n      '),
         )
         .join('\n      ')}
     }`);
       // δ of layer l-1: slope(act[l-1][i]) · Σ_u W[i][u] δ[l][u], tiled like the forward pass on the transposed mirror.
       out.push(
-        tileProduct(w, wp, mirrorOf(l, 'wb'), (k, q) => deltaAt(d, k, q), (o, q, acc) => `{ let h = scratch[${actAt(l - 1, o, q)}]; scratch[${deltaAt(1 - d, o, q)}] = ${acc} * ${act.slopeFromOutput}; }`),
+        tileProduct(
+          w,
+          wp,
+          mirrorOf(l, 'wb'),
+          (k, q) => deltaAt(d, k, q),
+          (o, q, acc) =>
+            `{ let h = scratch[${actAt(l - 1, o, q)}]; scratch[${deltaAt(1 - d, o, q)}] = ${acc} * ${act.slopeFromOutput}; }`,
+        ),
         `
     storageBarrier();`,
         biasFromDelta(l - 1, 1 - d),

@@ -10,10 +10,14 @@ export { isEmulatedAdapter, type AdapterInfoLike };
 /** What this browser's (or worker's) default WebGPU adapter is: none (no WebGPU, or no adapter), a CPU emulation, or a GPU. */
 export async function defaultAdapterKind(): Promise<'none' | 'emulated' | 'gpu'> {
   try {
-    const gpu = (globalThis.navigator as Navigator & { gpu?: GPU } | undefined)?.gpu;
+    const gpu = (globalThis.navigator as (Navigator & { gpu?: GPU }) | undefined)?.gpu;
     const adapter = await gpu?.requestAdapter();
     if (!adapter) return 'none';
-    const a = adapter as GPUAdapter & { info?: AdapterInfoLike; isFallbackAdapter?: boolean; requestAdapterInfo?: () => Promise<AdapterInfoLike> };
+    const a = adapter as GPUAdapter & {
+      info?: AdapterInfoLike;
+      isFallbackAdapter?: boolean;
+      requestAdapterInfo?: () => Promise<AdapterInfoLike>;
+    };
     const info = a.info ?? (await a.requestAdapterInfo?.()) ?? null;
     return a.isFallbackAdapter === true || isEmulatedAdapter(info) ? 'emulated' : 'gpu';
   } catch {

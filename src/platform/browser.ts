@@ -71,7 +71,8 @@ export async function initBackend(forced?: BackendName, skip: BackendName[] = []
   const notes: string[] = [];
   for (const name of order) {
     try {
-      if (name === 'webgpu' && !(globalThis.navigator && 'gpu' in globalThis.navigator)) throw new Error('this browser has no WebGPU');
+      if (name === 'webgpu' && !(globalThis.navigator && 'gpu' in globalThis.navigator))
+        throw new Error('this browser has no WebGPU');
       await load(name);
       if (!(await tf.setBackend(name))) throw new Error('the backend did not start');
       await tf.ready();

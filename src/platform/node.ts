@@ -17,7 +17,9 @@ export async function useNodeBackend(name: NodeBackend = 'cpu'): Promise<string>
     const path = await import('node:path');
     const require = createRequire(import.meta.url);
     // TFJS_WASM_DIR: where the .wasm binaries are when the code runs bundled, without node_modules.
-    const dir = process.env.TFJS_WASM_DIR ?? path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    const dir =
+      process.env.TFJS_WASM_DIR ??
+      path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
     wasm.setWasmPaths(`${dir}/`);
   }
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
@@ -30,9 +32,16 @@ async function registerNodeWebGpu(): Promise<void> {
   const { nodeGpuDevice, nodeGpuInstance, preferSwiftShader } = await import('../fused/node');
   preferSwiftShader();
   const device = await nodeGpuDevice();
-  if (!device) throw new Error('the webgpu backend failed to start: Dawn found no adapter (set VK_ICD_FILENAMES to a Vulkan driver)');
+  if (!device)
+    throw new Error(
+      'the webgpu backend failed to start: Dawn found no adapter (set VK_ICD_FILENAMES to a Vulkan driver)',
+    );
   const g = globalThis as unknown as { navigator?: Record<string, unknown> };
-  if (!g.navigator?.gpu) Object.defineProperty(globalThis, 'navigator', { value: { ...(g.navigator ?? {}), gpu: nodeGpuInstance() }, configurable: true });
+  if (!g.navigator?.gpu)
+    Object.defineProperty(globalThis, 'navigator', {
+      value: { ...(g.navigator ?? {}), gpu: nodeGpuInstance() },
+      configurable: true,
+    });
   const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
   // Importing it registered a factory on a device of its own: replace it with one on the shared device.
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');

@@ -20,11 +20,16 @@ const platform: ClassPlatform = {
   makeEngine,
   deviceLost() {
     const device = webgpuDevice();
-    return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : null;
+    return device
+      ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`)
+      : null;
   },
   isDeviceError(err) {
-    const name = typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
-    return (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError';
+    const name =
+      typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
+    return (
+      (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError'
+    );
   },
 };
 
@@ -43,7 +48,12 @@ const api: ClassifyApi = {
     await session?.dispose();
     session = new ClassifySession(platform, listener);
     await session.start(config, tf.getBackend());
-    const notes = emulated ? ['the GPU is a CPU emulation (SwiftShader or the like), where WASM trains this network far faster; ?backend=webgpu forces it', ...choice.notes] : choice.notes;
+    const notes = emulated
+      ? [
+          'the GPU is a CPU emulation (SwiftShader or the like), where WASM trains this network far faster; ?backend=webgpu forces it',
+          ...choice.notes,
+        ]
+      : choice.notes;
     return { backend: tf.getBackend(), notes };
   },
   update: (config) => started().update(config),

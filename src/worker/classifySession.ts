@@ -15,13 +15,21 @@ import { message, SerialSession, type DeviceWatch } from './serialSession';
 export type { ClassListener, ClassMessage };
 
 /** What the session drives: the engine (tests wrap it to widen the windows a race needs). */
-export type ClassTrainer = Pick<ClassifyEngine, 'run' | 'frame' | 'exportParams' | 'setData' | 'updateModel' | 'dispose'>;
+export type ClassTrainer = Pick<
+  ClassifyEngine,
+  'run' | 'frame' | 'exportParams' | 'setData' | 'updateModel' | 'dispose'
+>;
 
 /** What the session stands on: the worker gives it the browser's, tests a Node one. */
 export interface ClassPlatform extends DeviceWatch {
   /** The next backend, skipping those tried; resolves with its name. */
   initBackend(skip: string[]): Promise<string>;
-  makeEngine(data: ClassData, specs: ClassModelSpec[], train: ClassTrainSettings, start?: { params: Float32Array[][]; step: number }): ClassTrainer;
+  makeEngine(
+    data: ClassData,
+    specs: ClassModelSpec[],
+    train: ClassTrainSettings,
+    start?: { params: Float32Array[][]; step: number },
+  ): ClassTrainer;
 }
 
 const STEPS_PER_TICK = 5;
@@ -39,8 +47,12 @@ const MAX_STEP_CALL = 10_000;
 const HISTORY_MAX = 400;
 
 /** The engine itself, where a platform builds nothing else. */
-export const makeEngine = (data: ClassData, specs: ClassModelSpec[], train: ClassTrainSettings, start?: { params: Float32Array[][]; step: number }): ClassTrainer =>
-  new ClassifyEngine(data, specs, train, start?.params, start?.step);
+export const makeEngine = (
+  data: ClassData,
+  specs: ClassModelSpec[],
+  train: ClassTrainSettings,
+  start?: { params: Float32Array[][]; step: number },
+): ClassTrainer => new ClassifyEngine(data, specs, train, start?.params, start?.step);
 
 export class ClassifySession extends SerialSession<ClassPlatform> {
   private engine: ClassTrainer | null = null;
@@ -100,7 +112,8 @@ export class ClassifySession extends SerialSession<ClassPlatform> {
       const old = this.config;
       const engine = this.engine;
       if (!engine || !old) throw new Error('the trainer has not started');
-      const sameModels = old.models.length === config.models.length && old.models.every((m, k) => m.id === config.models[k].id);
+      const sameModels =
+        old.models.length === config.models.length && old.models.every((m, k) => m.id === config.models[k].id);
       const sameTrain = JSON.stringify(old.train) === JSON.stringify(config.train);
       if (!sameModels || !sameTrain || classCount(old.data) !== classCount(config.data)) {
         this.install(config);
@@ -212,7 +225,8 @@ export class ClassifySession extends SerialSession<ClassPlatform> {
     this.lastFrame = now;
     this.stepsAtFrame = snapshot.step;
     const last = this.history[this.history.length - 1];
-    if (!last || last.step !== snapshot.step) this.history.push({ step: snapshot.step, accuracy: snapshot.models.map((m) => m.metrics.testAccuracy) });
+    if (!last || last.step !== snapshot.step)
+      this.history.push({ step: snapshot.step, accuracy: snapshot.models.map((m) => m.metrics.testAccuracy) });
     if (this.history.length > HISTORY_MAX) this.history = this.history.filter((_, i) => i % 2 === 0);
     this.send({ kind: 'frame', snapshot, history: this.history.slice(), stepsPerSecond, run: this.runId });
     return true;
@@ -239,7 +253,10 @@ export class ClassifySession extends SerialSession<ClassPlatform> {
       this.send({ kind: 'error', message: `${reason}, and no other backend could take over: ${message(err)}` });
       return;
     }
-    this.send({ kind: 'notice', message: `${reason}; training continues on ${this.backend} from step ${this.checkpoint?.step ?? 0} (Adam's moments restart).` });
+    this.send({
+      kind: 'notice',
+      message: `${reason}; training continues on ${this.backend} from step ${this.checkpoint?.step ?? 0} (Adam's moments restart).`,
+    });
     // The carried-over weights, shown at once: the first frame on the new backend is the last one shown on the old.
     await this.sendFrame();
     if (this.wantPlaying) this.ensureLoop();

@@ -25,7 +25,15 @@ export class CpuPath extends KernelPath<CpuTrainer> {
   private readonly shapes: number[][];
 
   /** Throws when the CPU trainer does not cover a model (the session then takes the tfjs path). */
-  constructor(points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState, options: CpuOptions, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
+  constructor(
+    points: Points,
+    truth: DataSpec | null,
+    specs: ModelSpec[],
+    train: TrainSettings,
+    state: TrainingState,
+    options: CpuOptions,
+    view: Pick<EvaluatorOptions, 'metricsOnly'> = {},
+  ) {
     super((s) => new CpuTrainer(points, s, train, state, options), points, truth, specs, train, view);
     this.shapes = paramLayout(train.architecture, specs.length).shapes;
     this.stacked = this.shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
@@ -57,10 +65,19 @@ export class CpuPath extends KernelPath<CpuTrainer> {
       held.push(tauState);
       const tau = tauOf(this.hyper, tauState);
       held.push(tau);
-      const info = { specs: this.specs, train: this.train, steps: r.steps, diverged: r.diverged, step: r.step, backend: tf.getBackend() };
+      const info = {
+        specs: this.specs,
+        train: this.train,
+        steps: r.steps,
+        diverged: r.diverged,
+        step: r.step,
+        backend: tf.getBackend(),
+      };
       const e = await this.evaluator.read(params, this.hyper, tau, null, info);
       e.divergences.forEach((message, k) => this.trainer.setDiverged(k, message));
-      const state = r.state ? { ...r.state, models: r.state.models.map((m, k) => ({ ...m, diverged: e.divergences.get(k) ?? m.diverged })) } : null;
+      const state = r.state
+        ? { ...r.state, models: r.state.models.map((m, k) => ({ ...m, diverged: e.divergences.get(k) ?? m.diverged })) }
+        : null;
       return { snapshot: e.snapshot, state };
     } finally {
       held.forEach((t) => t.dispose());

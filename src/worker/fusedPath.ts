@@ -17,7 +17,15 @@ export class FusedPath extends KernelPath<FusedTrainer> {
   readonly label = 'fused WGSL kernel';
 
   /** Throws when the kernel does not cover a model (the session then takes the tfjs path). */
-  constructor(device: GPUDevice, points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState, view: Pick<EvaluatorOptions, 'metricsOnly'> = {}) {
+  constructor(
+    device: GPUDevice,
+    points: Points,
+    truth: DataSpec | null,
+    specs: ModelSpec[],
+    train: TrainSettings,
+    state: TrainingState,
+    view: Pick<EvaluatorOptions, 'metricsOnly'> = {},
+  ) {
     super((s) => new FusedTrainer(device, points, s, train, state), points, truth, specs, train, view);
   }
 
@@ -54,11 +62,25 @@ export class FusedPath extends KernelPath<FusedTrainer> {
       if (extra) held.push(extra);
       const steps = this.trainer.modelSteps;
       const before = this.trainer.counters();
-      const info = { specs: this.specs, train: this.train, steps, diverged: before.diverged, step: this.trainer.step, backend: tf.getBackend() };
+      const info = {
+        specs: this.specs,
+        train: this.train,
+        steps,
+        diverged: before.diverged,
+        step: this.trainer.step,
+        backend: tf.getBackend(),
+      };
       const r = await this.evaluator.read(params, this.hyper, tau, extra, info);
       r.divergences.forEach((message, k) => this.trainer.setDiverged(k, message));
       const diverged = before.diverged.map((d, k) => r.divergences.get(k) ?? d);
-      const counters = { step: info.step, ids: this.specs.map((m) => m.id), t: before.t, steps, tauCount: before.tauCount, diverged };
+      const counters = {
+        step: info.step,
+        ids: this.specs.map((m) => m.id),
+        t: before.t,
+        steps,
+        tauCount: before.tauCount,
+        diverged,
+      };
       const state = r.extra ? stateFromRows(r.extra, paramCount(this.train.architecture), counters) : null;
       return { snapshot: r.snapshot, state };
     } finally {

@@ -31,11 +31,22 @@ export abstract class KernelPath<T extends KernelTrainer> implements TrainingPat
   protected disposed = false;
 
   /** Throws when the trainer does not cover a model (the session then takes the tfjs path). */
-  constructor(makeTrainer: (specs: ModelSpec[]) => T, points: Points, truth: DataSpec | null, specs: ModelSpec[], protected readonly train: TrainSettings, view: Pick<EvaluatorOptions, 'metricsOnly'>) {
+  constructor(
+    makeTrainer: (specs: ModelSpec[]) => T,
+    points: Points,
+    truth: DataSpec | null,
+    specs: ModelSpec[],
+    protected readonly train: TrainSettings,
+    view: Pick<EvaluatorOptions, 'metricsOnly'>,
+  ) {
     this.specs = specs.map((s) => ({ ...s }));
     this.trainer = makeTrainer(this.specs);
     try {
-      this.evaluator = new Evaluator(points, truth, train.architecture, { wide: hasEnsemble(specs), posthoc: train.posthoc, ...view });
+      this.evaluator = new Evaluator(points, truth, train.architecture, {
+        wide: hasEnsemble(specs),
+        posthoc: train.posthoc,
+        ...view,
+      });
       this.hyper = buildHyper(this.specs, train);
     } catch (err) {
       this.trainer.dispose();

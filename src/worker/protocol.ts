@@ -111,7 +111,13 @@ export interface TrainerApi {
 
 /** What the classification worker streams to the page. */
 export type ClassMessage =
-  | { kind: 'frame'; snapshot: ClassSnapshot; history: ClassHistoryRow[]; stepsPerSecond: number; /** Bumped at every restart (fresh weights). */ run: number }
+  | {
+      kind: 'frame';
+      snapshot: ClassSnapshot;
+      history: ClassHistoryRow[];
+      stepsPerSecond: number;
+      /** Bumped at every restart (fresh weights). */ run: number;
+    }
   /** Training stopped (the run is kept). */
   | { kind: 'error'; message: string }
   /** A standing notice: the device was lost and training moved to another backend. */
@@ -120,7 +126,11 @@ export type ClassListener = (m: ClassMessage) => void;
 
 /** What the classification worker exposes. Every call is queued and applied in order, after the running tick. */
 export interface ClassifyApi {
-  start(config: ClassRunConfig, backend: string | null, listener: ClassListener): Promise<{ backend: string; notes: string[] }>;
+  start(
+    config: ClassRunConfig,
+    backend: string | null,
+    listener: ClassListener,
+  ): Promise<{ backend: string; notes: string[] }>;
   /** A changed setup: live where the weights carry over, else a restart. */
   update(config: ClassRunConfig): Promise<'live' | 'restarted'>;
   restart(config: ClassRunConfig): Promise<void>;

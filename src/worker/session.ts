@@ -35,7 +35,10 @@ export class TrainerSession extends SessionCore {
       this.watchDevice();
       this.notice = choice.notes.length ? `using ${this.backend}: ${choice.notes.join('; ')}` : null;
       this.wantPlaying = options.autoplay;
-      this.status(this.wantPlaying ? 'compiling' : 'paused', this.wantPlaying ? 'compiling the training kernels…' : null);
+      this.status(
+        this.wantPlaying ? 'compiling' : 'paused',
+        this.wantPlaying ? 'compiling the training kernels…' : null,
+      );
       await this.afterChange();
       return choice;
     });
@@ -82,12 +85,17 @@ export class TrainerSession extends SessionCore {
       const before = expandMembers(config.models);
       const mine = expandMembers([next]);
       const at = mine.map((s) => before.findIndex((b) => b.id === s.id));
-      if (mine.length === expandMembers([config.models[k]]).length && at.every((j, i) => path.updateModel(j, mine[i]))) {
+      if (
+        mine.length === expandMembers([config.models[k]]).length &&
+        at.every((j, i) => path.updateModel(j, mine[i]))
+      ) {
         this.config = { ...config, models };
         if (!this.wantPlaying) await this.sendFrame();
         return;
       }
-      await this.rebuild({ config: { ...config, models } }, (s) => restackState(s, expandMembers(models), config.train.architecture));
+      await this.rebuild({ config: { ...config, models } }, (s) =>
+        restackState(s, expandMembers(models), config.train.architecture),
+      );
     });
   }
 
@@ -96,13 +104,20 @@ export class TrainerSession extends SessionCore {
       const { config, path } = this.require();
       const train = { ...config.train, ...patch };
       // The conformal level, score or recalibration alone: the evaluator takes it live (same calibration split).
-      if (Object.keys(patch).every((k) => k === 'posthoc') && train.posthoc && config.train.posthoc && path.setPosthoc?.(train.posthoc)) {
+      if (
+        Object.keys(patch).every((k) => k === 'posthoc') &&
+        train.posthoc &&
+        config.train.posthoc &&
+        path.setPosthoc?.(train.posthoc)
+      ) {
         this.config = { ...config, train };
         return this.afterChange();
       }
       const archChanged = JSON.stringify(train.architecture) !== JSON.stringify(config.train.architecture);
       // A new architecture has new parameters: every model starts again. Anything else goes on from where it is.
-      await this.rebuild({ config: { ...config, train } }, (s) => (archChanged ? freshState(train.architecture, config.models) : s));
+      await this.rebuild({ config: { ...config, train } }, (s) =>
+        archChanged ? freshState(train.architecture, config.models) : s,
+      );
     });
   }
 
@@ -119,8 +134,19 @@ export class TrainerSession extends SessionCore {
       const had = new Set(expandMembers(config.models).map((m) => m.id));
       const now = new Set(expandMembers(specs).map((m) => m.id));
       const stray = seeds.find((seed) => had.has(seed.id) || !now.has(seed.id));
-      if (stray) throw new Error(`a trained state was given for "${stray.id}", which is not a new model here; nothing was changed`);
-      await this.rebuild({ config: { ...config, models: specs } }, (s) => restackState(s, expandMembers(specs), config.train.architecture, expandCopyFrom(config.models, specs, copyFrom), seeds));
+      if (stray)
+        throw new Error(
+          `a trained state was given for "${stray.id}", which is not a new model here; nothing was changed`,
+        );
+      await this.rebuild({ config: { ...config, models: specs } }, (s) =>
+        restackState(
+          s,
+          expandMembers(specs),
+          config.train.architecture,
+          expandCopyFrom(config.models, specs, copyFrom),
+          seeds,
+        ),
+      );
     });
   }
 
@@ -128,10 +154,13 @@ export class TrainerSession extends SessionCore {
     return this.enqueue(async () => {
       const { config } = this.require();
       const mine = expandMembers([config.models[this.indexOf(id)]]);
-      await this.rebuild({}, (s) => ({ step: s.step, models: s.models.map((m) => {
-        const member = mine.find((x) => x.id === m.id);
-        return member ? freshModelState(config.train.architecture, member) : m;
-      }) }));
+      await this.rebuild({}, (s) => ({
+        step: s.step,
+        models: s.models.map((m) => {
+          const member = mine.find((x) => x.id === m.id);
+          return member ? freshModelState(config.train.architecture, member) : m;
+        }),
+      }));
     });
   }
 
@@ -149,16 +178,21 @@ export class TrainerSession extends SessionCore {
       validateDataSpec(spec);
       const points = makePoints(spec);
       const next = { ...config, data: spec };
-      await this.rebuild({ config: next, points, truth: spec, newRun: !keepWeights }, (s) => (keepWeights ? s : freshState(config.train.architecture, config.models)));
+      await this.rebuild({ config: next, points, truth: spec, newRun: !keepWeights }, (s) =>
+        keepWeights ? s : freshState(config.train.architecture, config.models),
+      );
     });
   }
 
   setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void> {
     return this.enqueue(async () => {
       const { config } = this.require();
-      if (points.x.length < 2 || points.y.length !== points.x.length || points.isOutlier.length !== points.x.length) throw new Error('the data needs at least two points, with x, y and outlier flags of equal length');
+      if (points.x.length < 2 || points.y.length !== points.x.length || points.isOutlier.length !== points.x.length)
+        throw new Error('the data needs at least two points, with x, y and outlier flags of equal length');
       if (points.x.length > LIMITS.maxPoints) throw new Error(`${tooManyPoints(points.x.length)}; nothing was changed`);
-      await this.rebuild({ points, truth, newRun: !keepWeights }, (s) => (keepWeights ? s : freshState(config.train.architecture, config.models)));
+      await this.rebuild({ points, truth, newRun: !keepWeights }, (s) =>
+        keepWeights ? s : freshState(config.train.architecture, config.models),
+      );
     });
   }
 
@@ -168,7 +202,13 @@ export class TrainerSession extends SessionCore {
       checkModelCount(config.models.length, this.sweep);
       checkMembers(config.models, this.sweep);
       const cfg = { ...config, models: withIds(config.models) };
-      this.install(cfg, points ?? makePoints(cfg.data), points ? null : cfg.data, freshState(cfg.train.architecture, cfg.models), true);
+      this.install(
+        cfg,
+        points ?? makePoints(cfg.data),
+        points ? null : cfg.data,
+        freshState(cfg.train.architecture, cfg.models),
+        true,
+      );
       this.wantPlaying = autoplay;
       this.status(autoplay ? 'training' : 'paused');
       await this.afterChange();

@@ -66,7 +66,15 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
 
   protected status(phase: TrainerPhase, msg: string | null = null): void {
     this.phase = phase;
-    this.listener?.status({ phase, backend: this.backend, message: msg, notice: this.notice, path: this.path?.kind ?? 'tfjs', pathLabel: this.path?.label, playing: this.wantPlaying });
+    this.listener?.status({
+      phase,
+      backend: this.backend,
+      message: msg,
+      notice: this.notice,
+      path: this.path?.kind ?? 'tfjs',
+      pathLabel: this.path?.label,
+      playing: this.wantPlaying,
+    });
   }
 
   protected require(): { config: RunConfig; points: Points; path: TrainingPath } {
@@ -95,9 +103,14 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
     if (why) throw new Error(`the training state does not fit this run: ${why}`);
     // Post-hoc methods hold a calibration share back from training as well (posthoc.ts); a sweep's cells train on the
     // same points as the main run (so a cell opens with weights trained on its data), its frames skip the post-hoc figures.
-    const trained = calibrationSplit(truth ? points : trainingPoints(points, config.train.heldOut), config.train.posthoc);
+    const trained = calibrationSplit(
+      truth ? points : trainingPoints(points, config.train.heldOut),
+      config.train.posthoc,
+    );
     const view = { metricsOnly: this.sweep };
-    const fused = this.fusedAllowed ? this.platform.makeFused(trained, truth, members, config.train, state, view) : null;
+    const fused = this.fusedAllowed
+      ? this.platform.makeFused(trained, truth, members, config.train, state, view)
+      : null;
     return fused ?? new Engine(trained, truth, members, config.train, state, view);
   }
 
@@ -105,7 +118,13 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
    * Swaps in a new run: the new path is built first, and only once it stands is the old one dropped, so a
    * failure leaves everything as it was. `newRun` restarts the page's curves.
    */
-  protected install(config: RunConfig, points: Points, truth: DataSpec | null, state: TrainingState, newRun: boolean): void {
+  protected install(
+    config: RunConfig,
+    points: Points,
+    truth: DataSpec | null,
+    state: TrainingState,
+    newRun: boolean,
+  ): void {
     const path = this.build(config, points, truth, state);
     const old = this.path;
     const pointsChanged = points !== this.points;
@@ -130,7 +149,10 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
   }
 
   /** Rebuilds the run from its own current state, transformed by `change` (ids keep their models' state). */
-  protected async rebuild(next: { config?: RunConfig; points?: Points; truth?: DataSpec | null; newRun?: boolean }, change: (s: TrainingState) => TrainingState = (s) => s): Promise<void> {
+  protected async rebuild(
+    next: { config?: RunConfig; points?: Points; truth?: DataSpec | null; newRun?: boolean },
+    change: (s: TrainingState) => TrainingState = (s) => s,
+  ): Promise<void> {
     const { config, points } = this.require();
     const current = await this.onDevice((path) => {
       const exporting = path.exportState();
@@ -138,7 +160,13 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
       return exporting;
     });
     const nextConfig = next.config ?? config;
-    this.install(nextConfig, next.points ?? points, next.truth === undefined ? this.truth : next.truth, change(current), next.newRun ?? false);
+    this.install(
+      nextConfig,
+      next.points ?? points,
+      next.truth === undefined ? this.truth : next.truth,
+      change(current),
+      next.newRun ?? false,
+    );
     await this.afterChange();
   }
 
@@ -267,5 +295,4 @@ export abstract class SessionCore extends SerialSession<SessionPlatform> {
     await this.sendFrame();
     if (this.wantPlaying) this.ensureLoop();
   }
-
 }

@@ -12,7 +12,14 @@ import type { BackendChoice, BackendName } from '../platform/browser';
 export interface SessionPlatform {
   initBackend(forced?: BackendName, skip?: BackendName[]): Promise<BackendChoice>;
   /** The fused path for this run on the current backend, or null (not WebGPU, a model it does not cover). */
-  makeFused(points: Points, truth: DataSpec | null, specs: ModelSpec[], train: TrainSettings, state: TrainingState, view?: { metricsOnly?: boolean }): TrainingPath | null;
+  makeFused(
+    points: Points,
+    truth: DataSpec | null,
+    specs: ModelSpec[],
+    train: TrainSettings,
+    state: TrainingState,
+    view?: { metricsOnly?: boolean },
+  ): TrainingPath | null;
   /** Resolves with a reason when the current device is lost (WebGPU's device, WebGL's context); null where there is none. */
   deviceLost(): Promise<string> | null;
   /** Why the current device can no longer be read, though nothing failed (a lost WebGL context reads zeros); else null. */
@@ -27,12 +34,14 @@ export interface SessionPlatform {
 }
 
 /** A fresh state for the models' networks: an ensemble's members each (members.ts). */
-export const freshState = (arch: RunConfig['train']['architecture'], models: ModelSpec[]) => freshMembers(arch, expandMembers(models));
+export const freshState = (arch: RunConfig['train']['architecture'], models: ModelSpec[]) =>
+  freshMembers(arch, expandMembers(models));
 
 /** Refuses a stack with more networks than the page trains at once (ensemble members counted); a sweep's session takes 64. */
 export function checkMembers(models: readonly ModelSpec[], sweep = false): void {
   const n = memberTotal(models);
-  if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxMembers) throw new Error(sweep ? `${n} networks: a sweep trains at most ${LIMITS.maxSweepModels}` : tooManyMembers(n));
+  if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxMembers)
+    throw new Error(sweep ? `${n} networks: a sweep trains at most ${LIMITS.maxSweepModels}` : tooManyMembers(n));
 }
 
 /** Where a test may lose the device (loseDevice): mid-dispatch (steps submitted, not done), mid-read (a frame's
@@ -41,7 +50,12 @@ export type LossMoment = 'now' | 'dispatch' | 'read' | 'handoff';
 
 /** The page trains at most LIMITS.maxModels models (a file may hold more): a larger run is refused whole. A sweep's session: 64. */
 export function checkModelCount(n: number, sweep = false): void {
-  if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxModels) throw new Error(sweep ? `${n} models: a sweep trains at most ${LIMITS.maxSweepModels}; nothing was changed` : `${tooManyModels(n)}; nothing was changed`);
+  if (sweep ? n > LIMITS.maxSweepModels : n > LIMITS.maxModels)
+    throw new Error(
+      sweep
+        ? `${n} models: a sweep trains at most ${LIMITS.maxSweepModels}; nothing was changed`
+        : `${tooManyModels(n)}; nothing was changed`,
+    );
 }
 
 /** A read from a device that is gone (deviceGone): what it returned is not the run, and the run fails over. */

@@ -13,7 +13,8 @@ export const TICK_MS = 140;
 export function nextBudget(ticks: { n: number; ms: number }[], n: number, ms: number, tickMs = TICK_MS): number {
   ticks.push({ n, ms });
   if (ticks.length > 8) ticks.shift();
-  const clamp = (v: number) => Math.max(1, Math.min(20_000, Math.max(Math.ceil(n / 2), Math.min(2 * n, Math.round(v)))));
+  const clamp = (v: number) =>
+    Math.max(1, Math.min(20_000, Math.max(Math.ceil(n / 2), Math.min(2 * n, Math.round(v)))));
   const mn = ticks.reduce((s, t) => s + t.n, 0) / ticks.length;
   const mms = ticks.reduce((s, t) => s + t.ms, 0) / ticks.length;
   const varN = ticks.reduce((s, t) => s + (t.n - mn) ** 2, 0);

@@ -57,9 +57,19 @@ async function cpuFirst(forced: BackendName | undefined, skip: BackendName[]): P
     cpuModule = null;
     return null;
   }
-  const why = kind === 'lost' ? 'after the GPU device failed' : kind === 'emulated' ? 'this WebGPU adapter is a CPU emulation' : 'no WebGPU adapter here';
+  const why =
+    kind === 'lost'
+      ? 'after the GPU device failed'
+      : kind === 'emulated'
+        ? 'this WebGPU adapter is a CPU emulation'
+        : 'no WebGPU adapter here';
   const choice = await initBackend('wasm').catch(() => null);
-  return choice ? { backend: choice.backend, notes: [`${why}: the CPU trainer (WebAssembly SIMD) trains, TensorFlow.js on WASM evaluates`] } : null;
+  return choice
+    ? {
+        backend: choice.backend,
+        notes: [`${why}: the CPU trainer (WebAssembly SIMD) trains, TensorFlow.js on WASM evaluates`],
+      }
+    : null;
 }
 
 const platform: SessionPlatform = {
@@ -72,13 +82,26 @@ const platform: SessionPlatform = {
   makeFused(points, truth, specs, train, state, view) {
     if (!fusedAllowed) return null;
     const device = webgpuDevice();
-    if (device) return FusedPath.covers(specs, train, points.x.length) ? new FusedPath(device, points, truth, specs, train, state, view) : null;
+    if (device)
+      return FusedPath.covers(specs, train, points.x.length)
+        ? new FusedPath(device, points, truth, specs, train, state, view)
+        : null;
     if (!cpuModule || cpuFailed || !CpuPath.covers(specs, train, points.x.length)) return null;
-    return new CpuPath(points, truth, specs, train, state, { module: cpuModule, spawn: browserShard, workers: browserWorkers() }, view);
+    return new CpuPath(
+      points,
+      truth,
+      specs,
+      train,
+      state,
+      { module: cpuModule, spawn: browserShard, workers: browserWorkers() },
+      view,
+    );
   },
   deviceLost() {
     const device = webgpuDevice();
-    return device ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`) : webglLost();
+    return device
+      ? device.lost.then((info) => `the WebGPU device was lost (${info.message || info.reason || 'no reason given'})`)
+      : webglLost();
   },
   deviceGone: webglGone,
   isDeviceError(err) {
@@ -87,10 +110,19 @@ const platform: SessionPlatform = {
       return true;
     }
     const device = webgpuDevice();
-    const name = err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String((err as { name: unknown }).name) : '';
+    const name =
+      err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err)
+        ? String((err as { name: unknown }).name)
+        : '';
     // GPUValidationError / GPUOutOfMemoryError are GPUError subclasses; a lost device's reads reject with OperationError or AbortError.
     // On WebGL any failure once the context is lost is the loss's (a shader that no longer compiles, a null texture).
-    return (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError' || (device === null && tf.getBackend() === 'webgpu') || webglGone() !== null;
+    return (
+      (typeof GPUError !== 'undefined' && err instanceof GPUError) ||
+      name === 'OperationError' ||
+      name === 'AbortError' ||
+      (device === null && tf.getBackend() === 'webgpu') ||
+      webglGone() !== null
+    );
   },
   backendChanged() {
     resetPartitionTensors();

@@ -11,7 +11,10 @@ import { toHash } from '../../src/app/urlState';
  * RMSE): its four losses differ from the first step, so each panel's RMSE is a check of its own.
  */
 const LESSON = LESSONS[0].config;
-const HASH = toHash({ config: { ...LESSON, train: { ...LESSON.train, warmupMeanSteps: 0, warmupNllSteps: 0 } }, lessonId: null });
+const HASH = toHash({
+  config: { ...LESSON, train: { ...LESSON.train, warmupMeanSteps: 0, warmupNllSteps: 0 } },
+  lessonId: null,
+});
 
 type Logged = { step: number; backend: string; rmse: number[] };
 interface Explorer {
@@ -20,10 +23,13 @@ interface Explorer {
 }
 
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
-const frameLog = (page: Page) => page.evaluate(() => (window as unknown as { explorer: Explorer }).explorer.frameLog.slice());
+const frameLog = (page: Page) =>
+  page.evaluate(() => (window as unknown as { explorer: Explorer }).explorer.frameLog.slice());
 const relative = (a: number[], b: number[]) => Math.max(...a.map((v, k) => Math.abs(v - b[k]) / Math.abs(b[k])));
 
-test('a lost WebGPU device: the first frame on the next backend equals the last one shown (RMSE to 1e-6), and training goes on 200 steps', async ({ page }) => {
+test('a lost WebGPU device: the first frame on the next backend equals the last one shown (RMSE to 1e-6), and training goes on 200 steps', async ({
+  page,
+}) => {
   test.setTimeout(240_000);
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
@@ -35,15 +41,20 @@ test('a lost WebGPU device: the first frame on the next backend equals the last 
   await expect(page.getByTestId('path')).toHaveAttribute('data-path', 'fused');
   await expect.poll(() => steps(page), { timeout: 150_000 }).toBeGreaterThan(20);
 
-  expect(await page.evaluate(() => (window as unknown as { explorer: Explorer }).explorer.loseDevice('now'))).toBe(true);
+  expect(await page.evaluate(() => (window as unknown as { explorer: Explorer }).explorer.loseDevice('now'))).toBe(
+    true,
+  );
   await expect(page.getByTestId('backend')).not.toHaveText('webgpu', { timeout: 60_000 });
   // The frame log keeps the last 64 frames: read it as soon as the first frame of the new backend is there.
   let log: Logged[] = [];
   await expect
-    .poll(async () => {
-      log = await frameLog(page);
-      return log.some((f) => f.backend !== 'webgpu');
-    }, { timeout: 60_000, intervals: [100] })
+    .poll(
+      async () => {
+        log = await frameLog(page);
+        return log.some((f) => f.backend !== 'webgpu');
+      },
+      { timeout: 60_000, intervals: [100] },
+    )
     .toBe(true);
   const first = log.findIndex((f) => f.backend !== 'webgpu');
   expect(first, 'the log holds the last WebGPU frame').toBeGreaterThan(0);
@@ -59,14 +70,19 @@ test('a lost WebGPU device: the first frame on the next backend equals the last 
   // Training goes on from there on the new backend.
   let later: Logged | undefined;
   await expect
-    .poll(async () => {
-      later = (await frameLog(page)).find((f) => f.backend === handed.backend && f.step >= handed.step + 200);
-      return later !== undefined;
-    }, { timeout: 150_000, intervals: [500] })
+    .poll(
+      async () => {
+        later = (await frameLog(page)).find((f) => f.backend === handed.backend && f.step >= handed.step + 200);
+        return later !== undefined;
+      },
+      { timeout: 150_000, intervals: [500] },
+    )
     .toBe(true);
   console.log(
     `fail-over at step ${shown.step}: webgpu → ${handed.backend}; RMSE last shown ${JSON.stringify(shown.rmse)}, first on ${handed.backend} ${JSON.stringify(handed.rmse)} (largest relative change ${moved.toExponential(2)}); at step ${later!.step}: ${JSON.stringify(later!.rmse)} (${(100 * relative(later!.rmse, handed.rmse)).toFixed(1)} % from the hand-off, further training)`,
   );
-  await expect(page.getByTestId('status-notice')).toContainText(`training continues on ${handed.backend} from step ${shown.step}`);
+  await expect(page.getByTestId('status-notice')).toContainText(
+    `training continues on ${handed.backend} from step ${shown.step}`,
+  );
   expect(errors).toEqual([]);
 });

@@ -4,9 +4,13 @@ import { expect, test, type Page } from '@playwright/test';
 import { parseRunFile } from '../../src/core/exportFile';
 
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
-const losses = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-loss')));
+const losses = (page: Page) =>
+  page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-loss')));
 
-test('JSON and PNG export, JSON import back to the same curves, a shared link, and bad input that loses nothing', async ({ page, context }) => {
+test('JSON and PNG export, JSON import back to the same curves, a shared link, and bad input that loses nothing', async ({
+  page,
+  context,
+}) => {
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
@@ -22,12 +26,15 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   const settled = async () => {
     let last = -1;
     await expect
-      .poll(async () => {
-        const now = await steps(page);
-        const still = now === last;
-        last = now;
-        return still;
-      }, { intervals: [1500] })
+      .poll(
+        async () => {
+          const now = await steps(page);
+          const still = now === last;
+          last = now;
+          return still;
+        },
+        { intervals: [1500] },
+      )
       .toBe(true);
     return last;
   };
@@ -39,13 +46,23 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   const jsonText = readFileSync(jsonPath, 'utf8');
   const exported = parseRunFile(jsonText);
   expect(exported.state.step).toBe(pausedAt);
-  expect(exported.config.models.map((m) => m.loss)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
-  const exportedRmse = (JSON.parse(jsonText) as { models: { metrics: { rmse: number } }[] }).models.map((m) => m.metrics.rmse);
+  expect(exported.config.models.map((m) => m.loss)).toEqual([
+    'barron',
+    'barron',
+    'barron',
+    'barron',
+    'barron-adaptive',
+  ]);
+  const exportedRmse = (JSON.parse(jsonText) as { models: { metrics: { rmse: number } }[] }).models.map(
+    (m) => m.metrics.rmse,
+  );
 
   // A file whose weights do not fit (REVIEW bug 8): refused with the reason, and the run on screen is untouched.
   const broken = JSON.parse(jsonText) as { state: { models: { params: number[] }[] } };
   broken.state.models[1].params = broken.state.models[1].params.slice(2);
-  await page.getByTestId('import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
+  await page
+    .getByTestId('import')
+    .setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
   await expect(page.getByTestId('alert')).toContainText('params has');
   await expect(page.getByTestId('alert')).toContainText('Nothing was changed');
   expect(await losses(page)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
@@ -58,7 +75,9 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   expect(png.length).toBeGreaterThan(10_000);
 
   // A broken CSV: a clear message naming the row, and the current data and models stay.
-  await page.getByTestId('import').setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n0.1,0.2\n0.5,oops\n') });
+  await page
+    .getByTestId('import')
+    .setInputFiles({ name: 'mine.csv', mimeType: 'text/csv', buffer: Buffer.from('x,y\n0.1,0.2\n0.5,oops\n') });
   await expect(page.getByTestId('alert')).toContainText('Row 3: y is not a finite number');
   await expect(page.getByTestId('alert')).toContainText('unchanged');
   expect(await losses(page)).toEqual(['barron', 'barron', 'barron', 'barron', 'barron-adaptive']);
@@ -69,10 +88,14 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(pausedAt + 10);
   await page.getByTestId('play').click();
   await settled();
-  await page.getByTestId('import').setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: readFileSync(jsonPath) });
+  await page
+    .getByTestId('import')
+    .setInputFiles({ name: 'run.json', mimeType: 'application/json', buffer: readFileSync(jsonPath) });
   await expect.poll(() => steps(page)).toBe(pausedAt);
   for (let k = 0; k < 5; k++) {
-    await expect.poll(async () => Number(await page.getByTestId(`panel-${k}`).getAttribute('data-rmse'))).toBeCloseTo(exportedRmse[k], 4);
+    await expect
+      .poll(async () => Number(await page.getByTestId(`panel-${k}`).getAttribute('data-rmse')))
+      .toBeCloseTo(exportedRmse[k], 4);
   }
 
   // A click on a plot adds a point there; shift-click adds an outlier.
@@ -89,7 +112,15 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
   // Alt-click on that outlier removes it again: where it is drawn now (the new point may have rescaled the axes).
   const added = /outlier at \(([-\d.]+), ([-\d.]+)\)/.exec((await page.locator('.status-info').textContent())!)!;
   await page.waitForTimeout(1500);
-  const at = (await page.evaluate(([x, y]) => (window as unknown as { explorer: { panelPixel(k: number, x: number, y: number): { x: number; y: number } | null } }).explorer.panelPixel(0, x, y), [Number(added[1]), Number(added[2])]))!;
+  const at = (await page.evaluate(
+    ([x, y]) =>
+      (
+        window as unknown as {
+          explorer: { panelPixel(k: number, x: number, y: number): { x: number; y: number } | null };
+        }
+      ).explorer.panelPixel(0, x, y),
+    [Number(added[1]), Number(added[2])],
+  ))!;
   await page.keyboard.down('Alt');
   await page.mouse.click(at.x, at.y);
   await page.keyboard.up('Alt');

@@ -7,31 +7,48 @@ import { expect, test, type Page } from '@playwright/test';
 /** Steps shown in the status bar. */
 const stepOf = async (page: Page) => Number(await page.getByTestId('steps').textContent());
 /** The run of the last frame received (bumped by every restart: a lesson, a link). */
-const runOf = (page: Page) => page.evaluate(() => (window as unknown as { explorer: { frameLog: { run: number }[] } }).explorer.frameLog.at(-1)?.run ?? -1);
+const runOf = (page: Page) =>
+  page.evaluate(
+    () => (window as unknown as { explorer: { frameLog: { run: number }[] } }).explorer.frameLog.at(-1)?.run ?? -1,
+  );
 
 /** Every panel's heading against its phase: "warm-up: … (step M of N)" in phases 0 and 1, no warm-up after. */
 async function phaseLabels(page: Page): Promise<string[]> {
   const wrong: string[] = [];
   for (const panel of await page.locator('[data-testid^="panel-"]').all()) {
-    const [phase, heading] = await Promise.all([panel.getAttribute('data-phase'), panel.locator('.plot-heading').textContent()]);
-    const want = phase === '0' ? /warm-up: mean only \(step \d+ of \d+\)/ : phase === '1' ? /warm-up: NLL \(step \d+ of \d+\)/ : null;
+    const [phase, heading] = await Promise.all([
+      panel.getAttribute('data-phase'),
+      panel.locator('.plot-heading').textContent(),
+    ]);
+    const want =
+      phase === '0'
+        ? /warm-up: mean only \(step \d+ of \d+\)/
+        : phase === '1'
+          ? /warm-up: NLL \(step \d+ of \d+\)/
+          : null;
     if (want ? !want.test(heading ?? '') : /warm-up/.test(heading ?? '')) wrong.push(`phase ${phase}: ${heading}`);
   }
   return wrong;
 }
 
-test('each lesson shows its progress toward its claim and labels its warm-up from the first frame', async ({ page }) => {
+test('each lesson shows its progress toward its claim and labels its warm-up from the first frame', async ({
+  page,
+}) => {
   test.setTimeout(300_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   const opened = Date.now();
   await page.goto('/?backend=wasm#v=2&lesson=nll-vs-outliers', { waitUntil: 'commit' });
   // Something says that work has begun within two seconds of opening: the static placeholder, then the status words.
-  await expect(page.getByRole('status').first()).toContainText(/starting|loading|preparing|training/, { timeout: 2000 });
+  await expect(page.getByRole('status').first()).toContainText(/starting|loading|preparing|training/, {
+    timeout: 2000,
+  });
   expect(Date.now() - opened).toBeLessThan(4000);
   await expect(page.getByTestId('status-words')).toBeVisible();
   // The regression lessons: the picker's own options (the classification ones sit in an optgroup and open that mode).
-  const ids = await page.locator('[data-testid="lesson"] > option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  const ids = await page
+    .locator('[data-testid="lesson"] > option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
   expect(ids.length).toBeGreaterThanOrEqual(11);
   for (const id of ids.filter((x) => x !== 'beta-nll-fig7')) {
     // The lesson's first frame: a frame of its own run (the page opened on the first), drawn in every panel.
@@ -41,10 +58,20 @@ test('each lesson shows its progress toward its claim and labels its warm-up fro
       await expect(page.getByTestId('lesson')).toHaveValue(id);
       await expect.poll(() => runOf(page), { timeout: 60_000 }).toBeGreaterThan(before);
     }
-    await expect.poll(async () => page.locator('[data-testid^="panel-"]').evaluateAll((ps) => ps.every((p) => Number(p.getAttribute('data-steps')) > 0)), { timeout: 60_000 }).toBe(true);
+    await expect
+      .poll(
+        async () =>
+          page
+            .locator('[data-testid^="panel-"]')
+            .evaluateAll((ps) => ps.every((p) => Number(p.getAttribute('data-steps')) > 0)),
+        { timeout: 60_000 },
+      )
+      .toBe(true);
     const progress = page.getByTestId('lesson-progress');
     await expect(progress).toHaveAttribute('data-verdict', /waiting|warm-up|shown|not-yet|not-shown/);
-    await expect(page.getByTestId('progress-line')).toContainText(/the claim (shows by|is about) step [\d\u202f]+ — now at step/);
+    await expect(page.getByTestId('progress-line')).toContainText(
+      /the claim (shows by|is about) step [\d\u202f]+ — now at step/,
+    );
     await expect(page.getByTestId('progress-verdict')).not.toBeEmpty();
     expect(await stepOf(page)).toBeGreaterThan(0);
     // A panel in its warm-up says so with its step; one past it never does (within a redraw of the frame).

@@ -3,9 +3,12 @@ import { expect, test, type Page } from '@playwright/test';
 
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
 const share = async (page: Page) => Number(await page.getByTestId('panel-3').getAttribute('data-outlier-share'));
-const rmses = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rmse'))));
+const rmses = (page: Page) =>
+  page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rmse'))));
 
-test('moving T mid-run reweights the points at once without restarting, and a lost GPU device hands the trained weights to another backend', async ({ page }) => {
+test('moving T mid-run reweights the points at once without restarting, and a lost GPU device hands the trained weights to another backend', async ({
+  page,
+}) => {
   // WebGPU forced (on this machine the page would pick the CPU trainer: SwiftShader is an emulation).
   await page.goto('/?backend=webgpu');
   await expect(page.getByTestId('backend')).toHaveText('webgpu');
@@ -28,7 +31,9 @@ test('moving T mid-run reweights the points at once without restarting, and a lo
   await page.waitForTimeout(1500);
   const pausedAt = await steps(page);
   const fits = await rmses(page);
-  const lost = await page.evaluate(() => (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice());
+  const lost = await page.evaluate(() =>
+    (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice(),
+  );
   expect(lost).toBe(true);
   await expect(page.getByTestId('backend')).not.toHaveText('webgpu', { timeout: 60_000 });
   await expect(page.getByTestId('status-notice')).toContainText('WebGPU device was lost');
@@ -36,7 +41,9 @@ test('moving T mid-run reweights the points at once without restarting, and a lo
   await expect(page.getByTestId('path')).toHaveAttribute('data-path', 'cpu');
   await expect.poll(() => steps(page)).toBe(pausedAt);
   const carried = await rmses(page);
-  carried.forEach((r, k) => expect(Math.abs(r - fits[k]) / fits[k], `panel ${k}: ${fits[k]} → ${r}`).toBeLessThan(0.01));
+  carried.forEach((r, k) =>
+    expect(Math.abs(r - fits[k]) / fits[k], `panel ${k}: ${fits[k]} → ${r}`).toBeLessThan(0.01),
+  );
   await page.getByTestId('play').click();
   await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(pausedAt + 5);
   await page.screenshot({ path: 'test-results/after-device-loss.png' });

@@ -4,8 +4,14 @@
 import { expect, test, type Page } from '@playwright/test';
 
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
-const memory = (page: Page) => page.evaluate(() => (window as unknown as { explorer: { memory(): Promise<{ numTensors: number; gpuBuffers: number | null }> } }).explorer.memory());
-const panelIds = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model-id')));
+const memory = (page: Page) =>
+  page.evaluate(() =>
+    (
+      window as unknown as { explorer: { memory(): Promise<{ numTensors: number; gpuBuffers: number | null }> } }
+    ).explorer.memory(),
+  );
+const panelIds = (page: Page) =>
+  page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model-id')));
 
 test('10⁴ steps with frames, slider moves and models added and removed: tensors flat, no error', async ({ page }) => {
   test.setTimeout(600_000);
@@ -46,10 +52,14 @@ test('10⁴ steps with frames, slider moves and models added and removed: tensor
   await expect(page.getByTestId('phase')).toHaveText('paused');
   await page.getByTestId('reset-m2').click();
   await expect(page.locator('[data-testid="panel-1"]')).toHaveAttribute('data-steps', '0');
-  expect(Number(await page.locator('[data-testid="panel-0"]').getAttribute('data-steps'))).toBeGreaterThan(begin + 10_000 - 1);
+  expect(Number(await page.locator('[data-testid="panel-0"]').getAttribute('data-steps'))).toBeGreaterThan(
+    begin + 10_000 - 1,
+  );
   await page.waitForTimeout(500);
   const end = await memory(page);
-  console.log(`cycles ${i}, at ${await steps(page)} steps: tensors ${start.numTensors} → ${end.numTensors}, GPU buffers ${start.gpuBuffers} → ${end.gpuBuffers}`);
+  console.log(
+    `cycles ${i}, at ${await steps(page)} steps: tensors ${start.numTensors} → ${end.numTensors}, GPU buffers ${start.gpuBuffers} → ${end.gpuBuffers}`,
+  );
   expect(end.numTensors).toBe(start.numTensors);
   await expect(page.getByTestId('path')).toHaveAttribute('data-path', 'cpu');
   expect(errors).toEqual([]);

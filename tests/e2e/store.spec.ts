@@ -3,12 +3,19 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 
-const links = JSON.parse(readFileSync(new URL('../unit/fixtures/links-v1.json', import.meta.url), 'utf8')) as Record<string, string>;
+const links = JSON.parse(readFileSync(new URL('../unit/fixtures/links-v1.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string
+>;
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
-const panelIds = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model-id')));
-const losses = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-loss')));
+const panelIds = (page: Page) =>
+  page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-model-id')));
+const losses = (page: Page) =>
+  page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-loss')));
 
-test('undo walks back a lesson, a removal and a CSV; Back follows; old and pasted links open; clicks keep RMSE', async ({ page }) => {
+test('undo walks back a lesson, a removal and a CSV; Back follows; old and pasted links open; clicks keep RMSE', async ({
+  page,
+}) => {
   test.setTimeout(420_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));

@@ -6,7 +6,9 @@ async function number(page: Page, selector: string, attr?: string): Promise<numb
   return Number(attr ? await el.getAttribute(attr) : await el.textContent());
 }
 
-test('the default lesson trains with no click (on the CPU trainer, where the only WebGPU adapter is an emulation), and every fit gets closer to the truth', async ({ page }) => {
+test('the default lesson trains with no click (on the CPU trainer, where the only WebGPU adapter is an emulation), and every fit gets closer to the truth', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   page.on('pageerror', (e) => errors.push(e.message));
@@ -14,12 +16,16 @@ test('the default lesson trains with no click (on the CPU trainer, where the onl
   await page.addInitScript(() => {
     const w = window as unknown as { longTasks: { start: number; ms: number }[] };
     w.longTasks = [];
-    new PerformanceObserver((list) => list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, ms: e.duration }))).observe({ type: 'longtask', buffered: true });
+    new PerformanceObserver((list) =>
+      list.getEntries().forEach((e) => w.longTasks.push({ start: e.startTime, ms: e.duration })),
+    ).observe({ type: 'longtask', buffered: true });
   });
   const csp = await watchPolicy(page);
   await page.goto('/');
   // The built page carries its Content-Security-Policy (no eval; see vite.config.ts).
-  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain("script-src 'self' 'wasm-unsafe-eval'");
+  expect(await page.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')).toContain(
+    "script-src 'self' 'wasm-unsafe-eval'",
+  );
   await expect(page.getByTestId('backend')).toHaveText('wasm');
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(4);
   // SwiftShader is a CPU emulation, so the CPU trainer trains every model of this lesson (tfjs on WASM evaluates).
@@ -29,17 +35,23 @@ test('the default lesson trains with no click (on the CPU trainer, where the onl
   // The first frame the page got, and one 1500 steps later (the CPU trainer is past the warm-up's first 150 steps
   // by the first read of the panels): the predicted mean moves toward x sin x.
   type Logged = { step: number; rmse: number[] };
-  const log = () => page.evaluate(() => (window as unknown as { explorer: { frameLog: Logged[] } }).explorer.frameLog.slice());
+  const log = () =>
+    page.evaluate(() => (window as unknown as { explorer: { frameLog: Logged[] } }).explorer.frameLog.slice());
   const first = (await log())[0];
   for (const r of first.rmse) expect(Number.isFinite(r)).toBe(true);
   let later: Logged | undefined;
   await expect
-    .poll(async () => {
-      later = (await log()).find((f) => f.step >= first.step + 1500);
-      return later !== undefined;
-    }, { timeout: 170_000 })
+    .poll(
+      async () => {
+        later = (await log()).find((f) => f.step >= first.step + 1500);
+        return later !== undefined;
+      },
+      { timeout: 170_000 },
+    )
     .toBe(true);
-  later!.rmse.forEach((r, k) => expect(r, `panel ${k}: step ${first.step} → ${later!.step}`).toBeLessThan(0.8 * first.rmse[k]));
+  later!.rmse.forEach((r, k) =>
+    expect(r, `panel ${k}: step ${first.step} → ${later!.step}`).toBeLessThan(0.8 * first.rmse[k]),
+  );
   expect(Number(await page.getByTestId('steps-per-second').textContent())).toBeGreaterThan(0);
   for (const k of [0, 1, 2, 3]) await expect(page.getByTestId(`panel-${k}`)).toHaveAttribute('data-status', 'training');
   // Ten seconds of training with every view on screen, after five more to let the first plots and shader
@@ -56,9 +68,18 @@ test('the default lesson trains with no click (on the CPU trainer, where the onl
   const stepsThen = await number(page, '[data-testid="steps"]');
   await page.waitForTimeout(10_000);
   expect(await number(page, '[data-testid="steps"]')).toBeGreaterThan(stepsThen);
-  const long = await page.evaluate((t) => (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks.filter((e) => e.start >= t).map((e) => Math.round(e.ms)), since);
+  const long = await page.evaluate(
+    (t) =>
+      (window as unknown as { longTasks: { start: number; ms: number }[] }).longTasks
+        .filter((e) => e.start >= t)
+        .map((e) => Math.round(e.ms)),
+    since,
+  );
   expect(Math.max(0, ...long), `long tasks: ${long.join(', ')} ms`).toBeLessThan(250);
-  expect(long.reduce((a, b) => a + b, 0), `long tasks: ${long.join(', ')} ms`).toBeLessThan(2500);
+  expect(
+    long.reduce((a, b) => a + b, 0),
+    `long tasks: ${long.join(', ')} ms`,
+  ).toBeLessThan(2500);
   await page.screenshot({ path: 'test-results/default-lesson.png', fullPage: true });
   expect(errors).toEqual([]);
   expect(await csp.violations()).toEqual([]);
@@ -87,12 +108,19 @@ async function watchPolicy(page: Page) {
   await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];
-    document.addEventListener('securitypolicyviolation', (e) => w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`),
+    );
   });
-  return { offOrigin, violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations) };
+  return {
+    offOrigin,
+    violations: () => page.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations),
+  };
 }
 
-test('the sweep view trains its cells in its own stack, draws finite cells and opens a clicked cell as a panel with its trained weights', async ({ page }) => {
+test('the sweep view trains its cells in its own stack, draws finite cells and opens a clicked cell as a panel with its trained weights', async ({
+  page,
+}) => {
   // WASM: the sweep's worker takes the engine path, quick to start on this machine (the fused path is checked above).
   await page.goto('/?backend=wasm');
   await expect(page.locator('[data-testid^="panel-"]')).toHaveCount(4);

@@ -7,8 +7,10 @@ import { LESSONS } from '../../src/app/lessons';
 import { toHash } from '../../src/app/urlState';
 
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
-const rmses = (page: Page) => page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rmse'))));
-const loseDevice = (page: Page) => page.evaluate(() => (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice());
+const rmses = (page: Page) =>
+  page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rmse'))));
+const loseDevice = (page: Page) =>
+  page.evaluate(() => (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice());
 
 /** Paused: loses the device, waits for the next backend, and checks it shows the same step and fits. */
 async function loseAndCarry(page: Page, next: string, notice: string): Promise<void> {
@@ -22,12 +24,16 @@ async function loseAndCarry(page: Page, next: string, notice: string): Promise<v
   await expect(page.getByTestId('status-notice')).toContainText(notice);
   await expect.poll(() => steps(page)).toBe(pausedAt);
   const carried = await rmses(page);
-  carried.forEach((r, k) => expect(Math.abs(r - fits[k]) / fits[k], `panel ${k}: ${fits[k]} → ${r}`).toBeLessThan(0.01));
+  carried.forEach((r, k) =>
+    expect(Math.abs(r - fits[k]) / fits[k], `panel ${k}: ${fits[k]} → ${r}`).toBeLessThan(0.01),
+  );
   await page.getByTestId('play').click();
   await expect.poll(() => steps(page), { timeout: 120_000 }).toBeGreaterThan(pausedAt);
 }
 
-test('a lost WebGPU device hands the run to WebGL, and a lost WebGL context on to WASM, fits carried each time', async ({ page }) => {
+test('a lost WebGPU device hands the run to WebGL, and a lost WebGL context on to WASM, fits carried each time', async ({
+  page,
+}) => {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   // One model (one loss: the fewest kernels for tfjs to compile on each backend).

@@ -41,7 +41,12 @@ describe('URL state', () => {
   });
 
   it('every lesson configuration validates', () => {
-    for (const lesson of LESSONS) expect(runConfigSchema.safeParse(JSON.parse(JSON.stringify(lesson.config, (_k, v) => (v === Infinity ? 'Infinity' : v)))).success).toBe(true);
+    for (const lesson of LESSONS)
+      expect(
+        runConfigSchema.safeParse(
+          JSON.parse(JSON.stringify(lesson.config, (_k, v) => (v === Infinity ? 'Infinity' : v))),
+        ).success,
+      ).toBe(true);
   });
 });
 

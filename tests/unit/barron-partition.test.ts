@@ -63,14 +63,20 @@ describe('log Z(α) next to α = 2 (issue 15)', () => {
     const alphas = [0.001, 0.02, 0.5, 1.3, 1.9, 1.99, 1.995, 1.998, 1.999, 1.9995, 1.9997, 1.9999];
     const values = Array.from(logPartitionTensor(tf.tensor1d(alphas)).dataSync());
     alphas.forEach((a, i) => expect(Math.abs(values[i] - referenceLogZ(a))).toBeLessThan(1e-5));
-    const grad = Array.from(tf.grad((a: Tensor) => tf.sum(logPartitionTensor(a)))(tf.tensor1d(alphas)).dataSync());
+    const grad = Array.from(
+      tf
+        .grad((a: Tensor) => tf.sum(logPartitionTensor(a)))(tf.tensor1d(alphas))
+        .dataSync(),
+    );
     alphas.forEach((a, i) => {
       const d = Math.min(1e-5, (2 - a) / 10);
       const fd = (referenceLogZ(a + d) - referenceLogZ(a - d)) / (2 * d);
       // Next to 2 the slope is ≈ ¼(log(2 − α) + γ + log 2), e.g. −1.8 at 1.9997; 1 % there (float32 sums), 1e-3 elsewhere.
       expect(Math.abs(grad[i] - fd)).toBeLessThan(Math.max(1e-3, 0.01 * Math.abs(fd)));
     });
-    const atTwo = tf.grad((a: Tensor) => tf.sum(logPartitionTensor(a)))(tf.tensor1d([2])).dataSync()[0];
+    const atTwo = tf
+      .grad((a: Tensor) => tf.sum(logPartitionTensor(a)))(tf.tensor1d([2]))
+      .dataSync()[0];
     expect(Number.isFinite(atTwo)).toBe(true);
   });
 });
@@ -79,9 +85,13 @@ describe("Barron's ρ for α < 0", () => {
   it('never exceeds its supremum (α − 2)/α in float64, also where the loss saturates', () => {
     expect(barronRho(100, -13, 1)).toBeLessThanOrEqual(15 / 13);
     fc.assert(
-      fc.property(fc.double({ min: -1e6, max: -1e-6, noNaN: true }), fc.double({ min: -2, max: 12, noNaN: true }), (a, e) => {
-        expect(barronRho(10 ** e, a, 1)).toBeLessThanOrEqual((a - 2) / a);
-      }),
+      fc.property(
+        fc.double({ min: -1e6, max: -1e-6, noNaN: true }),
+        fc.double({ min: -2, max: 12, noNaN: true }),
+        (a, e) => {
+          expect(barronRho(10 ** e, a, 1)).toBeLessThanOrEqual((a - 2) / a);
+        },
+      ),
       { numRuns: 5_000, seed: 15 },
     );
   });

@@ -15,10 +15,18 @@ import { MAX_MODELS as PAGE_MAX_MODELS } from '../../src/app/hooks/useEdits';
 
 const BASE = LESSONS[0].config;
 type Edit = (c: RunConfig) => RunConfig;
-const withArch = (a: Partial<RunConfig['train']['architecture']>): Edit => (c) => ({ ...c, train: { ...c.train, architecture: { ...c.train.architecture, ...a } } });
-const withTrain = (t: Partial<RunConfig['train']>): Edit => (c) => ({ ...c, train: { ...c.train, ...t } });
-const withN = (n: number): Edit => (c) => ({ ...c, data: { ...c.data, n } });
-const withModels = (k: number): Edit => (c) => ({ ...c, models: Array.from({ length: k }, (_, i) => ({ ...c.models[i % c.models.length], id: `k${i}` })) });
+const withArch =
+  (a: Partial<RunConfig['train']['architecture']>): Edit =>
+  (c) => ({ ...c, train: { ...c.train, architecture: { ...c.train.architecture, ...a } } });
+const withTrain =
+  (t: Partial<RunConfig['train']>): Edit =>
+  (c) => ({ ...c, train: { ...c.train, ...t } });
+const withN =
+  (n: number): Edit =>
+  (c) => ({ ...c, data: { ...c.data, n } });
+const withModels =
+  (k: number): Edit =>
+  (c) => ({ ...c, models: Array.from({ length: k }, (_, i) => ({ ...c.models[i % c.models.length], id: `k${i}` })) });
 
 /** The config as a link (always carried in full), opened as the page opens it. */
 const open = (c: RunConfig) => parseHash(toHash({ config: c, lessonId: null }));
@@ -81,7 +89,9 @@ describe('bounds in links', () => {
   });
 
   it('T ≥ 1e-3 with ∞ allowed (bug 9), with the catalogue’s message', () => {
-    const withT = (T: number): Edit => (c) => ({ ...c, models: c.models.map((m, k) => (k === 0 ? { ...m, T } : m)) });
+    const withT =
+      (T: number): Edit =>
+      (c) => ({ ...c, models: c.models.map((m, k) => (k === 0 ? { ...m, T } : m)) });
     expectAccepted(withT(Infinity));
     expectAccepted(withT(1e-3));
     expectRefused(withT(1e-40), msg.tTooSmall());
@@ -98,7 +108,9 @@ describe('bounds in links', () => {
 
 describe('seeds and points', () => {
   it('seeds are whole numbers float64 holds exactly, in links, in the data spec and in the seed field alike', () => {
-    const withSeed = (seed: number): Edit => (c) => ({ ...c, data: { ...c.data, seed } });
+    const withSeed =
+      (seed: number): Edit =>
+      (c) => ({ ...c, data: { ...c.data, seed } });
     expectAccepted(withSeed(-7));
     expectAccepted(withSeed(Number.MAX_SAFE_INTEGER));
     expectRefused(withSeed(2.5), msg.seedNotInteger(2.5));
@@ -108,12 +120,14 @@ describe('seeds and points', () => {
     expect(() => validateDataSpec({ ...BASE.data, seed: 1e20 })).toThrow(msg.seedNotInteger(1e20));
     expect(() => validateDataSpec({ ...BASE.data, seed: 12 })).not.toThrow();
     // The field: empty (an edit in progress) keeps the seed; a seed no link could carry is not taken.
-    for (const text of ['', ' ', '1e20', '2.5', 'abc', String(2 ** 53), 'Infinity', '-']) expect(seedFromField(text), text).toBeNull();
+    for (const text of ['', ' ', '1e20', '2.5', 'abc', String(2 ** 53), 'Infinity', '-'])
+      expect(seedFromField(text), text).toBeNull();
     expect(seedFromField(' 42 ')).toBe(42);
     expect(seedFromField('-3')).toBe(-3);
     expect(seedFromField('1e3')).toBe(1000);
     // Whatever the field takes, a link carries.
-    for (const text of ['42', '-3', '1e3', String(Number.MAX_SAFE_INTEGER)]) expectAccepted(withSeed(seedFromField(text)!));
+    for (const text of ['42', '-3', '1e3', String(Number.MAX_SAFE_INTEGER)])
+      expectAccepted(withSeed(seedFromField(text)!));
   });
 
   it('the user’s own points: at most 20 000 from a CSV (and from a file: exportFile.test.ts); a value beyond ±1e9 (BOUNDS.point) names its row', () => {
@@ -122,7 +136,9 @@ describe('seeds and points', () => {
     const r = parseCsv(rows(LIMITS.maxPoints + 1));
     expect(r.ok ? '' : r.message).toMatch(/20001 rows; the limit is 20000/);
     const big = parseCsv('x,y\n0,1\n1,2\n2,3.5e38\n');
-    expect(big.ok ? '' : big.message).toBe(`Row 4: y is too large ("3.5e38"); the limit is ±1e+9 (${msg.BOUNDS.point.why}).`);
+    expect(big.ok ? '' : big.message).toBe(
+      `Row 4: y is too large ("3.5e38"); the limit is ±1e+9 (${msg.BOUNDS.point.why}).`,
+    );
     // The row as the file numbers its lines, blank lines included (they were skipped and not counted: row 3 here).
     const gaps = parseCsv('x,y\n\n0,1\n\n1,3.5e38\n');
     expect(gaps.ok ? '' : gaps.message).toMatch(/^Row 5: y is too large/);

@@ -1,7 +1,14 @@
 // The calibration view and the metrics table as data (issue 14): the reliability curve with its diagonal, the PIT
 // histogram, every cell a finite number or "–" with the reason, sorting, and the training curves' new metrics.
 import { describe, expect, it } from 'vitest';
-import { calibrationView, defaultSet, METRIC_COLUMNS, metricsTable, setLabel, sortRows } from '../../src/app/calibrationFigures';
+import {
+  calibrationView,
+  defaultSet,
+  METRIC_COLUMNS,
+  metricsTable,
+  setLabel,
+  sortRows,
+} from '../../src/app/calibrationFigures';
 import { historyPointOf } from '../../src/app/viewFigures';
 import { modelSpec } from '../../src/core/config';
 import type { ModelSnapshot, Snapshot } from '../../src/core/engine';
@@ -17,15 +24,42 @@ function input(sigma: number, predictive: UncertaintyInput['predictive']): Uncer
   const ty = x.map((_, i) => (i % 10 === 0 ? 8 : normals[n + i]));
   const zeros = x.map(() => 0);
   const v = x.map(() => sigma * sigma);
-  return { predictive, held: { mu: zeros, v, y }, train: { mu: zeros, v, y: ty, isOutlier: x.map((_, i) => (i % 10 === 0 ? 1 : 0)) } };
+  return {
+    predictive,
+    held: { mu: zeros, v, y },
+    train: { mu: zeros, v, y: ty, isOutlier: x.map((_, i) => (i % 10 === 0 ? 1 : 0)) },
+  };
 }
 
 function model(id: string, loss: string, block: ReturnType<typeof uncertaintyBlock>): ModelSnapshot {
   const f = new Float32Array(4);
-  return { id, loss, status: 'training', message: null, steps: 10, phase: 2, metrics: { trainLoss: 1, rmse: 0.1, nll: 1, sigmaError: 0.1, outlierWeightShare: 0.1 }, mu: f, sigma: f, bandIsScale: false, sampleLoss: f, weight: f, gradWeight: f, sigmaStar: f, learnedAlpha: NaN, learnedScale: NaN, uncertainty: block };
+  return {
+    id,
+    loss,
+    status: 'training',
+    message: null,
+    steps: 10,
+    phase: 2,
+    metrics: { trainLoss: 1, rmse: 0.1, nll: 1, sigmaError: 0.1, outlierWeightShare: 0.1 },
+    mu: f,
+    sigma: f,
+    bandIsScale: false,
+    sampleLoss: f,
+    weight: f,
+    gradWeight: f,
+    sigmaStar: f,
+    learnedAlpha: NaN,
+    learnedScale: NaN,
+    uncertainty: block,
+  };
 }
 
-const specs = [modelSpec('nll', { id: 'honest' }), modelSpec('nll', { id: 'overconfident' }), modelSpec('mse', { id: 'mean-only' }), modelSpec('student-t', { id: 't', nu: 2 })];
+const specs = [
+  modelSpec('nll', { id: 'honest' }),
+  modelSpec('nll', { id: 'overconfident' }),
+  modelSpec('mse', { id: 'mean-only' }),
+  modelSpec('student-t', { id: 't', nu: 2 }),
+];
 const grid = Float32Array.from([0, 1, 2, 3]);
 const snapshot: Snapshot = {
   step: 10,
@@ -49,7 +83,11 @@ describe('the calibration view', () => {
     expect(diagonal.x).toEqual([0, 1]);
     expect(diagonal.y).toEqual([0, 1]);
     const curves = reliability.data.filter((t) => t !== diagonal);
-    expect(curves.map((t) => t.name)).toEqual(['clean held-out set (n = 300)', 'training inliers (n = 270)', 'injected outliers (training) (n = 30)']);
+    expect(curves.map((t) => t.name)).toEqual([
+      'clean held-out set (n = 300)',
+      'training inliers (n = 270)',
+      'injected outliers (training) (n = 30)',
+    ]);
     for (const c of curves) {
       const [xs, ys] = [c.x as number[], c.y as number[]];
       expect(xs.length).toBe(101);
@@ -100,7 +138,12 @@ describe('the calibration view', () => {
   });
 
   it('your own data holding nothing out is judged on the training inliers (its held-out cells say why); with a held-out share, on that', () => {
-    const own: Snapshot = { ...snapshot, truthMean: null, truthStd: null, models: snapshot.models.map((m) => ({ ...m, uncertainty: m.uncertainty && { ...m.uncertainty, heldOut: null } })) };
+    const own: Snapshot = {
+      ...snapshot,
+      truthMean: null,
+      truthStd: null,
+      models: snapshot.models.map((m) => ({ ...m, uncertainty: m.uncertainty && { ...m.uncertainty, heldOut: null } })),
+    };
     expect(defaultSet(own)).toBe('inliers');
     expect(defaultSet(snapshot)).toBe('heldOut');
     expect(metricsTable(own, specs, 'heldOut')[0].cells[0].why).toMatch(/holds nothing out/);
@@ -109,7 +152,9 @@ describe('the calibration view', () => {
     expect(defaultSet(split)).toBe('heldOut');
     expect(metricsTable(split, specs, 'heldOut')[0].cells[0].value).not.toBeNull();
     expect(setLabel('heldOut', split)).toBe('held-out share of your data');
-    expect(calibrationView(split.models[0], specs[0], 'heldOut', split)!.plots[1].heading!.title).toMatch(/held-out share of your data/);
+    expect(calibrationView(split.models[0], specs[0], 'heldOut', split)!.plots[1].heading!.title).toMatch(
+      /held-out share of your data/,
+    );
   });
 
   it('the training curves record miscalibration area and CRPS of the judged set, NaN for mean-only models', () => {

@@ -3,7 +3,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { erfc, normalCdf, normalQuantile, studentTCdf, studentTQuantile } from '../../src/core/distributions';
-import { ensembleMoments, mixtureCdf, mixtureCrps, mixtureQuantile, type GaussianMixture } from '../../src/core/ensemble';
+import {
+  ensembleMoments,
+  mixtureCdf,
+  mixtureCrps,
+  mixtureQuantile,
+  type GaussianMixture,
+} from '../../src/core/ensemble';
 import { crpsGaussian, crpsStudentT, intervalScore } from '../../src/core/scores';
 import { uncertaintyMetrics, type Prediction, type UncertaintyMetrics } from '../../src/core/calibration';
 import { normal, uniform } from '../../src/core/rng';
@@ -23,7 +29,13 @@ function crpsByIntegration(F: (x: number) => number, y: number): number {
 
 describe('distributions', () => {
   it('erfc hits tabulated values to 1e-13 relative, far into the tail', () => {
-    const table: [number, number][] = [[0.5, 0.4795001221869535], [1, 0.15729920705028513], [2, 0.004677734981047265], [3, 2.2090496998585438e-5], [10, 2.088487583762545e-45]];
+    const table: [number, number][] = [
+      [0.5, 0.4795001221869535],
+      [1, 0.15729920705028513],
+      [2, 0.004677734981047265],
+      [3, 2.2090496998585438e-5],
+      [10, 2.088487583762545e-45],
+    ];
     for (const [x, v] of table) expect(rel(erfc(x), v)).toBeLessThan(1e-13);
     expect(erfc(-1)).toBeCloseTo(2 - 0.15729920705028513, 15);
   });
@@ -40,10 +52,15 @@ describe('distributions', () => {
     const closed: [number, (t: number) => number, (p: number) => number][] = [
       [1, (t) => 0.5 + Math.atan(t) / Math.PI, (p) => -1 / Math.tan(Math.PI * p)],
       [2, (t) => 0.5 + t / (2 * Math.sqrt(2 + t * t)), (p) => (2 * p - 1) / Math.sqrt(2 * p * (1 - p))],
-      [3, (t) => 0.5 + (t / (Math.sqrt(3) * (1 + (t * t) / 3)) + Math.atan(t / Math.sqrt(3))) / Math.PI, (p) => studentTQuantile(p, 3)],
+      [
+        3,
+        (t) => 0.5 + (t / (Math.sqrt(3) * (1 + (t * t) / 3)) + Math.atan(t / Math.sqrt(3))) / Math.PI,
+        (p) => studentTQuantile(p, 3),
+      ],
     ];
     for (const [nu, cdf, quantile] of closed) {
-      for (const t of [-30, -2.5, -0.4, 0, 0.01, 1, 7]) expect(Math.abs(studentTCdf(t, nu) - cdf(t))).toBeLessThan(1e-14);
+      for (const t of [-30, -2.5, -0.4, 0, 0.01, 1, 7])
+        expect(Math.abs(studentTCdf(t, nu) - cdf(t))).toBeLessThan(1e-14);
       for (const p of [1e-9, 0.025, 0.2, 0.5, 0.84, 0.975]) {
         const q = studentTQuantile(p, nu);
         expect(Math.abs(q - quantile(p))).toBeLessThan(1e-12 * (1 + Math.abs(q)));
@@ -66,7 +83,9 @@ describe('CRPS', () => {
   });
   it('Gaussian and Student-t (ν = 1.5, 3, 5) closed forms equal ∫(F − 1{x ≥ y})² dx', () => {
     for (const y of [-4, -0.3, 0, 1.2, 7]) {
-      expect(Math.abs(crpsGaussian(y, 0.4, 1.7) - crpsByIntegration((x) => normalCdf((x - 0.4) / 1.7), y))).toBeLessThan(1e-12);
+      expect(
+        Math.abs(crpsGaussian(y, 0.4, 1.7) - crpsByIntegration((x) => normalCdf((x - 0.4) / 1.7), y)),
+      ).toBeLessThan(1e-12);
       for (const nu of [1.5, 3, 5]) {
         const closed = crpsStudentT(y, 0.4, 1.7, nu);
         expect(Math.abs(closed - crpsByIntegration((x) => studentTCdf((x - 0.4) / 1.7, nu), y))).toBeLessThan(1e-12);
@@ -74,14 +93,22 @@ describe('CRPS', () => {
     }
   });
   it('Student-t tends to the Gaussian as ν → ∞ and is infinite for ν ≤ 1', () => {
-    for (const y of [-2, 0, 0.7, 5]) expect(Math.abs(crpsStudentT(y, 0, 1, 1e7) - crpsGaussian(y, 0, 1))).toBeLessThan(1e-7);
+    for (const y of [-2, 0, 0.7, 5])
+      expect(Math.abs(crpsStudentT(y, 0, 1, 1e7) - crpsGaussian(y, 0, 1))).toBeLessThan(1e-7);
     expect(Math.abs(crpsStudentT(0.7, 0, 1, 1e3) - crpsGaussian(0.7, 0, 1))).toBeGreaterThan(1e-5);
     expect(crpsStudentT(0, 0, 1, 1)).toBe(Infinity);
   });
   it('of a Gaussian mixture (Grimit et al.) equals the integral, and equals the Gaussian for identical members', () => {
-    const mix: GaussianMixture = { mus: [[0], [2], [-1]].map((a) => Float64Array.from(a)), sigmas: [[1], [0.3], [2]].map((a) => Float64Array.from(a)) };
-    for (const y of [-3, 0, 1, 2.5, 9]) expect(Math.abs(mixtureCrps(mix, 0, y) - crpsByIntegration((x) => mixtureCdf(mix, 0, x), y))).toBeLessThan(1e-12);
-    const same: GaussianMixture = { mus: [[0.5], [0.5]].map((a) => Float64Array.from(a)), sigmas: [[1.3], [1.3]].map((a) => Float64Array.from(a)) };
+    const mix: GaussianMixture = {
+      mus: [[0], [2], [-1]].map((a) => Float64Array.from(a)),
+      sigmas: [[1], [0.3], [2]].map((a) => Float64Array.from(a)),
+    };
+    for (const y of [-3, 0, 1, 2.5, 9])
+      expect(Math.abs(mixtureCrps(mix, 0, y) - crpsByIntegration((x) => mixtureCdf(mix, 0, x), y))).toBeLessThan(1e-12);
+    const same: GaussianMixture = {
+      mus: [[0.5], [0.5]].map((a) => Float64Array.from(a)),
+      sigmas: [[1.3], [1.3]].map((a) => Float64Array.from(a)),
+    };
     expect(mixtureCrps(same, 0, 2)).toBeCloseTo(crpsGaussian(2, 0.5, 1.3), 14);
   });
 });
@@ -94,31 +121,48 @@ describe('interval score and ensemble moments', () => {
   });
   it('aleatoric = mean σ², epistemic = population variance of μ, total = the mixture variance E[y²] − E[y]²', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e2, noNaN: true })), { minLength: 1, maxLength: 8 }), (members) => {
-        const mix: GaussianMixture = { mus: members.map(([m]) => Float64Array.of(m)), sigmas: members.map(([, s]) => Float64Array.of(s)) };
-        const M = members.length;
-        const { mean, aleatoric, epistemic, total } = ensembleMoments(mix);
-        const mu = members.reduce((s, [m]) => s + m, 0) / M;
-        const secondMoment = members.reduce((s, [m, sd]) => s + m * m + sd * sd, 0) / M;
-        const scale = secondMoment + 1;
-        expect(Math.abs(mean[0] - mu)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(mu)));
-        expect(aleatoric[0]).toBeCloseTo(members.reduce((s, [, sd]) => s + sd * sd, 0) / M, 8);
-        expect(Math.abs(epistemic[0] - members.reduce((s, [m]) => s + (m - mu) ** 2, 0) / M)).toBeLessThanOrEqual(1e-12 * scale);
-        expect(Math.abs(total[0] - (secondMoment - mu * mu))).toBeLessThanOrEqual(1e-10 * scale);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.double({ min: 1e-3, max: 1e2, noNaN: true })),
+          { minLength: 1, maxLength: 8 },
+        ),
+        (members) => {
+          const mix: GaussianMixture = {
+            mus: members.map(([m]) => Float64Array.of(m)),
+            sigmas: members.map(([, s]) => Float64Array.of(s)),
+          };
+          const M = members.length;
+          const { mean, aleatoric, epistemic, total } = ensembleMoments(mix);
+          const mu = members.reduce((s, [m]) => s + m, 0) / M;
+          const secondMoment = members.reduce((s, [m, sd]) => s + m * m + sd * sd, 0) / M;
+          const scale = secondMoment + 1;
+          expect(Math.abs(mean[0] - mu)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(mu)));
+          expect(aleatoric[0]).toBeCloseTo(members.reduce((s, [, sd]) => s + sd * sd, 0) / M, 8);
+          expect(Math.abs(epistemic[0] - members.reduce((s, [m]) => s + (m - mu) ** 2, 0) / M)).toBeLessThanOrEqual(
+            1e-12 * scale,
+          );
+          expect(Math.abs(total[0] - (secondMoment - mu * mu))).toBeLessThanOrEqual(1e-10 * scale);
+        },
+      ),
       { numRuns: 200, seed: 14 },
     );
   });
   it('the mixture quantile inverts the mixture CDF', () => {
-    const mix: GaussianMixture = { mus: [[0], [5]].map((a) => Float64Array.from(a)), sigmas: [[1], [0.5]].map((a) => Float64Array.from(a)) };
-    for (const p of [1e-6, 0.025, 0.3, 0.5, 0.9, 0.975]) expect(Math.abs(mixtureCdf(mix, 0, mixtureQuantile(mix, 0, p)) - p)).toBeLessThan(1e-13);
+    const mix: GaussianMixture = {
+      mus: [[0], [5]].map((a) => Float64Array.from(a)),
+      sigmas: [[1], [0.5]].map((a) => Float64Array.from(a)),
+    };
+    for (const p of [1e-6, 0.025, 0.3, 0.5, 0.9, 0.975])
+      expect(Math.abs(mixtureCdf(mix, 0, mixtureQuantile(mix, 0, p)) - p)).toBeLessThan(1e-13);
   });
 });
 
 describe('uncertaintyMetrics', () => {
   it('a hand-worked Gaussian example: coverage, PIT, calibration curve, sharpness, NLL, interval score', () => {
     const y = [0, 0.5, -1.5, 2.5, 3.5];
-    const m = uncertaintyMetrics({ kind: 'gaussian', mu: new Float64Array(5), sigma: new Float64Array(5).fill(1) }, y, { levels: 4 });
+    const m = uncertaintyMetrics({ kind: 'gaussian', mu: new Float64Array(5), sigma: new Float64Array(5).fill(1) }, y, {
+      levels: 4,
+    });
     expect(m.coverage.map((c) => c.observed)).toEqual([2 / 5, 3 / 5, 4 / 5]);
     expect(m.coverage.map((c) => c.nominal.toFixed(4))).toEqual(['0.6827', '0.9545', '0.9973']);
     // PIT: Φ(−1.5) = 0.067, Φ(0) = 0.5, Φ(0.5) = 0.69, Φ(2.5) = 0.9938, Φ(3.5) = 0.9998.
@@ -150,7 +194,8 @@ describe('uncertaintyMetrics', () => {
     expect(uncertaintyMetrics({ kind: 'student-t', mu, scale, nu: 2 }, y).sharpness).toBe(Infinity);
     const big = uncertaintyMetrics({ kind: 'student-t', mu, scale, nu: 1e8 }, y);
     const g = uncertaintyMetrics({ kind: 'gaussian', mu, sigma: scale }, y);
-    for (const key of ['crps', 'nll', 'intervalScore95', 'sharpness', 'meanHalfWidth68'] as const) expect(Math.abs(big[key] - g[key])).toBeLessThan(1e-6);
+    for (const key of ['crps', 'nll', 'intervalScore95', 'sharpness', 'meanHalfWidth68'] as const)
+      expect(Math.abs(big[key] - g[key])).toBeLessThan(1e-6);
     expect(big.calibration.observed).toEqual(g.calibration.observed);
   });
 
@@ -160,7 +205,8 @@ describe('uncertaintyMetrics', () => {
     const y = [0.3, -1, 5, 4.2];
     const g = uncertaintyMetrics({ kind: 'gaussian', mu, sigma }, y);
     const e = uncertaintyMetrics({ kind: 'mixture', mus: [mu, mu, mu], sigmas: [sigma, sigma, sigma] }, y);
-    for (const key of ['crps', 'nll', 'intervalScore95', 'sharpness', 'meanHalfWidth68', 'miscalibrationArea'] as const) expect(e[key]).toBeCloseTo(g[key], 10);
+    for (const key of ['crps', 'nll', 'intervalScore95', 'sharpness', 'meanHalfWidth68', 'miscalibrationArea'] as const)
+      expect(e[key]).toBeCloseTo(g[key], 10);
     expect(e.ensemble).toEqual({ meanAleatoric: (1 + 4 + 0.25 + 9) / 4, meanEpistemic: 0 });
   });
 
@@ -175,13 +221,16 @@ describe('uncertaintyMetrics', () => {
 describe('targets drawn from the predicted distribution are calibrated', () => {
   const N = 1500;
   /** |observed − nominal| within 4.5 binomial standard deviations (two-sided 7e-6 per check). */
-  const within = (observed: number, p: number, n: number) => Math.abs(observed - p) <= 4.5 * Math.sqrt((p * (1 - p)) / n);
+  const within = (observed: number, p: number, n: number) =>
+    Math.abs(observed - p) <= 4.5 * Math.sqrt((p * (1 - p)) / n);
   const check = (m: UncertaintyMetrics) => {
     for (const c of m.coverage) expect(within(c.observed, c.nominal, m.n)).toBe(true);
     expect(within(m.coverage95, 0.95, m.n)).toBe(true);
     for (const share of m.pitHistogram) expect(within(share, 0.1, m.n)).toBe(true);
     // The largest gap of an empirical CDF from uniform (Kolmogorov) is below 1.95/√n with probability 0.999.
-    expect(Math.max(...m.calibration.observed.map((o, j) => Math.abs(o - m.calibration.levels[j])))).toBeLessThan(1.95 / Math.sqrt(m.n));
+    expect(Math.max(...m.calibration.observed.map((o, j) => Math.abs(o - m.calibration.levels[j])))).toBeLessThan(
+      1.95 / Math.sqrt(m.n),
+    );
   };
   const seed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
@@ -217,8 +266,12 @@ describe('targets drawn from the predicted distribution are calibrated', () => {
     fc.assert(
       fc.property(seed, fc.integer({ min: 2, max: 5 }), (s, M) => {
         const n = 800;
-        const mus = Array.from({ length: M }, (_, m) => Float64Array.from({ length: n }, (_, i) => 4 * normal(s, 10 + m, i)));
-        const sigmas = Array.from({ length: M }, (_, m) => Float64Array.from({ length: n }, (_, i) => Math.exp(2 * (uniform(s, 20 + m, i) - 0.5))));
+        const mus = Array.from({ length: M }, (_, m) =>
+          Float64Array.from({ length: n }, (_, i) => 4 * normal(s, 10 + m, i)),
+        );
+        const sigmas = Array.from({ length: M }, (_, m) =>
+          Float64Array.from({ length: n }, (_, i) => Math.exp(2 * (uniform(s, 20 + m, i) - 0.5))),
+        );
         const y = Float64Array.from({ length: n }, (_, i) => {
           const m = Math.floor(uniform(s, 5, i) * M);
           return mus[m][i] + sigmas[m][i] * normal(s, 3, i);
@@ -234,7 +287,10 @@ describe('targets drawn from the predicted distribution are calibrated', () => {
   it('an overconfident Gaussian (σ halved) fails: too few inside, a ∪-shaped PIT histogram', () => {
     const mu = new Float64Array(N);
     const y = mu.map((_, i) => normal(7, 3, i));
-    const m = uncertaintyMetrics({ kind: 'gaussian', mu, sigma: new Float64Array(N).fill(0.5) } satisfies Prediction, y);
+    const m = uncertaintyMetrics(
+      { kind: 'gaussian', mu, sigma: new Float64Array(N).fill(0.5) } satisfies Prediction,
+      y,
+    );
     expect(m.coverage[0].observed).toBeLessThan(0.45);
     expect(m.pitHistogram[0] + m.pitHistogram[9]).toBeGreaterThan(0.4);
     expect(m.miscalibrationArea).toBeGreaterThan(0.1);

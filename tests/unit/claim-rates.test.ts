@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { claimRates, type SeedRun } from '../../src/core/experiments/seeds';
 
-const run = (seed: number, claims: SeedRun['claims']): SeedRun => ({ seed, seconds: 1, claims, tables: [], results: [], calibration: [] });
+const run = (seed: number, claims: SeedRun['claims']): SeedRun => ({
+  seed,
+  seconds: 1,
+  claims,
+  tables: [],
+  results: [],
+  calibration: [],
+});
 
 describe('claim rates over seeds', () => {
   it('counts the seeds where each claim held, keeping one id judged on two data sets apart', () => {
@@ -27,7 +34,12 @@ describe('claim rates over seeds', () => {
   });
 
   it('sixteen seeds decide: 15 of 16 reproduces, 2 of 16 does not', () => {
-    const many = (k: number) => claimRates(Array.from({ length: 16 }, (_, i) => run(i, [{ id: 'barron-line/robust', claim: 'c', paper: 'p', ours: 'o', agrees: i < k }])))[0];
+    const many = (k: number) =>
+      claimRates(
+        Array.from({ length: 16 }, (_, i) =>
+          run(i, [{ id: 'barron-line/robust', claim: 'c', paper: 'p', ours: 'o', agrees: i < k }]),
+        ),
+      )[0];
     expect(many(15).verdictText).toMatch(/^reproduces: holds on 15 of 16 seeds/);
     expect(many(2).verdictText).toMatch(/^does not reproduce: holds on 2 of 16 seeds/);
   });

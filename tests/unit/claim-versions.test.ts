@@ -3,20 +3,31 @@
 import { describe, expect, it } from 'vitest';
 import { claimConfig, LESSONS } from '../../src/app/lessons';
 import { PAPER_CLAIMS } from '../../src/core/lessons/paperClaims';
-import { fingerprint, heldOutSeeds, LESSON_CLAIM_VERSIONS, PAPER_CLAIM_VERSIONS } from '../../src/core/lessons/versions';
+import {
+  fingerprint,
+  heldOutSeeds,
+  LESSON_CLAIM_VERSIONS,
+  PAPER_CLAIM_VERSIONS,
+} from '../../src/core/lessons/versions';
 
 describe('claim versions', () => {
   it('every lesson claim matches its pinned fingerprint', () => {
     for (const l of LESSONS) {
       const pinned = LESSON_CLAIM_VERSIONS[l.id];
       expect(pinned, `lesson ${l.id} has no version entry`).toBeDefined();
-      expect(fingerprint({ claim: l.claim, config: claimConfig(l) }), `lesson ${l.id}'s claim or recipe changed without a new version`).toBe(pinned.fingerprint);
+      expect(
+        fingerprint({ claim: l.claim, config: claimConfig(l) }),
+        `lesson ${l.id}'s claim or recipe changed without a new version`,
+      ).toBe(pinned.fingerprint);
     }
     expect(Object.keys(LESSON_CLAIM_VERSIONS).sort()).toEqual(LESSONS.map((l) => l.id).sort());
   });
 
   it('every paper claim matches its pinned fingerprint, and ids are unique', () => {
-    for (const c of PAPER_CLAIMS) expect(fingerprint(c), `paper claim ${c.id} changed without a new version`).toBe(PAPER_CLAIM_VERSIONS[c.id]?.fingerprint);
+    for (const c of PAPER_CLAIMS)
+      expect(fingerprint(c), `paper claim ${c.id} changed without a new version`).toBe(
+        PAPER_CLAIM_VERSIONS[c.id]?.fingerprint,
+      );
     expect(new Set(PAPER_CLAIMS.map((c) => c.id)).size).toBe(PAPER_CLAIMS.length);
     expect(Object.keys(PAPER_CLAIM_VERSIONS).sort()).toEqual(PAPER_CLAIMS.map((c) => c.id).sort());
   });

@@ -2,7 +2,18 @@
 // fallback when a class is absent), mixup (eq. 11), the losses (eq. 12–14) and their gradients via tf.grad.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { alumLoss, batchStd, compensateFaithful, compensateGrouped, minePartners, planPartners, tripletTerms, uncertaintyMix, type AlumOptions, type PartnerPlan } from '../../src/core/classify/alum';
+import {
+  alumLoss,
+  batchStd,
+  compensateFaithful,
+  compensateGrouped,
+  minePartners,
+  planPartners,
+  tripletTerms,
+  uncertaintyMix,
+  type AlumOptions,
+  type PartnerPlan,
+} from '../../src/core/classify/alum';
 import { tf } from '../../src/core/tf';
 
 const read = (t: tf.Tensor) => Array.from(t.dataSync());
@@ -54,7 +65,9 @@ describe('latent compensation', () => {
     const got = read(compensateGrouped(f, 1, tf.ones([1, 2, 1]), zero));
     [0.5, 3.5, -0.5, 4.5].forEach((w, i) => expect(got[i]).toBeCloseTo(w, 3));
     // ε₂ = 1 shifts every unit by Σ_μ = std of (2, 2) = 0 → no change.
-    read(compensateGrouped(f, 1, zero, tf.ones([1, 2, 1]))).forEach((v, i) => expect(v).toBeCloseTo([1, 3, 0, 4][i], 2));
+    read(compensateGrouped(f, 1, zero, tf.ones([1, 2, 1]))).forEach((v, i) =>
+      expect(v).toBeCloseTo([1, 3, 0, 4][i], 2),
+    );
     expect(() => compensateGrouped(tf.zeros([1, 2, 3]), 2, zero, zero)).toThrow(/do not split/);
   });
 });
@@ -63,7 +76,10 @@ describe('latent compensation', () => {
 const deg = (a: number) => [Math.cos((a * Math.PI) / 180), Math.sin((a * Math.PI) / 180)];
 const MU = tf.tensor2d([deg(0), deg(10), deg(90), deg(170)]);
 const LABELS = Int32Array.from([0, 0, 0, 1]);
-const ALL_HARD = (labels: Int32Array): PartnerPlan => ({ ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(labels.length).fill(1) });
+const ALL_HARD = (labels: Int32Array): PartnerPlan => ({
+  ...planPartners(labels, 0, 1, 0),
+  hard: new Uint8Array(labels.length).fill(1),
+});
 const MINE = { positives: true, negatives: true, literal: false };
 /** The readings as printed (eq. 11 by the standard deviation, eq. 13 unweighted, eq. 14 summed). */
 const PRINTED = { mixBy: 'std', weightedCe: false, tripletMean: false } as const;
@@ -107,17 +123,26 @@ describe('mining (eq. 10)', () => {
 
   it('random partners have the right label relation, never the anchor, and about a fraction p of anchors mine (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 40 }), fc.integer(), (labels, seed) => {
-        const plan = planPartners(labels, 0.2, seed, 3);
-        labels.forEach((l, i) => {
-          expect(plan.randomPos[i]).not.toBe(i);
-          expect(plan.randomNeg[i]).not.toBe(i);
-          if (plan.hasPos[i]) expect(labels[plan.randomPos[i]]).toBe(l);
-          if (plan.hasNeg[i]) expect(labels[plan.randomNeg[i]]).not.toBe(l);
-        });
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 2, maxLength: 40 }),
+        fc.integer(),
+        (labels, seed) => {
+          const plan = planPartners(labels, 0.2, seed, 3);
+          labels.forEach((l, i) => {
+            expect(plan.randomPos[i]).not.toBe(i);
+            expect(plan.randomNeg[i]).not.toBe(i);
+            if (plan.hasPos[i]) expect(labels[plan.randomPos[i]]).toBe(l);
+            if (plan.hasNeg[i]) expect(labels[plan.randomNeg[i]]).not.toBe(l);
+          });
+        },
+      ),
     );
-    const big = planPartners(Array.from({ length: 5000 }, (_, i) => i % 3), 0.2, 1, 0);
+    const big = planPartners(
+      Array.from({ length: 5000 }, (_, i) => i % 3),
+      0.2,
+      1,
+      0,
+    );
     expect(big.hard.reduce((s, h) => s + h, 0) / 5000).toBeCloseTo(0.2, 1);
   });
 });
@@ -125,15 +150,19 @@ describe('mining (eq. 10)', () => {
 describe('mixup (eq. 11) and the losses (eq. 12–14)', () => {
   it('weights σ ⊘ (σ + σ⁺ + σ⁻) sum to 1 element-wise and f is their mix (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: 0.01, max: 20, noNaN: true }), { minLength: 6, maxLength: 6 }), fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 6, maxLength: 6 }), (s, m) => {
-        const sig = [0, 1, 2].map((i) => tf.tensor2d([[s[2 * i], s[2 * i + 1]]]));
-        const mus = [0, 1, 2].map((i) => tf.tensor2d([[m[2 * i], m[2 * i + 1]]]));
-        const { f, weights } = uncertaintyMix(mus, sig);
-        read(tf.addN(weights)).forEach((v) => expect(v).toBeCloseTo(1, 5));
-        const ws = weights.map(read);
-        const want = [0, 1].map((d) => [0, 1, 2].reduce((acc, i) => acc + ws[i][d] * m[2 * i + d], 0));
-        read(f).forEach((v, d) => expect(v).toBeCloseTo(want[d], 4));
-      }),
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 20, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 6, maxLength: 6 }),
+        (s, m) => {
+          const sig = [0, 1, 2].map((i) => tf.tensor2d([[s[2 * i], s[2 * i + 1]]]));
+          const mus = [0, 1, 2].map((i) => tf.tensor2d([[m[2 * i], m[2 * i + 1]]]));
+          const { f, weights } = uncertaintyMix(mus, sig);
+          read(tf.addN(weights)).forEach((v) => expect(v).toBeCloseTo(1, 5));
+          const ws = weights.map(read);
+          const want = [0, 1].map((d) => [0, 1, 2].reduce((acc, i) => acc + ws[i][d] * m[2 * i + d], 0));
+          read(f).forEach((v, d) => expect(v).toBeCloseTo(want[d], 4));
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -159,7 +188,17 @@ describe('mixup (eq. 11) and the losses (eq. 12–14)', () => {
 
   type Readings = Pick<AlumOptions, 'mixBy' | 'weightedCe' | 'tripletMean'>;
   // A float64 reference of eq. 11–14 for given partners, under each reading.
-  function reference(mu: number[][], logVar: number[][], w: number[][], labels: number[], pos: number[], neg: number[], valid: number[], lambda: number, r: Readings = PRINTED) {
+  function reference(
+    mu: number[][],
+    logVar: number[][],
+    w: number[][],
+    labels: number[],
+    pos: number[],
+    neg: number[],
+    valid: number[],
+    lambda: number,
+    r: Readings = PRINTED,
+  ) {
     const sigma = logVar.map((row) => row.map((v) => (r.mixBy === 'variance' ? Math.exp(v) : Math.exp(v / 2))));
     let ce = 0;
     let trip = 0;
@@ -178,53 +217,72 @@ describe('mixup (eq. 11) and the losses (eq. 12–14)', () => {
     return ce / mu.length + lambda * (r.tripletMean ? trip / Math.max(1, count) : trip);
   }
 
-  const READINGS: Readings[] = (['std', 'variance'] as const).flatMap((mixBy) => [false, true].flatMap((weightedCe) => [false, true].map((tripletMean) => ({ mixBy, weightedCe, tripletMean }))));
-  it.each(READINGS)('L = L_C + λ L_T matches a float64 reference, and its tf.grad matches finite differences (%o)', (readings) => {
-    const mu = [
-      [0.3, -0.2],
-      [0.5, 0.1],
-      [-0.4, 0.6],
-      [-0.7, -0.1],
-      [0.2, 0.9],
-    ];
-    const logVar = [
-      [0.1, -0.3],
-      [0.4, 0.2],
-      [-0.5, 0],
-      [0.3, 0.3],
-      [0, -0.2],
-    ];
-    const w = [
-      [1.2, -0.4, 0.3],
-      [0.2, 0.8, -1],
-    ];
-    const labels = Int32Array.from([0, 1, 0, 2, 1]);
-    const plan = ALL_HARD(labels);
-    const opts: AlumOptions = { ...MINE, ...readings, lambda: 0.5, margin: 1, triplet: true };
-    const parts = alumLoss(tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w), labels, plan, opts);
-    const pos = read(parts.pos);
-    const neg = read(parts.neg);
-    const valid = Array.from(plan.hasPos, (p, i) => p * plan.hasNeg[i]);
-    expect(read(parts.loss)[0]).toBeCloseTo(reference(mu, logVar, w, Array.from(labels), pos, neg, valid, 0.5, readings), 4);
-    // Without the triplet switch, the loss is L_C alone.
-    expect(read(alumLoss(tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w), labels, plan, { ...opts, triplet: false }).loss)[0]).toBeCloseTo(read(parts.ce)[0], 6);
-    // Gradient in μ, log σ² and W by tf.grad vs central differences of the float64 reference (partners held).
-    const [gMu, gLv, gW] = tf.grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => alumLoss(a, b, c, labels, plan, opts).loss)([tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w)]).map(read);
-    const h = 1e-5;
-    const fd = (which: number[][][], k: number, i: number, d: number) => {
-      const bump = (s: number) => {
-        const copy = which.map((m) => m.map((r) => r.slice()));
-        copy[k][i][d] += s;
-        return reference(copy[0], copy[1], copy[2], Array.from(labels), pos, neg, valid, 0.5, readings);
+  const READINGS: Readings[] = (['std', 'variance'] as const).flatMap((mixBy) =>
+    [false, true].flatMap((weightedCe) => [false, true].map((tripletMean) => ({ mixBy, weightedCe, tripletMean }))),
+  );
+  it.each(READINGS)(
+    'L = L_C + λ L_T matches a float64 reference, and its tf.grad matches finite differences (%o)',
+    (readings) => {
+      const mu = [
+        [0.3, -0.2],
+        [0.5, 0.1],
+        [-0.4, 0.6],
+        [-0.7, -0.1],
+        [0.2, 0.9],
+      ];
+      const logVar = [
+        [0.1, -0.3],
+        [0.4, 0.2],
+        [-0.5, 0],
+        [0.3, 0.3],
+        [0, -0.2],
+      ];
+      const w = [
+        [1.2, -0.4, 0.3],
+        [0.2, 0.8, -1],
+      ];
+      const labels = Int32Array.from([0, 1, 0, 2, 1]);
+      const plan = ALL_HARD(labels);
+      const opts: AlumOptions = { ...MINE, ...readings, lambda: 0.5, margin: 1, triplet: true };
+      const parts = alumLoss(tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w), labels, plan, opts);
+      const pos = read(parts.pos);
+      const neg = read(parts.neg);
+      const valid = Array.from(plan.hasPos, (p, i) => p * plan.hasNeg[i]);
+      expect(read(parts.loss)[0]).toBeCloseTo(
+        reference(mu, logVar, w, Array.from(labels), pos, neg, valid, 0.5, readings),
+        4,
+      );
+      // Without the triplet switch, the loss is L_C alone.
+      expect(
+        read(
+          alumLoss(tf.tensor2d(mu), tf.tensor2d(logVar), tf.tensor2d(w), labels, plan, { ...opts, triplet: false })
+            .loss,
+        )[0],
+      ).toBeCloseTo(read(parts.ce)[0], 6);
+      // Gradient in μ, log σ² and W by tf.grad vs central differences of the float64 reference (partners held).
+      const [gMu, gLv, gW] = tf
+        .grads((a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => alumLoss(a, b, c, labels, plan, opts).loss)([
+          tf.tensor2d(mu),
+          tf.tensor2d(logVar),
+          tf.tensor2d(w),
+        ])
+        .map(read);
+      const h = 1e-5;
+      const fd = (which: number[][][], k: number, i: number, d: number) => {
+        const bump = (s: number) => {
+          const copy = which.map((m) => m.map((r) => r.slice()));
+          copy[k][i][d] += s;
+          return reference(copy[0], copy[1], copy[2], Array.from(labels), pos, neg, valid, 0.5, readings);
+        };
+        return (bump(h) - bump(-h)) / (2 * h);
       };
-      return (bump(h) - bump(-h)) / (2 * h);
-    };
-    const all = [mu, logVar, w];
-    [gMu, gLv, gW].forEach((g, k) => {
-      const cols = all[k][0].length;
-      g.forEach((v, flat) => expect(v).toBeCloseTo(fd(all, k, Math.floor(flat / cols), flat % cols), 3));
-    });
-    // The σ head gets gradient only through the mixup weights: non-zero.
-    expect(gLv.some((v) => Math.abs(v) > 1e-4)).toBe(true);
-  });
+      const all = [mu, logVar, w];
+      [gMu, gLv, gW].forEach((g, k) => {
+        const cols = all[k][0].length;
+        g.forEach((v, flat) => expect(v).toBeCloseTo(fd(all, k, Math.floor(flat / cols), flat % cols), 3));
+      });
+      // The σ head gets gradient only through the mixup weights: non-zero.
+      expect(gLv.some((v) => Math.abs(v) > 1e-4)).toBe(true);
+    },
+  );
 });

@@ -7,7 +7,7 @@ import { CLASS_CLAIM_METRICS, runClassClaim, seededClassConfig } from '../../src
 import { classJson, parseClassConfig } from '../../src/core/classify/schema';
 
 describe('classification lesson claims', () => {
-  it('every condition names one of its lesson\'s models and a known metric; budgets are positive', () => {
+  it("every condition names one of its lesson's models and a known metric; budgets are positive", () => {
     for (const l of CLASS_LESSONS) {
       const ids = l.config.models.map((m) => m.id);
       expect(l.claim.steps).toBeGreaterThan(0);
@@ -31,8 +31,19 @@ describe('classification lesson claims', () => {
 
   it('a tiny budget reports every model and judges: an impossible bound fails, a trivial one holds', async () => {
     const lesson = CLASS_LESSONS[0];
-    const config = { ...lesson.config, data: { ...lesson.config.data, n: 200 }, train: { ...lesson.config.train, hidden: [8] } };
-    const claim = { statement: 's', steps: 3, conditions: [{ kind: 'bound' as const, id: 'ce', metric: 'testAccuracy' as const, min: 0 }, { kind: 'bound' as const, id: 'alum', metric: 'testError' as const, max: -0.1 }] };
+    const config = {
+      ...lesson.config,
+      data: { ...lesson.config.data, n: 200 },
+      train: { ...lesson.config.train, hidden: [8] },
+    };
+    const claim = {
+      statement: 's',
+      steps: 3,
+      conditions: [
+        { kind: 'bound' as const, id: 'ce', metric: 'testAccuracy' as const, min: 0 },
+        { kind: 'bound' as const, id: 'alum', metric: 'testError' as const, max: -0.1 },
+      ],
+    };
     const r = await runClassClaim(config, claim, { seed: 1 });
     expect(Object.keys(r.metrics)).toEqual(config.models.map((m) => m.id));
     expect(r.metrics.ce.testAccuracy + r.metrics.ce.testError).toBeCloseTo(1, 9);
@@ -41,10 +52,12 @@ describe('classification lesson claims', () => {
   });
 });
 
-describe('files and links from before the readings\' switches', () => {
+describe("files and links from before the readings' switches", () => {
   it('open with the printed readings (σ, plain sum, L_T sum)', () => {
     const raw = JSON.parse(classJson(CLASS_LESSONS[1].config));
-    raw.models.forEach((m: Record<string, unknown>) => ['mixBy', 'weightedCe', 'tripletMean'].forEach((k) => delete m[k]));
+    raw.models.forEach((m: Record<string, unknown>) =>
+      ['mixBy', 'weightedCe', 'tripletMean'].forEach((k) => delete m[k]),
+    );
     const r = parseClassConfig(raw);
     if ('error' in r) throw new Error(r.error);
     r.config.models.forEach((m) => expect([m.mixBy, m.weightedCe, m.tripletMean]).toEqual(['std', false, false]));

@@ -1,25 +1,44 @@
 // Classification data and metrics: flips of each kind, the clean test set, determinism; AUROC, rejection.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundaryDistance, CLASS_DATASETS, classDataProblem, DEFAULT_CLASS_DATA, FLIP_KINDS, makeClassData, type ClassDataSpec } from '../../src/core/classify/data';
+import {
+  boundaryDistance,
+  CLASS_DATASETS,
+  classDataProblem,
+  DEFAULT_CLASS_DATA,
+  FLIP_KINDS,
+  makeClassData,
+  type ClassDataSpec,
+} from '../../src/core/classify/data';
 import { accuracy, auroc, entropyRows, meanSd, predictions, rejectionAccuracy } from '../../src/core/classify/metrics';
 
-const spec = (patch: Partial<ClassDataSpec>): ClassDataSpec => ({ ...DEFAULT_CLASS_DATA, n: 200, testN: 100, ...patch });
+const spec = (patch: Partial<ClassDataSpec>): ClassDataSpec => ({
+  ...DEFAULT_CLASS_DATA,
+  n: 200,
+  testN: 100,
+  ...patch,
+});
 
 describe('classification data', () => {
   it('flips exactly round(r·n) labels, each to another class, and marks them; the test set is clean', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...CLASS_DATASETS), fc.constantFrom(...FLIP_KINDS), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.integer({ min: 2, max: 5 }), (dataset, flipKind, flipRate, classes) => {
-        const d = makeClassData(spec({ dataset, flipKind, flipRate, classes }));
-        const flipped = d.train.flipped.reduce((s, f) => s + f, 0);
-        expect(flipped).toBe(Math.round(flipRate * 200));
-        d.train.label.forEach((l, i) => {
-          expect(l !== d.train.clean[i]).toBe(d.train.flipped[i] === 1);
-          expect(l >= 0 && l < d.train.classes).toBe(true);
-        });
-        expect(d.test.flipped.every((f) => f === 0)).toBe(true);
-        expect(Array.from(d.test.label)).toEqual(Array.from(d.test.clean));
-      }),
+      fc.property(
+        fc.constantFrom(...CLASS_DATASETS),
+        fc.constantFrom(...FLIP_KINDS),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.integer({ min: 2, max: 5 }),
+        (dataset, flipKind, flipRate, classes) => {
+          const d = makeClassData(spec({ dataset, flipKind, flipRate, classes }));
+          const flipped = d.train.flipped.reduce((s, f) => s + f, 0);
+          expect(flipped).toBe(Math.round(flipRate * 200));
+          d.train.label.forEach((l, i) => {
+            expect(l !== d.train.clean[i]).toBe(d.train.flipped[i] === 1);
+            expect(l >= 0 && l < d.train.classes).toBe(true);
+          });
+          expect(d.test.flipped.every((f) => f === 0)).toBe(true);
+          expect(Array.from(d.test.label)).toEqual(Array.from(d.test.clean));
+        },
+      ),
       { numRuns: 40 },
     );
   });
@@ -28,7 +47,10 @@ describe('classification data', () => {
     for (const dataset of ['moons', 'circles', 'spirals', 'blobs'] as const) {
       const d = makeClassData(spec({ dataset, classes: 4, flipRate: 0 }));
       const counts = Array.from({ length: d.train.classes }, (_, c) => d.train.clean.filter((l) => l === c).length);
-      expect(counts.every((n) => Math.abs(n - 200 / d.train.classes) <= 1), dataset).toBe(true);
+      expect(
+        counts.every((n) => Math.abs(n - 200 / d.train.classes) <= 1),
+        dataset,
+      ).toBe(true);
     }
     expect(makeClassData(spec({ dataset: 'moons', classes: 5 })).train.classes).toBe(2);
   });
@@ -74,20 +96,25 @@ describe('classification metrics', () => {
 
   it('AUROC equals the pair count it is defined by (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { minLength: 2, maxLength: 30 }), (rows) => {
-        const score = rows.map((r) => r[0]);
-        const pos = rows.map((r) => (r[1] ? 1 : 0));
-        let num = 0;
-        let den = 0;
-        rows.forEach((a) => rows.forEach((b) => {
-          if (!a[1] || b[1]) return;
-          den++;
-          num += a[0] > b[0] ? 1 : a[0] === b[0] ? 0.5 : 0;
-        }));
-        const got = auroc(score, pos);
-        if (den === 0) expect(got).toBeNaN();
-        else expect(got).toBeCloseTo(num / den, 10);
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.boolean()), { minLength: 2, maxLength: 30 }),
+        (rows) => {
+          const score = rows.map((r) => r[0]);
+          const pos = rows.map((r) => (r[1] ? 1 : 0));
+          let num = 0;
+          let den = 0;
+          rows.forEach((a) =>
+            rows.forEach((b) => {
+              if (!a[1] || b[1]) return;
+              den++;
+              num += a[0] > b[0] ? 1 : a[0] === b[0] ? 0.5 : 0;
+            }),
+          );
+          const got = auroc(score, pos);
+          if (den === 0) expect(got).toBeNaN();
+          else expect(got).toBeCloseTo(num / den, 10);
+        },
+      ),
     );
   });
 

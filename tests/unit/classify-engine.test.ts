@@ -1,7 +1,14 @@
 // The baselines' losses by hand, and the stacked classification engine: test time has no compensation,
 // stacked models do not see each other, the ablation switches change only their own models, and CE learns.
 import { describe, expect, it } from 'vitest';
-import { baselineLoss, generalizedCrossEntropy, invTemperature, klToStandardNormal, smoothedCrossEntropy, type BaselineInputs } from '../../src/core/classify/baselines';
+import {
+  baselineLoss,
+  generalizedCrossEntropy,
+  invTemperature,
+  klToStandardNormal,
+  smoothedCrossEntropy,
+  type BaselineInputs,
+} from '../../src/core/classify/baselines';
 import { DEFAULT_CLASS_DATA, makeClassData } from '../../src/core/classify/data';
 import { ClassifyEngine } from '../../src/core/classify/engine';
 import { crossEntropy } from '../../src/core/classify/model';
@@ -21,13 +28,19 @@ const logp = [
 
 describe('baseline losses by hand', () => {
   it('cross-entropy, label smoothing, GCE and the KL term', () => {
-    expect(read(crossEntropy(logits, labels))).toEqual([expect.closeTo(-logp[0][0], 5), expect.closeTo(-logp[1][2], 5)]);
+    expect(read(crossEntropy(logits, labels))).toEqual([
+      expect.closeTo(-logp[0][0], 5),
+      expect.closeTo(-logp[1][2], 5),
+    ]);
     const ls = read(smoothedCrossEntropy(logits, labels, 0.1));
     expect(ls[0]).toBeCloseTo(-0.9 * logp[0][0] - (0.1 * logp[0].reduce((a, b) => a + b)) / 3, 5);
     const gce = read(generalizedCrossEntropy(logits, labels, 0.7));
     expect(gce[1]).toBeCloseTo((1 - Math.exp(logp[1][2]) ** 0.7) / 0.7, 5);
     // KL(N((1, 0), diag(e, 1)) ‖ N(0, I)) = ½ (1 + e − 1 − 1) + ½ (0 + 1 − 0 − 1).
-    expect(read(klToStandardNormal(tf.tensor2d([[1, 0]]), tf.tensor2d([[1, 0]])))[0]).toBeCloseTo(0.5 * (Math.E - 1), 5);
+    expect(read(klToStandardNormal(tf.tensor2d([[1, 0]]), tf.tensor2d([[1, 0]])))[0]).toBeCloseTo(
+      0.5 * (Math.E - 1),
+      5,
+    );
   });
 
   const inputs = (patch: Partial<BaselineInputs> = {}): BaselineInputs => ({
@@ -72,7 +85,8 @@ describe('baseline losses by hand', () => {
     for (let i = 0; i < 3; i++) {
       const e = [Math.exp(z[2 * i]), Math.exp(z[2 * i + 1])];
       const p = e.map((v) => v / (e[0] + e[1]));
-      for (let d = 0; d < 2; d++) for (let c = 0; c < 2; c++) want[d * 2 + c] += (mu[2 * i + d] * (p[c] - (inp.labels[i] === c ? 1 : 0))) / 3;
+      for (let d = 0; d < 2; d++)
+        for (let c = 0; c < 2; c++) want[d * 2 + c] += (mu[2 * i + d] * (p[c] - (inp.labels[i] === c ? 1 : 0))) / 3;
     }
     g.forEach((v, i) => expect(v).toBeCloseTo(want[i], 5));
   });
@@ -90,7 +104,8 @@ async function trained(specs: ClassModelSpec[], steps: number) {
   return { params, snap };
 }
 
-const same = (a: Float32Array[], b: Float32Array[]) => a.every((p, i) => p.every((v, j) => Math.abs(v - b[i][j]) < 1e-5));
+const same = (a: Float32Array[], b: Float32Array[]) =>
+  a.every((p, i) => p.every((v, j) => Math.abs(v - b[i][j]) < 1e-5));
 
 describe('the classification engine', () => {
   it('a model trains the same alone or beside others (the stack shares data, batches and draws only)', async () => {
@@ -101,7 +116,11 @@ describe('the classification engine', () => {
   });
 
   it('compensation is the identity at test time and changes training; Table 6 switches change only their models', async () => {
-    const e = new ClassifyEngine(DATA, [classModel('alum', { compensation: 'faithful' }, 'a'), classModel('alum', { compensation: 'off' }, 'b')], TRAIN);
+    const e = new ClassifyEngine(
+      DATA,
+      [classModel('alum', { compensation: 'faithful' }, 'a'), classModel('alum', { compensation: 'off' }, 'b')],
+      TRAIN,
+    );
     const s0 = await e.frame(true);
     // Same weights, different compensation: identical test-time outputs.
     expect(Array.from(s0.models[0].fields!.probs)).toEqual(Array.from(s0.models[1].fields!.probs));
@@ -128,10 +147,14 @@ describe('the classification engine', () => {
   });
 
   it('refuses bad specs and data with a clear message', () => {
-    expect(() => new ClassifyEngine(DATA, [classModel('alum', { compensation: 'grouped', groups: 5 })], TRAIN)).toThrow(/divisible by 5/);
+    expect(() => new ClassifyEngine(DATA, [classModel('alum', { compensation: 'grouped', groups: 5 })], TRAIN)).toThrow(
+      /divisible by 5/,
+    );
     expect(() => new ClassifyEngine(DATA, [classModel('robust-ce', { T: 0 })], TRAIN)).toThrow(/T must be/);
     const e = new ClassifyEngine(DATA, [classModel('ce')], TRAIN);
-    expect(() => e.setData(makeClassData({ ...DEFAULT_CLASS_DATA, dataset: 'blobs', classes: 3 }))).toThrow(/3 classes, the models 2/);
+    expect(() => e.setData(makeClassData({ ...DEFAULT_CLASS_DATA, dataset: 'blobs', classes: 3 }))).toThrow(
+      /3 classes, the models 2/,
+    );
     e.dispose();
   });
 });
@@ -142,8 +165,39 @@ describe('the WASM backend (what npm run reproduce uses)', () => {
     const { useNodeBackend } = await import('../../src/platform/node');
     const labels = Int32Array.from([0, 1, 0, 1]);
     const plan = { ...planPartners(labels, 0, 1, 0), hard: new Uint8Array(4).fill(1) };
-    const opts = { positives: true, negatives: true, literal: false, lambda: 0.5, margin: 1, triplet: true, mixBy: 'std', weightedCe: false, tripletMean: false } as const;
-    const value = () => alumLoss(tf.tensor2d([[0.3, -0.2], [0.5, 0.1], [-0.4, 0.6], [-0.7, -0.1]]), tf.tensor2d([[0.1, -0.3], [0.4, 0.2], [-0.5, 0], [0.3, 0.3]]), tf.tensor2d([[1.2, -0.4], [0.2, 0.8]]), labels, plan, opts).loss.dataSync()[0];
+    const opts = {
+      positives: true,
+      negatives: true,
+      literal: false,
+      lambda: 0.5,
+      margin: 1,
+      triplet: true,
+      mixBy: 'std',
+      weightedCe: false,
+      tripletMean: false,
+    } as const;
+    const value = () =>
+      alumLoss(
+        tf.tensor2d([
+          [0.3, -0.2],
+          [0.5, 0.1],
+          [-0.4, 0.6],
+          [-0.7, -0.1],
+        ]),
+        tf.tensor2d([
+          [0.1, -0.3],
+          [0.4, 0.2],
+          [-0.5, 0],
+          [0.3, 0.3],
+        ]),
+        tf.tensor2d([
+          [1.2, -0.4],
+          [0.2, 0.8],
+        ]),
+        labels,
+        plan,
+        opts,
+      ).loss.dataSync()[0];
     const cpu = value();
     await useNodeBackend('wasm');
     try {
@@ -155,19 +209,26 @@ describe('the WASM backend (what npm run reproduce uses)', () => {
 });
 
 describe('the latest mining (the hover view)', () => {
-  it('ALUM and RUL-style keep the last step\'s partners and weights, in training indices; CE has none; nothing grows', async () => {
+  it("ALUM and RUL-style keep the last step's partners and weights, in training indices; CE has none; nothing grows", async () => {
     const { classBatch } = await import('../../src/core/classify/engine');
     const { miningOf } = await import('../../src/core/classify/mining');
     const data = makeClassData({ ...DEFAULT_CLASS_DATA, n: 200, flipRate: 0.2 });
     const train = { ...DEFAULT_CLASS_TRAIN, hidden: [8], batchSize: 16 };
-    const engine = new ClassifyEngine(data, [classModel('ce'), classModel('rul'), classModel('alum', { hardFraction: 0.5 })], train);
+    const engine = new ClassifyEngine(
+      data,
+      [classModel('ce'), classModel('rul'), classModel('alum', { hardFraction: 0.5 })],
+      train,
+    );
     try {
       engine.run(3);
       const before = tf.memory().numTensors;
       const snap = await engine.frame(true, 4);
       expect(snap.models[0].mining).toBeNull();
       const anchors = Array.from(classBatch(train.seed, 2, 16, 200));
-      for (const [k, members] of [[1, 2], [2, 3]] as const) {
+      for (const [k, members] of [
+        [1, 2],
+        [2, 3],
+      ] as const) {
         const m = snap.models[k].mining!;
         expect(m.step).toBe(2);
         expect(Array.from(m.anchors)).toEqual(anchors);

@@ -54,13 +54,17 @@ describe('embedding figure', () => {
     const neg = f.data.find((t) => t.name === 'negative') as { x: number[] };
     expect(pos.x).toEqual([fields(2).mu[10], fields(2).mu[14]]);
     expect(neg.x).toEqual([fields(2).mu[10], fields(2).mu[18]]);
-    expect(embeddingFigure('t', fields(2), data.train, 2, 2, mining, 6).data.some((t) => t.name === 'positive')).toBe(false);
+    expect(embeddingFigure('t', fields(2), data.train, 2, 2, mining, 6).data.some((t) => t.name === 'positive')).toBe(
+      false,
+    );
   });
 });
 
 describe('mining text', () => {
   it('names the partners, how they were drawn, and w, w⁺, w⁻ per dimension at D = 2', () => {
-    expect(miningText(mining, 5, 'ALUM')).toBe('Anchor 5 (step 41), mined partners (eq. 10): positive 7, negative 9; w = (0.50, 0.20), w⁺ = (0.25, 0.40), w⁻ = (0.25, 0.40).');
+    expect(miningText(mining, 5, 'ALUM')).toBe(
+      'Anchor 5 (step 41), mined partners (eq. 10): positive 7, negative 9; w = (0.50, 0.20), w⁺ = (0.25, 0.40), w⁻ = (0.25, 0.40).',
+    );
     expect(miningText(mining, 7, 'ALUM')).toContain('random partners');
     expect(miningText(mining, 8, 'ALUM')).toContain('not in the latest minibatch');
     expect(miningText(mining, null, 'ALUM')).toContain('Hover a ringed point');
@@ -68,7 +72,16 @@ describe('mining text', () => {
   });
 
   it('RUL-style: one partner and two weights; D > 2: the mean over dimensions', () => {
-    const rul: ClassMining = { ...mining, neg: null, hard: null, members: 2, dims: 4, weights: Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.5, 0.5, 0.5, 0.9, 0.8, 0.7, 0.6]) };
-    expect(miningText(rul, 5, 'RUL-style')).toBe('Anchor 5 (step 41), a random partner: partner 7; w = 0.50 (mean over 4 dims), w′ = 0.50 (mean over 4 dims).');
+    const rul: ClassMining = {
+      ...mining,
+      neg: null,
+      hard: null,
+      members: 2,
+      dims: 4,
+      weights: Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.1, 0.2, 0.3, 0.4, 0.5, 0.5, 0.5, 0.5, 0.9, 0.8, 0.7, 0.6]),
+    };
+    expect(miningText(rul, 5, 'RUL-style')).toBe(
+      'Anchor 5 (step 41), a random partner: partner 7; w = 0.50 (mean over 4 dims), w′ = 0.50 (mean over 4 dims).',
+    );
   });
 });

@@ -6,9 +6,13 @@ import { classHash, modeOf, parseClassHash } from '../../src/app/classify/link';
 
 describe('classification links and files', () => {
   it('a lesson as it is travels as its id; a changed setup (T = ∞ included) as the whole configuration', () => {
-    for (const l of CLASS_LESSONS) expect(parseClassHash(classHash(l.config, l.id))).toEqual({ config: l.config, lessonId: l.id, error: null });
+    for (const l of CLASS_LESSONS)
+      expect(parseClassHash(classHash(l.config, l.id))).toEqual({ config: l.config, lessonId: l.id, error: null });
     const lesson = CLASS_LESSONS[2];
-    const changed = { ...lesson.config, models: lesson.config.models.map((m, k) => (k === 1 ? { ...m, T: Infinity } : m)) };
+    const changed = {
+      ...lesson.config,
+      models: lesson.config.models.map((m, k) => (k === 1 ? { ...m, T: Infinity } : m)),
+    };
     const hash = classHash(changed, lesson.id);
     expect(hash).toContain('cls=');
     expect(parseClassHash(hash).config).toEqual(changed);
@@ -18,7 +22,10 @@ describe('classification links and files', () => {
   });
 
   it('refuses a tampered link or file with the field named, and the export re-opens its setup', () => {
-    const bad = classHash({ ...CLASS_LESSONS[0].config, data: { ...CLASS_LESSONS[0].config.data, flipRate: 0.9 } }, null);
+    const bad = classHash(
+      { ...CLASS_LESSONS[0].config, data: { ...CLASS_LESSONS[0].config.data, flipRate: 0.9 } },
+      null,
+    );
     expect(parseClassHash(bad).error).toMatch(/data\.flipRate/);
     expect(parseClassHash('#mode=classification&cls=@@@').error).toMatch(/damaged/);
     expect(parseClassHash('#mode=classification&lesson=nope').error).toMatch(/no classification lesson "nope"/);

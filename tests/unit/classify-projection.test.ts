@@ -31,14 +31,17 @@ describe('embedding basis', () => {
 
   it('the axes are orthonormal for any data (property)', () => {
     fc.assert(
-      fc.property(fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 8 * 6, maxLength: 8 * 6 }), (rows) => {
-        const b = embeddingBasis(rows, 8);
-        const dot = (p: Float64Array, q: Float64Array) => p.reduce((s, x, i) => s + x * q[i], 0);
-        expect(dot(b.axes[0], b.axes[0])).toBeCloseTo(1, 6);
-        expect(dot(b.axes[1], b.axes[1])).toBeCloseTo(1, 6);
-        expect(Math.abs(dot(b.axes[0], b.axes[1]))).toBeLessThan(1e-6);
-        expect(b.explained[0]).toBeGreaterThanOrEqual(b.explained[1] - 1e-9);
-      }),
+      fc.property(
+        fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: 8 * 6, maxLength: 8 * 6 }),
+        (rows) => {
+          const b = embeddingBasis(rows, 8);
+          const dot = (p: Float64Array, q: Float64Array) => p.reduce((s, x, i) => s + x * q[i], 0);
+          expect(dot(b.axes[0], b.axes[0])).toBeCloseTo(1, 6);
+          expect(dot(b.axes[1], b.axes[1])).toBeCloseTo(1, 6);
+          expect(Math.abs(dot(b.axes[0], b.axes[1]))).toBeLessThan(1e-6);
+          expect(b.explained[0]).toBeGreaterThanOrEqual(b.explained[1] - 1e-9);
+        },
+      ),
       { numRuns: 50 },
     );
   });

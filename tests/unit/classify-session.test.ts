@@ -9,8 +9,18 @@ import { useNodeBackend } from '../../src/platform/node';
 import { tf } from '../../src/core/tf';
 import { DEFAULT_CLASS_DATA, type ClassData } from '../../src/core/classify/data';
 import { ClassifyEngine, type ClassRunConfig } from '../../src/core/classify/engine';
-import { classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec, type ClassTrainSettings } from '../../src/core/classify/spec';
-import { ClassifySession, type ClassMessage, type ClassPlatform, type ClassTrainer } from '../../src/worker/classifySession';
+import {
+  classModel,
+  DEFAULT_CLASS_TRAIN,
+  type ClassModelSpec,
+  type ClassTrainSettings,
+} from '../../src/core/classify/spec';
+import {
+  ClassifySession,
+  type ClassMessage,
+  type ClassPlatform,
+  type ClassTrainer,
+} from '../../src/worker/classifySession';
 
 const CONFIG: ClassRunConfig = {
   data: { ...DEFAULT_CLASS_DATA, n: 200, testN: 100 },
@@ -101,7 +111,14 @@ interface Harness {
 
 function harness(delay = 20): Harness {
   let lose: ((reason: string) => void) | null = null;
-  const h: Harness = { session: null as unknown as ClassifySession, trouble: { intrusions: [], failedReads: [] }, messages: [], engines: [], backends: ['webgpu'], loseDevice: () => undefined };
+  const h: Harness = {
+    session: null as unknown as ClassifySession,
+    trouble: { intrusions: [], failedReads: [] },
+    messages: [],
+    engines: [],
+    backends: ['webgpu'],
+    loseDevice: () => undefined,
+  };
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'];
   const platform: ClassPlatform = {
     async initBackend(skip) {
@@ -139,8 +156,10 @@ async function started(autoplay: boolean): Promise<Harness> {
   return h;
 }
 
-const frames = (h: Harness) => h.messages.filter((m): m is Extract<ClassMessage, { kind: 'frame' }> => m.kind === 'frame');
-const errors = (h: Harness) => h.messages.filter((m) => m.kind === 'error').map((m) => (m as { message: string }).message);
+const frames = (h: Harness) =>
+  h.messages.filter((m): m is Extract<ClassMessage, { kind: 'frame' }> => m.kind === 'frame');
+const errors = (h: Harness) =>
+  h.messages.filter((m) => m.kind === 'error').map((m) => (m as { message: string }).message);
 const until = async (ok: () => boolean, ms = 20_000) => {
   const t0 = Date.now();
   while (!ok()) {
@@ -159,7 +178,8 @@ function curvesConsistent(h: Harness): void {
   let run = -1;
   for (const f of frames(h)) {
     const steps = f.history.map((r) => r.step);
-    for (let i = 1; i < steps.length; i++) expect(steps[i], `run ${f.run}: ${steps.join(',')}`).toBeGreaterThan(steps[i - 1]);
+    for (let i = 1; i < steps.length; i++)
+      expect(steps[i], `run ${f.run}: ${steps.join(',')}`).toBeGreaterThan(steps[i - 1]);
     expect(steps[steps.length - 1]).toBe(f.snapshot.step);
     if (f.run !== run) {
       // The new run's curve begins with its own first point, never one of the run before.
@@ -194,7 +214,11 @@ describe('the classification session on the queued machinery', () => {
       { ...CONFIG, train: { ...CONFIG.train, learningRate: 0.03, batchSize: 16 } },
       { ...CONFIG, models: [...CONFIG.models, classModel('gce')] },
       { ...CONFIG, models: [classModel('rul'), classModel('alum', { hardFraction: 0.2 }, 'a2')] },
-      { ...CONFIG, train: { ...CONFIG.train, batchSize: 48 }, models: [classModel('rul'), classModel('alum', { hardFraction: 0.2 }, 'a2')] },
+      {
+        ...CONFIG,
+        train: { ...CONFIG.train, batchSize: 48 },
+        models: [classModel('rul'), classModel('alum', { hardFraction: 0.2 }, 'a2')],
+      },
     ];
     for (const next of changes) {
       await midFrame(h);
@@ -257,7 +281,9 @@ describe('the classification session on the queued machinery', () => {
     // The first frame on the new backend is the last one shown; the curve goes on (one run).
     const next = frames(h)[after];
     expect(next.snapshot.step).toBe(shown);
-    expect(next.snapshot.models.map((m) => m.metrics.testAccuracy)).toEqual(frames(h)[after - 1].snapshot.models.map((m) => m.metrics.testAccuracy));
+    expect(next.snapshot.models.map((m) => m.metrics.testAccuracy)).toEqual(
+      frames(h)[after - 1].snapshot.models.map((m) => m.metrics.testAccuracy),
+    );
     curvesConsistent(h);
     expect(new Set(frames(h).map((f) => f.run))).toEqual(new Set([1]));
   });

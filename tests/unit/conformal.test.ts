@@ -3,7 +3,16 @@
 // for continuous scores, whatever the model — checked over many seeded replicates within the binomial's bounds.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { bandCoverage, conformalHalfWidth, conformalQuantile, conformalRank, coverageAlongX, minCalibrationSize, splitConformal, type ConformalScore } from '../../src/core/conformal';
+import {
+  bandCoverage,
+  conformalHalfWidth,
+  conformalQuantile,
+  conformalRank,
+  coverageAlongX,
+  minCalibrationSize,
+  splitConformal,
+  type ConformalScore,
+} from '../../src/core/conformal';
 import { normal, uniform } from '../../src/core/rng';
 
 describe('the conformal rank ⌈(n + 1)(1 − α)⌉', () => {
@@ -43,7 +52,11 @@ describe('q̂ and the band', () => {
     expect(conformalQuantile(scores.slice(0, 8), 0.1)).toBe(Infinity);
   });
   it('fits |y − μ̂| and |y − μ̂|/σ̂ and says the Gaussian z beside it', () => {
-    const cal = { mu: new Array(10).fill(0), sigma: [1, 1, 1, 1, 1, 2, 2, 2, 2, 2], y: [1, -2, 3, -4, 5, 6, -7, 8, 9, -10] };
+    const cal = {
+      mu: new Array(10).fill(0),
+      sigma: [1, 1, 1, 1, 1, 2, 2, 2, 2, 2],
+      y: [1, -2, 3, -4, 5, 6, -7, 8, 9, -10],
+    };
     const abs = splitConformal('abs', 0.8, cal);
     expect([abs.n, abs.k, abs.q]).toEqual([10, 9, 9]);
     // σ-normalised: 1, 2, 3, 4, 5, 3, 3.5, 4, 4.5, 5 → sorted 1, 2, 3, 3, 3.5, 4, 4, 4.5, 5, 5; the 9th is 5.
@@ -91,12 +104,21 @@ describe('the split-conformal guarantee', () => {
           const draw = (r: number, i: number) => {
             const x = uniform(seed, 1, r, i) * 4;
             const e = normal(seed, 2, r, i) / Math.sqrt(-2 * Math.log(uniform(seed, 3, r, i)));
-            return { x, y: Math.sin(x) + (0.2 + 0.5 * x) * e, mu: Math.sin(x) + bias, sigma: sigmaScale * (1 + 0.3 * x) };
+            return {
+              x,
+              y: Math.sin(x) + (0.2 + 0.5 * x) * e,
+              mu: Math.sin(x) + bias,
+              sigma: sigmaScale * (1 + 0.3 * x),
+            };
           };
           let covered = 0;
           for (let r = 0; r < R; r++) {
             const cal = Array.from({ length: n }, (_, i) => draw(r, i));
-            const fit = splitConformal(score, 1 - alpha, { mu: cal.map((c) => c.mu), sigma: cal.map((c) => c.sigma), y: cal.map((c) => c.y) });
+            const fit = splitConformal(score, 1 - alpha, {
+              mu: cal.map((c) => c.mu),
+              sigma: cal.map((c) => c.sigma),
+              y: cal.map((c) => c.y),
+            });
             const t = draw(r, n);
             if (Math.abs(t.y - t.mu) <= conformalHalfWidth(fit, t.sigma)) covered++;
           }

@@ -14,8 +14,22 @@ import type { TrainerStatus } from '../../src/worker/protocol';
 import { TrainerSession, type SessionPlatform } from '../../src/worker/session';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 120 };
-const TRAIN = { ...DEFAULT_TRAIN, batchSize: 32, warmupMeanSteps: 6, warmupNllSteps: 6, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [8] } };
-const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll'), modelSpec('superloss-nll', { tauMode: 'running' }), modelSpec('robust-nll', { T: 16 })]), train: TRAIN };
+const TRAIN = {
+  ...DEFAULT_TRAIN,
+  batchSize: 32,
+  warmupMeanSteps: 6,
+  warmupNllSteps: 6,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [8] },
+};
+const CONFIG: RunConfig = {
+  data: DATA,
+  models: withIds([
+    modelSpec('nll'),
+    modelSpec('superloss-nll', { tauMode: 'running' }),
+    modelSpec('robust-nll', { T: 16 }),
+  ]),
+  train: TRAIN,
+};
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
@@ -56,7 +70,9 @@ function cpuSession() {
       return { backend: name, notes: [] };
     },
     makeFused: (points, truth, specs, train, state, view) =>
-      backends[backends.length - 1] === 'wasm' ? new CpuPath(points, truth, specs, train, state, { module: cpuModule(), spawn, workers: 2 }, view) : null,
+      backends[backends.length - 1] === 'wasm'
+        ? new CpuPath(points, truth, specs, train, state, { module: cpuModule(), spawn, workers: 2 }, view)
+        : null,
     deviceLost: () => null,
     isDeviceError: (err) => err instanceof Error && err.name === 'CpuTrainerError',
     backendChanged() {},
@@ -98,7 +114,11 @@ describe('the session on the CPU trainer', () => {
     // The state after 20 steps read straight from a CPU trainer of its own (not through the session's frames, whose
     // state is what is under test).
     const models = withIds(CONFIG.models);
-    const own = new CpuTrainer(points, models, TRAIN, freshState(TRAIN.architecture, models), { module: cpuModule(), spawn: inThreadShard, workers: 2 });
+    const own = new CpuTrainer(points, models, TRAIN, freshState(TRAIN.architecture, models), {
+      module: cpuModule(),
+      spawn: inThreadShard,
+      workers: 2,
+    });
     own.run(20);
     const checkpoint = await own.readState();
     own.dispose();

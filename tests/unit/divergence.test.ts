@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { DIVERGED_RMSE, firstDivergence, summarise, type Curve } from '../../src/core/experiments/divergence';
 
-const curve = (loss: string, trajectory: number, rmse: number[], sigmaError = rmse.map(() => 1)): Curve => ({ loss, trajectory, seed: 1 + trajectory, steps: rmse.map((_, i) => 100 * (i + 1)), rmse, sigmaError });
+const curve = (loss: string, trajectory: number, rmse: number[], sigmaError = rmse.map(() => 1)): Curve => ({
+  loss,
+  trajectory,
+  seed: 1 + trajectory,
+  steps: rmse.map((_, i) => 100 * (i + 1)),
+  rmse,
+  sigmaError,
+});
 
 describe('divergence study bookkeeping', () => {
   it('a curve diverges at its first checkpoint at or above the threshold, or non-finite', () => {
@@ -26,7 +33,14 @@ describe('divergence study bookkeeping', () => {
       curve('clipped-nll', 2, [0.5, 0.5, 0.4], [0.6, 0.6, 0.4]),
     ];
     const [eq6, constant, clipped] = summarise(curves);
-    expect(eq6).toMatchObject({ loss: 'robust-nll', n: 3, diverged: 2, divergedAtEnd: 1, when: [200, 100], divergedTrajectories: [0, 2] });
+    expect(eq6).toMatchObject({
+      loss: 'robust-nll',
+      n: 3,
+      diverged: 2,
+      divergedAtEnd: 1,
+      when: [200, 100],
+      divergedTrajectories: [0, 2],
+    });
     expect(eq6.stableRmse).toBeCloseTo(0.6, 12);
     expect(eq6.stableSigmaError).toBeCloseTo(0.7, 12);
     expect(constant).toMatchObject({ diverged: 0, divergedAtEnd: 0 });

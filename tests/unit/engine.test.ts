@@ -11,13 +11,20 @@ import { freshState, type TrainingState } from '../../src/core/state';
 
 const SPEC = { ...defaultDataSpec('hetero-sine'), n: 300 };
 const POINTS = makePoints(SPEC);
-const TRAIN: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 64, warmupMeanSteps: 5, warmupNllSteps: 5, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] } };
+const TRAIN: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  batchSize: 64,
+  warmupMeanSteps: 5,
+  warmupNllSteps: 5,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] },
+};
 
 beforeAll(async () => {
   expect(await useNodeBackend('wasm')).toBe('wasm');
 });
 
-const params = async (engine: Engine): Promise<Float32Array[]> => (await engine.exportState()).models.map((m) => m.params);
+const params = async (engine: Engine): Promise<Float32Array[]> =>
+  (await engine.exportState()).models.map((m) => m.params);
 
 function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let worst = 0;
@@ -97,7 +104,12 @@ describe('Engine', () => {
   });
 
   it('does not leak tensors: runs, frames with and without state, live changes, exports and rebuilt engines', async () => {
-    const specs = withIds([modelSpec('robust-nll'), modelSpec('superloss-nll', { tauMode: 'running' }), modelSpec('barron-adaptive'), modelSpec('faithful')]);
+    const specs = withIds([
+      modelSpec('robust-nll'),
+      modelSpec('superloss-nll', { tauMode: 'running' }),
+      modelSpec('barron-adaptive'),
+      modelSpec('faithful'),
+    ]);
     const train = { ...TRAIN, architecture: { ...TRAIN.architecture, hidden: [4] } };
     let engine = new Engine(POINTS, SPEC, specs, train);
     engine.run(50);
@@ -118,7 +130,12 @@ describe('Engine', () => {
   it('stops a diverging model alone and says why; the others go on', async () => {
     // Plain SGD at a huge learning rate (Adam's steps are bounded by lr, so it would merely wander).
     const specs = withIds([modelSpec('nll', { lrScale: 1e8 }), modelSpec('nll')]);
-    const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, optimizer: 'sgd', warmupMeanSteps: 0, warmupNllSteps: 0 });
+    const engine = new Engine(POINTS, SPEC, specs, {
+      ...TRAIN,
+      optimizer: 'sgd',
+      warmupMeanSteps: 0,
+      warmupNllSteps: 0,
+    });
     engine.run(20);
     const snap = await engine.snapshot();
     expect(snap.models[0].status).toBe('diverged');
@@ -138,7 +155,10 @@ describe('Engine', () => {
 
   it('trains separate mean and variance networks (two towers, tanh) as well as a shared trunk', async () => {
     const arch = { hidden: [8, 8], activation: 'tanh' as const, shared: false, varianceFloor: 1e-6 };
-    const engine = new Engine(POINTS, SPEC, withIds([modelSpec('nll'), modelSpec('faithful')]), { ...TRAIN, architecture: arch });
+    const engine = new Engine(POINTS, SPEC, withIds([modelSpec('nll'), modelSpec('faithful')]), {
+      ...TRAIN,
+      architecture: arch,
+    });
     const first = await engine.snapshot();
     engine.run(60);
     const later = await engine.snapshot();
@@ -161,7 +181,12 @@ describe('Engine', () => {
   });
 
   it("reports each model's real gradient weight: α (eq. 7) for eq. 6, w for constant weights, σ* for SuperLoss, 1 for a plain loss", async () => {
-    const specs = withIds([modelSpec('robust-nll', { T: 0.5 }), modelSpec('tilted-nll', { T: 0.5 }), modelSpec('superloss-nll', { tauMode: 'fixed', tau: 1 }), modelSpec('nll')]);
+    const specs = withIds([
+      modelSpec('robust-nll', { T: 0.5 }),
+      modelSpec('tilted-nll', { T: 0.5 }),
+      modelSpec('superloss-nll', { tauMode: 'fixed', tau: 1 }),
+      modelSpec('nll'),
+    ]);
     const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0 });
     engine.run(30);
     const [robust, tilted, superloss, plain] = (await engine.snapshot()).models;
@@ -192,7 +217,12 @@ describe('Engine', () => {
     const alpha = w.map((wi, i) => n * wi * (1 + (mean - clipped.sampleLoss[i]) / 0.5));
     // Some αⱼ are negative here, so the clipping is seen.
     expect(Math.min(...alpha)).toBeLessThan(0);
-    expect(maxDiff(clipped.gradWeight, alpha.map((a) => Math.max(a, 0)))).toBeLessThan(1e-3 * Math.max(1, ...alpha.map(Math.abs)));
+    expect(
+      maxDiff(
+        clipped.gradWeight,
+        alpha.map((a) => Math.max(a, 0)),
+      ),
+    ).toBeLessThan(1e-3 * Math.max(1, ...alpha.map(Math.abs)));
   });
 
   it("draws Student-t's band at its standard deviation scale·√(ν/(ν−2)), and its scale (flagged) when ν ≤ 2", async () => {
@@ -204,7 +234,10 @@ describe('Engine', () => {
     // point through the ratio to a Gaussian model with the same raw output would need equal weights, so restart
     // them from one state instead.
     engine.dispose();
-    const same: TrainingState = { step: 0, models: state.models.map((m) => ({ ...m, params: state.models[2].params.slice() })) };
+    const same: TrainingState = {
+      step: 0,
+      models: state.models.map((m) => ({ ...m, params: state.models[2].params.slice() })),
+    };
     const again = new Engine(POINTS, SPEC, specs, TRAIN, same);
     const [t4, t2, gauss] = (await again.snapshot()).models;
     expect(t4.bandIsScale).toBe(false);
@@ -218,8 +251,16 @@ describe('Engine', () => {
   });
 
   it("SuperLoss's running τ averages the model's own-loss steps only (the warm-up does not anchor it), per model", async () => {
-    const specs: ModelSpec[] = withIds([modelSpec('superloss-nll', { tauMode: 'running', tau: 100 }), modelSpec('superloss-nll', { tauMode: 'running', tau: 100, warmup: { meanSteps: 0, nllSteps: 0 } })]);
-    const engine = new Engine(POINTS, SPEC, specs, { ...TRAIN, warmupMeanSteps: 40, warmupNllSteps: 40, batchSize: 300 });
+    const specs: ModelSpec[] = withIds([
+      modelSpec('superloss-nll', { tauMode: 'running', tau: 100 }),
+      modelSpec('superloss-nll', { tauMode: 'running', tau: 100, warmup: { meanSteps: 0, nllSteps: 0 } }),
+    ]);
+    const engine = new Engine(POINTS, SPEC, specs, {
+      ...TRAIN,
+      warmupMeanSteps: 40,
+      warmupNllSteps: 40,
+      batchSize: 300,
+    });
     engine.run(80);
     let state = await engine.exportState();
     // Model 1 has been in its own phase for 80 steps; model 0 not yet: its τ is untouched.
@@ -239,10 +280,16 @@ describe('Engine', () => {
   it('refuses a state that does not fit, naming what is wrong', () => {
     const specs = withIds([modelSpec('nll'), modelSpec('mse')]);
     const state = freshState(TRAIN.architecture, specs);
-    expect(() => new Engine(POINTS, SPEC, specs.slice(0, 1), TRAIN, state)).toThrow(/2 models; the configuration has 1/);
+    expect(() => new Engine(POINTS, SPEC, specs.slice(0, 1), TRAIN, state)).toThrow(
+      /2 models; the configuration has 1/,
+    );
     const short = { ...state, models: state.models.map((m) => ({ ...m, params: m.params.slice(1) })) };
-    expect(() => new Engine(POINTS, SPEC, specs, TRAIN, short)).toThrow(/params has \d+ values; the architecture needs/);
+    expect(() => new Engine(POINTS, SPEC, specs, TRAIN, short)).toThrow(
+      /params has \d+ values; the architecture needs/,
+    );
     const nan = { ...state, models: state.models.map((m) => ({ ...m, params: m.params.map(() => NaN) })) };
-    expect(() => new Engine(POINTS, SPEC, specs, TRAIN, nan)).toThrow(/not finite, yet the model is not marked diverged/);
+    expect(() => new Engine(POINTS, SPEC, specs, TRAIN, nan)).toThrow(
+      /not finite, yet the model is not marked diverged/,
+    );
   });
 });

@@ -18,17 +18,29 @@ import { TrainerSession, type SessionPlatform } from '../../src/worker/session';
 
 const SPEC = { ...defaultDataSpec('hetero-sine'), n: 200 };
 const POINTS = makePoints(SPEC);
-const TRAIN: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 64, warmupMeanSteps: 5, warmupNllSteps: 5, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [12] } };
+const TRAIN: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  batchSize: 64,
+  warmupMeanSteps: 5,
+  warmupNllSteps: 5,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [12] },
+};
 
 beforeAll(async () => {
   expect(await useNodeBackend('wasm')).toBe('wasm');
 });
 
 /** μ and v of one member (its flattened parameters) at inputs xs, standardised as the evaluator does. */
-function predict(flat: Float32Array, xs: ArrayLike<number>, scaleFrom: ArrayLike<number>): { mu: Float64Array; v: Float64Array } {
+function predict(
+  flat: Float32Array,
+  xs: ArrayLike<number>,
+  scaleFrom: ArrayLike<number>,
+): { mu: Float64Array; v: Float64Array } {
   const arch = TRAIN.architecture;
   let o = 0;
-  const params = paramLayout(arch, 1).shapes.map((shape) => tf.tensor(flat.slice(o, (o += shape.reduce((a, b) => a * b, 1))), shape));
+  const params = paramLayout(arch, 1).shapes.map((shape) =>
+    tf.tensor(flat.slice(o, (o += shape.reduce((a, b) => a * b, 1))), shape),
+  );
   const { mean, std } = inputScale(scaleFrom);
   const x = tf.tensor1d(Float32Array.from(xs, (v) => (v - mean) / std));
   const out = forward(params, arch, x);
@@ -41,9 +53,17 @@ describe('an ensemble of M in the stack', () => {
   it('expands into members with consecutive init seeds, member 1 keeping the id; groups back; copies member by member', () => {
     const specs = withIds([modelSpec('nll', { initSeed: 7, ensemble: 3 }), modelSpec('mse')]);
     const members = expandMembers(specs);
-    expect(members.map((m) => [m.id, m.initSeed])).toEqual([['m1', 7], ['m1~2', 8], ['m1~3', 9], ['m2', 1]]);
+    expect(members.map((m) => [m.id, m.initSeed])).toEqual([
+      ['m1', 7],
+      ['m1~2', 8],
+      ['m1~3', 9],
+      ['m2', 1],
+    ]);
     expect(memberTotal(specs)).toBe(4);
-    expect(groupMembers(members).map((g) => [g.spec.id, g.members])).toEqual([['m1', [0, 1, 2]], ['m2', [3]]]);
+    expect(groupMembers(members).map((g) => [g.spec.id, g.members])).toEqual([
+      ['m1', [0, 1, 2]],
+      ['m2', [3]],
+    ]);
     const next = [...specs, { ...specs[0], id: 'm3', ensemble: 2 }];
     expect(expandCopyFrom(specs, next, { m3: 'm1' })).toEqual({ m3: 'm1', 'm3~2': 'm1~2' });
   });
@@ -77,20 +97,26 @@ describe('an ensemble of M in the stack', () => {
     }
     const held = makeHeldOut(SPEC);
     const hp = state.models.slice(0, 4).map((m) => predict(m.params, held.x, POINTS.x));
-    const want = uncertaintyMetrics({ kind: 'mixture', mus: hp.map((p) => p.mu), sigmas: hp.map((p) => p.v.map(Math.sqrt)) }, held.y);
+    const want = uncertaintyMetrics(
+      { kind: 'mixture', mus: hp.map((p) => p.mu), sigmas: hp.map((p) => p.v.map(Math.sqrt)) },
+      held.y,
+    );
     const got = snap.models[0].uncertainty!.heldOut!;
     expect(got.n).toBe(want.n);
     expect(got.crps).toBeCloseTo(want.crps, 4);
     expect(got.nll).toBeCloseTo(want.nll, 4);
     expect(got.sharpness).toBeCloseTo(want.sharpness, 4);
     expect(got.ensemble!.meanEpistemic).toBeCloseTo(want.ensemble!.meanEpistemic, 5);
-    got.coverage.forEach((c, k) => expect(Math.abs(c.observed - want.coverage[k].observed)).toBeLessThanOrEqual(1 / want.n + 1e-9));
+    got.coverage.forEach((c, k) =>
+      expect(Math.abs(c.observed - want.coverage[k].observed)).toBeLessThanOrEqual(1 / want.n + 1e-9),
+    );
     // The panel's clean NLL is the mixture's own, not its moment-matched Gaussian's.
     expect(snap.models[0].metrics.nll).toBeCloseTo(want.nll, 4);
   });
 
   it('links refuse more than 32 networks in all and ensembles beyond 16, with a message', () => {
-    const config = (models: RunConfig['models']) => runConfigSchema.safeParse({ data: SPEC, models: withIds(models), train: TRAIN });
+    const config = (models: RunConfig['models']) =>
+      runConfigSchema.safeParse({ data: SPEC, models: withIds(models), train: TRAIN });
     const nine = Array.from({ length: 3 }, () => modelSpec('nll', { ensemble: 11 }));
     const r = config(nine);
     expect(r.success).toBe(false);
@@ -115,7 +141,11 @@ function session(): TrainerSession {
 
 describe('the session trains an ensemble as its members', () => {
   it('a trained model that becomes an ensemble keeps its weights as member 1; reset, duplicate, export and import act on every member', async () => {
-    const config: RunConfig = { data: SPEC, models: withIds([modelSpec('nll', { initSeed: 5 }), modelSpec('mse')]), train: TRAIN };
+    const config: RunConfig = {
+      data: SPEC,
+      models: withIds([modelSpec('nll', { initSeed: 5 }), modelSpec('mse')]),
+      train: TRAIN,
+    };
     const s = session();
     await s.start(config, { autoplay: false });
     await s.step(15);
@@ -123,7 +153,12 @@ describe('the session trains an ensemble as its members', () => {
     await s.updateModel('m1', { ensemble: 3 });
     let run = await s.exportRun();
     expect(run.config.models.map((m) => m.id)).toEqual(['m1', 'm2']);
-    expect(run.state.models.map((m) => [m.id, m.steps])).toEqual([['m1', 15], ['m1~2', 0], ['m1~3', 0], ['m2', 15]]);
+    expect(run.state.models.map((m) => [m.id, m.steps])).toEqual([
+      ['m1', 15],
+      ['m1~2', 0],
+      ['m1~3', 0],
+      ['m2', 15],
+    ]);
     expect(Array.from(run.state.models[0].params)).toEqual(Array.from(before.state.models[0].params));
     expect(run.snapshot.models.map((m) => m.ensemble?.size ?? 1)).toEqual([3, 1]);
     // A live change reaches every member; a duplicate copies each member.
@@ -134,14 +169,17 @@ describe('the session trains an ensemble as its members', () => {
     run = await s.exportRun();
     expect(run.config.models.map((m) => m.lrScale)).toEqual([0.5, 1, 0.5]);
     const byId = new Map(run.state.models.map((m) => [m.id, m]));
-    for (const k of ['', '~2', '~3']) expect(Array.from(byId.get(`m3${k}`)!.params)).toEqual(Array.from(byId.get(`m1${k}`)!.params));
+    for (const k of ['', '~2', '~3'])
+      expect(Array.from(byId.get(`m3${k}`)!.params)).toEqual(Array.from(byId.get(`m1${k}`)!.params));
     await s.resetModel('m1');
     run = await s.exportRun();
     expect(run.state.models.filter((m) => m.id.startsWith('m1')).map((m) => m.steps)).toEqual([0, 0, 0]);
     expect(byId.get('m2')!.steps).toBe(20);
     // The file round-trips: its configuration names the models, its state every member.
     const json = runFileJson({ ...run, history: [] });
-    const raw = JSON.parse(json) as { models: { ensemble?: { size: number; epistemic: number[] }; metrics: Record<string, number> }[] };
+    const raw = JSON.parse(json) as {
+      models: { ensemble?: { size: number; epistemic: number[] }; metrics: Record<string, number> }[];
+    };
     expect(raw.models[0].ensemble!.size).toBe(3);
     expect(raw.models[0].ensemble!.epistemic.length).toBe(run.snapshot.grid.length);
     expect(raw.models[0].metrics['heldOut.meanEpistemic']).toBeGreaterThan(0);
@@ -156,18 +194,25 @@ describe('the session trains an ensemble as its members', () => {
 describe('the held-out share of your own data', () => {
   it('is deterministic by seed, disjoint, covers every point once, holds out round(share·n) and keeps two to train', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 400 }), fc.double({ min: 0, max: 0.5, noNaN: true }), fc.integer(), (n, share, seed) => {
-        const a = splitIndices(n, share, seed);
-        expect(splitIndices(n, share, seed)).toEqual(a);
-        expect(a.held.length).toBe(Math.max(0, Math.min(Math.round(share * n), n - 2)));
-        const all = [...a.train, ...a.held].sort((x, y) => x - y);
-        expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
-        // Appending a point moves at most one earlier point between the sets.
-        const b = splitIndices(n + 1, share, seed);
-        const heldA = new Set(a.held);
-        const moved = Array.from({ length: n }, (_, i) => i).filter((i) => heldA.has(i) !== b.held.includes(i)).length;
-        expect(moved).toBeLessThanOrEqual(1);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 400 }),
+        fc.double({ min: 0, max: 0.5, noNaN: true }),
+        fc.integer(),
+        (n, share, seed) => {
+          const a = splitIndices(n, share, seed);
+          expect(splitIndices(n, share, seed)).toEqual(a);
+          expect(a.held.length).toBe(Math.max(0, Math.min(Math.round(share * n), n - 2)));
+          const all = [...a.train, ...a.held].sort((x, y) => x - y);
+          expect(all).toEqual(Array.from({ length: n }, (_, i) => i));
+          // Appending a point moves at most one earlier point between the sets.
+          const b = splitIndices(n + 1, share, seed);
+          const heldA = new Set(a.held);
+          const moved = Array.from({ length: n }, (_, i) => i).filter(
+            (i) => heldA.has(i) !== b.held.includes(i),
+          ).length;
+          expect(moved).toBeLessThanOrEqual(1);
+        },
+      ),
       { numRuns: 200 },
     );
     // Another seed holds out other points.
@@ -180,7 +225,10 @@ describe('the held-out share of your own data', () => {
     expect(own.x.length).toBe(160);
     expect(own.heldOut!.x.length).toBe(40);
     const s = session();
-    await s.start({ data: SPEC, models: withIds([modelSpec('nll')]), train: { ...TRAIN, heldOut } }, { autoplay: false });
+    await s.start(
+      { data: SPEC, models: withIds([modelSpec('nll')]), train: { ...TRAIN, heldOut } },
+      { autoplay: false },
+    );
     await s.setPoints(POINTS, false, null);
     await s.step(10);
     const run = await s.exportRun();

@@ -8,12 +8,25 @@ import { DEFAULT_TRAIN, modelSpec, withIds, type TrainSettings } from '../../src
 import { defaultDataSpec, inputScale, makeHeldOut, makePoints } from '../../src/core/datasets';
 import { forward, paramLayout } from '../../src/core/model';
 import { uncertaintyMetrics, type UncertaintyMetrics } from '../../src/core/calibration';
-import { flattenUncertainty, JUDGE_BUDGET, judgedSet, uncertaintyBlock, UncertaintyJudge, type JudgeRequest } from '../../src/core/uncertainty';
+import {
+  flattenUncertainty,
+  JUDGE_BUDGET,
+  judgedSet,
+  uncertaintyBlock,
+  UncertaintyJudge,
+  type JudgeRequest,
+} from '../../src/core/uncertainty';
 import { makeRunFile } from '../../src/core/exportFile';
 
 const SPEC = { ...defaultDataSpec('hetero-sine'), n: 300 };
 const POINTS = makePoints(SPEC);
-const TRAIN: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 64, warmupMeanSteps: 5, warmupNllSteps: 5, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] } };
+const TRAIN: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  batchSize: 64,
+  warmupMeanSteps: 5,
+  warmupNllSteps: 5,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] },
+};
 
 beforeAll(async () => {
   expect(await useNodeBackend('wasm')).toBe('wasm');
@@ -41,18 +54,26 @@ function predict(flat: Float32Array, xs: Float32Array): { mu: Float64Array; v: F
 function expectSame(got: UncertaintyMetrics, want: UncertaintyMetrics): void {
   expect(got.n).toBe(want.n);
   const step = 1 / want.n + 1e-9;
-  for (const key of ['miscalibrationArea', 'rmsCalibrationError', 'coverage95'] as const) expect(Math.abs(got[key] - want[key])).toBeLessThanOrEqual(step);
-  for (const key of ['sharpness', 'meanHalfWidth68', 'crps', 'intervalScore95', 'nll'] as const) expect(got[key]).toBeCloseTo(want[key], 4);
+  for (const key of ['miscalibrationArea', 'rmsCalibrationError', 'coverage95'] as const)
+    expect(Math.abs(got[key] - want[key])).toBeLessThanOrEqual(step);
+  for (const key of ['sharpness', 'meanHalfWidth68', 'crps', 'intervalScore95', 'nll'] as const)
+    expect(got[key]).toBeCloseTo(want[key], 4);
   got.coverage.forEach((c, i) => expect(Math.abs(c.observed - want.coverage[i].observed)).toBeLessThanOrEqual(step));
   got.pitHistogram.forEach((p, i) => expect(Math.abs(p - want.pitHistogram[i])).toBeLessThanOrEqual(step));
   expect(got.calibration.levels).toEqual(want.calibration.levels);
-  got.calibration.observed.forEach((p, i) => expect(Math.abs(p - want.calibration.observed[i])).toBeLessThanOrEqual(step));
+  got.calibration.observed.forEach((p, i) =>
+    expect(Math.abs(p - want.calibration.observed[i])).toBeLessThanOrEqual(step),
+  );
 }
 
 describe('the snapshot judges each predicted distribution without the true σ', () => {
   it('equals calibration.ts on μ, σ by hand: Gaussian as a Gaussian, Student-t as a t, mean-only as null', async () => {
     const nu = 3;
-    const specs = withIds([modelSpec('nll', { initSeed: 3 }), modelSpec('student-t', { initSeed: 4, nu }), modelSpec('mse', { initSeed: 5 })]);
+    const specs = withIds([
+      modelSpec('nll', { initSeed: 3 }),
+      modelSpec('student-t', { initSeed: 4, nu }),
+      modelSpec('mse', { initSeed: 5 }),
+    ]);
     const engine = new Engine(POINTS, SPEC, specs, TRAIN);
     engine.run(60);
     const snap = await engine.snapshot();
@@ -69,7 +90,11 @@ describe('the snapshot judges each predicted distribution without the true σ', 
       const u = snap.models[0].uncertainty!;
       const h = predict(state.models[0].params, held.x);
       const t = predict(state.models[0].params, POINTS.x);
-      const gauss = (mu: ArrayLike<number>, v: ArrayLike<number>) => ({ kind: 'gaussian' as const, mu, sigma: Array.from(v, Math.sqrt) });
+      const gauss = (mu: ArrayLike<number>, v: ArrayLike<number>) => ({
+        kind: 'gaussian' as const,
+        mu,
+        sigma: Array.from(v, Math.sqrt),
+      });
       expectSame(u.heldOut!, uncertaintyMetrics(gauss(h.mu, h.v), held.y));
       expectSame(u.inliers!, uncertaintyMetrics(gauss(pick(t.mu, inl), pick(t.v, inl)), pick(POINTS.y, inl)));
       expectSame(u.outliers!, uncertaintyMetrics(gauss(pick(t.mu, out), pick(t.v, out)), pick(POINTS.y, out)));
@@ -85,7 +110,10 @@ describe('the snapshot judges each predicted distribution without the true σ', 
       const scale = Array.from(h.v, Math.sqrt);
       const asT = uncertaintyMetrics({ kind: 'student-t', mu: h.mu, scale, nu }, held.y);
       expectSame(u.heldOut!, asT);
-      const asGauss = uncertaintyMetrics({ kind: 'gaussian', mu: h.mu, sigma: scale.map((s) => s * Math.sqrt(nu / (nu - 2))) }, held.y);
+      const asGauss = uncertaintyMetrics(
+        { kind: 'gaussian', mu: h.mu, sigma: scale.map((s) => s * Math.sqrt(nu / (nu - 2))) },
+        held.y,
+      );
       expect(Math.abs(u.heldOut!.nll - asGauss.nll)).toBeGreaterThan(1e-3);
       expect(Math.abs(u.heldOut!.meanHalfWidth68 - asGauss.meanHalfWidth68)).toBeGreaterThan(1e-3);
       // The t's sharpness is its standard deviation scale·√(ν/(ν−2)), the Gaussian's σ of the same variance.
@@ -98,9 +126,18 @@ describe('the snapshot judges each predicted distribution without the true σ', 
     expect(judgedSet(snap.models[2].uncertainty)).toBeNull();
 
     // The run file's per-model metrics carry the scalars, flattened per set; mean-only models carry none.
-    const file = makeRunFile({ config: { data: SPEC, train: TRAIN, models: specs }, points: POINTS, imported: false, state, snapshot: snap, history: [] });
+    const file = makeRunFile({
+      config: { data: SPEC, train: TRAIN, models: specs },
+      points: POINTS,
+      imported: false,
+      state,
+      snapshot: snap,
+      history: [],
+    });
     expect(file.models[0].metrics['heldOut.crps']).toBeCloseTo(snap.models[0].uncertainty!.heldOut!.crps, 10);
-    expect(file.models[0].metrics['outliers.coverage2']).toBe(snap.models[0].uncertainty!.outliers!.coverage[1].observed);
+    expect(file.models[0].metrics['outliers.coverage2']).toBe(
+      snap.models[0].uncertainty!.outliers!.coverage[1].observed,
+    );
     expect(Object.keys(file.models[2].metrics).some((k) => k.includes('.'))).toBe(false);
   });
 
@@ -129,10 +166,19 @@ describe('the snapshot judges each predicted distribution without the true σ', 
     const n = 1000;
     const m = 400;
     const rnd = (i: number) => Math.sin(i * 12.9898) * 0.5;
-    const train = { mu: Float32Array.from({ length: n }, (_, i) => rnd(i)), v: Float32Array.from({ length: n }, (_, i) => 0.5 + rnd(i + 7) ** 2), y: Float32Array.from({ length: n }, (_, i) => rnd(i + 3)), isOutlier: Uint8Array.from({ length: n }, (_, i) => (i % 10 === 0 ? 1 : 0)) };
+    const train = {
+      mu: Float32Array.from({ length: n }, (_, i) => rnd(i)),
+      v: Float32Array.from({ length: n }, (_, i) => 0.5 + rnd(i + 7) ** 2),
+      y: Float32Array.from({ length: n }, (_, i) => rnd(i + 3)),
+      isOutlier: Uint8Array.from({ length: n }, (_, i) => (i % 10 === 0 ? 1 : 0)),
+    };
     const held = { mu: train.mu.subarray(0, m), v: train.v.subarray(0, m), y: train.y.subarray(0, m) };
     const requests = (step: number): JudgeRequest[] =>
-      Array.from({ length: 8 }, (_, k) => ({ id: `m${k}`, step, input: { predictive: k % 2 ? { kind: 'student-t', nu: 4 } : { kind: 'gaussian' }, held, train } }));
+      Array.from({ length: 8 }, (_, k) => ({
+        id: `m${k}`,
+        step,
+        input: { predictive: k % 2 ? { kind: 'student-t', nu: 4 } : { kind: 'gaussian' }, held, train },
+      }));
     const judge = new UncertaintyJudge();
     // The first snapshot judges every model; later ones refresh one model each (1400 targets > the budget) in turn.
     const t0 = performance.now();
@@ -143,7 +189,9 @@ describe('the snapshot judges each predicted distribution without the true σ', 
     const seen: number[][] = [];
     for (let f = 2; f < 2 + frames; f++) seen.push(judge.judge(requests(f)).map((b) => b!.step));
     const ms = (performance.now() - t1) / frames;
-    console.log(`uncertainty, K = 8, N = ${n}, held-out ${m}: first snapshot ${first.toFixed(1)} ms (all models), then ${ms.toFixed(1)} ms per snapshot (budget ${JUDGE_BUDGET} targets)`);
+    console.log(
+      `uncertainty, K = 8, N = ${n}, held-out ${m}: first snapshot ${first.toFixed(1)} ms (all models), then ${ms.toFixed(1)} ms per snapshot (budget ${JUDGE_BUDGET} targets)`,
+    );
     // Each later frame refreshes exactly one model, in turn: after 8 frames every model is at most 7 frames old.
     seen.forEach((steps, f) => expect(steps.filter((s) => s === f + 2).length).toBe(1));
     expect(Math.min(...seen[frames - 1])).toBe(2);

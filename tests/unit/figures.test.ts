@@ -8,7 +8,11 @@ import { barronPsi, barronRho } from '../../src/core/losses';
 import type { Snapshot } from '../../src/core/engine';
 import type { Points } from '../../src/core/datasets';
 
-const points: Points = { x: Float32Array.from([0, 1, 2, 3]), y: Float32Array.from([0, 1, 9, 3]), isOutlier: Uint8Array.from([0, 0, 1, 0]) };
+const points: Points = {
+  x: Float32Array.from([0, 1, 2, 3]),
+  y: Float32Array.from([0, 1, 9, 3]),
+  isOutlier: Uint8Array.from([0, 0, 1, 0]),
+};
 const grid = Float32Array.from([0, 1, 2, 3]);
 const model = {
   id: 'm1',
@@ -29,13 +33,35 @@ const model = {
   bandIsScale: false,
   uncertainty: null,
 };
-const snapshot: Snapshot = { step: 10, backend: 'cpu', grid, truthMean: grid, truthStd: Float32Array.from([0.5, 0.5, 0.5, 0.5]), models: [model] };
+const snapshot: Snapshot = {
+  step: 10,
+  backend: 'cpu',
+  grid,
+  truthMean: grid,
+  truthStd: Float32Array.from([0.5, 0.5, 0.5, 0.5]),
+  models: [model],
+};
 const spec = modelSpec('robust-nll', { T: 16, id: 'm1' });
 
 describe('figures', () => {
   it('an ensemble: the total band (±2σ*) around the aleatoric one, the ensemble in the title; held-out points drawn apart', () => {
-    const e = { ...model, sigma: Float32Array.from([2, 2, 2, 2]), ensemble: { size: 4, alive: 4, aleatoric: Float32Array.from([1, 1, 1, 1]), epistemic: Float32Array.from([Math.sqrt(3), Math.sqrt(3), Math.sqrt(3), Math.sqrt(3)]) } };
-    const fig = fitFigure(snapshot, e, { ...spec, ensemble: 4 }, { ...points, heldOut: { x: Float32Array.from([1.5]), y: Float32Array.from([2]) } }, { revision: 'r' });
+    const e = {
+      ...model,
+      sigma: Float32Array.from([2, 2, 2, 2]),
+      ensemble: {
+        size: 4,
+        alive: 4,
+        aleatoric: Float32Array.from([1, 1, 1, 1]),
+        epistemic: Float32Array.from([Math.sqrt(3), Math.sqrt(3), Math.sqrt(3), Math.sqrt(3)]),
+      },
+    };
+    const fig = fitFigure(
+      snapshot,
+      e,
+      { ...spec, ensemble: 4 },
+      { ...points, heldOut: { x: Float32Array.from([1.5]), y: Float32Array.from([2]) } },
+      { revision: 'r' },
+    );
     const total = fig.data.find((t) => String(t.name).includes('total'))!;
     const alea = fig.data.find((t) => String(t.name).includes('aleatoric') && !String(t.name).includes('total'))!;
     expect(total.y).toEqual([4, 5, 6, 7, -1, -2, -3, -4]);
@@ -56,7 +82,11 @@ describe('figures', () => {
     expect(Array.from(outliers.x)).toEqual([2]);
     expect(outliers.symbol).toBe('x');
     expect(outliers.hover!(0)).toContain('B·wᵢ = 1.0e-2');
-    const traces = pointTraces(fig.points!) as { name: string; x: number[]; marker: { symbol: string; color: number[] } }[];
+    const traces = pointTraces(fig.points!) as {
+      name: string;
+      x: number[];
+      marker: { symbol: string; color: number[] };
+    }[];
     const svg = traces.find((t) => t.name === 'injected outliers')!;
     expect(svg.x).toEqual([2]);
     expect(svg.marker.symbol).toBe('x');
@@ -101,7 +131,12 @@ describe('figures', () => {
     // One reference line per plot, four point sets per plot, one legend for both.
     for (const plot of view.plots) {
       expect(plot.data.filter((t) => t.name === '1 = plain averaging').length).toBe(1);
-      expect(plot.points!.map((s) => s.name)).toEqual(['B·wᵢ, inliers', 'B·wᵢ, outliers', 'gradient weight B·αⱼ (eq. 7), inliers', 'gradient weight, outliers']);
+      expect(plot.points!.map((s) => s.name)).toEqual([
+        'B·wᵢ, inliers',
+        'B·wᵢ, outliers',
+        'gradient weight B·αⱼ (eq. 7), inliers',
+        'gradient weight, outliers',
+      ]);
       expect((plot.layout.yaxis as { range: number[] }).range[0]).toBeLessThan(-0.2);
     }
     // The outlier's loss (9) is far beyond the others' (≤ 0.3): it sits at the axis's edge, counted, its hover exact.
@@ -109,9 +144,13 @@ describe('figures', () => {
     // The weighting cuts off past ℓ = 0.3 (the outlier's weight is 0.01): the axis ends a tenth of the span beyond.
     expect(outl.x[0]).toBeCloseTo(0.32, 5);
     expect(outl.hover!(0)).toContain('ℓᵢ = 9 (drawn at the edge)');
-    expect(view.plots[1].heading!.subtitle).toBe('1 point with ℓ beyond 0.32 (1 injected outlier) drawn at the right edge');
+    expect(view.plots[1].heading!.subtitle).toBe(
+      '1 point with ℓ beyond 0.32 (1 injected outlier) drawn at the right edge',
+    );
     expect(view.dimmed).toBeUndefined();
-    expect(Array.from(view.plots[0].points!.find((s) => s.name === 'gradient weight, outliers')!.y)).toEqual([Math.fround(-0.2)]);
+    expect(Array.from(view.plots[0].points!.find((s) => s.name === 'gradient weight, outliers')!.y)).toEqual([
+      Math.fround(-0.2),
+    ]);
     expect(view.legend.map((l) => l.mark)).toEqual(['circle', 'x', 'circle', 'x', 'dot']);
   });
 
@@ -135,15 +174,23 @@ describe('figures', () => {
 
   it('in the warm-up no weight colours the points and the weights view is greyed with its step', () => {
     const warming = { ...model, phase: 0 as const, steps: 120 };
-    const fig = fitFigure(snapshot, warming, spec, points, { revision: 'r', warmup: { meanSteps: 400, nllSteps: 400 } });
+    const fig = fitFigure(snapshot, warming, spec, points, {
+      revision: 'r',
+      warmup: { meanSteps: 400, nllSteps: 400 },
+    });
     expect(fig.heading!.colorScale).toBeUndefined();
     expect(fig.points![0].color).toBe('#8a94a3');
     expect(fig.heading!.subtitle).toContain('warm-up: mean only (step 120 of 400)');
     // σ is untouched in the mean-only phase: no σ error is quoted.
     expect(fig.heading!.subtitle).not.toContain('σ err');
-    const nll = fitFigure(snapshot, { ...model, phase: 1 as const, steps: 500 }, spec, points, { revision: 'r', warmup: { meanSteps: 400, nllSteps: 400 } });
+    const nll = fitFigure(snapshot, { ...model, phase: 1 as const, steps: 500 }, spec, points, {
+      revision: 'r',
+      warmup: { meanSteps: 400, nllSteps: 400 },
+    });
     expect(nll.heading!.subtitle).toContain('warm-up: NLL (step 500 of 800)');
-    expect(weightsView(warming, spec, points, 'r', { meanSteps: 400, nllSteps: 400 }).dimmed).toBe('warm-up: mean only (step 120 of 400): no weight is used yet');
+    expect(weightsView(warming, spec, points, 'r', { meanSteps: 400, nllSteps: 400 }).dimmed).toBe(
+      'warm-up: mean only (step 120 of 400): no weight is used yet',
+    );
   });
 
   it('the point layer: colours interpolate the scale and clamp; mid-drag ranges are read from the event', () => {
@@ -158,7 +205,9 @@ describe('figures', () => {
     expect(scaleColor(1.5, 0, 2, scale)).toBe('rgb(255,128,128)');
     expect(scaleColor(99, 0, 2, scale)).toBe('rgb(255,255,255)');
     expect(scaleColor(NaN, 0, 2, scale)).toBe('rgb(0,0,0)');
-    expect(rangesFromEvent({ 'xaxis.range[0]': 1, 'xaxis.range[1]': 2, 'yaxis2.range': [3, 4], 'xaxis.autorange': true })).toEqual({ xaxis: [1, 2], yaxis2: [3, 4] });
+    expect(
+      rangesFromEvent({ 'xaxis.range[0]': 1, 'xaxis.range[1]': 2, 'yaxis2.range': [3, 4], 'xaxis.autorange': true }),
+    ).toEqual({ xaxis: [1, 2], yaxis2: [3, 4] });
     expect(rangesFromEvent({ 'xaxis.range[0]': 1 })).toEqual({});
   });
 
@@ -177,15 +226,27 @@ describe('figures', () => {
     expect(gradWeightLabel(modelSpec('tilted-nll'))).toMatch(/constant/);
     expect(gradWeightLabel(modelSpec('superloss-nll'))).toMatch(/σ\*/);
     expect(gradWeightLabel(modelSpec('nll'))).toMatch(/plain/);
-    const t = fitFigure(snapshot, { ...model, loss: 'student-t', bandIsScale: true }, modelSpec('student-t', { nu: 2 }), points, { revision: 'r' });
+    const t = fitFigure(
+      snapshot,
+      { ...model, loss: 'student-t', bandIsScale: true },
+      modelSpec('student-t', { nu: 2 }),
+      points,
+      { revision: 'r' },
+    );
     expect(t.data.some((d) => String(d.name).includes('scale'))).toBe(true);
   });
 
   it('training curves: five metrics per model on log-scaled steps, calibration among them', () => {
     const view = curvesView(
       [
-        { step: 1, models: [{ id: 'm1', rmse: 1, nll: 2, outlierWeightShare: 0.2, miscalibrationArea: 0.3, crps: 0.9 }] },
-        { step: 10, models: [{ id: 'm1', rmse: 0.5, nll: 1, outlierWeightShare: 0.1, miscalibrationArea: 0.05, crps: 0.4 }] },
+        {
+          step: 1,
+          models: [{ id: 'm1', rmse: 1, nll: 2, outlierWeightShare: 0.2, miscalibrationArea: 0.3, crps: 0.9 }],
+        },
+        {
+          step: 10,
+          models: [{ id: 'm1', rmse: 0.5, nll: 1, outlierWeightShare: 0.1, miscalibrationArea: 0.05, crps: 0.4 }],
+        },
       ],
       [spec, modelSpec('nll', { id: 'm2' })],
       'r',
@@ -212,7 +273,10 @@ describe('figures', () => {
   });
 
   it('training curves: a metric no model has is a note, not empty axes; one large plot on request', () => {
-    const h = [1, 10, 100].map((step) => ({ step, models: [{ id: 'm1', rmse: 1 / step, nll: NaN, outlierWeightShare: 0, miscalibrationArea: NaN, crps: NaN }] }));
+    const h = [1, 10, 100].map((step) => ({
+      step,
+      models: [{ id: 'm1', rmse: 1 / step, nll: NaN, outlierWeightShare: 0, miscalibrationArea: NaN, crps: NaN }],
+    }));
     const view = curvesView(h, [modelSpec('mse', { id: 'm1' })], 'r', { outliers: false });
     expect(view.plots.map((p) => Boolean(p.note))).toEqual([false, true, true, true, true]);
     expect(view.plots[1].note).toMatch(/predicts a variance/);
@@ -236,7 +300,9 @@ describe('figures', () => {
 
 describe('warm-up notes', () => {
   it('give the step of N only where the schedule fits the phase', () => {
-    expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 400, nllSteps: 400 })).toBe('warm-up: mean only (step 118 of 400)');
+    expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 400, nllSteps: 400 })).toBe(
+      'warm-up: mean only (step 118 of 400)',
+    );
     // The last frame of a run beside the next run's schedule: no contradictory "step 118 of 0".
     expect(warmupNote({ phase: 0, steps: 118 }, { meanSteps: 0, nllSteps: 0 })).toBe('warm-up: mean only');
     expect(warmupNote({ phase: 2, steps: 5000 }, { meanSteps: 400, nllSteps: 400 })).toBeNull();

@@ -17,8 +17,18 @@ import { expandMembers } from '../../src/core/members';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 12 };
 const POINTS = makePoints(DATA);
-const TRAIN = { ...DEFAULT_TRAIN, warmupMeanSteps: 0, warmupNllSteps: 0, batchSize: 4, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [2] } };
-const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll'), modelSpec('robust-nll', { T: 4 })]), train: TRAIN };
+const TRAIN = {
+  ...DEFAULT_TRAIN,
+  warmupMeanSteps: 0,
+  warmupNllSteps: 0,
+  batchSize: 4,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [2] },
+};
+const CONFIG: RunConfig = {
+  data: DATA,
+  models: withIds([modelSpec('nll'), modelSpec('robust-nll', { T: 4 })]),
+  train: TRAIN,
+};
 
 let TEXT = '';
 let BASE: Record<string, unknown> = {};
@@ -37,7 +47,14 @@ beforeAll(async () => {
   engine.run(5);
   const { snapshot, state } = await engine.frame(true);
   engine.dispose();
-  TEXT = runFileJson({ config: CONFIG, points: POINTS, imported: false, state: state!, snapshot, history: [{ step: 5, models: [{ id: 'm1', rmse: 1 }] }] });
+  TEXT = runFileJson({
+    config: CONFIG,
+    points: POINTS,
+    imported: false,
+    state: state!,
+    snapshot,
+    history: [{ step: 5, models: [{ id: 'm1', rmse: 1 }] }],
+  });
   BASE = JSON.parse(TEXT);
   PATHS = paths(BASE).filter((p) => p.length > 0);
 });
@@ -50,7 +67,8 @@ function check(text: string): void {
   try {
     f = parseRunFile(text);
   } catch (e) {
-    if (!(e instanceof Error) || e.constructor !== Error) throw new Error(`parseRunFile threw ${String(e)} (${(e as object)?.constructor?.name}) on ${text.slice(0, 200)}`);
+    if (!(e instanceof Error) || e.constructor !== Error)
+      throw new Error(`parseRunFile threw ${String(e)} (${(e as object)?.constructor?.name}) on ${text.slice(0, 200)}`);
     expect(e.message.length).toBeGreaterThan(0);
     return;
   }
@@ -61,7 +79,8 @@ function check(text: string): void {
   expect(f.points.isOutlier.length).toBe(f.points.x.length);
   expect(f.points.x.length).toBeGreaterThanOrEqual(2);
   expect(f.config.models.length).toBeLessThanOrEqual(LIMITS.maxFileModels);
-  for (let i = 0; i < f.points.x.length; i++) expect(Number.isFinite(f.points.x[i]) && Number.isFinite(f.points.y[i])).toBe(true);
+  for (let i = 0; i < f.points.x.length; i++)
+    expect(Number.isFinite(f.points.x[i]) && Number.isFinite(f.points.y[i])).toBe(true);
   // Issue 24: every scalar within its bound, and a state every path holds alike (u32 counters, t ≥ 1 with
   // moments, v ≥ 0, τ finite for a model that trains).
   expect(fileRunConfigSchema.safeParse(JSON.parse(toJson(f.config))).success).toBe(true);
@@ -76,30 +95,68 @@ function check(text: string): void {
 }
 
 const value = fc.oneof(
-  fc.constantFrom<unknown>(null, true, false, '', 'x', 'Infinity', '-Infinity', 'rm -rf', 0, -1, -0.5, 0.5, 1.5, 1e39, 1e308, -1e308, 1e-300, 2 ** 32, 2 ** 32 + 1, 2 ** 53 + 2, 1e-40, [], {}, [null], [1e308], [-0.5], { x: [] }),
+  fc.constantFrom<unknown>(
+    null,
+    true,
+    false,
+    '',
+    'x',
+    'Infinity',
+    '-Infinity',
+    'rm -rf',
+    0,
+    -1,
+    -0.5,
+    0.5,
+    1.5,
+    1e39,
+    1e308,
+    -1e308,
+    1e-300,
+    2 ** 32,
+    2 ** 32 + 1,
+    2 ** 53 + 2,
+    1e-40,
+    [],
+    {},
+    [null],
+    [1e308],
+    [-0.5],
+    { x: [] },
+  ),
   fc.double(),
   fc.integer(),
 );
 
 /** 1–4 random paths replaced, deleted, or their arrays truncated or grown. */
-const mutated = fc.array(fc.tuple(fc.nat(), fc.constantFrom('set', 'delete', 'truncate', 'grow', 'swap'), value), { minLength: 1, maxLength: 4 }).map((edits) => {
-  const obj = JSON.parse(TEXT) as Record<string | number, unknown>;
-  for (const [pick, kind, v] of edits) {
-    editAt(obj, PATHS[pick % PATHS.length], kind, v, (arr) => arr.push(structuredClone(arr[arr.length - 1] ?? null)));
-  }
-  return JSON.stringify(obj);
-});
+const mutated = fc
+  .array(fc.tuple(fc.nat(), fc.constantFrom('set', 'delete', 'truncate', 'grow', 'swap'), value), {
+    minLength: 1,
+    maxLength: 4,
+  })
+  .map((edits) => {
+    const obj = JSON.parse(TEXT) as Record<string | number, unknown>;
+    for (const [pick, kind, v] of edits) {
+      editAt(obj, PATHS[pick % PATHS.length], kind, v, (arr) => arr.push(structuredClone(arr[arr.length - 1] ?? null)));
+    }
+    return JSON.stringify(obj);
+  });
 
 /** The text cut short, or with characters flipped. */
 const cut = fc.nat().map((n) => TEXT.slice(0, n % TEXT.length));
-const flipped = fc.array(fc.tuple(fc.nat(), fc.constantFrom('0', '9', '-', 'e', '"', ',', ']', '}', 'n', '.')), { minLength: 1, maxLength: 3 }).map((edits) => {
-  let s = TEXT;
-  for (const [at, c] of edits) {
-    const i = at % s.length;
-    s = s.slice(0, i) + c + s.slice(i + 1);
-  }
-  return s;
-});
+const flipped = fc
+  .array(fc.tuple(fc.nat(), fc.constantFrom('0', '9', '-', 'e', '"', ',', ']', '}', 'n', '.')), {
+    minLength: 1,
+    maxLength: 3,
+  })
+  .map((edits) => {
+    let s = TEXT;
+    for (const [at, c] of edits) {
+      const i = at % s.length;
+      s = s.slice(0, i) + c + s.slice(i + 1);
+    }
+    return s;
+  });
 
 describe('file fuzz', () => {
   it('the base export parses', () => {
@@ -110,14 +167,27 @@ describe('file fuzz', () => {
   it('a point beyond float32 range is refused, not stored as ±Infinity (the fuzz found it)', () => {
     const f = JSON.parse(TEXT);
     f.data.x[0] = -3.4028235677973366e38;
-    expect(() => parseRunFile(JSON.stringify(f))).toThrow(/data\.x\.0: a point's x or y = .*must be a number in \[-1000000000, 1000000000\]/);
+    expect(() => parseRunFile(JSON.stringify(f))).toThrow(
+      /data\.x\.0: a point's x or y = .*must be a number in \[-1000000000, 1000000000\]/,
+    );
   });
 
   it('a RunFile whose state fits its configuration, or an Error with a message (10⁴ cases)', () => {
-    fc.assert(fc.property(fc.oneof({ arbitrary: mutated, weight: 6 }, { arbitrary: cut, weight: 1 }, { arbitrary: flipped, weight: 2 }, { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 1 }), check), {
-      numRuns: 10_000,
-      seed: 20261124,
-    });
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          { arbitrary: mutated, weight: 6 },
+          { arbitrary: cut, weight: 1 },
+          { arbitrary: flipped, weight: 2 },
+          { arbitrary: fc.string({ unit: 'binary', maxLength: 40 }), weight: 1 },
+        ),
+        check,
+      ),
+      {
+        numRuns: 10_000,
+        seed: 20261124,
+      },
+    );
     // Harmless mutations (metrics, grid, history, createdAt) must still open: the fuzz is not all refusals.
     expect(accepted).toBeGreaterThan(500);
   });

@@ -6,7 +6,17 @@ import { BASE_LOSS_IDS, WRAPPER_IDS, TAU_MODES } from '../../src/core/losses';
 import { lambertW } from '../../src/core/special';
 import { paramLayout, type Architecture } from '../../src/core/model';
 import { ADAM, paramCount, phaseAt } from '../../src/core/state';
-import { BASE_CODE, COUNTER_FIELDS, HYPER_FIELDS, kernelLayout, META_FIELDS, PHASE_CODE, TAU_MODE_CODE, WRAPPER_CODE, wgslSharedConstants } from '../../src/fused/contract';
+import {
+  BASE_CODE,
+  COUNTER_FIELDS,
+  HYPER_FIELDS,
+  kernelLayout,
+  META_FIELDS,
+  PHASE_CODE,
+  TAU_MODE_CODE,
+  WRAPPER_CODE,
+  wgslSharedConstants,
+} from '../../src/fused/contract';
 import { fusedKernelSource } from '../../src/fused/kernel.wgsl';
 import { MATH_WGSL } from '../../src/fused/losses.wgsl';
 import { testDevice } from './fused-harness';
@@ -40,7 +50,11 @@ describe('generated WGSL contract', () => {
   });
 
   it('the Hyper, Counters and Meta structs list the TS fields in order (the host writes words by these indices)', () => {
-    for (const [name, fields] of [['Hyper', HYPER_FIELDS], ['Counters', COUNTER_FIELDS], ['Meta', META_FIELDS]] as const) {
+    for (const [name, fields] of [
+      ['Hyper', HYPER_FIELDS],
+      ['Counters', COUNTER_FIELDS],
+      ['Meta', META_FIELDS],
+    ] as const) {
       const body = new RegExp(`struct ${name} \\{([^}]*)\\}`).exec(shared)![1];
       const declared = [...body.matchAll(/(\w+): (\w+),/g)].map((m) => [m[1], m[2]]);
       expect(declared, name).toEqual(fields.map(([n, t]) => [n, t]));
@@ -74,7 +88,15 @@ describe('generated WGSL contract', () => {
     expect(lay.outputs).toBe(arch.shared ? 2 : 1);
     expect(lay.alphaLatent).toBe(at('alphaLatent'));
     expect(lay.scaleLatent).toBe(at('scaleLatent'));
-    const src = fusedKernelSource({ arch, n: 100, batch: 32, fullBatch: false, workgroup: 64, logZCount: 513, logZStepsPerUnit: 256 });
+    const src = fusedKernelSource({
+      arch,
+      n: 100,
+      batch: 32,
+      fullBatch: false,
+      workgroup: 64,
+      logZCount: 513,
+      logZStepsPerUnit: 256,
+    });
     expect(u32(src, 'P')).toBe(paramCount(arch));
     expect(u32(src, 'ALPHA_LATENT')).toBe(at('alphaLatent'));
     expect(u32(src, 'SCALE_LATENT')).toBe(at('scaleLatent'));
@@ -100,15 +122,27 @@ describe('WGSL functions evaluate as their TS sources (Dawn)', () => {
   let x = io[i];
   io[i] = ${expr};
 }`;
-    const pipeline = d.createComputePipeline({ layout: 'auto', compute: { module: d.createShaderModule({ code }), entryPoint: 'main' } });
+    const pipeline = d.createComputePipeline({
+      layout: 'auto',
+      compute: { module: d.createShaderModule({ code }), entryPoint: 'main' },
+    });
     const size = 4 * xs.length;
-    const io = d.createBuffer({ size, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST });
+    const io = d.createBuffer({
+      size,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
     const read = d.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     d.queue.writeBuffer(io, 0, Float32Array.from(xs));
     const enc = d.createCommandEncoder();
     const pass = enc.beginComputePass();
     pass.setPipeline(pipeline);
-    pass.setBindGroup(0, d.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: io } }] }));
+    pass.setBindGroup(
+      0,
+      d.createBindGroup({
+        layout: pipeline.getBindGroupLayout(0),
+        entries: [{ binding: 0, resource: { buffer: io } }],
+      }),
+    );
     pass.dispatchWorkgroups(Math.ceil(xs.length / 64));
     pass.end();
     enc.copyBufferToBuffer(io, 0, read, 0, size);
@@ -124,7 +158,12 @@ describe('WGSL functions evaluate as their TS sources (Dawn)', () => {
   it('phaseAt is src/core/state.ts phaseAt (warm-ups 0/0, 3/0, 0/4, 3/4)', async () => {
     if (!device) return;
     const steps = Array.from({ length: 12 }, (_, i) => i);
-    for (const [a, b] of [[0, 0], [3, 0], [0, 4], [3, 4]]) {
+    for (const [a, b] of [
+      [0, 0],
+      [3, 0],
+      [0, 4],
+      [3, 4],
+    ]) {
       const got = await evaluate(`f32(phaseAt(u32(x), ${a}u, ${b}u))`, steps);
       expect(Array.from(got), `${a}/${b}`).toEqual(steps.map((s) => phaseAt(s, { meanSteps: a, nllSteps: b })));
     }
@@ -152,6 +191,10 @@ describe('WGSL functions evaluate as their TS sources (Dawn)', () => {
     });
     const zs = [-1 / Math.E, -0.36, -0.3, -0.1, 0, 0.5, 2.9, 3.1, 50, 1e4];
     const w = await evaluate('lambertW(x)', zs);
-    zs.forEach((z, i) => expect(Math.abs(w[i] - lambertW(Math.max(z, -1 / Math.E))), `W(${z})`).toBeLessThan(2e-5 * Math.max(1, Math.abs(w[i]))));
+    zs.forEach((z, i) =>
+      expect(Math.abs(w[i] - lambertW(Math.max(z, -1 / Math.E))), `W(${z})`).toBeLessThan(
+        2e-5 * Math.max(1, Math.abs(w[i])),
+      ),
+    );
   });
 });

@@ -19,7 +19,10 @@ let device: GPUDevice | null = null;
 beforeAll(async () => {
   await useNodeBackend('wasm');
   device = await testDevice();
-  if (!device) console.warn('SKIPPED fused kernel equality: no WebGPU adapter in Node (install libvulkan1 and chromium for SwiftShader, or set VK_ICD_FILENAMES)');
+  if (!device)
+    console.warn(
+      'SKIPPED fused kernel equality: no WebGPU adapter in Node (install libvulkan1 and chromium for SwiftShader, or set VK_ICD_FILENAMES)',
+    );
 }, 60_000);
 
 const MINI = { ...defaultDataSpec('hetero-sine'), n: 300 };
@@ -61,7 +64,13 @@ const GRADIENT_ONLY: Record<string, Architecture> = {
   'separate towers, sigmoid [8, 8]': { hidden: [8, 8], activation: 'sigmoid', shared: false, varianceFloor: 1e-6 },
   '3 × ReLU [8, 8, 8]': { hidden: [8, 8, 8], activation: 'relu', shared: true, varianceFloor: 1e-6 },
   // Pre-activations beyond ±100: WGSL's tanh overflowed to NaN there (the Fig. 7 lesson's ω = 30 and 100 cells).
-  'tanh saturated, ω = 60 [8, 8]': { hidden: [8, 8], activation: 'tanh', shared: true, varianceFloor: 1e-6, initScale: 60 },
+  'tanh saturated, ω = 60 [8, 8]': {
+    hidden: [8, 8],
+    activation: 'tanh',
+    shared: true,
+    varianceFloor: 1e-6,
+    initScale: 60,
+  },
 };
 
 const STEPS = 40;
@@ -95,7 +104,12 @@ const observed: string[] = [];
 
 /** One SGD step at lr = 1 from `start`: the kernel's raw gradient θ₀ − θ₁ equals the engine's per model, within
  * GRAD_REL_TOL of its largest entry; returns the worst relative error and its loss. */
-function expectSameGradient(specs: ModelSpec[], start: TrainingState, engine: TrainingState, fused: TrainingState): { loss: string; r: number } {
+function expectSameGradient(
+  specs: ModelSpec[],
+  start: TrainingState,
+  engine: TrainingState,
+  fused: TrainingState,
+): { loss: string; r: number } {
   let worst = { loss: '', r: 0 };
   specs.forEach((spec, k) => {
     const theta0 = start.models[k].params;
@@ -105,7 +119,9 @@ function expectSameGradient(specs: ModelSpec[], start: TrainingState, engine: Tr
     expect(scale, spec.loss).toBeGreaterThan(1e-3);
     // Barron's α latent (second to last) on its own scale, the rest against the largest entry.
     const n = g.length;
-    expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale);
+    expect(Math.abs(ours[n - 2] - g[n - 2]), `${spec.loss} α latent`).toBeLessThanOrEqual(
+      ALPHA_GRAD_REL_TOL * Math.abs(g[n - 2]) + GRAD_REL_TOL * scale,
+    );
     const d = diff(g.subarray(0, n - 2), ours.subarray(0, n - 2));
     expect(d.maxAbsDiff / scale, `${spec.loss} (parameter ${d.at})`).toBeLessThan(GRAD_REL_TOL);
     if (d.maxAbsDiff / scale > worst.r) worst = { loss: spec.loss, r: d.maxAbsDiff / scale };
@@ -123,53 +139,83 @@ describe.each([false, true])('fused kernel = tfjs engine (full batch: %s)', { ti
   const points = makePoints(data);
   const specs = allLosses();
 
-  it.each(Object.keys(ARCHS))('state after 40 Adam steps, fresh and handed over from the engine at 20: %s', async (name) => {
-    const train = settings(ARCHS[name], full, false);
-    const [mid, reference] = await engineStates(points, data, specs, train, [STEPS / 2, STEPS]);
-    const trainers = [
-      ...(device ? [{ id: 'WGSL', run: (steps: number, start?: TrainingState) => fusedState(device!, points, specs, train, steps, start) }] : []),
-      { id: 'CPU', run: (steps: number, start?: TrainingState) => cpuState(points, specs, train, steps, start) },
-    ];
-    for (const trainer of trainers) {
-      for (const from of ['fresh', 'engine@20'] as const) {
-        const state = from === 'fresh' ? await trainer.run(STEPS) : await trainer.run(STEPS / 2, mid);
-        expect(state.step).toBe(STEPS);
-        let worst = { loss: '', d: 0 };
-        specs.forEach((spec, k) => {
-          const [m, r] = [state.models[k], reference.models[k]];
-          const what = `${trainer.id} ${spec.loss}`;
-          expect([m.id, m.steps, m.t, m.tauCount, m.diverged], what).toEqual([r.id, r.steps, r.t, r.tauCount, r.diverged]);
-          const d = diff(r.params, m.params);
-          expect(d.maxAbs, what).toBeGreaterThan(0.1);
-          expect(d.maxAbsDiff, `${what} θ (parameter ${d.at})`).toBeLessThan(THETA_TOL);
-          // Adam's moments relative to their own scale (m ~ g, v ~ g²).
-          for (const [field, a, b] of [['m', r.m, m.m], ['v', r.v, m.v]] as const) {
-            const dm = diff(a, b);
-            expect(dm.maxAbsDiff, `${what} ${field} (parameter ${dm.at})`).toBeLessThanOrEqual(MOMENT_REL_TOL * dm.maxAbs);
-          }
-          expect(Math.abs(m.tau - r.tau), `${what} τ`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.tau)));
-          if (d.maxAbsDiff > worst.d) worst = { loss: spec.loss, d: d.maxAbsDiff };
-        });
-        observed.push(`${trainer.id} ${full ? 'full' : 'mini'} ${name} ${from}: max |Δθ| ${worst.d.toExponential(2)} (${worst.loss})`);
+  it.each(Object.keys(ARCHS))(
+    'state after 40 Adam steps, fresh and handed over from the engine at 20: %s',
+    async (name) => {
+      const train = settings(ARCHS[name], full, false);
+      const [mid, reference] = await engineStates(points, data, specs, train, [STEPS / 2, STEPS]);
+      const trainers = [
+        ...(device
+          ? [
+              {
+                id: 'WGSL',
+                run: (steps: number, start?: TrainingState) => fusedState(device!, points, specs, train, steps, start),
+              },
+            ]
+          : []),
+        { id: 'CPU', run: (steps: number, start?: TrainingState) => cpuState(points, specs, train, steps, start) },
+      ];
+      for (const trainer of trainers) {
+        for (const from of ['fresh', 'engine@20'] as const) {
+          const state = from === 'fresh' ? await trainer.run(STEPS) : await trainer.run(STEPS / 2, mid);
+          expect(state.step).toBe(STEPS);
+          let worst = { loss: '', d: 0 };
+          specs.forEach((spec, k) => {
+            const [m, r] = [state.models[k], reference.models[k]];
+            const what = `${trainer.id} ${spec.loss}`;
+            expect([m.id, m.steps, m.t, m.tauCount, m.diverged], what).toEqual([
+              r.id,
+              r.steps,
+              r.t,
+              r.tauCount,
+              r.diverged,
+            ]);
+            const d = diff(r.params, m.params);
+            expect(d.maxAbs, what).toBeGreaterThan(0.1);
+            expect(d.maxAbsDiff, `${what} θ (parameter ${d.at})`).toBeLessThan(THETA_TOL);
+            // Adam's moments relative to their own scale (m ~ g, v ~ g²).
+            for (const [field, a, b] of [
+              ['m', r.m, m.m],
+              ['v', r.v, m.v],
+            ] as const) {
+              const dm = diff(a, b);
+              expect(dm.maxAbsDiff, `${what} ${field} (parameter ${dm.at})`).toBeLessThanOrEqual(
+                MOMENT_REL_TOL * dm.maxAbs,
+              );
+            }
+            expect(Math.abs(m.tau - r.tau), `${what} τ`).toBeLessThanOrEqual(1e-4 * Math.max(1, Math.abs(r.tau)));
+            if (d.maxAbsDiff > worst.d) worst = { loss: spec.loss, d: d.maxAbsDiff };
+          });
+          observed.push(
+            `${trainer.id} ${full ? 'full' : 'mini'} ${name} ${from}: max |Δθ| ${worst.d.toExponential(2)} (${worst.loss})`,
+          );
+        }
       }
-    }
-  });
+    },
+  );
 
-  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])(`raw gradient of one SGD step, CPU trainer and WGSL kernel at the device's workgroup${full ? '' : " and at a GPU's 64"}: %s`, async (name) => {
-    const train = settings(ARCHS[name] ?? GRADIENT_ONLY[name], full, true);
-    const start = freshState(train.architecture, specs);
-    const [engineState] = await engineStates(points, data, specs, train, [1]);
-    const cpu = expectSameGradient(specs, start, engineState, await cpuState(points, specs, train, 1));
-    observed.push(`CPU ${full ? 'full' : 'mini'} ${name} gradient: max relative error ${cpu.r.toExponential(2)} (${cpu.loss})`);
-    if (!device) return;
-    // A GPU's workgroup (a different split of rows, units and reductions) on the minibatch only: each size is a
-    // compile of its own, seconds on SwiftShader.
-    for (const workgroup of full ? [undefined] : [undefined, GPU_WORKGROUP]) {
-      const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
-      const worst = expectSameGradient(specs, start, engineState, state);
-      observed.push(`WGSL ${full ? 'full' : 'mini'} ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
-    }
-  });
+  it.each([...Object.keys(ARCHS), ...Object.keys(GRADIENT_ONLY)])(
+    `raw gradient of one SGD step, CPU trainer and WGSL kernel at the device's workgroup${full ? '' : " and at a GPU's 64"}: %s`,
+    async (name) => {
+      const train = settings(ARCHS[name] ?? GRADIENT_ONLY[name], full, true);
+      const start = freshState(train.architecture, specs);
+      const [engineState] = await engineStates(points, data, specs, train, [1]);
+      const cpu = expectSameGradient(specs, start, engineState, await cpuState(points, specs, train, 1));
+      observed.push(
+        `CPU ${full ? 'full' : 'mini'} ${name} gradient: max relative error ${cpu.r.toExponential(2)} (${cpu.loss})`,
+      );
+      if (!device) return;
+      // A GPU's workgroup (a different split of rows, units and reductions) on the minibatch only: each size is a
+      // compile of its own, seconds on SwiftShader.
+      for (const workgroup of full ? [undefined] : [undefined, GPU_WORKGROUP]) {
+        const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
+        const worst = expectSameGradient(specs, start, engineState, state);
+        observed.push(
+          `WGSL ${full ? 'full' : 'mini'} ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`,
+        );
+      }
+    },
+  );
 });
 
 // A full batch of 300 rows runs as two chunks of the kernel's activations (256 + 44, the second padded to 48):
@@ -178,20 +224,30 @@ describe('fused kernel = tfjs engine, more rows than one chunk (full batch of 30
   const data = { ...defaultDataSpec('hetero-sine'), n: 300 };
   const points = makePoints(data);
   const specs = allLosses();
-  it.each(['2 × tanh [16, 16]', 'one hidden ReLU layer [50]', 'separate towers, ELU [12]'])('raw gradient of one SGD step: %s', async (name) => {
-    const train = { ...settings(ARCHS[name], true, true), batchSize: 512 };
-    const start = freshState(train.architecture, specs);
-    const [engineState] = await engineStates(points, data, specs, train, [1]);
-    // The CPU trainer on two worker threads here (the other cases run their shards in this thread).
-    const cpu = expectSameGradient(specs, start, engineState, await cpuState(points, specs, train, 1, undefined, 2, true));
-    observed.push(`CPU 300 rows ${name} gradient: max relative error ${cpu.r.toExponential(2)} (${cpu.loss})`);
-    if (!device) return;
-    for (const workgroup of name === '2 × tanh [16, 16]' ? [undefined, 256] : [undefined]) {
-      const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
-      const worst = expectSameGradient(specs, start, engineState, state);
-      observed.push(`300 rows ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`);
-    }
-  });
+  it.each(['2 × tanh [16, 16]', 'one hidden ReLU layer [50]', 'separate towers, ELU [12]'])(
+    'raw gradient of one SGD step: %s',
+    async (name) => {
+      const train = { ...settings(ARCHS[name], true, true), batchSize: 512 };
+      const start = freshState(train.architecture, specs);
+      const [engineState] = await engineStates(points, data, specs, train, [1]);
+      // The CPU trainer on two worker threads here (the other cases run their shards in this thread).
+      const cpu = expectSameGradient(
+        specs,
+        start,
+        engineState,
+        await cpuState(points, specs, train, 1, undefined, 2, true),
+      );
+      observed.push(`CPU 300 rows ${name} gradient: max relative error ${cpu.r.toExponential(2)} (${cpu.loss})`);
+      if (!device) return;
+      for (const workgroup of name === '2 × tanh [16, 16]' ? [undefined, 256] : [undefined]) {
+        const state = await fusedState(device, points, specs, train, 1, undefined, workgroup);
+        const worst = expectSameGradient(specs, start, engineState, state);
+        observed.push(
+          `300 rows ${name} gradient (workgroup ${workgroup ?? 'device'}): max relative error ${worst.r.toExponential(2)} (${worst.loss})`,
+        );
+      }
+    },
+  );
 });
 
 describe('observed', () => {

@@ -20,7 +20,14 @@ export async function testDevice(): Promise<GPUDevice | null> {
 }
 
 /** The engine's exported state after each of `checkpoints` (ascending step counts), from `start` or fresh. */
-export async function engineStates(points: Points, data: DataSpec, specs: ModelSpec[], train: TrainSettings, checkpoints: number[], start?: TrainingState): Promise<TrainingState[]> {
+export async function engineStates(
+  points: Points,
+  data: DataSpec,
+  specs: ModelSpec[],
+  train: TrainSettings,
+  checkpoints: number[],
+  start?: TrainingState,
+): Promise<TrainingState[]> {
   const engine = new Engine(points, data, specs, train, start);
   const out: TrainingState[] = [];
   try {
@@ -37,8 +44,23 @@ export async function engineStates(points: Points, data: DataSpec, specs: ModelS
 }
 
 /** The kernel's state after `steps` steps from `start` (fresh when omitted), with the device's workgroup size or `workgroup`. */
-export async function fusedState(device: GPUDevice, points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, start?: TrainingState, workgroup?: number): Promise<TrainingState> {
-  const fused = new FusedTrainer(device, points, specs, train, start ?? freshState(train.architecture, specs), workgroup ? { workgroup } : {});
+export async function fusedState(
+  device: GPUDevice,
+  points: Points,
+  specs: ModelSpec[],
+  train: TrainSettings,
+  steps: number,
+  start?: TrainingState,
+  workgroup?: number,
+): Promise<TrainingState> {
+  const fused = new FusedTrainer(
+    device,
+    points,
+    specs,
+    train,
+    start ?? freshState(train.architecture, specs),
+    workgroup ? { workgroup } : {},
+  );
   try {
     fused.run(steps);
     return await fused.readState();
@@ -49,8 +71,20 @@ export async function fusedState(device: GPUDevice, points: Points, specs: Model
 
 /** The CPU trainer's state after `steps` steps from `start` (fresh when omitted), its models over `workers` shards
  * (in this thread, or on worker threads when `threads`). */
-export async function cpuState(points: Points, specs: ModelSpec[], train: TrainSettings, steps: number, start?: TrainingState, workers = 3, threads = false): Promise<TrainingState> {
-  const cpu = new CpuTrainer(points, specs, train, start ?? freshState(train.architecture, specs), { module: cpuModule(), spawn: threads ? nodeShard : inThreadShard, workers });
+export async function cpuState(
+  points: Points,
+  specs: ModelSpec[],
+  train: TrainSettings,
+  steps: number,
+  start?: TrainingState,
+  workers = 3,
+  threads = false,
+): Promise<TrainingState> {
+  const cpu = new CpuTrainer(points, specs, train, start ?? freshState(train.architecture, specs), {
+    module: cpuModule(),
+    spawn: threads ? nodeShard : inThreadShard,
+    workers,
+  });
   try {
     cpu.run(steps);
     return await cpu.readState();

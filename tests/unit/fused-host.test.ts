@@ -10,8 +10,18 @@ import { FusedTrainer, fusedUnsupported } from '../../src/fused/fused';
 import { testDevice } from './fused-harness';
 
 const POINTS = makePoints({ ...defaultDataSpec('hetero-sine'), n: 200 });
-const TRAIN: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 32, warmupMeanSteps: 3, warmupNllSteps: 3, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] } };
-const SPECS = [modelSpec('nll', { id: 'm1', initSeed: 1 }), modelSpec('superloss-mse', { id: 'm2', initSeed: 2, tauMode: 'running' }), modelSpec('robust-barron-adaptive', { id: 'm3', initSeed: 3 })];
+const TRAIN: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  batchSize: 32,
+  warmupMeanSteps: 3,
+  warmupNllSteps: 3,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] },
+};
+const SPECS = [
+  modelSpec('nll', { id: 'm1', initSeed: 1 }),
+  modelSpec('superloss-mse', { id: 'm2', initSeed: 2, tauMode: 'running' }),
+  modelSpec('robust-barron-adaptive', { id: 'm3', initSeed: 3 }),
+];
 
 let device: GPUDevice | null = null;
 beforeAll(async () => {
@@ -78,13 +88,21 @@ describe('FusedTrainer host', () => {
     expect(trainer.modelSteps).toEqual([10, 10, 10]);
     const s10 = await trainer.readState();
     expect(s10.step).toBe(10);
-    expect(s10.models.map((m) => [m.steps, m.t])).toEqual([[10, 10], [10, 10], [10, 10]]);
+    expect(s10.models.map((m) => [m.steps, m.t])).toEqual([
+      [10, 10],
+      [10, 10],
+      [10, 10],
+    ]);
     // SuperLoss's τ moves only in its own phase: steps 6..9 are 4 updates (running mean of the batch losses).
     expect(s10.models[1].tauCount).toBe(4);
     expect(s10.models[1].tau).not.toBe(SPECS[1].tau);
     expect(s10.models[0].tauCount).toBe(0);
     // The host's mirror (read without the device) says the same.
-    expect(trainer.counters()).toEqual({ t: s10.models.map((m) => m.t), tauCount: s10.models.map((m) => m.tauCount), diverged: [null, null, null] });
+    expect(trainer.counters()).toEqual({
+      t: s10.models.map((m) => m.t),
+      tauCount: s10.models.map((m) => m.tauCount),
+      diverged: [null, null, null],
+    });
     trainer.updateModel(0, { ...SPECS[0], loss: 'robust-student-t' });
     const s10b = await trainer.readState();
     expect(s10b.models[0].params).toEqual(s10.models[0].params);
@@ -132,7 +150,9 @@ describe('FusedTrainer host', () => {
   it('says why a setting cannot take the fused path', () => {
     const arch = TRAIN.architecture;
     expect(fusedUnsupported(SPECS[0], TRAIN, 200)).toBeNull();
-    expect(fusedUnsupported(SPECS[0], { ...TRAIN, architecture: { ...arch, hidden: [8, 8, 8, 8, 8] } }, 200)).toMatch(/at most 4 hidden layers/);
+    expect(fusedUnsupported(SPECS[0], { ...TRAIN, architecture: { ...arch, hidden: [8, 8, 8, 8, 8] } }, 200)).toMatch(
+      /at most 4 hidden layers/,
+    );
     expect(fusedUnsupported(SPECS[0], { ...TRAIN, architecture: { ...arch, hidden: [300] } }, 200)).toMatch(/widths/);
     expect(fusedUnsupported(SPECS[0], { ...TRAIN, batchSize: 2000 }, 5000)).toMatch(/batch size/);
     expect(fusedUnsupported(SPECS[0], { ...TRAIN, batchSize: 6000 }, 5012)).toBeNull();

@@ -8,7 +8,16 @@ import { useNodeBackend } from '../../src/platform/node';
 import { Engine } from '../../src/core/engine';
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type TrainSettings } from '../../src/core/config';
 import { defaultDataSpec, inputScale, makePoints } from '../../src/core/datasets';
-import { barronPsi, barronRho, BASE_LOSS_IDS, logPartition, parseLossId, superlossSigma, WRAPPER_IDS, WRAPPERS } from '../../src/core/losses';
+import {
+  barronPsi,
+  barronRho,
+  BASE_LOSS_IDS,
+  logPartition,
+  parseLossId,
+  superlossSigma,
+  WRAPPER_IDS,
+  WRAPPERS,
+} from '../../src/core/losses';
 import { ADAPTIVE_ALPHA_RANGE, ADAPTIVE_SCALE_MIN } from '../../src/core/losses/barronAdaptive';
 import { studentTConstant } from '../../src/core/losses/studentT';
 import { ADAM } from '../../src/core/state';
@@ -18,7 +27,15 @@ const POINTS = makePoints(SPEC);
 const ARCH = { hidden: [] as number[], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
 const FLOOR = ARCH.varianceFloor;
 // Full batch, straight into each model's own loss.
-const TRAIN: TrainSettings = { ...DEFAULT_TRAIN, optimizer: 'sgd', learningRate: 1e-2, batchSize: 1000, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: ARCH };
+const TRAIN: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  optimizer: 'sgd',
+  learningRate: 1e-2,
+  batchSize: 1000,
+  warmupMeanSteps: 0,
+  warmupNllSteps: 0,
+  architecture: ARCH,
+};
 const HYPER = { T: 1, beta: 0.5, alpha: 0.5, c: 1.5, nu: 3, lambda: 1, tau: 2, tauMode: 'fixed' as const };
 
 beforeAll(async () => {
@@ -29,7 +46,14 @@ const softplus = (s: number) => Math.max(s, 0) + Math.log1p(Math.exp(-Math.abs(s
 const sigmoid = (s: number) => 1 / (1 + Math.exp(-s));
 
 /** Per-sample loss and its partial derivatives in μ and σ² (the variance head's output), by hand. */
-function baseLoss(base: string, mu: number, v: number, y: number, spec: ModelSpec, latents: [number, number]): { l: number; dmu: number; dv: number } {
+function baseLoss(
+  base: string,
+  mu: number,
+  v: number,
+  y: number,
+  spec: ModelSpec,
+  latents: [number, number],
+): { l: number; dmu: number; dv: number } {
   const r = y - mu;
   const r2 = r * r;
   const nll = 0.5 * Math.log(v) + r2 / (2 * v);
@@ -50,8 +74,8 @@ function baseLoss(base: string, mu: number, v: number, y: number, spec: ModelSpe
       const q = r2 / (nu * v);
       return {
         l: studentTConstant(nu) + 0.5 * Math.log(v) + ((nu + 1) / 2) * Math.log1p(q),
-        dmu: ((nu + 1) / 2) * ((-2 * r) / (nu * v)) / (1 + q),
-        dv: 0.5 / v - ((nu + 1) / 2) * (r2 / (nu * v * v)) / (1 + q),
+        dmu: (((nu + 1) / 2) * ((-2 * r) / (nu * v))) / (1 + q),
+        dv: 0.5 / v - (((nu + 1) / 2) * (r2 / (nu * v * v))) / (1 + q),
       };
     }
     case 'faithful':
@@ -67,7 +91,11 @@ function baseLoss(base: string, mu: number, v: number, y: number, spec: ModelSpe
       const [lo, hi] = ADAPTIVE_ALPHA_RANGE;
       const alpha = lo + (hi - lo) * sigmoid(latents[0]);
       const c = softplus(latents[1]) + ADAPTIVE_SCALE_MIN;
-      return { l: barronRho(mu - y, alpha, c) + Math.log(c) + logPartition(alpha), dmu: barronPsi(mu - y, alpha, c), dv: 0 };
+      return {
+        l: barronRho(mu - y, alpha, c) + Math.log(c) + logPartition(alpha),
+        dmu: barronPsi(mu - y, alpha, c),
+        dv: 0,
+      };
     }
   }
   throw new Error(base);
@@ -105,7 +133,11 @@ function handGradient(params: Float32Array, spec: ModelSpec): number[] {
     return per;
   };
   const per = objective([params[4], params[5]]);
-  const g = sampleGradWeights(wrapper, per.map((p) => p.l), spec);
+  const g = sampleGradWeights(
+    wrapper,
+    per.map((p) => p.l),
+    spec,
+  );
   const grad = [0, 0, 0, 0, 0, 0];
   per.forEach((p, j) => {
     const ds = p.dv * sigmoid(p.s);
@@ -121,13 +153,17 @@ function handGradient(params: Float32Array, spec: ModelSpec): number[] {
       const lat = (d: number): [number, number] => (i === 0 ? [params[4] + d, params[5]] : [params[4], params[5] + d]);
       const up = objective(lat(h));
       const down = objective(lat(-h));
-      grad[4 + i] = per.reduce((a, _, j) => a + g[j] * (up[j].l - down[j].l) / (2 * h), 0);
+      grad[4 + i] = per.reduce((a, _, j) => a + (g[j] * (up[j].l - down[j].l)) / (2 * h), 0);
     }
   }
   return grad;
 }
 
-const ALL: ModelSpec[] = withIds(WRAPPER_IDS.flatMap((w) => BASE_LOSS_IDS.map((b, i) => modelSpec(WRAPPERS[w].prefix + b, { ...HYPER, initSeed: 7 + i }))));
+const ALL: ModelSpec[] = withIds(
+  WRAPPER_IDS.flatMap((w) =>
+    BASE_LOSS_IDS.map((b, i) => modelSpec(WRAPPERS[w].prefix + b, { ...HYPER, initSeed: 7 + i })),
+  ),
+);
 
 describe('one SGD step equals the hand-derived gradient, for every base loss × wrapper', () => {
   it(`${ALL.length} models in one stacked engine`, async () => {
@@ -143,7 +179,8 @@ describe('one SGD step equals the hand-derived gradient, for every base loss × 
       const expected = handGradient(p0, spec);
       const scale = Math.max(1e-3, ...expected.map(Math.abs));
       expected.forEach((e, i) => {
-        if (Math.abs(measured[i] - e) > 2e-3 * scale) failures.push(`${spec.loss} param ${i}: engine ${measured[i].toPrecision(6)}, by hand ${e.toPrecision(6)}`);
+        if (Math.abs(measured[i] - e) > 2e-3 * scale)
+          failures.push(`${spec.loss} param ${i}: engine ${measured[i].toPrecision(6)}, by hand ${e.toPrecision(6)}`);
       });
     });
     expect(failures).toEqual([]);
@@ -159,7 +196,9 @@ describe('one SGD step equals the hand-derived gradient, for every base loss × 
     expect(rel).toBeGreaterThan(0.05);
     // Some αⱼ are negative here, so clipping them at 0 changes the gradient as much.
     const clipped = handGradient(p, { ...spec, loss: 'clipped-nll' });
-    expect(Math.max(...eq6.map((v, i) => Math.abs(v - clipped[i]))) / Math.max(...eq6.map(Math.abs))).toBeGreaterThan(0.05);
+    expect(Math.max(...eq6.map((v, i) => Math.abs(v - clipped[i]))) / Math.max(...eq6.map(Math.abs))).toBeGreaterThan(
+      0.05,
+    );
     expect(POINTS.x.length).toBeGreaterThan(1);
   });
 });

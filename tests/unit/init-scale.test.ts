@@ -1,6 +1,12 @@
 // The first layer's spread initialisation (Architecture.initScale = ω): absent, the weights are today's.
 import { describe, expect, it } from 'vitest';
-import { INIT_INPUT_RANGE, initModel, paramLayout, type Architecture, ZERO_BIAS_ARCHITECTURE } from '../../src/core/model';
+import {
+  INIT_INPUT_RANGE,
+  initModel,
+  paramLayout,
+  type Architecture,
+  ZERO_BIAS_ARCHITECTURE,
+} from '../../src/core/model';
 import { trainSettingsSchema } from '../../src/core/schema';
 import { DEFAULT_TRAIN } from '../../src/core/config';
 
@@ -43,13 +49,21 @@ describe('initScale', () => {
 
   it('a linear model (no hidden layer) ignores ω', () => {
     const lin: Architecture = { ...ARCH, hidden: [], shared: true };
-    expect(initModel({ ...lin, initScale: 10 }, 3).map((a) => Array.from(a))).toEqual(initModel(lin, 3).map((a) => Array.from(a)));
+    expect(initModel({ ...lin, initScale: 10 }, 3).map((a) => Array.from(a))).toEqual(
+      initModel(lin, 3).map((a) => Array.from(a)),
+    );
   });
 
   it('the schema takes ω in [0.1, 100] and leaves it absent when absent', () => {
     const base = { ...DEFAULT_TRAIN, architecture: { ...ZERO_BIAS_ARCHITECTURE } };
     expect('initScale' in trainSettingsSchema.parse(base).architecture).toBe(false);
-    expect(trainSettingsSchema.parse({ ...base, architecture: { ...base.architecture, initScale: 10 } }).architecture.initScale).toBe(10);
-    for (const bad of [0, 0.05, 101, -3]) expect(trainSettingsSchema.safeParse({ ...base, architecture: { ...base.architecture, initScale: bad } }).success).toBe(false);
+    expect(
+      trainSettingsSchema.parse({ ...base, architecture: { ...base.architecture, initScale: 10 } }).architecture
+        .initScale,
+    ).toBe(10);
+    for (const bad of [0, 0.05, 101, -3])
+      expect(
+        trainSettingsSchema.safeParse({ ...base, architecture: { ...base.architecture, initScale: bad } }).success,
+      ).toBe(false);
   });
 });

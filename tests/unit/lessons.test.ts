@@ -19,8 +19,16 @@ describe('lesson claims', () => {
       // A sweep lesson's claim is on its cells (claimConfig): share and median conditions name them.
       const ids = new Set(claimConfig(l).models.map((m) => m.id));
       for (const c of l.claim.conditions) {
-        if (c.kind === 'share') expect(c.pairs.flat().every((id) => ids.has(id)), `${l.id}: ${c.id}`).toBe(true);
-        else if (c.kind === 'median') expect([...c.ids, ...c.than].every((id) => ids.has(id)), `${l.id}: ${c.id}`).toBe(true);
+        if (c.kind === 'share')
+          expect(
+            c.pairs.flat().every((id) => ids.has(id)),
+            `${l.id}: ${c.id}`,
+          ).toBe(true);
+        else if (c.kind === 'median')
+          expect(
+            [...c.ids, ...c.than].every((id) => ids.has(id)),
+            `${l.id}: ${c.id}`,
+          ).toBe(true);
         else expect(ids.has(c.id), `${l.id}: ${c.id}`).toBe(true);
         if (c.kind === 'below') expect(ids.has(c.than), `${l.id}: ${c.than}`).toBe(true);
       }
@@ -29,7 +37,10 @@ describe('lesson claims', () => {
   });
 
   it('judges bounds and comparisons, failing on missing models and non-finite figures', () => {
-    const metrics = { m1: { rmse: 0.2, sigmaError: 0.1, nll: 1, minGradWeight: 1 }, m2: { rmse: 0.03, sigmaError: NaN, nll: 0, minGradWeight: -0.5 } };
+    const metrics = {
+      m1: { rmse: 0.2, sigmaError: 0.1, nll: 1, minGradWeight: 1 },
+      m2: { rmse: 0.03, sigmaError: NaN, nll: 0, minGradWeight: -0.5 },
+    };
     const conds: Condition[] = [
       { kind: 'bound', id: 'm2', metric: 'rmse', max: 0.05 },
       { kind: 'bound', id: 'm1', metric: 'rmse', min: 0.15 },

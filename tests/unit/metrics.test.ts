@@ -1,7 +1,14 @@
 // The snapshot's fit metrics in float64, fed by plain arrays (no tensors): values worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { modelSpec } from '../../src/core/config';
-import { bandIsScale, fitMetrics, outlierWeightShare, predictiveNll, predictiveOf, predictiveStd } from '../../src/core/metrics';
+import {
+  bandIsScale,
+  fitMetrics,
+  outlierWeightShare,
+  predictiveNll,
+  predictiveOf,
+  predictiveStd,
+} from '../../src/core/metrics';
 import { studentTConstant } from '../../src/core/losses/studentT';
 
 describe('fit metrics', () => {
@@ -31,9 +38,21 @@ describe('fit metrics', () => {
     expect(m.sigmaError).toBeCloseTo(0.5, 12); // |2 − 1| and |1 − 1|
     expect(m.nll).toBeCloseTo(0.5 * Math.log(2 * Math.PI) + 0.5, 12);
     // The held-out NLL of a Student-t is the t's own: C(ν) + ½ log s² + (ν+1)/2 log(1 + r²/(ν s²)).
-    expect(predictiveNll(1, 0, 1, { kind: 'student-t', nu: 3 })).toBeCloseTo(studentTConstant(3) + 2 * Math.log1p(1 / 3), 12);
+    expect(predictiveNll(1, 0, 1, { kind: 'student-t', nu: 3 })).toBeCloseTo(
+      studentTConstant(3) + 2 * Math.log1p(1 / 3),
+      12,
+    );
     // Without a truth there is no RMSE; mean-only models have no σ error and no NLL.
-    const none = fitMetrics({ gridMu: [0], gridV: [1], truthMean: null, truthStd: null, heldMu: [], heldV: [], heldY: [], predictive: { kind: 'none' } });
+    const none = fitMetrics({
+      gridMu: [0],
+      gridV: [1],
+      truthMean: null,
+      truthStd: null,
+      heldMu: [],
+      heldV: [],
+      heldY: [],
+      predictive: { kind: 'none' },
+    });
     expect([none.rmse, none.sigmaError, none.nll].every(Number.isNaN)).toBe(true);
   });
 

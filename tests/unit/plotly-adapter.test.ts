@@ -1,7 +1,15 @@
 // The fields the page reads from Plotly's internals, pinned on a fake `_fullLayout` shaped as Plotly 4 lays
 // it out. If an upgrade renames or moves them, these fail (and so would the installed Plotly's own shape).
 import { describe, expect, it } from 'vitest';
-import { axisGeometry, axisName, isLaidOut, pixelToData, rangesFromEvent, toData, toPixel } from '../../src/app/plotlyAdapter';
+import {
+  axisGeometry,
+  axisName,
+  isLaidOut,
+  pixelToData,
+  rangesFromEvent,
+  toData,
+  toPixel,
+} from '../../src/app/plotlyAdapter';
 
 /** A plot element as Plotly leaves it: the x axis spans pixels 60–460 over [0, 10], y spans 20–320 over [−1, 1]. */
 function fakePlot(overrides: Record<string, unknown> = {}): HTMLElement {
@@ -46,7 +54,9 @@ describe('the Plotly adapter', () => {
   });
 
   it('reads range overrides from a relayouting event, both spellings', () => {
-    expect(rangesFromEvent({ 'xaxis.range[0]': 1, 'xaxis.range[1]': 2, 'yaxis.range': [3, 4], 'xaxis.autorange': true })).toEqual({ xaxis: [1, 2], yaxis: [3, 4] });
+    expect(
+      rangesFromEvent({ 'xaxis.range[0]': 1, 'xaxis.range[1]': 2, 'yaxis.range': [3, 4], 'xaxis.autorange': true }),
+    ).toEqual({ xaxis: [1, 2], yaxis: [3, 4] });
     expect(rangesFromEvent({ 'xaxis.range[0]': 1 })).toEqual({});
   });
 });

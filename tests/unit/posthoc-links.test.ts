@@ -9,11 +9,19 @@ import { calibrationShareOutOfRange, conformalInfinite, levelOutOfRange } from '
 import type { RunConfig } from '../../src/core/config';
 
 const base = LESSONS[0].config;
-const withPosthoc = (p: object): RunConfig => ({ ...base, train: { ...base.train, posthoc: { ...DEFAULT_POSTHOC, ...p } } } as RunConfig);
+const withPosthoc = (p: object): RunConfig =>
+  ({ ...base, train: { ...base.train, posthoc: { ...DEFAULT_POSTHOC, ...p } } }) as RunConfig;
 
 describe('post-hoc settings in links and files', () => {
   it('round-trip through a link exactly', () => {
-    const config = withPosthoc({ share: 0.35, seed: 7, level: 0.8, score: 'abs', recalibration: 'isotonic', calibration: 'clean' });
+    const config = withPosthoc({
+      share: 0.35,
+      seed: 7,
+      level: 0.8,
+      score: 'abs',
+      recalibration: 'isotonic',
+      calibration: 'clean',
+    });
     const back = parseHash(toHash({ config, lessonId: null }));
     expect(back.error).toBeNull();
     expect(back.config.train.posthoc).toEqual(config.train.posthoc);
@@ -31,9 +39,16 @@ describe('post-hoc settings in links and files', () => {
     expect(issue({ seed: 1.5 })).toMatch(/whole number/);
     expect(issue({ score: 'squared' })).toBeTruthy();
     expect(issue({ recalibration: 'platt' })).toBeTruthy();
-    expect(runConfigSchema.safeParse({ ...JSON.parse(toJson(base)), train: { ...JSON.parse(toJson(base.train)), posthoc: { ...DEFAULT_POSTHOC, level: null } } }).success).toBe(false);
+    expect(
+      runConfigSchema.safeParse({
+        ...JSON.parse(toJson(base)),
+        train: { ...JSON.parse(toJson(base.train)), posthoc: { ...DEFAULT_POSTHOC, level: null } },
+      }).success,
+    ).toBe(false);
   });
   it('say the infinite-interval guard in words', () => {
-    expect(conformalInfinite(5, 0.9, 6, 9)).toBe('the conformal band is infinite: 5 calibration points are too few for 90 % (k = ⌈(n + 1)(1 − α)⌉ = 6 > n = 5: no score is large enough); 9 points or a lower level make it finite');
+    expect(conformalInfinite(5, 0.9, 6, 9)).toBe(
+      'the conformal band is infinite: 5 calibration points are too few for 90 % (k = ⌈(n + 1)(1 − α)⌉ = 6 > n = 5: no score is large enough); 9 points or a lower level make it finite',
+    );
   });
 });

@@ -6,13 +6,31 @@ import { useNodeBackend } from '../../src/platform/node';
 import { Engine } from '../../src/core/engine';
 import { DEFAULT_TRAIN, modelSpec, withIds, type TrainSettings } from '../../src/core/config';
 import { defaultDataSpec, makeHeldOut, makePoints } from '../../src/core/datasets';
-import { calibrationSplit, DEFAULT_POSTHOC, flattenPosthoc, posthocBlock, worstBinGap, type PosthocSettings } from '../../src/core/posthoc';
+import {
+  calibrationSplit,
+  DEFAULT_POSTHOC,
+  flattenPosthoc,
+  posthocBlock,
+  worstBinGap,
+  type PosthocSettings,
+} from '../../src/core/posthoc';
 import { splitConformal } from '../../src/core/conformal';
 
 const SPEC = { ...defaultDataSpec('hetero-sine'), n: 300 };
 const POINTS = makePoints(SPEC);
-const BASE: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 64, warmupMeanSteps: 5, warmupNllSteps: 5, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] } };
-const MODELS = withIds([modelSpec('nll'), modelSpec('robust-nll', { T: 16 }), modelSpec('mse'), modelSpec('nll', { ensemble: 3 })]);
+const BASE: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  batchSize: 64,
+  warmupMeanSteps: 5,
+  warmupNllSteps: 5,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [16] },
+};
+const MODELS = withIds([
+  modelSpec('nll'),
+  modelSpec('robust-nll', { T: 16 }),
+  modelSpec('mse'),
+  modelSpec('nll', { ensemble: 3 }),
+]);
 
 beforeAll(async () => {
   expect(await useNodeBackend('wasm')).toBe('wasm');
@@ -40,11 +58,20 @@ describe('post-hoc figures in the snapshot', () => {
     const posthoc: PosthocSettings = { ...DEFAULT_POSTHOC, recalibration: 'isotonic' };
     const train = { ...BASE, posthoc };
     const points = calibrationSplit(POINTS, posthoc);
-    const engine = new Engine(points, SPEC, [...MODELS.slice(0, 3), ...Array.from({ length: 3 }, (_, k) => ({ ...MODELS[3], id: k ? `m4~${k + 1}` : 'm4' }))], train);
+    const engine = new Engine(
+      points,
+      SPEC,
+      [...MODELS.slice(0, 3), ...Array.from({ length: 3 }, (_, k) => ({ ...MODELS[3], id: k ? `m4~${k + 1}` : 'm4' }))],
+      train,
+    );
     try {
       engine.run(30);
       const { snapshot } = await engine.frame(false);
-      expect(snapshot.posthoc).toEqual({ settings: posthoc, n: 60, outliers: points.calibration!.isOutlier.reduce((a, o) => a + o, 0) });
+      expect(snapshot.posthoc).toEqual({
+        settings: posthoc,
+        n: 60,
+        outliers: points.calibration!.isOutlier.reduce((a, o) => a + o, 0),
+      });
       const nll = snapshot.models.find((m) => m.id === 'm1')!;
       const ph = nll.posthoc!;
       expect(ph.conformal.n).toBe(60);

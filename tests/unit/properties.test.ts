@@ -11,12 +11,19 @@ describe('Boltzmann weights', () => {
   it('are a finite probability vector for residuals up to 1e6, variances down to 1e-8 and any T in [1e-3, 1e6]', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 1e-8, max: 1e4, noNaN: true })), { minLength: 1, maxLength: 64 }),
+        fc.array(
+          fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.double({ min: 1e-8, max: 1e4, noNaN: true })),
+          { minLength: 1, maxLength: 64 },
+        ),
         fc.double({ min: -3, max: 6, noNaN: true }),
         (samples, logT) => {
           const T = 10 ** logT;
           const [w, a] = tf.tidy(() => {
-            const losses = gaussianNll(tf.zeros([samples.length]), tf.tensor1d(samples.map((s) => s[1])), tf.tensor1d(samples.map((s) => s[0])));
+            const losses = gaussianNll(
+              tf.zeros([samples.length]),
+              tf.tensor1d(samples.map((s) => s[1])),
+              tf.tensor1d(samples.map((s) => s[0])),
+            );
             return [boltzmannWeights(losses, 1 / T).dataSync(), gradientWeights(losses, 1 / T).dataSync()];
           });
           expect(Array.from(w).every((v) => Number.isFinite(v) && v >= 0 && v <= 1)).toBe(true);
@@ -34,12 +41,18 @@ describe("Barron's ρ", () => {
   const scale = fc.double({ min: 1e-3, max: 1e3, noNaN: true });
   it('is 0 at 0, even, and non-decreasing in |x|', () => {
     fc.assert(
-      fc.property(alpha, scale, fc.double({ min: 0, max: 1e4, noNaN: true }), fc.double({ min: 0, max: 1e4, noNaN: true }), (a, c, u, v) => {
-        expect(barronRho(0, a, c)).toBe(0);
-        expect(barronRho(-u, a, c)).toBe(barronRho(u, a, c));
-        const [lo, hi] = u <= v ? [u, v] : [v, u];
-        expect(barronRho(hi, a, c)).toBeGreaterThanOrEqual(barronRho(lo, a, c) * (1 - 1e-12));
-      }),
+      fc.property(
+        alpha,
+        scale,
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        fc.double({ min: 0, max: 1e4, noNaN: true }),
+        (a, c, u, v) => {
+          expect(barronRho(0, a, c)).toBe(0);
+          expect(barronRho(-u, a, c)).toBe(barronRho(u, a, c));
+          const [lo, hi] = u <= v ? [u, v] : [v, u];
+          expect(barronRho(hi, a, c)).toBeGreaterThanOrEqual(barronRho(lo, a, c) * (1 - 1e-12));
+        },
+      ),
       RUNS,
     );
   });

@@ -21,7 +21,11 @@ describe('Wilson score interval', () => {
   });
 
   it('is symmetric: the interval of k failures mirrors that of k successes', () => {
-    for (const [k, n] of [[3, 16], [1, 8], [5, 9]]) {
+    for (const [k, n] of [
+      [3, 16],
+      [1, 8],
+      [5, 9],
+    ]) {
       const a = wilson(k, n);
       const b = wilson(n - k, n);
       expect(a.lo).toBeCloseTo(1 - b.hi, 12);
@@ -49,9 +53,15 @@ describe('verdicts from rates', () => {
 
   it('words say k of n and the interval, generated from the counts', () => {
     expect(rateText(rateOf([true, true, false]))).toBe('holds on 2 of 3 seeds (95 % interval 21–94 %)');
-    expect(verdictText(rateOf(Array(16).fill(true)))).toBe('reproduces: holds on all 16 seeds (95 % interval 81–100 %)');
-    expect(verdictText(rateOf(Array(16).fill(false)))).toBe('does not reproduce: holds on none of 16 seeds (95 % interval 0–19 %)');
+    expect(verdictText(rateOf(Array(16).fill(true)))).toBe(
+      'reproduces: holds on all 16 seeds (95 % interval 81–100 %)',
+    );
+    expect(verdictText(rateOf(Array(16).fill(false)))).toBe(
+      'does not reproduce: holds on none of 16 seeds (95 % interval 0–19 %)',
+    );
     expect(verdictText(rateOf([true, false]))).toMatch(/^seed-dependent: holds on 1 of 2 seeds/);
-    expect(verdictText(rateOf([true, true]))).toBe('too few seeds to conclude (holds on every one): holds on all 2 seeds (95 % interval 34–100 %)');
+    expect(verdictText(rateOf([true, true]))).toBe(
+      'too few seeds to conclude (holds on every one): holds on all 2 seeds (95 % interval 34–100 %)',
+    );
   });
 });

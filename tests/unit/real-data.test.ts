@@ -14,7 +14,9 @@ describe('real data sets from vega-datasets', () => {
     expect(datapackage.licenses[0].name).toBe('BSD-3-Clause');
   });
   it('give the finite (x, y) pairs of their file: 392 cars, 11 points of series III, 342 penguins, 52 wheat prices', async () => {
-    const sizes = Object.fromEntries(await Promise.all(REAL_DATASET_IDS.map(async (id) => [id, (await loadRealPoints(id)).x.length])));
+    const sizes = Object.fromEntries(
+      await Promise.all(REAL_DATASET_IDS.map(async (id) => [id, (await loadRealPoints(id)).x.length])),
+    );
     expect(sizes).toEqual({ cars: 392, 'anscombe-3': 11, penguins: 342, wheat: 52 });
     const a = await loadRealPoints('anscombe-3');
     // Series III's outlier: (13, 12.74).
@@ -24,7 +26,12 @@ describe('real data sets from vega-datasets', () => {
     expect(Array.from(a.isOutlier).every((v) => v === 0)).toBe(true);
   });
   it('drop records with a missing or non-numeric field, and read numeric strings (wheat’s years)', () => {
-    const p = realPoints('wheat', [{ year: '1565', wheat: 41 }, { year: '1570' }, { year: 'x', wheat: 3 }, { year: '1575', wheat: null }]);
+    const p = realPoints('wheat', [
+      { year: '1565', wheat: 41 },
+      { year: '1570' },
+      { year: 'x', wheat: 3 },
+      { year: '1575', wheat: null },
+    ]);
     expect(Array.from(p.x)).toEqual([1565]);
   });
   it("state each file's source and licence as the package's metadata does (its own, else the package's)", () => {

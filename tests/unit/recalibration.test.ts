@@ -4,7 +4,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { kernelOf, uncertaintyMetrics, type Prediction } from '../../src/core/calibration';
-import { fitRecalibration, fitSigmaScale, isotonicKernel, recalibratedMetrics, scaledPrediction } from '../../src/core/recalibrated';
+import {
+  fitRecalibration,
+  fitSigmaScale,
+  isotonicKernel,
+  recalibratedMetrics,
+  scaledPrediction,
+} from '../../src/core/recalibrated';
 import { fitPitMap, gaussianSigmaScale, isotonic, minimiseScale } from '../../src/core/recalibration';
 import { normal, uniform } from '../../src/core/rng';
 import { crpsGaussian, dawidSebastiani, gaussianNllAt } from '../../src/core/scores';
@@ -15,7 +21,7 @@ function bruteIsotonic(y: number[], w: number[]): number[] {
   const mean = (j: number, k: number) => {
     let s = 0;
     let ws = 0;
-    for (let t = j; t <= k; t++) (s += w[t] * y[t]), (ws += w[t]);
+    for (let t = j; t <= k; t++) ((s += w[t] * y[t]), (ws += w[t]));
     return s / ws;
   };
   return y.map((_, i) => {
@@ -39,13 +45,19 @@ describe('isotonic regression (pool-adjacent-violators)', () => {
   });
   it('equals the brute-force min–max formula on any weighted sequence', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true })), { minLength: 1, maxLength: 30 }), (pairs) => {
-        const y = pairs.map((p) => p[0]);
-        const w = pairs.map((p) => p[1]);
-        const fit = isotonic(y, w);
-        bruteIsotonic(y, w).forEach((v, i) => expect(fit[i]).toBeCloseTo(v, 8));
-        for (let i = 1; i < fit.length; i++) expect(fit[i]).toBeGreaterThanOrEqual(fit[i - 1] - 1e-12);
-      }),
+      fc.property(
+        fc.array(
+          fc.tuple(fc.double({ min: -100, max: 100, noNaN: true }), fc.double({ min: 0.01, max: 10, noNaN: true })),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (pairs) => {
+          const y = pairs.map((p) => p[0]);
+          const w = pairs.map((p) => p[1]);
+          const fit = isotonic(y, w);
+          bruteIsotonic(y, w).forEach((v, i) => expect(fit[i]).toBeCloseTo(v, 8));
+          for (let i = 1; i < fit.length; i++) expect(fit[i]).toBeGreaterThanOrEqual(fit[i - 1] - 1e-12);
+        },
+      ),
       { numRuns: 200, seed: 26 },
     );
   });
@@ -150,6 +162,9 @@ describe('Dawid–Sebastiani', () => {
     expect(dawidSebastiani(3, 1, 2)).toBeCloseTo(1 + 2 * Math.log(2), 14);
     expect(dawidSebastiani(3, 1, Infinity)).toBe(Infinity);
     // For a Gaussian it is 2·(NLL − ½ log 2π).
-    expect(dawidSebastiani(0.3, -0.2, 0.7)).toBeCloseTo(2 * (gaussianNllAt(0.3, -0.2, 0.7) - 0.5 * Math.log(2 * Math.PI)), 12);
+    expect(dawidSebastiani(0.3, -0.2, 0.7)).toBeCloseTo(
+      2 * (gaussianNllAt(0.3, -0.2, 0.7) - 0.5 * Math.log(2 * Math.PI)),
+      12,
+    );
   });
 });

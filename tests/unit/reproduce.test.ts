@@ -15,7 +15,14 @@ beforeAll(async () => {
 
 async function quick(id: string) {
   const report = await findExperiment(id).run({ quick: true, seed: 1, makePath });
-  const run = { config: report.config!, points: report.points!, imported: false, state: report.state!, snapshot: report.snapshot!, history: [] };
+  const run = {
+    config: report.config!,
+    points: report.points!,
+    imported: false,
+    state: report.state!,
+    snapshot: report.snapshot!,
+    history: [],
+  };
   const file = parseRunFile(runFileJson(run, { results: report.results, claims: report.claims }));
   expect(file.results!.length).toBeGreaterThan(0);
   expect(file.claims!.length).toBe(report.claims.length);
@@ -43,14 +50,15 @@ describe('reproduction, quick versions', () => {
   it('Robust-NLL Fig. 1: with 25 % outliers Robust-NLL (warm) beats the others on σ and NLL on the mean; the cold start is worse', async () => {
     const r = await quick('robust-nll-fig1');
     expect(r.claims.every((c) => c.agrees)).toBe(true);
-   }, 180_000); // about 30 s on CI's 2 idle cores; twice that under load
+  }, 180_000); // about 30 s on CI's 2 idle cores; twice that under load
 
   it('Robust-NLL Fig. 3: Boltzmann weighting improves the MSE slope estimate under outliers, and the NLL-type ones from σ₀² = 1', async () => {
     const r = await quick('robust-nll-fig3');
     expect(agrees(r.claims, 'robust-nll-fig3/mse')).toBe(true);
     // The quick form runs the full 10⁴ steps on fewer runs, so it shows the claim's direction: from σ₀² = 1 the
     // NLL-type robust versions improve by tens of percent (the full figures: 78.6 % and 77.3 %).
-    for (const id of ['robust-nll-fig3/nll-unit', 'robust-nll-fig3/beta-nll-unit']) expect(agrees(r.claims, id), id).toBe(true);
+    for (const id of ['robust-nll-fig3/nll-unit', 'robust-nll-fig3/beta-nll-unit'])
+      expect(agrees(r.claims, id), id).toBe(true);
   });
 
   it('SuperLoss analogue: SuperLoss degrades less than the plain losses as the noise grows', async () => {
@@ -64,7 +72,14 @@ describe('reproduction, quick versions', () => {
     const r = await quick('robust-nll-divergence');
     // 2 trajectories × 3 variants in the quick form; the rates themselves need the full 64.
     expect(r.results.length).toBe(6);
-    expect(r.results.map((x) => x.loss).sort()).toEqual(['clipped-nll', 'clipped-nll', 'robust-nll', 'robust-nll', 'tilted-nll', 'tilted-nll']);
+    expect(r.results.map((x) => x.loss).sort()).toEqual([
+      'clipped-nll',
+      'clipped-nll',
+      'robust-nll',
+      'robust-nll',
+      'tilted-nll',
+      'tilted-nll',
+    ]);
     expect(r.snapshot!.models.map((m) => m.loss)).toEqual(['robust-nll', 'tilted-nll', 'clipped-nll']);
     expect(r.claims.length).toBe(3);
     expect(r.tables[0].rows.length).toBe(3);
@@ -83,6 +98,7 @@ describe('reproduction, quick versions', () => {
     expect(file.kind).toBe('classification-experiment');
     expect(file.results).toHaveLength(2 * 4);
     expect(r.claims).toHaveLength(2);
-    for (const res of file.results.filter((x: { condition: { flipRate: number } }) => x.condition.flipRate === 0)) expect(res.metrics.testAccuracy, res.loss).toBeGreaterThan(0.95);
+    for (const res of file.results.filter((x: { condition: { flipRate: number } }) => x.condition.flipRate === 0))
+      expect(res.metrics.testAccuracy, res.loss).toBeGreaterThan(0.95);
   });
 });

@@ -90,7 +90,8 @@ describe("Barron's partition function Z(α)", () => {
   });
   it('the table interpolates log Z to 1e-5 everywhere on [0, 2]', () => {
     let worst = 0;
-    for (let a = 0.0007; a < 2; a += 0.0131) worst = Math.max(worst, Math.abs(logPartition(a) - Math.log(barronPartition(a))));
+    for (let a = 0.0007; a < 2; a += 0.0131)
+      worst = Math.max(worst, Math.abs(logPartition(a) - Math.log(barronPartition(a))));
     expect(worst).toBeLessThan(1e-5);
   });
   it('the tensor version matches and differentiates in α', () => {
@@ -126,13 +127,17 @@ describe("Barron's adaptive loss", () => {
     const c = 0.5;
     let integral = 0;
     const h = 0.01;
-    for (let x = -4000; x <= 4000; x += h) integral += Math.exp(-(barronRho(x, alpha, c) + Math.log(c) + logPartition(alpha))) * h;
+    for (let x = -4000; x <= 4000; x += h)
+      integral += Math.exp(-(barronRho(x, alpha, c) + Math.log(c) + logPartition(alpha))) * h;
     expect(integral).toBeCloseTo(1, 3);
   });
   it('learns α and c: their gradients are finite and non-zero', () => {
     const al = tf.tensor2d([[0]]);
     const sl = tf.tensor2d([[0]]);
-    const g = tf.grads((a: Tensor, s: Tensor) => tf.sum(barronAdaptiveNll(tf.tensor2d([[3, -2, 0.1, 8]]), a, s)))([al, sl]);
+    const g = tf.grads((a: Tensor, s: Tensor) => tf.sum(barronAdaptiveNll(tf.tensor2d([[3, -2, 0.1, 8]]), a, s)))([
+      al,
+      sl,
+    ]);
     for (const v of g.map(read).flat()) {
       expect(Number.isFinite(v)).toBe(true);
       expect(v).not.toBe(0);
@@ -154,7 +159,9 @@ describe('Lambert W', () => {
   it('the float32 tensor version agrees to 1e-5', () => {
     const zs = [-1 / Math.E, -0.36, -0.3, -0.2, 0, 0.2, 1, 2.99, 3.01, 50, 1e4];
     const out = read(lambertWTensor(tf.tensor1d(zs)));
-    zs.forEach((z, i) => expect(Math.abs(out[i] - lambertW(Math.max(z, -1 / Math.E)))).toBeLessThan(2e-5 * (1 + Math.abs(lambertW(z)))));
+    zs.forEach((z, i) =>
+      expect(Math.abs(out[i] - lambertW(Math.max(z, -1 / Math.E)))).toBeLessThan(2e-5 * (1 + Math.abs(lambertW(z)))),
+    );
   });
 });
 
@@ -165,7 +172,11 @@ describe('SuperLoss (Castells et al. eq. 6–10)', () => {
     expect(superlossSigma(10 - (2 / Math.E) * 1, 10, 1)).toBeCloseTo(Math.E, 6);
   });
   it('σ* minimises σ(ℓ − τ) + λ(log σ)² (checked on a fine grid)', () => {
-    for (const [l, tau, lambda] of [[3, 1, 0.5], [0.85, 1, 0.25], [10, 2, 4]]) {
+    for (const [l, tau, lambda] of [
+      [3, 1, 0.5],
+      [0.85, 1, 0.25],
+      [10, 2, 4],
+    ]) {
       let best = Infinity;
       let arg = 0;
       for (let s = 0.001; s < 5; s += 0.0005) {

@@ -8,8 +8,14 @@ import { findLesson, LESSONS } from '../../src/app/lessons';
 import { parseHash } from '../../src/app/urlState';
 
 const start = initialRunState({ config: LESSONS[0].config, lessonId: LESSONS[0].id, hide: [] });
-const csv = { points: { x: Float32Array.of(0, 1, 2), y: Float32Array.of(1, 2, 3), isOutlier: Uint8Array.of(0, 0, 1) }, truth: null };
-const withModels = (s: RunState, f: (m: RunState['config']['models']) => RunState['config']['models']): RunState => ({ ...s, config: { ...s.config, models: f(s.config.models) } });
+const csv = {
+  points: { x: Float32Array.of(0, 1, 2), y: Float32Array.of(1, 2, 3), isOutlier: Uint8Array.of(0, 0, 1) },
+  truth: null,
+};
+const withModels = (s: RunState, f: (m: RunState['config']['models']) => RunState['config']['models']): RunState => ({
+  ...s,
+  config: { ...s.config, models: f(s.config.models) },
+});
 const lesson = (id: string): RunState => ({ ...start, lessonId: id, config: findLesson(id)!.config, selectedId: 'm1' });
 type H = History<RunState, string>;
 
@@ -20,7 +26,9 @@ describe('undo and redo', () => {
     states.push(withModels(states[0], (ms) => ms.filter((m) => m.id !== 'm2')));
     states.push({ ...states[1], userData: csv });
     const labels = ['lesson', 'remove', 'csv'];
-    states.forEach((s, i) => (h = commit(h, { state: s, label: labels[i], destructive: true, at: i * 1000, run: `run-${i}` })));
+    states.forEach(
+      (s, i) => (h = commit(h, { state: s, label: labels[i], destructive: true, at: i * 1000, run: `run-${i}` })),
+    );
     expect(h.index).toBe(3);
     const back: RunState[] = [];
     const restored: (string | undefined)[] = [];
@@ -65,8 +73,22 @@ describe('undo and redo', () => {
     expect(coalesces(h, { key: 'model:m4:beta', at: 950 })).toBe(false);
     // A live control and a destructive one never merge; a destructive drag (a data slider) merges with itself.
     expect(coalesces(h, { key: 'model:m4:T', at: 950, destructive: true })).toBe(false);
-    let d: H = commit(createHistory(start), { state: lesson('nll-pitfall'), label: 'rate', key: 'data:outlierRate', destructive: true, at: 0, run: 'before' });
-    d = commit(d, { state: lesson('barron-line'), label: 'rate', key: 'data:outlierRate', destructive: true, at: 300, run: 'mid-drag' });
+    let d: H = commit(createHistory(start), {
+      state: lesson('nll-pitfall'),
+      label: 'rate',
+      key: 'data:outlierRate',
+      destructive: true,
+      at: 0,
+      run: 'before',
+    });
+    d = commit(d, {
+      state: lesson('barron-line'),
+      label: 'rate',
+      key: 'data:outlierRate',
+      destructive: true,
+      at: 300,
+      run: 'mid-drag',
+    });
     expect(d.past.length).toBe(1);
     expect(d.past[0].run).toBe('before');
     h = commit(h, { state: T(0.5), label: 'T', key: 'model:m4:T', at: 2000 });
@@ -77,8 +99,16 @@ describe('undo and redo', () => {
   it(`keeps the last ${HISTORY_CAP} steps (at least 20), clicked points included`, () => {
     expect(HISTORY_CAP).toBeGreaterThanOrEqual(20);
     let h: H = createHistory(start);
-    const pointsAt = (n: number) => ({ points: { x: Float32Array.from({ length: n }, (_, i) => i), y: new Float32Array(n), isOutlier: new Uint8Array(n) }, truth: start.config.data });
-    for (let n = 3; n < 3 + HISTORY_CAP + 10; n++) h = commit(h, { state: { ...start, userData: pointsAt(n) }, label: 'click', at: n * 1000 });
+    const pointsAt = (n: number) => ({
+      points: {
+        x: Float32Array.from({ length: n }, (_, i) => i),
+        y: new Float32Array(n),
+        isOutlier: new Uint8Array(n),
+      },
+      truth: start.config.data,
+    });
+    for (let n = 3; n < 3 + HISTORY_CAP + 10; n++)
+      h = commit(h, { state: { ...start, userData: pointsAt(n) }, label: 'click', at: n * 1000 });
     expect(h.past.length).toBe(HISTORY_CAP);
     let undone = 0;
     for (let m = undo(h); m; m = undo(h)) {
@@ -93,7 +123,9 @@ describe('undo and redo', () => {
 
 describe('the worker calls a change needs', () => {
   it('a lesson swap restarts; the user’s own data is put back after it', () => {
-    expect(planChanges(start, lesson('barron-line'), false)).toEqual([{ kind: 'restart', config: findLesson('barron-line')!.config }]);
+    expect(planChanges(start, lesson('barron-line'), false)).toEqual([
+      { kind: 'restart', config: findLesson('barron-line')!.config },
+    ]);
     const calls = planChanges(lesson('barron-line'), { ...start, userData: csv }, false);
     expect(calls.map((c) => c.kind)).toEqual(['restart', 'setPoints']);
   });
@@ -106,7 +138,9 @@ describe('the worker calls a change needs', () => {
   it('a removed (or re-added) model is setModels with the ids; data back to generated is setData', () => {
     const fewer = withModels(start, (ms) => ms.slice(0, 3));
     expect(planChanges(fewer, start, false)).toEqual([{ kind: 'setModels', models: start.config.models }]);
-    expect(planChanges({ ...start, userData: csv }, start, true)).toEqual([{ kind: 'setData', spec: start.config.data, keepWeights: true }]);
+    expect(planChanges({ ...start, userData: csv }, start, true)).toEqual([
+      { kind: 'setData', spec: start.config.data, keepWeights: true },
+    ]);
   });
 
   it('training settings change first, with only the keys that changed', () => {

@@ -14,7 +14,15 @@ export class DeviceFailure extends Error {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const zeroed = (s: TrainingState): TrainingState => ({ step: s.step, models: s.models.map((m) => ({ ...m, params: new Float32Array(m.params.length), m: new Float32Array(m.m.length), v: new Float32Array(m.v.length) })) });
+const zeroed = (s: TrainingState): TrainingState => ({
+  step: s.step,
+  models: s.models.map((m) => ({
+    ...m,
+    params: new Float32Array(m.params.length),
+    m: new Float32Array(m.m.length),
+    v: new Float32Array(m.v.length),
+  })),
+});
 
 /** The engine behind a device: slow reads (`delay` ms), a device that can fail, and reads of zeros once `zeros`. */
 export class DevicePath implements TrainingPath {
@@ -68,7 +76,10 @@ export class DevicePath implements TrainingPath {
   }
 }
 
-const copyState = (s: TrainingState): TrainingState => ({ step: s.step, models: s.models.map((m) => ({ ...m, params: m.params.slice(), m: m.m.slice(), v: m.v.slice() })) });
+const copyState = (s: TrainingState): TrainingState => ({
+  step: s.step,
+  models: s.models.map((m) => ({ ...m, params: m.params.slice(), m: m.m.slice(), v: m.v.slice() })),
+});
 
 /**
  * A path that carries the training state and no maths: each step nudges every parameter, a frame is the state
@@ -97,7 +108,11 @@ export class StatePath implements TrainingPath {
   }
   async frame(withState: boolean): Promise<PathFrame> {
     await Promise.resolve();
-    const snapshot = { step: this.state.step, backend: 'webgpu', models: this.specs.map((s, k) => ({ id: s.id, steps: this.state.models[k]?.steps ?? 0, metrics: { rmse: 1 } })) } as unknown as PathFrame['snapshot'];
+    const snapshot = {
+      step: this.state.step,
+      backend: 'webgpu',
+      models: this.specs.map((s, k) => ({ id: s.id, steps: this.state.models[k]?.steps ?? 0, metrics: { rmse: 1 } })),
+    } as unknown as PathFrame['snapshot'];
     return { snapshot, state: withState ? copyState(this.state) : null };
   }
   async exportState(): Promise<TrainingState> {
@@ -129,10 +144,20 @@ export interface Harness {
  * A session on a Node platform. `webgl`: WebGL's context loss is reported as the worker's platform does (its
  * `webglcontextlost` promise, isContextLost after a read); without it WebGL has no loss signal at all.
  */
-export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: number; stateOnly?: boolean } = {}): Harness {
+export function harness(
+  options: { delay?: number; webgl?: boolean; lostAfter?: number; stateOnly?: boolean } = {},
+): Harness {
   let signal: ((reason: string) => void) | null = null;
   const contextLost = { now: false };
-  const h: Harness = { session: null as unknown as TrainerSession, frames: [], statuses: [], backends: [], paths: [], frameBackends: [], signalLoss: () => signal?.('the device was lost (simulated)') };
+  const h: Harness = {
+    session: null as unknown as TrainerSession,
+    frames: [],
+    statuses: [],
+    backends: [],
+    paths: [],
+    frameBackends: [],
+    signalLoss: () => signal?.('the device was lost (simulated)'),
+  };
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
   const current = () => h.backends[h.backends.length - 1];
   const withLoss = (current: string) => current === 'webgpu' || (current === 'webgl' && options.webgl !== false);
@@ -148,12 +173,17 @@ export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: 
       if (options.stateOnly) return new StatePath(state, specs);
       const b = current();
       if (b !== 'webgpu' && b !== 'webgl') return null;
-      const p = new DevicePath(new Engine(points, truth, specs, train, state), options.delay ?? 2, b === 'webgpu' ? 'fused' : 'tfjs');
+      const p = new DevicePath(
+        new Engine(points, truth, specs, train, state),
+        options.delay ?? 2,
+        b === 'webgpu' ? 'fused' : 'tfjs',
+      );
       h.paths.push(p);
       return p;
     },
     deviceLost: () => (withLoss(current()) ? new Promise<string>((r) => (signal = r)) : null),
-    isDeviceError: (err) => err instanceof DeviceFailure || (current() === 'webgl' && options.webgl !== false && contextLost.now),
+    isDeviceError: (err) =>
+      err instanceof DeviceFailure || (current() === 'webgl' && options.webgl !== false && contextLost.now),
     backendChanged() {},
     // As device.destroy() or WEBGL_lose_context: the path's work fails (WebGPU) or reads zeros (WebGL) from now on.
     loseDevice() {
@@ -173,7 +203,8 @@ export function harness(options: { delay?: number; webgl?: boolean; lostAfter?: 
     memory: () => ({ numTensors: tf.memory().numTensors, gpuBuffers: null }),
   };
   // As the worker's webglGone(): a lost context is known at once, though its reads go on returning zeros.
-  if (options.webgl !== false) platform.deviceGone = () => (current() === 'webgl' && contextLost.now ? 'the WebGL context was lost' : null);
+  if (options.webgl !== false)
+    platform.deviceGone = () => (current() === 'webgl' && contextLost.now ? 'the WebGL context was lost' : null);
   h.session = new TrainerSession(platform, {
     frame: (f) => {
       h.frames.push(f);

@@ -30,7 +30,8 @@ const until = async (what: () => boolean, ms = 5000) => {
   for (const end = Date.now() + ms; !what(); await sleep(5)) if (Date.now() > end) throw new Error('timed out');
 };
 
-const params = (run: { state: { models: { params: Float32Array }[] } }) => run.state.models.map((m) => Array.from(m.params));
+const params = (run: { state: { models: { params: Float32Array }[] } }) =>
+  run.state.models.map((m) => Array.from(m.params));
 const anyNonZero = (ps: number[][]) => ps.every((p) => p.some((v) => v !== 0));
 
 describe('a device lost while a tick is in flight', () => {
@@ -64,11 +65,15 @@ describe('a lost WebGL context', () => {
     await h.session.pause();
     expect(h.backends).toEqual(['webgpu', 'webgl', 'wasm']);
     expect(h.statuses.filter((s) => s.phase === 'error')).toEqual([]);
-    expect(h.statuses.some((s) => s.notice?.includes('WebGL context was lost') && s.notice.includes('continues on wasm'))).toBe(true);
+    expect(
+      h.statuses.some((s) => s.notice?.includes('WebGL context was lost') && s.notice.includes('continues on wasm')),
+    ).toBe(true);
     // The first frame on WASM is the last frame WebGL showed before its context went.
     const firstWasm = h.frameBackends.indexOf('wasm');
     const handed = h.frames[firstWasm].snapshot;
-    const shown = h.frames.slice(0, firstWasm).filter((f, i) => h.frameBackends[i] === 'webgl' && f.snapshot.step === handed.step);
+    const shown = h.frames
+      .slice(0, firstWasm)
+      .filter((f, i) => h.frameBackends[i] === 'webgl' && f.snapshot.step === handed.step);
     expect(shown.length, `no WebGL frame at step ${handed.step}`).toBeGreaterThan(0);
     const run = await h.session.exportRun();
     expect(anyNonZero(params(run)), 'the weights carried to WASM are zeros').toBe(true);

@@ -13,8 +13,23 @@ import { nextBudget, TrainerSession, type SessionPlatform } from '../../src/work
 import type { Frame, TrainerStatus } from '../../src/worker/protocol';
 
 const DATA = { ...defaultDataSpec('hetero-sine'), n: 120 };
-const TRAIN = { ...DEFAULT_TRAIN, batchSize: 32, warmupMeanSteps: 6, warmupNllSteps: 6, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [8] } };
-const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll'), modelSpec('beta-nll'), modelSpec('superloss-nll', { tauMode: 'running' }), modelSpec('robust-nll', { T: 16 })]), train: TRAIN };
+const TRAIN = {
+  ...DEFAULT_TRAIN,
+  batchSize: 32,
+  warmupMeanSteps: 6,
+  warmupNllSteps: 6,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [8] },
+};
+const CONFIG: RunConfig = {
+  data: DATA,
+  models: withIds([
+    modelSpec('nll'),
+    modelSpec('beta-nll'),
+    modelSpec('superloss-nll', { tauMode: 'running' }),
+    modelSpec('robust-nll', { T: 16 }),
+  ]),
+  train: TRAIN,
+};
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
@@ -78,7 +93,15 @@ interface Harness {
 
 function harness(options: { fused?: boolean; delay?: number; lostAfter?: number } = {}): Harness {
   let lose: ((reason: string) => void) | null = null;
-  const h: Harness = { loseDevice: () => lose?.('the device was lost (simulated)'), session: null as unknown as TrainerSession, frames: [], statuses: [], paths: [], backends: [], frameBackends: [] };
+  const h: Harness = {
+    loseDevice: () => lose?.('the device was lost (simulated)'),
+    session: null as unknown as TrainerSession,
+    frames: [],
+    statuses: [],
+    paths: [],
+    backends: [],
+    frameBackends: [],
+  };
   const names = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
   const platform: SessionPlatform = {
     async initBackend(forced, skip = []) {
@@ -122,7 +145,10 @@ afterEach(async () => {
   live = [];
 });
 
-async function started(options: { fused?: boolean; autoplay?: boolean; delay?: number; lostAfter?: number } = {}, config = CONFIG): Promise<Harness> {
+async function started(
+  options: { fused?: boolean; autoplay?: boolean; delay?: number; lostAfter?: number } = {},
+  config = CONFIG,
+): Promise<Harness> {
   const h = harness(options);
   live.push(h.session);
   await h.session.start(config, { autoplay: options.autoplay ?? false });
@@ -244,7 +270,9 @@ describe('calls are applied in the order made (REVIEW.md §4.1)', () => {
     await expect(h.session.setModels([...five, { ...five[4], id: 'm6' }], {}, [wrong])).rejects.toThrow(/does not fit/);
     // A seed for a network already training (or for none of the list) is refused: it would be silently dropped.
     await expect(h.session.setModels(five, {}, [{ ...seed, id: 'm1' }])).rejects.toThrow(/not a new model/);
-    await expect(h.session.setModels([...five, { ...five[4], id: 'm6' }], {}, [{ ...seed, id: 'm9' }])).rejects.toThrow(/not a new model/);
+    await expect(h.session.setModels([...five, { ...five[4], id: 'm6' }], {}, [{ ...seed, id: 'm9' }])).rejects.toThrow(
+      /not a new model/,
+    );
     const after = await h.session.exportRun();
     expect(after.config.models.map((m) => m.id)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
     expect(maxDiff(after.state.models[4].params, run.state.models[4].params)).toBe(0);
@@ -267,7 +295,10 @@ describe('calls are applied in the order made (REVIEW.md §4.1)', () => {
     const h = await started();
     await h.session.step(25);
     const before = await h.session.exportRun();
-    const bad = { ...before, state: { ...before.state, models: before.state.models.map((m) => ({ ...m, params: m.params.slice(3) })) } };
+    const bad = {
+      ...before,
+      state: { ...before.state, models: before.state.models.map((m) => ({ ...m, params: m.params.slice(3) })) },
+    };
     await expect(h.session.importRun(bad)).rejects.toThrow(/params has \d+ values/);
     const after = await h.session.exportRun();
     after.state.models.forEach((m, k) => expect(maxDiff(m.params, before.state.models[k].params)).toBe(0));
@@ -321,7 +352,12 @@ describe('failures', () => {
   });
 
   it('a device lost at 10 random moments (mid-dispatch, mid-read, mid-hand-off): one fail-over, the change lands, the first frame on the next backend is the last one shown (RMSE within 1 %), training goes on', async () => {
-    const moments = fc.record({ at: fc.constantFrom('dispatch' as const, 'read' as const, 'handoff' as const), wait: fc.integer({ min: 0, max: 200 }), lostAfter: fc.integer({ min: 0, max: 30 }), change: fc.constantFrom('add', 'lr', 'remove') });
+    const moments = fc.record({
+      at: fc.constantFrom('dispatch' as const, 'read' as const, 'handoff' as const),
+      wait: fc.integer({ min: 0, max: 200 }),
+      lostAfter: fc.integer({ min: 0, max: 30 }),
+      change: fc.constantFrom('add', 'lr', 'remove'),
+    });
     await fc.assert(
       fc.asyncProperty(moments, async ({ at, wait, lostAfter, change }) => {
         const h = await started({ autoplay: true, delay: 4, lostAfter });
@@ -330,7 +366,14 @@ describe('failures', () => {
         await sleep(wait);
         await s.loseDevice(at);
         // A hand-off is a structural change: the export that starts it meets the lost device.
-        const landed = at !== 'handoff' ? Promise.resolve() : change === 'add' ? s.setModels(withIds([...CONFIG.models, modelSpec('mse', { initSeed: 9 })])) : change === 'remove' ? s.setModels(CONFIG.models.slice(1)) : s.setTrain({ learningRate: 0.002 });
+        const landed =
+          at !== 'handoff'
+            ? Promise.resolve()
+            : change === 'add'
+              ? s.setModels(withIds([...CONFIG.models, modelSpec('mse', { initSeed: 9 })]))
+              : change === 'remove'
+                ? s.setModels(CONFIG.models.slice(1))
+                : s.setTrain({ learningRate: 0.002 });
         await landed;
         await expect.poll(() => h.backends.length, { timeout: 5000 }).toBe(2);
         await s.idle();
@@ -341,11 +384,17 @@ describe('failures', () => {
         expect(h.statuses.filter((st) => st.phase === 'error')).toEqual([]);
         // The hand-off frame shows the checkpoint: a frame the old device showed, at the same step and fit.
         const handed = h.frames[first].snapshot;
-        const before = h.frames.slice(0, first).filter((f, i) => h.frameBackends[i] === 'webgpu' && f.snapshot.step === handed.step);
+        const before = h.frames
+          .slice(0, first)
+          .filter((f, i) => h.frameBackends[i] === 'webgpu' && f.snapshot.step === handed.step);
         expect(before.length, `no frame at step ${handed.step} before the fail-over`).toBeGreaterThan(0);
         const shown = before[before.length - 1].snapshot;
         expect(handed.models.map((m) => m.id)).toEqual(shown.models.map((m) => m.id));
-        handed.models.forEach((m, k) => expect(Math.abs(m.metrics.rmse - shown.models[k].metrics.rmse)).toBeLessThanOrEqual(0.01 * shown.models[k].metrics.rmse));
+        handed.models.forEach((m, k) =>
+          expect(Math.abs(m.metrics.rmse - shown.models[k].metrics.rmse)).toBeLessThanOrEqual(
+            0.01 * shown.models[k].metrics.rmse,
+          ),
+        );
         // The change asked for during the hand-off landed, and training went on past the checkpoint.
         const run = await s.exportRun();
         if (at === 'handoff') {
@@ -379,10 +428,18 @@ describe('failures', () => {
 
 describe('random call sequences keep the invariants', () => {
   const op = fc.oneof(
-    fc.record({ kind: fc.constant('add' as const), loss: fc.constantFrom('nll', 'robust-nll', 'superloss-mse', 'tilted-nll', 'barron') }),
+    fc.record({
+      kind: fc.constant('add' as const),
+      loss: fc.constantFrom('nll', 'robust-nll', 'superloss-mse', 'tilted-nll', 'barron'),
+    }),
     fc.record({ kind: fc.constant('remove' as const), at: fc.nat() }),
     fc.record({ kind: fc.constant('reset' as const), at: fc.nat() }),
-    fc.record({ kind: fc.constant('hyper' as const), at: fc.nat(), T: fc.double({ min: 0.1, max: 100, noNaN: true }), beta: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    fc.record({
+      kind: fc.constant('hyper' as const),
+      at: fc.nat(),
+      T: fc.double({ min: 0.1, max: 100, noNaN: true }),
+      beta: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
     fc.record({ kind: fc.constant('lr' as const), lr: fc.double({ min: 1e-4, max: 0.05, noNaN: true }) }),
     fc.record({ kind: fc.constant('data' as const), rate: fc.constantFrom(0, 0.1, 0.3), keep: fc.boolean() }),
     fc.constant({ kind: 'play' as const }),
@@ -399,79 +456,87 @@ describe('random call sequences keep the invariants', () => {
     const baseline = (await s.memory()).numTensors;
     let sequences = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.array(op, { minLength: 1, maxLength: 7 }), { minLength: 50, maxLength: 50 }), async (bursts) => {
-        sequences++;
-        for (const burst of bursts) {
-          let models = (await s.exportRun()).config.models;
-          let lastReset: string | null = null;
-          let imports = false;
-          let playing = false;
-          const calls: Promise<unknown>[] = [];
-          for (const o of burst as Op[]) {
-            const pick = (at: number) => models[at % models.length];
-            switch (o.kind) {
-              case 'add':
-                if (models.length >= 6) break;
-                models = withIds([...models, modelSpec(o.loss, { initSeed: models.length + 1 })]);
-                calls.push(s.setModels(models));
-                lastReset = null;
-                break;
-              case 'remove':
-                if (models.length <= 1) break;
-                models = models.filter((m) => m.id !== pick(o.at).id);
-                calls.push(s.setModels(models));
-                lastReset = null;
-                break;
-              case 'reset':
-                // While playing the model trains on after its reset, until the burst's closing pause.
-                calls.push(s.resetModel(pick(o.at).id));
-                lastReset = playing ? null : pick(o.at).id;
-                break;
-              case 'hyper':
-                calls.push(s.updateModel(pick(o.at).id, { T: o.T, beta: o.beta }));
-                break;
-              case 'lr':
-                calls.push(s.setTrain({ learningRate: o.lr }));
-                break;
-              case 'data':
-                calls.push(s.setData({ ...DATA, outlierRate: o.rate }, o.keep));
-                if (!o.keep) lastReset = null;
-                break;
-              case 'play':
-                calls.push(s.play());
-                lastReset = null;
-                playing = true;
-                break;
-              case 'pause':
-                calls.push(s.pause());
-                playing = false;
-                break;
-              case 'step':
-                calls.push(s.step(o.n));
-                lastReset = null;
-                break;
-              case 'roundtrip':
-                // The import is queued when the export returns, after the rest of the burst: it may undo a reset.
-                calls.push(s.exportRun().then((r) => s.importRun(r)));
-                imports = true;
-                break;
+      fc.asyncProperty(
+        fc.array(fc.array(op, { minLength: 1, maxLength: 7 }), { minLength: 50, maxLength: 50 }),
+        async (bursts) => {
+          sequences++;
+          for (const burst of bursts) {
+            let models = (await s.exportRun()).config.models;
+            let lastReset: string | null = null;
+            let imports = false;
+            let playing = false;
+            const calls: Promise<unknown>[] = [];
+            for (const o of burst as Op[]) {
+              const pick = (at: number) => models[at % models.length];
+              switch (o.kind) {
+                case 'add':
+                  if (models.length >= 6) break;
+                  models = withIds([...models, modelSpec(o.loss, { initSeed: models.length + 1 })]);
+                  calls.push(s.setModels(models));
+                  lastReset = null;
+                  break;
+                case 'remove':
+                  if (models.length <= 1) break;
+                  models = models.filter((m) => m.id !== pick(o.at).id);
+                  calls.push(s.setModels(models));
+                  lastReset = null;
+                  break;
+                case 'reset':
+                  // While playing the model trains on after its reset, until the burst's closing pause.
+                  calls.push(s.resetModel(pick(o.at).id));
+                  lastReset = playing ? null : pick(o.at).id;
+                  break;
+                case 'hyper':
+                  calls.push(s.updateModel(pick(o.at).id, { T: o.T, beta: o.beta }));
+                  break;
+                case 'lr':
+                  calls.push(s.setTrain({ learningRate: o.lr }));
+                  break;
+                case 'data':
+                  calls.push(s.setData({ ...DATA, outlierRate: o.rate }, o.keep));
+                  if (!o.keep) lastReset = null;
+                  break;
+                case 'play':
+                  calls.push(s.play());
+                  lastReset = null;
+                  playing = true;
+                  break;
+                case 'pause':
+                  calls.push(s.pause());
+                  playing = false;
+                  break;
+                case 'step':
+                  calls.push(s.step(o.n));
+                  lastReset = null;
+                  break;
+                case 'roundtrip':
+                  // The import is queued when the export returns, after the rest of the burst: it may undo a reset.
+                  calls.push(s.exportRun().then((r) => s.importRun(r)));
+                  imports = true;
+                  break;
+              }
             }
+            await Promise.all(calls);
+            await s.pause();
+            const run = await s.exportRun();
+            const ids = run.config.models.map((m) => m.id);
+            expect(run.state.models.map((m) => m.id)).toEqual(ids);
+            expect(run.snapshot.models.map((m) => m.id)).toEqual(ids);
+            expect(new Set(ids).size).toBe(ids.length);
+            if (lastReset && !imports && ids.includes(lastReset)) {
+              const k = ids.indexOf(lastReset);
+              expect(run.state.models[k].steps).toBe(0);
+              expect(
+                maxDiff(
+                  run.state.models[k].params,
+                  freshModelState(run.config.train.architecture, run.config.models[k]).params,
+                ),
+              ).toBe(0);
+            }
+            expect(h.statuses.filter((x) => x.phase === 'error')).toEqual([]);
           }
-          await Promise.all(calls);
-          await s.pause();
-          const run = await s.exportRun();
-          const ids = run.config.models.map((m) => m.id);
-          expect(run.state.models.map((m) => m.id)).toEqual(ids);
-          expect(run.snapshot.models.map((m) => m.id)).toEqual(ids);
-          expect(new Set(ids).size).toBe(ids.length);
-          if (lastReset && !imports && ids.includes(lastReset)) {
-            const k = ids.indexOf(lastReset);
-            expect(run.state.models[k].steps).toBe(0);
-            expect(maxDiff(run.state.models[k].params, freshModelState(run.config.train.architecture, run.config.models[k]).params)).toBe(0);
-          }
-          expect(h.statuses.filter((x) => x.phase === 'error')).toEqual([]);
-        }
-      }),
+        },
+      ),
       { numRuns: 3, seed: 20261123, endOnFailure: true },
     );
     // Back to the first configuration: the live tensors are what they were.

@@ -11,8 +11,18 @@ import { toHash } from '../../src/app/urlState';
 import type { TrainerSession } from '../../src/worker/session';
 
 export const DATA = { ...defaultDataSpec('hetero-sine'), n: 40 };
-export const TRAIN = { ...DEFAULT_TRAIN, batchSize: 16, warmupMeanSteps: 4, warmupNllSteps: 4, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [6] } };
-export const CONFIG: RunConfig = { data: DATA, models: withIds([modelSpec('nll'), modelSpec('beta-nll'), modelSpec('robust-nll', { T: 16 }), modelSpec('mse')]), train: TRAIN };
+export const TRAIN = {
+  ...DEFAULT_TRAIN,
+  batchSize: 16,
+  warmupMeanSteps: 4,
+  warmupNllSteps: 4,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [6] },
+};
+export const CONFIG: RunConfig = {
+  data: DATA,
+  models: withIds([modelSpec('nll'), modelSpec('beta-nll'), modelSpec('robust-nll', { T: 16 }), modelSpec('mse')]),
+  train: TRAIN,
+};
 
 export interface Page {
   store: RunStore;
@@ -26,7 +36,10 @@ export interface Page {
   go(delta: number): Promise<void>;
 }
 
-export function page(session: StoreTrainer, initial: RunState = initialRunState({ config: CONFIG, lessonId: null, hide: [] })): Page {
+export function page(
+  session: StoreTrainer,
+  initial: RunState = initialRunState({ config: CONFIG, lessonId: null, hide: [] }),
+): Page {
   const browser = { entries: [toHash(initial)], pos: 0 };
   const clock = { now: 0 };
   const keep = { weights: false };
@@ -69,7 +82,10 @@ export async function expectAgreement(p: Page, session: TrainerSession, context 
   expect(toJson(run.config), `${context}: the worker's config`).toBe(toJson(s.config));
   expect(p.browser.entries[p.browser.pos], `${context}: the address`).toBe(toHash(s));
   // The panels are the store's models, each with the worker's snapshot of that id.
-  expect(run.snapshot.models.map((m) => m.id), `${context}: the panels`).toEqual(s.config.models.map((m) => m.id));
+  expect(
+    run.snapshot.models.map((m) => m.id),
+    `${context}: the panels`,
+  ).toEqual(s.config.models.map((m) => m.id));
   if (s.userData) {
     expect(Array.from(run.points.x), `${context}: the points`).toEqual(Array.from(s.userData.points.x));
     expect(run.imported, `${context}: own points without a truth`).toBe(s.userData.truth === null);

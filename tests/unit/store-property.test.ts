@@ -20,13 +20,26 @@ beforeAll(async () => {
 
 const SEQUENCES = 500;
 
-const own: Points = { x: Float32Array.from({ length: 24 }, (_, i) => i / 23), y: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i / 4)), isOutlier: new Uint8Array(24) };
-const csv: Points = { x: Float32Array.from({ length: 30 }, (_, i) => i / 29 - 0.5), y: Float32Array.from({ length: 30 }, (_, i) => (i % 7) / 7), isOutlier: new Uint8Array(30) };
+const own: Points = {
+  x: Float32Array.from({ length: 24 }, (_, i) => i / 23),
+  y: Float32Array.from({ length: 24 }, (_, i) => Math.sin(i / 4)),
+  isOutlier: new Uint8Array(24),
+};
+const csv: Points = {
+  x: Float32Array.from({ length: 30 }, (_, i) => i / 29 - 0.5),
+  y: Float32Array.from({ length: 30 }, (_, i) => (i % 7) / 7),
+  isOutlier: new Uint8Array(30),
+};
 
 function files(): RunImport[] {
   const lr: RunConfig = { ...CONFIG, models: CONFIG.models.slice(0, 3), train: { ...TRAIN, learningRate: 0.002 } };
   const mine: RunConfig = { ...CONFIG, models: [CONFIG.models[0], { ...modelSpec('faithful'), id: 'm9' }] };
-  const good = { config: lr, points: makePoints(DATA), imported: false, state: freshState(TRAIN.architecture, lr.models) };
+  const good = {
+    config: lr,
+    points: makePoints(DATA),
+    imported: false,
+    state: freshState(TRAIN.architecture, lr.models),
+  };
   const ownData = { config: mine, points: own, imported: true, state: freshState(TRAIN.architecture, mine.models) };
   // A state of another architecture: the worker refuses the file and nothing changes.
   const bad = { ...good, state: freshState({ ...TRAIN.architecture, hidden: [3] }, lr.models) };
@@ -97,7 +110,11 @@ async function sequences(h: Harness, n: number, seed: number): Promise<number> {
             fire(p.store.change(changes.updateData({ outlierRate: a.rate }, p.keep.weights)));
             break;
           case 'arch':
-            fire(p.store.change(changes.updateTrain({ architecture: { ...TRAIN.architecture, hidden: [a.hidden] } }, 'architecture')));
+            fire(
+              p.store.change(
+                changes.updateTrain({ architecture: { ...TRAIN.architecture, hidden: [a.hidden] } }, 'architecture'),
+              ),
+            );
             break;
           case 'file':
             fire(p.store.change(changes.openFile([good, ownData, bad][a.which], 'run.json', trainer)));
@@ -108,15 +125,25 @@ async function sequences(h: Harness, n: number, seed: number): Promise<number> {
           case 'click': {
             const s = p.store.state;
             const points = s.userData?.points ?? makePoints(s.config.data);
-            const next = { x: Float32Array.from([...points.x, 0.1]), y: Float32Array.from([...points.y, a.y]), isOutlier: Uint8Array.from([...points.isOutlier, 0]) };
-            fire(p.store.change(changes.setPoints(next, s.userData ? s.userData.truth : s.config.data, 'added a point', trainer)));
+            const next = {
+              x: Float32Array.from([...points.x, 0.1]),
+              y: Float32Array.from([...points.y, a.y]),
+              isOutlier: Uint8Array.from([...points.isOutlier, 0]),
+            };
+            fire(
+              p.store.change(
+                changes.setPoints(next, s.userData ? s.userData.truth : s.config.data, 'added a point', trainer),
+              ),
+            );
             break;
           }
           case 'cell': {
             const spec: ModelSpec = { ...modelSpec('beta-nll', { beta: 0.5 }), id: '' };
             // A trained state of this run's network, or of one the run no longer has (it starts fresh then).
-            const arch = a.seed === 'fits' ? p.store.state.config.train.architecture : { ...TRAIN.architecture, hidden: [3] };
-            const seed = a.seed === 'none' ? null : { ...freshModelState(arch, { ...spec, id: 'cell' }), steps: 5, t: 5 };
+            const arch =
+              a.seed === 'fits' ? p.store.state.config.train.architecture : { ...TRAIN.architecture, hidden: [3] };
+            const seed =
+              a.seed === 'none' ? null : { ...freshModelState(arch, { ...spec, id: 'cell' }), steps: 5, t: 5 };
             fire(p.store.change(changes.openCell(spec, '(cell)', seed, trainer)));
             break;
           }

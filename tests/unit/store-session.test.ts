@@ -8,7 +8,15 @@ import { LIMITS } from '../../src/core/messages';
 import { paramCount } from '../../src/core/state';
 import { freshState } from '../../src/worker/sessionRules';
 import { useNodeBackend } from '../../src/platform/node';
-import { addModel, openCell, openFile, remove, updateData, updateModel, updateTrain } from '../../src/app/store/changes';
+import {
+  addModel,
+  openCell,
+  openFile,
+  remove,
+  updateData,
+  updateModel,
+  updateTrain,
+} from '../../src/app/store/changes';
 import { KEPT_RUN_BYTES } from '../../src/app/store/keptRuns';
 import { initialRunState } from '../../src/app/store/runState';
 import type { RunExport, RunImport } from '../../src/worker/protocol';
@@ -102,7 +110,9 @@ describe('kept runs survive every replacement of their entry', () => {
     expect(p.infos.at(-1)).toMatch(/weights restored/);
     const after = await session.exportRun();
     expect(after.snapshot.step).toBe(20);
-    after.state.models.forEach((m, k) => expect(Array.from(m.params)).toEqual(Array.from(before.state.models[k].params)));
+    after.state.models.forEach((m, k) =>
+      expect(Array.from(m.params)).toEqual(Array.from(before.state.models[k].params)),
+    );
   });
 });
 
@@ -111,17 +121,27 @@ describe('kept runs survive every replacement of their entry', () => {
  * measured): its exports are the real size of a run at that network, built as a fresh training state is.
  */
 function stubTrainer(config: RunConfig): StoreTrainer & { imports: number } {
-  let run = { config, points: makePoints(config.data), imported: false, state: freshState(config.train.architecture, config.models) };
+  let run = {
+    config,
+    points: makePoints(config.data),
+    imported: false,
+    state: freshState(config.train.architecture, config.models),
+  };
   const fresh = () => (run = { ...run, state: freshState(run.config.train.architecture, run.config.models) });
   const t = {
     imports: 0,
     restart: async (c: RunConfig) => void ((run = { ...run, config: c }), fresh()),
-    setTrain: async (patch: Partial<RunConfig['train']>) => void (run = { ...run, config: { ...run.config, train: { ...run.config.train, ...patch } } }),
+    setTrain: async (patch: Partial<RunConfig['train']>) =>
+      void (run = { ...run, config: { ...run.config, train: { ...run.config.train, ...patch } } }),
     setModels: async (models: ModelSpec[]) => void (run = { ...run, config: { ...run.config, models } }),
     updateModel: async () => undefined,
-    setData: async (spec: RunConfig['data']) => void ((run = { ...run, config: { ...run.config, data: spec }, points: makePoints(spec) }), fresh()),
+    setData: async (spec: RunConfig['data']) =>
+      void ((run = { ...run, config: { ...run.config, data: spec }, points: makePoints(spec) }), fresh()),
     setPoints: async () => undefined,
-    exportRun: async () => ({ ...run, snapshot: { step: run.state.step, models: [] } as unknown as RunExport['snapshot'] }),
+    exportRun: async () => ({
+      ...run,
+      snapshot: { step: run.state.step, models: [] } as unknown as RunExport['snapshot'],
+    }),
     importRun: async (r: RunImport) => void ((run = { ...r }), t.imports++),
   };
   return t;
@@ -133,7 +153,11 @@ describe('undo memory is bounded in bytes', () => {
     let width = LIMITS.maxWidth;
     const arch = (w: number) => ({ ...TRAIN.architecture, hidden: [w, w, w, w] });
     while (paramCount(arch(width)) > LIMITS.maxParams) width--;
-    const models = withIds(Array.from({ length: LIMITS.maxModels }, (_, k) => modelSpec('nll', { ensemble: LIMITS.maxMembers / LIMITS.maxModels, initSeed: k + 1 })));
+    const models = withIds(
+      Array.from({ length: LIMITS.maxModels }, (_, k) =>
+        modelSpec('nll', { ensemble: LIMITS.maxMembers / LIMITS.maxModels, initSeed: k + 1 }),
+      ),
+    );
     const config: RunConfig = { data: DATA, models, train: { ...TRAIN, architecture: arch(width) } };
     const t = stubTrainer(config);
     const p = page(t, initialRunState({ config, lessonId: null, hide: [] }));
@@ -147,7 +171,9 @@ describe('undo memory is bounded in bytes', () => {
     }
     const run = await t.exportRun();
     const bytes = run.state.models.reduce((n, m) => n + 4 * (m.params.length + m.m.length + m.v.length), 0);
-    console.log(`width ${width}: ${paramCount(config.train.architecture)} parameters × ${run.state.models.length} networks; a kept run holds ${(bytes / 2 ** 20).toFixed(1)} MB of state; undo held at most ${(largest / 2 ** 20).toFixed(1)} MB`);
+    console.log(
+      `width ${width}: ${paramCount(config.train.architecture)} parameters × ${run.state.models.length} networks; a kept run holds ${(bytes / 2 ** 20).toFixed(1)} MB of state; undo held at most ${(largest / 2 ** 20).toFixed(1)} MB`,
+    );
     expect(run.state.models.length).toBe(LIMITS.maxMembers);
     expect(bytes).toBeGreaterThan(20 * 2 ** 20);
     expect(largest).toBeLessThanOrEqual(KEPT_RUN_BYTES);

@@ -10,7 +10,11 @@ const arr = (a: Float32Array) => Array.from(a);
 
 describe('per-model ω', () => {
   it('a model with its own ω starts exactly as in a run whose architecture has that ω; the others are untouched', () => {
-    const specs = [modelSpec('nll', { id: 'a', initSeed: 3 }), modelSpec('nll', { id: 'b', initSeed: 4, initScale: 10 }), modelSpec('mse', { id: 'c', initSeed: 5 })];
+    const specs = [
+      modelSpec('nll', { id: 'a', initSeed: 3 }),
+      modelSpec('nll', { id: 'b', initSeed: 4, initScale: 10 }),
+      modelSpec('mse', { id: 'c', initSeed: 5 }),
+    ];
     for (const archOmega of [undefined, 3]) {
       const arch = archOmega === undefined ? ARCH : { ...ARCH, initScale: archOmega };
       const mixed = freshState(arch, specs);
@@ -20,7 +24,9 @@ describe('per-model ω', () => {
       expect(arr(mixed.models[0].params)).toEqual(arr(plain.models[0].params));
       expect(arr(mixed.models[2].params)).toEqual(arr(plain.models[1].params));
       // And ω matters: the same seed without its own ω starts elsewhere.
-      expect(arr(mixed.models[1].params)).not.toEqual(arr(freshState(arch, [{ ...specs[1], initScale: undefined }]).models[0].params));
+      expect(arr(mixed.models[1].params)).not.toEqual(
+        arr(freshState(arch, [{ ...specs[1], initScale: undefined }]).models[0].params),
+      );
     }
   });
 
@@ -28,7 +34,8 @@ describe('per-model ω', () => {
     const base = { ...modelSpec('nll', { id: 'm1' }) };
     expect('initScale' in modelSpecSchema.parse(base)).toBe(false);
     expect(modelSpecSchema.parse({ ...base, initScale: 30 }).initScale).toBe(30);
-    for (const bad of [0, 0.05, 101, -3, NaN]) expect(modelSpecSchema.safeParse({ ...base, initScale: bad }).success).toBe(false);
+    for (const bad of [0, 0.05, 101, -3, NaN])
+      expect(modelSpecSchema.safeParse({ ...base, initScale: bad }).success).toBe(false);
   });
 });
 
@@ -37,7 +44,11 @@ describe('per-model ω in links', () => {
     const { toHash, parseHash } = await import('../../src/app/urlState');
     const { DEFAULT_TRAIN } = await import('../../src/core/config');
     const { defaultDataSpec } = await import('../../src/core/datasets');
-    const config = { data: defaultDataSpec('beta-sine'), models: [modelSpec('nll', { id: 'm1', initScale: 30 }), modelSpec('nll', { id: 'm2' })], train: DEFAULT_TRAIN };
+    const config = {
+      data: defaultDataSpec('beta-sine'),
+      models: [modelSpec('nll', { id: 'm1', initScale: 30 }), modelSpec('nll', { id: 'm2' })],
+      train: DEFAULT_TRAIN,
+    };
     const back = parseHash(toHash({ config }));
     expect(back.config.models[0].initScale).toBe(30);
     expect(back.config.models[1].initScale).toBeUndefined();

@@ -11,9 +11,22 @@ import { TrainerSession, type SessionPlatform } from '../../src/worker/session';
 import type { Frame } from '../../src/worker/protocol';
 
 const DATA = { ...defaultDataSpec('beta-sine'), n: 100 };
-const TRAIN = { ...DEFAULT_TRAIN, batchSize: 20, warmupMeanSteps: 0, warmupNllSteps: 0, architecture: { ...DEFAULT_TRAIN.architecture, hidden: [4] } };
+const TRAIN = {
+  ...DEFAULT_TRAIN,
+  batchSize: 20,
+  warmupMeanSteps: 0,
+  warmupNllSteps: 0,
+  architecture: { ...DEFAULT_TRAIN.architecture, hidden: [4] },
+};
 const eight = [0, 1, 2, 3, 4, 5, 6, 7];
-const SEEDS: SweepSpec = { data: DATA, train: TRAIN, base: modelSpec('nll'), x: { setting: 'initSeed', values: eight }, y: { setting: 'initSeed', values: eight.map((v) => 8 * v) }, metric: 'rmse' };
+const SEEDS: SweepSpec = {
+  data: DATA,
+  train: TRAIN,
+  base: modelSpec('nll'),
+  x: { setting: 'initSeed', values: eight },
+  y: { setting: 'initSeed', values: eight.map((v) => 8 * v) },
+  metric: 'rmse',
+};
 
 beforeAll(async () => {
   await useNodeBackend('cpu');
@@ -47,14 +60,23 @@ describe('the sweep session', () => {
     expect(last.snapshot.step).toBe(5);
     expect(last.snapshot.models).toHaveLength(64);
     // Metrics only: no curves and no per-point arrays cross; every cell has its figure.
-    expect(last.snapshot.models.every((m) => m.mu.length === 0 && m.sampleLoss.length === 0 && m.uncertainty === null)).toBe(true);
+    expect(
+      last.snapshot.models.every((m) => m.mu.length === 0 && m.sampleLoss.length === 0 && m.uncertainty === null),
+    ).toBe(true);
     const [grid] = sweepGrids(SEEDS, last.snapshot);
     expect(grid.status.flat().every((st) => st === 'ok')).toBe(true);
-    await expect(sweep.s.setModels([...cfg.models, modelSpec('nll', { id: 'extra' })])).rejects.toThrow(/65 models: a sweep trains at most 64/);
+    await expect(sweep.s.setModels([...cfg.models, modelSpec('nll', { id: 'extra' })])).rejects.toThrow(
+      /65 models: a sweep trains at most 64/,
+    );
   }, 60_000);
 
   it('a metrics-only frame gives the same fit metrics as a full one', async () => {
-    const spec: SweepSpec = { ...SEEDS, x: { setting: 'learningRate', values: [1e-3, 3e-2] }, y: { setting: 'beta', values: [0.5] }, compare: 'beta-nll' };
+    const spec: SweepSpec = {
+      ...SEEDS,
+      x: { setting: 'learningRate', values: [1e-3, 3e-2] },
+      y: { setting: 'beta', values: [0.5] },
+      compare: 'beta-nll',
+    };
     const cfg = sweepConfig(spec);
     const points = makePoints(cfg.data);
     const full = new Engine(points, cfg.data, cfg.models, cfg.train);
@@ -64,7 +86,8 @@ describe('the sweep session', () => {
     const a = (await full.frame(false)).snapshot;
     const b = (await lean.frame(false)).snapshot;
     for (let k = 0; k < a.models.length; k++) {
-      for (const key of ['rmse', 'sigmaError', 'nll', 'trainLoss'] as const) expect(b.models[k].metrics[key]).toBeCloseTo(a.models[k].metrics[key], 5);
+      for (const key of ['rmse', 'sigmaError', 'nll', 'trainLoss'] as const)
+        expect(b.models[k].metrics[key]).toBeCloseTo(a.models[k].metrics[key], 5);
     }
     expect(a.models[0].mu.length).toBe(200);
     expect(b.models[0].mu.length).toBe(0);

@@ -3,7 +3,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TRAIN, modelSpec } from '../../src/core/config';
 import { defaultDataSpec } from '../../src/core/datasets';
-import { cellId, gridMedian, gridValues, shareBelow, sweepCells, sweepConfig, sweepGrids, sweepProblem, type SweepSpec } from '../../src/core/sweep';
+import {
+  cellId,
+  gridMedian,
+  gridValues,
+  shareBelow,
+  sweepCells,
+  sweepConfig,
+  sweepGrids,
+  sweepProblem,
+  type SweepSpec,
+} from '../../src/core/sweep';
 
 const TRAIN = { ...DEFAULT_TRAIN, learningRate: 2e-3 };
 const BASE: SweepSpec = {
@@ -25,7 +35,14 @@ describe('sweep cells', () => {
     expect(c).toMatchObject({ grid: 1, i: 2, j: 1 });
     // The learning rate is the shared one times the model's scale: 2e-3 × 5 = 1e-2.
     expect(TRAIN.learningRate * c.spec.lrScale).toBeCloseTo(1e-2, 12);
-    expect(c.spec).toMatchObject({ id: 'b-x2-y1', loss: 'beta-nll', initScale: 10, beta: 0.5, initSeed: 7, T: BASE.base.T });
+    expect(c.spec).toMatchObject({
+      id: 'b-x2-y1',
+      loss: 'beta-nll',
+      initScale: 10,
+      beta: 0.5,
+      initSeed: 7,
+      T: BASE.base.T,
+    });
     // A cell is one network: the base's ensemble count is dropped.
     expect(cells.every((q) => q.spec.ensemble === undefined)).toBe(true);
     expect(cells.filter((q) => q.grid === 0).every((q) => q.spec.loss === 'nll')).toBe(true);
@@ -35,7 +52,12 @@ describe('sweep cells', () => {
   });
 
   it('the seeds view: offsets on both axes add up to 64 distinct initial-weight seeds', () => {
-    const seeds: SweepSpec = { ...BASE, compare: undefined, x: { setting: 'initSeed', values: [0, 1, 2, 3, 4, 5, 6, 7] }, y: { setting: 'initSeed', values: [0, 8, 16, 24, 32, 40, 48, 56] } };
+    const seeds: SweepSpec = {
+      ...BASE,
+      compare: undefined,
+      x: { setting: 'initSeed', values: [0, 1, 2, 3, 4, 5, 6, 7] },
+      y: { setting: 'initSeed', values: [0, 8, 16, 24, 32, 40, 48, 56] },
+    };
     const cells = sweepCells(seeds);
     expect(cells).toHaveLength(64);
     expect(new Set(cells.map((c) => c.spec.initSeed)).size).toBe(64);
@@ -45,11 +67,28 @@ describe('sweep cells', () => {
 
   it('refuses what one stack cannot train, with a message naming the reason', () => {
     const eight = [1, 2, 3, 4, 5, 6, 7, 8];
-    expect(sweepProblem({ ...BASE, compare: undefined, x: { setting: 'T', values: eight }, y: { setting: 'beta', values: eight.map((v) => v / 8) } })).toBeNull();
-    expect(sweepProblem({ ...BASE, x: { setting: 'T', values: eight }, y: { setting: 'beta', values: eight.map((v) => v / 8) } })).toMatch(/128 cells: a sweep trains at most 64/);
-    expect(sweepProblem({ ...BASE, y: { setting: 'learningRate', values: [1e-3] } })).toMatch(/both vary learning rate/);
+    expect(
+      sweepProblem({
+        ...BASE,
+        compare: undefined,
+        x: { setting: 'T', values: eight },
+        y: { setting: 'beta', values: eight.map((v) => v / 8) },
+      }),
+    ).toBeNull();
+    expect(
+      sweepProblem({
+        ...BASE,
+        x: { setting: 'T', values: eight },
+        y: { setting: 'beta', values: eight.map((v) => v / 8) },
+      }),
+    ).toMatch(/128 cells: a sweep trains at most 64/);
+    expect(sweepProblem({ ...BASE, y: { setting: 'learningRate', values: [1e-3] } })).toMatch(
+      /both vary learning rate/,
+    );
     expect(sweepProblem({ ...BASE, x: { setting: 'T', values: [1, Infinity] } })).toBeNull();
-    expect(sweepProblem({ ...BASE, x: { setting: 'beta', values: [0.5, Infinity] } })).toMatch(/β = ∞ is outside \[0, 1\]/);
+    expect(sweepProblem({ ...BASE, x: { setting: 'beta', values: [0.5, Infinity] } })).toMatch(
+      /β = ∞ is outside \[0, 1\]/,
+    );
     expect(sweepProblem({ ...BASE, y: { setting: 'initScale', values: [0.01] } })).toMatch(/ω = 0.01 is outside/);
     expect(sweepProblem({ ...BASE, x: { setting: 'initSeed', values: [0.5] } })).toMatch(/whole numbers/);
     expect(sweepProblem({ ...BASE, x: { setting: 'T', values: [] } })).toMatch(/0 values/);
@@ -70,26 +109,36 @@ describe('grid values', () => {
 
   it('property: n values from lo to hi, monotone, evenly spaced on their scale (to the 4 digits kept)', () => {
     fc.assert(
-      fc.property(fc.double({ min: 1e-5, max: 1e3, noNaN: true }), fc.double({ min: 1.01, max: 1e4, noNaN: true }), fc.integer({ min: 2, max: 8 }), fc.boolean(), (lo, ratio, n, log) => {
-        const hi = lo * ratio;
-        const v = gridValues(lo, hi, n, log ? 'log' : 'linear');
-        expect(v).toHaveLength(n);
-        expect(v[0]).toBe(lo);
-        expect(v[n - 1]).toBe(hi);
-        const f = log ? Math.log : (x: number) => x;
-        const step = (f(hi) - f(lo)) / (n - 1);
-        for (let k = 1; k < n; k++) {
-          expect(v[k]).toBeGreaterThan(v[k - 1]);
-          expect(Math.abs(f(v[k]) - f(lo) - k * step)).toBeLessThan(1e-3 * Math.max(1, Math.abs(f(v[k]))));
-        }
-      }),
+      fc.property(
+        fc.double({ min: 1e-5, max: 1e3, noNaN: true }),
+        fc.double({ min: 1.01, max: 1e4, noNaN: true }),
+        fc.integer({ min: 2, max: 8 }),
+        fc.boolean(),
+        (lo, ratio, n, log) => {
+          const hi = lo * ratio;
+          const v = gridValues(lo, hi, n, log ? 'log' : 'linear');
+          expect(v).toHaveLength(n);
+          expect(v[0]).toBe(lo);
+          expect(v[n - 1]).toBe(hi);
+          const f = log ? Math.log : (x: number) => x;
+          const step = (f(hi) - f(lo)) / (n - 1);
+          for (let k = 1; k < n; k++) {
+            expect(v[k]).toBeGreaterThan(v[k - 1]);
+            expect(Math.abs(f(v[k]) - f(lo) - k * step)).toBeLessThan(1e-3 * Math.max(1, Math.abs(f(v[k]))));
+          }
+        },
+      ),
     );
   });
 });
 
 describe('metric per cell', () => {
   const metrics = (rmse: number) => ({ rmse, sigmaError: NaN, nll: 2 * rmse });
-  const spec: SweepSpec = { ...BASE, x: { setting: 'learningRate', values: [1e-3, 1e-2] }, y: { setting: 'initScale', values: [3] } };
+  const spec: SweepSpec = {
+    ...BASE,
+    x: { setting: 'learningRate', values: [1e-3, 1e-2] },
+    y: { setting: 'initScale', values: [3] },
+  };
   const snapshot = {
     models: [
       { id: cellId(0, 0, 0), status: 'training' as const, metrics: metrics(0.2) },
@@ -123,8 +172,19 @@ describe('metric per cell', () => {
 describe('sweep claims', () => {
   it('judges the share of cells and the median by hand', async () => {
     const { evaluateClaim } = await import('../../src/core/lessons/claims');
-    const metrics = { a1: { rmse: 0.1 }, a2: { rmse: 0.3 }, a3: { rmse: 0.2 }, b1: { rmse: 0.2 }, b2: { rmse: NaN }, b3: { rmse: 0.1 } };
-    const pairs: [string, string][] = [['a1', 'b1'], ['a2', 'b2'], ['a3', 'b3']];
+    const metrics = {
+      a1: { rmse: 0.1 },
+      a2: { rmse: 0.3 },
+      a3: { rmse: 0.2 },
+      b1: { rmse: 0.2 },
+      b2: { rmse: NaN },
+      b3: { rmse: 0.1 },
+    };
+    const pairs: [string, string][] = [
+      ['a1', 'b1'],
+      ['a2', 'b2'],
+      ['a3', 'b3'],
+    ];
     // a1 ≤ b1 yes; a2 finite vs b2 diverged: yes; a3 0.2 > 0.1: no → 2 of 3.
     const [share, strict, med] = evaluateClaim(
       [

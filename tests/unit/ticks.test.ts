@@ -4,7 +4,19 @@ import { logTicks, positiveExtent, tickLabel } from '../../src/app/ticks';
 
 describe('ticks', () => {
   it('labels without SI prefixes', () => {
-    expect([1e-8, 1e-4, 0.001, 0.01, 0.5, 1, 250, 1000, 1e4, 3e5, -1e6].map(tickLabel)).toEqual(['10⁻⁸', '10⁻⁴', '0.001', '0.01', '0.5', '1', '250', '1000', '10⁴', '3·10⁵', '−10⁶']);
+    expect([1e-8, 1e-4, 0.001, 0.01, 0.5, 1, 250, 1000, 1e4, 3e5, -1e6].map(tickLabel)).toEqual([
+      '10⁻⁸',
+      '10⁻⁴',
+      '0.001',
+      '0.01',
+      '0.5',
+      '1',
+      '250',
+      '1000',
+      '10⁴',
+      '3·10⁵',
+      '−10⁶',
+    ]);
   });
 
   it('puts at most five decades on a long log axis, keeping 1', () => {
@@ -17,7 +29,12 @@ describe('ticks', () => {
   });
 
   it('gives a short log range two or more ticks inside it', () => {
-    for (const [lo, hi] of [[0.3, 0.8], [0.31, 0.44], [0.02, 0.9], [2, 7]]) {
+    for (const [lo, hi] of [
+      [0.3, 0.8],
+      [0.31, 0.44],
+      [0.02, 0.9],
+      [2, 7],
+    ]) {
       const t = logTicks(lo, hi).tickvals;
       expect(t.length, `${lo}–${hi}`).toBeGreaterThanOrEqual(2);
       expect(t.length).toBeLessThanOrEqual(5);
@@ -26,7 +43,12 @@ describe('ticks', () => {
   });
 
   it('finds the positive extent of series with gaps', () => {
-    expect(positiveExtent([[null, 0.5, NaN], [3, -1, 0]])).toEqual([0.5, 3]);
+    expect(
+      positiveExtent([
+        [null, 0.5, NaN],
+        [3, -1, 0],
+      ]),
+    ).toEqual([0.5, 3]);
     expect(positiveExtent([[null, NaN]])).toBeNull();
   });
 });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { inputScale } from '../../src/core/datasets';
 import { initModel, paramLayout, type Architecture } from '../../src/core/model';
 
-const arch: Architecture = { hidden: [128, 128], activation: 'tanh', shared: true, varianceFloor: 1e-8, init: 'pytorch' };
+const arch: Architecture = {
+  hidden: [128, 128],
+  activation: 'tanh',
+  shared: true,
+  varianceFloor: 1e-8,
+  init: 'pytorch',
+};
 
 describe('PyTorch default init', () => {
   it('draws every weight and bias from U(±1/√fan_in) of its layer, and starts σ² near 1', () => {
@@ -17,7 +23,8 @@ describe('PyTorch default init', () => {
       if (name === 'bout') v[1] -= Math.log(Math.E - 1); // the variance output's offset (σ² = softplus(s) + floor ≈ 1)
       expect(Math.max(...v.map(Math.abs)), name).toBeLessThanOrEqual(limit + 1e-6);
       // Spread over the range, not stuck at 0: the first layer's biases move the tanh centres off x = 0.
-      if (shapes[p].reduce((a, b) => a * b, 1) >= 100) expect(Math.max(...v.map(Math.abs)), name).toBeGreaterThan(0.9 * limit);
+      if (shapes[p].reduce((a, b) => a * b, 1) >= 100)
+        expect(Math.max(...v.map(Math.abs)), name).toBeGreaterThan(0.9 * limit);
     });
     expect(Array.from(params[names.indexOf('b0')]).some((b) => b !== 0)).toBe(true);
   });

@@ -11,7 +11,13 @@ beforeAll(async () => {
   await useNodeBackend('wasm');
 });
 
-const TRAIN: TrainSettings = { ...DEFAULT_TRAIN, batchSize: 32, warmupMeanSteps: 6, warmupNllSteps: 6, architecture: { hidden: [12], activation: 'relu', shared: true, varianceFloor: 1e-6 } };
+const TRAIN: TrainSettings = {
+  ...DEFAULT_TRAIN,
+  batchSize: 32,
+  warmupMeanSteps: 6,
+  warmupNllSteps: 6,
+  architecture: { hidden: [12], activation: 'relu', shared: true, varianceFloor: 1e-6 },
+};
 const TRAJ: Trajectory[] = [1, 2, 3].map((s) => ({
   data: { ...defaultDataSpec('hetero-sine'), n: 120, seed: s },
   batchSeed: 10 + s,
@@ -62,7 +68,11 @@ describe('trajectories in one stacked run', () => {
   });
 
   it('refuses trajectories on different data sets or sizes, and SuperLoss, with a message', () => {
-    expect(() => new Trajectories([TRAJ[0], { ...TRAJ[1], data: { ...TRAJ[1].data, n: 50 } }], TRAIN)).toThrow(/same data set and N/);
-    expect(() => new Trajectories([{ ...TRAJ[0], spec: modelSpec('superloss-nll', { id: 's' }) }], TRAIN)).toThrow(/SuperLoss/);
+    expect(() => new Trajectories([TRAJ[0], { ...TRAJ[1], data: { ...TRAJ[1].data, n: 50 } }], TRAIN)).toThrow(
+      /same data set and N/,
+    );
+    expect(() => new Trajectories([{ ...TRAJ[0], spec: modelSpec('superloss-nll', { id: 's' }) }], TRAIN)).toThrow(
+      /SuperLoss/,
+    );
   });
 });

@@ -5,7 +5,10 @@ import { migrateLink, parseHash, toHash } from '../../src/app/urlState';
 import { LESSONS, findLesson } from '../../src/app/lessons';
 import { ZERO_BIAS_ARCHITECTURE } from '../../src/core/model';
 
-const links = JSON.parse(readFileSync(new URL('./fixtures/links-v1.json', import.meta.url), 'utf8')) as Record<string, string>;
+const links = JSON.parse(readFileSync(new URL('./fixtures/links-v1.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string
+>;
 
 describe('links in the format of before v=2', () => {
   it('a lesson link opens that lesson', () => {
@@ -29,7 +32,11 @@ describe('links in the format of before v=2', () => {
     const lesson = LESSONS[0].config;
     const base = { ...lesson, train: { ...lesson.train, architecture: ZERO_BIAS_ARCHITECTURE } };
     expect(s.error).toBeNull();
-    expect(s.config).toEqual({ ...base, data: { ...base.data, outlierRate: 0.4, seed: 7 }, models: base.models.map((m, k) => (k === 3 ? { ...m, T: Infinity, alpha: -Infinity } : m)) });
+    expect(s.config).toEqual({
+      ...base,
+      data: { ...base.data, outlierRate: 0.4, seed: 7 },
+      models: base.models.map((m, k) => (k === 3 ? { ...m, T: Infinity, alpha: -Infinity } : m)),
+    });
     expect(s.hide).toEqual(['data', 'training']);
   });
 
@@ -77,7 +84,11 @@ describe('versioned links (v=2)', () => {
 describe('the teacher’s compact view', () => {
   it('travels in the link as a hidden entry and round-trips; a link without it opens the full page', () => {
     const lesson = findLesson('linear-outliers')!;
-    const hash = toHash({ config: lesson.config, lessonId: lesson.id, hide: ['models', 'data', 'training', 'compact'] });
+    const hash = toHash({
+      config: lesson.config,
+      lessonId: lesson.id,
+      hide: ['models', 'data', 'training', 'compact'],
+    });
     expect(hash).toBe('#v=2&lesson=linear-outliers&hide=models%2Cdata%2Ctraining%2Ccompact');
     expect(parseHash(hash).hide).toContain('compact');
     expect(parseHash('#v=2&lesson=linear-outliers&hide=views').hide).toEqual(['views']);

@@ -2,7 +2,10 @@
 // where the paper is ambiguous (each labelled with what the paper prints).
 import type { ClassModelSpec } from '../../core/classify/spec';
 
-const SWITCHES: [keyof ClassModelSpec & ('positives' | 'negatives' | 'triplet' | 'literal' | 'weightedCe' | 'tripletMean'), string][] = [
+const SWITCHES: [
+  keyof ClassModelSpec & ('positives' | 'negatives' | 'triplet' | 'literal' | 'weightedCe' | 'tripletMean'),
+  string,
+][] = [
   ['positives', 'AP (mined positive)'],
   ['negatives', 'AN (mined negative)'],
   ['triplet', 'triplet loss'],
@@ -11,21 +14,55 @@ const SWITCHES: [keyof ClassModelSpec & ('positives' | 'negatives' | 'triplet' |
   ['tripletMean', 'L_T as a mean (printed: sum)'],
 ];
 
-export function AlumControls({ spec, onChange }: { spec: ClassModelSpec; onChange: (patch: Partial<ClassModelSpec>) => void }) {
+export function AlumControls({
+  spec,
+  onChange,
+}: {
+  spec: ClassModelSpec;
+  onChange: (patch: Partial<ClassModelSpec>) => void;
+}) {
   return (
     <>
       <label>
-        λ {spec.lambda} <input data-testid="cls-lambda" type="range" min={-4} max={0} step={0.1} value={Math.log10(Math.max(spec.lambda, 1e-4))} onChange={(e) => onChange({ lambda: Number((10 ** Number(e.target.value)).toPrecision(2)) })} />
+        λ {spec.lambda}{' '}
+        <input
+          data-testid="cls-lambda"
+          type="range"
+          min={-4}
+          max={0}
+          step={0.1}
+          value={Math.log10(Math.max(spec.lambda, 1e-4))}
+          onChange={(e) => onChange({ lambda: Number((10 ** Number(e.target.value)).toPrecision(2)) })}
+        />
       </label>
       <label>
-        p (mined anchors) {spec.hardFraction} <input type="range" min={0} max={1} step={0.05} value={spec.hardFraction} onChange={(e) => onChange({ hardFraction: Number(e.target.value) })} />
+        p (mined anchors) {spec.hardFraction}{' '}
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={spec.hardFraction}
+          onChange={(e) => onChange({ hardFraction: Number(e.target.value) })}
+        />
       </label>
       <label>
-        p (compensation) {spec.compP} <input type="range" min={0} max={1} step={0.05} value={spec.compP} onChange={(e) => onChange({ compP: Number(e.target.value) })} />
+        p (compensation) {spec.compP}{' '}
+        <input
+          type="range"
+          min={0}
+          max={1}
+          step={0.05}
+          value={spec.compP}
+          onChange={(e) => onChange({ compP: Number(e.target.value) })}
+        />
       </label>
       <label>
         compensation{' '}
-        <select value={spec.compensation} onChange={(e) => onChange({ compensation: e.target.value as ClassModelSpec['compensation'] })}>
+        <select
+          value={spec.compensation}
+          onChange={(e) => onChange({ compensation: e.target.value as ClassModelSpec['compensation'] })}
+        >
           <option value="off">off</option>
           <option value="faithful">faithful (eq. 7 limit)</option>
           <option value="grouped">grouped (adaptation)</option>

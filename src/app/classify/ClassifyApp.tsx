@@ -5,11 +5,28 @@ import { CLASS_DATASETS, FLIP_KINDS, makeClassData, MULTICLASS, type ClassDataSp
 import type { ClassRunConfig } from '../../core/classify/engine';
 import type { ClassSnapshot } from '../../core/classify/evaluate';
 import { classExportJson, parseClassFile, type ClassHistoryRow } from '../../core/classify/schema';
-import { CLASS_METHODS, classModel, displayName, METHOD_NAMES, type ClassMethod, type ClassModelSpec } from '../../core/classify/spec';
+import {
+  CLASS_METHODS,
+  classModel,
+  displayName,
+  METHOD_NAMES,
+  type ClassMethod,
+  type ClassModelSpec,
+} from '../../core/classify/spec';
 import type { ClassifyApi, ClassMessage } from '../../worker/protocol';
 import { AlumControls } from './AlumControls';
 import { ClsPlot, exportPlotsPng, pixelsUrl } from './ClsPlot';
-import { accuracyFigure, embeddingFigure, flippedHistogramFigure, inputPlaneFigure, miningText, probabilityPixels, rejectionFigure, scalarPixels, sigmaFieldFigure } from './figures';
+import {
+  accuracyFigure,
+  embeddingFigure,
+  flippedHistogramFigure,
+  inputPlaneFigure,
+  miningText,
+  probabilityPixels,
+  rejectionFigure,
+  scalarPixels,
+  sigmaFieldFigure,
+} from './figures';
 import { CLASS_LESSONS, findClassLesson, type ClassAction } from './lessons';
 import { classHash, parseClassHash } from './link';
 import { ClassProgress } from './ClassProgress';
@@ -42,7 +59,10 @@ export function ClassifyApp() {
   const started = useRef(false);
 
   useEffect(() => {
-    const worker = new Worker(new URL('../../worker/classify.worker.ts', import.meta.url), { type: 'module', name: 'classify' });
+    const worker = new Worker(new URL('../../worker/classify.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'classify',
+    });
     const remote = Comlink.wrap<ClassifyApi>(worker);
     api.current = remote;
     const onMessage = (m: ClassMessage) => {
@@ -70,10 +90,14 @@ export function ClassifyApp() {
     setLessonId(lesson);
     if (restart) setHistory([]);
     window.history.replaceState(null, '', classHash(next, lesson));
-    if (started.current) void (restart ? api.current?.restart(next) : api.current?.update(next))?.catch((e: unknown) => setAlert(String(e)));
+    if (started.current)
+      void (restart ? api.current?.restart(next) : api.current?.update(next))?.catch((e: unknown) =>
+        setAlert(String(e)),
+      );
   };
   const setData = (patch: Partial<ClassDataSpec>) => apply({ ...config, data: { ...config.data, ...patch } }, null);
-  const setModel = (k: number, patch: Partial<ClassModelSpec>) => apply({ ...config, models: config.models.map((m, j) => (j === k ? { ...m, ...patch } : m)) }, null);
+  const setModel = (k: number, patch: Partial<ClassModelSpec>) =>
+    apply({ ...config, models: config.models.map((m, j) => (j === k ? { ...m, ...patch } : m)) }, null);
   const runActions = (actions: ClassAction[]) => {
     let next = config;
     for (const a of actions) {
@@ -96,7 +120,16 @@ export function ClassifyApp() {
   const classes = data.train.classes;
   const planes = useMemo(
     () =>
-      snapshot?.models.map((m, k) => (m.fields && m.fields.probs.length === m.fields.gridSize ** 2 * classes ? inputPlaneFigure(`${names[k] ?? m.id} · test ${(100 * m.metrics.testAccuracy).toFixed(1)} %`, m.fields, data.train, pixelsUrl(probabilityPixels(m.fields, classes), m.fields.gridSize)) : null)) ?? [],
+      snapshot?.models.map((m, k) =>
+        m.fields && m.fields.probs.length === m.fields.gridSize ** 2 * classes
+          ? inputPlaneFigure(
+              `${names[k] ?? m.id} · test ${(100 * m.metrics.testAccuracy).toFixed(1)} %`,
+              m.fields,
+              data.train,
+              pixelsUrl(probabilityPixels(m.fields, classes), m.fields.gridSize),
+            )
+          : null,
+      ) ?? [],
     // eslint-disable-next-line react-hooks/exhaustive-deps
     [snapshot],
   );
@@ -106,8 +139,10 @@ export function ClassifyApp() {
       <header className="top">
         <h1>Robust Uncertainty Explorer · classification under label noise</h1>
         <p className="lede">
-          Classifiers with a mean/variance embedding train live on 2-D data whose training labels are partly flipped (ringed points). Shading: each model's class probabilities on the input plane, with its decision boundary in black. ALUM is built
-          from its paper (no public code); where the paper is ambiguous the reading taken is named in the lessons and the README.
+          Classifiers with a mean/variance embedding train live on 2-D data whose training labels are partly flipped
+          (ringed points). Shading: each model's class probabilities on the input plane, with its decision boundary in
+          black. ALUM is built from its paper (no public code); where the paper is ambiguous the reading taken is named
+          in the lessons and the README.
         </p>
       </header>
       {alert && (
@@ -116,20 +151,50 @@ export function ClassifyApp() {
         </div>
       )}
       <div className="status">
-        backend <b data-testid="cls-backend" title={backendNote ?? undefined}>{backend}</b>{backendNote && <span className="note" data-testid="cls-backend-note"> ({backendNote})</span>} · step <b data-testid="cls-steps">{snapshot?.step ?? 0}</b> · <span data-testid="cls-speed">{speed.toFixed(0)}</span> steps/s
+        backend{' '}
+        <b data-testid="cls-backend" title={backendNote ?? undefined}>
+          {backend}
+        </b>
+        {backendNote && (
+          <span className="note" data-testid="cls-backend-note">
+            {' '}
+            ({backendNote})
+          </span>
+        )}{' '}
+        · step <b data-testid="cls-steps">{snapshot?.step ?? 0}</b> ·{' '}
+        <span data-testid="cls-speed">{speed.toFixed(0)}</span> steps/s
       </div>
       <div className="toolbar">
-        <button data-testid="cls-play" onClick={() => (playing ? api.current?.pause() : api.current?.play(), setPlaying(!playing))}>
+        <button
+          data-testid="cls-play"
+          onClick={() => (playing ? api.current?.pause() : api.current?.play(), setPlaying(!playing))}
+        >
           {playing ? 'pause' : 'play'}
         </button>
         <button onClick={() => apply(config, lessonId, true)}>reset weights</button>
-        <button data-testid="cls-copy-link" onClick={() => void navigator.clipboard?.writeText(location.href).catch(() => {})}>
+        <button
+          data-testid="cls-copy-link"
+          onClick={() => void navigator.clipboard?.writeText(location.href).catch(() => {})}
+        >
           copy link
         </button>
-        <button data-testid="cls-export" onClick={() => download(`classification-step-${snapshot?.step ?? 0}.json`, classExportJson(config, snapshot, history))}>
+        <button
+          data-testid="cls-export"
+          onClick={() =>
+            download(`classification-step-${snapshot?.step ?? 0}.json`, classExportJson(config, snapshot, history))
+          }
+        >
           export JSON
         </button>
-        <button data-testid="cls-export-png" onClick={() => viewsRef.current && void exportPlotsPng(viewsRef.current, 2, `classification-step-${snapshot?.step ?? 0}.png`).catch((e: unknown) => setAlert(`No PNG: ${e instanceof Error ? e.message : String(e)}`))}>
+        <button
+          data-testid="cls-export-png"
+          onClick={() =>
+            viewsRef.current &&
+            void exportPlotsPng(viewsRef.current, 2, `classification-step-${snapshot?.step ?? 0}.png`).catch(
+              (e: unknown) => setAlert(`No PNG: ${e instanceof Error ? e.message : String(e)}`),
+            )
+          }
+        >
           export PNG
         </button>
         <label className="file">
@@ -163,16 +228,26 @@ export function ClassifyApp() {
                 </option>
               ))}
             </select>
+            {lesson && <LessonText citation={lesson.citation} text={lesson.text} onActions={runActions} />}
             {lesson && (
-              <LessonText citation={lesson.citation} text={lesson.text} onActions={runActions} />
+              <ClassProgress
+                lesson={lesson}
+                snapshot={snapshot}
+                stepsPerSecond={playing ? speed : 0}
+                models={config.models}
+                name={displayName}
+              />
             )}
-            {lesson && <ClassProgress lesson={lesson} snapshot={snapshot} stepsPerSecond={playing ? speed : 0} models={config.models} name={displayName} />}
           </section>
           <section className="card cls-data">
             <h2>Data</h2>
             <label>
               data set{' '}
-              <select data-testid="cls-dataset" value={config.data.dataset} onChange={(e) => setData({ dataset: e.target.value as ClassDataSpec['dataset'] })}>
+              <select
+                data-testid="cls-dataset"
+                value={config.data.dataset}
+                onChange={(e) => setData({ dataset: e.target.value as ClassDataSpec['dataset'] })}
+              >
                 {CLASS_DATASETS.map((d) => (
                   <option key={d}>{d}</option>
                 ))}
@@ -180,43 +255,94 @@ export function ClassifyApp() {
             </label>
             {MULTICLASS.includes(config.data.dataset) && (
               <label>
-                classes <input type="number" min={2} max={5} value={config.data.classes} onChange={(e) => setData({ classes: Math.max(2, Math.min(5, Math.round(Number(e.target.value)) || 2)) })} />
+                classes{' '}
+                <input
+                  type="number"
+                  min={2}
+                  max={5}
+                  value={config.data.classes}
+                  onChange={(e) =>
+                    setData({ classes: Math.max(2, Math.min(5, Math.round(Number(e.target.value)) || 2)) })
+                  }
+                />
               </label>
             )}
             <label>
               flipped labels {(100 * config.data.flipRate).toFixed(0)} %{' '}
-              <input data-testid="cls-flip" type="range" min={0} max={0.5} step={0.05} value={config.data.flipRate} onChange={(e) => setData({ flipRate: Number(e.target.value) })} />
+              <input
+                data-testid="cls-flip"
+                type="range"
+                min={0}
+                max={0.5}
+                step={0.05}
+                value={config.data.flipRate}
+                onChange={(e) => setData({ flipRate: Number(e.target.value) })}
+              />
             </label>
             <label>
               flip kind{' '}
-              <select value={config.data.flipKind} onChange={(e) => setData({ flipKind: e.target.value as ClassDataSpec['flipKind'] })}>
+              <select
+                value={config.data.flipKind}
+                onChange={(e) => setData({ flipKind: e.target.value as ClassDataSpec['flipKind'] })}
+              >
                 {FLIP_KINDS.map((d) => (
                   <option key={d}>{d}</option>
                 ))}
               </select>
             </label>
             <label>
-              N {config.data.n} <input type="range" min={200} max={2000} step={100} value={config.data.n} onChange={(e) => setData({ n: Number(e.target.value) })} />
+              N {config.data.n}{' '}
+              <input
+                type="range"
+                min={200}
+                max={2000}
+                step={100}
+                value={config.data.n}
+                onChange={(e) => setData({ n: Number(e.target.value) })}
+              />
             </label>
             <label>
-              input noise {config.data.noise.toFixed(2)} <input type="range" min={0} max={0.5} step={0.01} value={config.data.noise} onChange={(e) => setData({ noise: Number(e.target.value) })} />
+              input noise {config.data.noise.toFixed(2)}{' '}
+              <input
+                type="range"
+                min={0}
+                max={0.5}
+                step={0.01}
+                value={config.data.noise}
+                onChange={(e) => setData({ noise: Number(e.target.value) })}
+              />
             </label>
             <label>
-              seed <input type="number" value={config.data.seed} onChange={(e) => setData({ seed: Math.round(Number(e.target.value)) || 0 })} />
+              seed{' '}
+              <input
+                type="number"
+                value={config.data.seed}
+                onChange={(e) => setData({ seed: Math.round(Number(e.target.value)) || 0 })}
+              />
             </label>
           </section>
           <section className="card">
             <h2>Models</h2>
             <label>
               embedding D{' '}
-              <select data-testid="cls-embedding-dim" value={config.train.embedding} onChange={(e) => apply({ ...config, train: { ...config.train, embedding: Number(e.target.value) } }, null, true)}>
+              <select
+                data-testid="cls-embedding-dim"
+                value={config.train.embedding}
+                onChange={(e) =>
+                  apply({ ...config, train: { ...config.train, embedding: Number(e.target.value) } }, null, true)
+                }
+              >
                 <option value={2}>2 (drawn exactly)</option>
                 <option value={8}>8 (drawn as a projection)</option>
               </select>
             </label>
             {config.models.map((m, k) => (
               <div key={m.id} className={`model-row${k === sel ? ' selected' : ''}`} onClick={() => setSelected(k)}>
-                <select value={m.method} aria-label={`method of model ${k + 1}`} onChange={(e) => setModel(k, { method: e.target.value as ClassMethod, label: '' })}>
+                <select
+                  value={m.method}
+                  aria-label={`method of model ${k + 1}`}
+                  onChange={(e) => setModel(k, { method: e.target.value as ClassMethod, label: '' })}
+                >
                   {CLASS_METHODS.map((x) => (
                     <option key={x} value={x}>
                       {METHOD_NAMES[x]}
@@ -226,20 +352,50 @@ export function ClassifyApp() {
                 {m.label}
               </div>
             ))}
-            {config.models.length < 8 && <button onClick={() => apply({ ...config, models: [...config.models, classModel('alum', {}, `m${Date.now() % 100000}`)] }, null)}>+ add ALUM</button>}
+            {config.models.length < 8 && (
+              <button
+                onClick={() =>
+                  apply(
+                    { ...config, models: [...config.models, classModel('alum', {}, `m${Date.now() % 100000}`)] },
+                    null,
+                  )
+                }
+              >
+                + add ALUM
+              </button>
+            )}
             {spec && (
               <div className="sliders" data-testid="cls-sliders">
                 <h3>{displayName(spec)}</h3>
                 {spec.method === 'alum' && <AlumControls spec={spec} onChange={(patch) => setModel(sel, patch)} />}
                 {spec.method === 'robust-ce' && (
                   <label>
-                    T {Number.isFinite(spec.T) ? spec.T.toPrecision(2) : '∞'} <input data-testid="cls-T" type="range" min={-1} max={3.1} step={0.1} value={Number.isFinite(spec.T) ? Math.log10(spec.T) : 3.1} onChange={(e) => setModel(sel, { T: Number(e.target.value) > 3 ? Infinity : Number((10 ** Number(e.target.value)).toPrecision(2)) })} />
+                    T {Number.isFinite(spec.T) ? spec.T.toPrecision(2) : '∞'}{' '}
+                    <input
+                      data-testid="cls-T"
+                      type="range"
+                      min={-1}
+                      max={3.1}
+                      step={0.1}
+                      value={Number.isFinite(spec.T) ? Math.log10(spec.T) : 3.1}
+                      onChange={(e) =>
+                        setModel(sel, {
+                          T:
+                            Number(e.target.value) > 3
+                              ? Infinity
+                              : Number((10 ** Number(e.target.value)).toPrecision(2)),
+                        })
+                      }
+                    />
                   </label>
                 )}
                 {spec.method === 'superloss-ce' && (
                   <label>
                     τ{' '}
-                    <select value={spec.tauMode} onChange={(e) => setModel(sel, { tauMode: e.target.value as ClassModelSpec['tauMode'] })}>
+                    <select
+                      value={spec.tauMode}
+                      onChange={(e) => setModel(sel, { tauMode: e.target.value as ClassModelSpec['tauMode'] })}
+                    >
                       <option value="logC">log C</option>
                       <option value="ema">EMA of the batch CE</option>
                     </select>
@@ -252,7 +408,12 @@ export function ClassifyApp() {
         <main ref={viewsRef}>
           <div className="panels">
             {config.models.map((m, k) => (
-              <div key={m.id} data-testid={`cls-panel-${k}`} data-accuracy={snapshot?.models[k]?.metrics.testAccuracy ?? ''} onClick={() => setSelected(k)}>
+              <div
+                key={m.id}
+                data-testid={`cls-panel-${k}`}
+                data-accuracy={snapshot?.models[k]?.metrics.testAccuracy ?? ''}
+                onClick={() => setSelected(k)}
+              >
                 <ClsPlot figure={planes[k] ?? null} height={280} />
               </div>
             ))}
@@ -263,9 +424,29 @@ export function ClassifyApp() {
             {selSnap?.fields && (
               <>
                 <ClsPlot testId="cls-histogram" figure={flippedHistogramFigure(selSnap, data.train)} />
-                <ClsPlot testId="cls-sigma" figure={sigmaFieldFigure(`${names[sel]}: ${selSnap.scoreKind === 'sigma' ? 'mean σ' : 'predictive entropy'} over the plane`, selSnap.fields, data.train, pixelsUrl(scalarPixels(selSnap.fields.score, selSnap.fields.gridSize), selSnap.fields.gridSize))} />
+                <ClsPlot
+                  testId="cls-sigma"
+                  figure={sigmaFieldFigure(
+                    `${names[sel]}: ${selSnap.scoreKind === 'sigma' ? 'mean σ' : 'predictive entropy'} over the plane`,
+                    selSnap.fields,
+                    data.train,
+                    pixelsUrl(scalarPixels(selSnap.fields.score, selSnap.fields.gridSize), selSnap.fields.gridSize),
+                  )}
+                />
                 <div>
-                  <ClsPlot testId="cls-embedding" onHoverIndex={setHovered} figure={embeddingFigure(`${names[sel]}: embedding μ with 1σ ellipses, W's directions dashed`, selSnap.fields, data.train, config.train.embedding, classes, selSnap.mining, hovered)} />
+                  <ClsPlot
+                    testId="cls-embedding"
+                    onHoverIndex={setHovered}
+                    figure={embeddingFigure(
+                      `${names[sel]}: embedding μ with 1σ ellipses, W's directions dashed`,
+                      selSnap.fields,
+                      data.train,
+                      config.train.embedding,
+                      classes,
+                      selSnap.mining,
+                      hovered,
+                    )}
+                  />
                   <p className="note" data-testid="cls-mining-info">
                     {miningText(selSnap.mining, hovered, names[sel])}
                   </p>

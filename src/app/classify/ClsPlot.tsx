@@ -8,7 +8,17 @@ import type { PlotFigure } from './figures';
 type HoverEvent = { points?: { customdata?: unknown }[] };
 type PlotEl = HTMLDivElement & { on?: (event: string, cb: (e: HoverEvent) => void) => void };
 
-export function ClsPlot({ figure, height = 300, testId, onHoverIndex }: { figure: PlotFigure | null; height?: number; testId?: string; onHoverIndex?: (index: number) => void }) {
+export function ClsPlot({
+  figure,
+  height = 300,
+  testId,
+  onHoverIndex,
+}: {
+  figure: PlotFigure | null;
+  height?: number;
+  testId?: string;
+  onHoverIndex?: (index: number) => void;
+}) {
   const ref = useRef<PlotEl>(null);
   const hoverRef = useRef(onHoverIndex);
   hoverRef.current = onHoverIndex;
@@ -16,7 +26,12 @@ export function ClsPlot({ figure, height = 300, testId, onHoverIndex }: { figure
   useEffect(() => {
     const el = ref.current;
     if (!el || !figure) return;
-    void Plotly.react(el, figure.data, { ...figure.layout, height, autosize: true }, { displayModeBar: false, responsive: true }).then(() => {
+    void Plotly.react(
+      el,
+      figure.data,
+      { ...figure.layout, height, autosize: true },
+      { displayModeBar: false, responsive: true },
+    ).then(() => {
       if (bound.current || !el.on) return;
       bound.current = true;
       el.on('plotly_hover', (e) => {
@@ -38,9 +53,13 @@ export function pixelsUrl(pixels: Uint8ClampedArray, g: number): string {
 
 /** Every drawn plot under `root` as one PNG (4 per row, each 480 × 360 at `scale`), white background. */
 export async function exportPlotsPng(root: HTMLElement, scale: number, name: string): Promise<void> {
-  const plots = Array.from(root.querySelectorAll<HTMLDivElement>('.cls-plot')).filter((el) => el.querySelector('.main-svg'));
+  const plots = Array.from(root.querySelectorAll<HTMLDivElement>('.cls-plot')).filter((el) =>
+    el.querySelector('.main-svg'),
+  );
   if (!plots.length) throw new Error('nothing drawn yet');
   const [w, h] = [480, 360];
-  const images = await Promise.all(plots.map((el) => Plotly.toImage(el, { format: 'png', width: w, height: h, scale })));
+  const images = await Promise.all(
+    plots.map((el) => Plotly.toImage(el, { format: 'png', width: w, height: h, scale })),
+  );
   download(name, await tiledPng(images, w, h, scale));
 }

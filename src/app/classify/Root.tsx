@@ -16,7 +16,14 @@ export function Root() {
     <>
       <nav className="mode-switch" aria-label="mode">
         {(['regression', 'classification'] as const).map((m) => (
-          <button key={m} type="button" data-testid={`mode-${m}`} aria-pressed={mode === m} disabled={mode === m} onClick={() => switchMode(m)}>
+          <button
+            key={m}
+            type="button"
+            data-testid={`mode-${m}`}
+            aria-pressed={mode === m}
+            disabled={mode === m}
+            onClick={() => switchMode(m)}
+          >
             {m}
           </button>
         ))}

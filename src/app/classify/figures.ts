@@ -43,7 +43,9 @@ export function probabilityPixels(f: Pick<ClassFields, 'gridSize' | 'probs'>, cl
       const [R, G, B] = CLASS_COLORS[arg[i] % CLASS_COLORS.length];
       const a = edge ? 0 : 0.15 + 0.45 * Math.max(0, Math.min(1, conf[i]));
       const o = 4 * ((g - 1 - r) * g + c);
-      [out[o], out[o + 1], out[o + 2], out[o + 3]] = edge ? [30, 30, 30, 255] : [255 - a * (255 - R), 255 - a * (255 - G), 255 - a * (255 - B), 255];
+      [out[o], out[o + 1], out[o + 2], out[o + 3]] = edge
+        ? [30, 30, 30, 255]
+        : [255 - a * (255 - R), 255 - a * (255 - G), 255 - a * (255 - B), 255];
     }
   }
   return out;
@@ -77,7 +79,11 @@ function pointTraces(p: ClassPoints): Record<string, unknown>[] {
         name: `label ${c}${flipped ? ' (flipped)' : ''}`,
         x: idx.map((i) => p.x[2 * i]),
         y: idx.map((i) => p.x[2 * i + 1]),
-        marker: { color: rgb(CLASS_COLORS[c % 5]), size: flipped ? 8 : 5, line: flipped ? { color: '#000', width: 2 } : { width: 0 } },
+        marker: {
+          color: rgb(CLASS_COLORS[c % 5]),
+          size: flipped ? 8 : 5,
+          line: flipped ? { color: '#000', width: 2 } : { width: 0 },
+        },
         customdata: idx,
         hoverinfo: 'x+y+name',
       });
@@ -92,7 +98,19 @@ const planeLayout = (title: string, radius: number, image: string): Record<strin
   showlegend: false,
   xaxis: { range: [-radius, radius], zeroline: false },
   yaxis: { range: [-radius, radius], zeroline: false, scaleanchor: 'x' },
-  images: [{ source: image, xref: 'x', yref: 'y', x: -radius, y: radius, sizex: 2 * radius, sizey: 2 * radius, sizing: 'stretch', layer: 'below' }],
+  images: [
+    {
+      source: image,
+      xref: 'x',
+      yref: 'y',
+      x: -radius,
+      y: radius,
+      sizex: 2 * radius,
+      sizey: 2 * radius,
+      sizing: 'stretch',
+      layer: 'below',
+    },
+  ],
 });
 
 export function inputPlaneFigure(title: string, fields: ClassFields, points: ClassPoints, image: string): PlotFigure {
@@ -100,18 +118,27 @@ export function inputPlaneFigure(title: string, fields: ClassFields, points: Cla
 }
 
 export function sigmaFieldFigure(title: string, fields: ClassFields, points: ClassPoints, image: string): PlotFigure {
-  return { data: pointTraces(points).map((t) => ({ ...t, marker: { ...(t.marker as object), size: 3 } })), layout: planeLayout(title, fields.radius, image) };
+  return {
+    data: pointTraces(points).map((t) => ({ ...t, marker: { ...(t.marker as object), size: 3 } })),
+    layout: planeLayout(title, fields.radius, image),
+  };
 }
 
-const fmtW = (w: number[]) => (w.length === 2 ? `(${w.map((v) => v.toFixed(2)).join(', ')})` : `${(w.reduce((a, b) => a + b, 0) / w.length).toFixed(2)} (mean over ${w.length} dims)`);
+const fmtW = (w: number[]) =>
+  w.length === 2
+    ? `(${w.map((v) => v.toFixed(2)).join(', ')})`
+    : `${(w.reduce((a, b) => a + b, 0) / w.length).toFixed(2)} (mean over ${w.length} dims)`;
 
 /** The hovered anchor's latest mining in words, or why there is none. */
 export function miningText(mining: ClassMining | null | undefined, index: number | null, methodName: string): string {
-  if (mining === null || mining === undefined) return `${methodName}: no mining (only ALUM and RUL-style mix partners).`;
-  if (index === null) return `Hover a ringed point of the latest minibatch (step ${mining.step}) to see its partners and mixup weights.`;
+  if (mining === null || mining === undefined)
+    return `${methodName}: no mining (only ALUM and RUL-style mix partners).`;
+  if (index === null)
+    return `Hover a ringed point of the latest minibatch (step ${mining.step}) to see its partners and mixup weights.`;
   const e = miningOf(mining, index);
   if (!e) return `Point ${index} was not in the latest minibatch (step ${mining.step}); hover a ringed one.`;
-  const how = e.mined === null ? 'a random partner' : e.mined ? 'mined partners (eq. 10)' : 'random partners (the share 1 − p)';
+  const how =
+    e.mined === null ? 'a random partner' : e.mined ? 'mined partners (eq. 10)' : 'random partners (the share 1 − p)';
   const [w, wp, wn] = e.weights;
   return e.neg === null
     ? `Anchor ${index} (step ${mining.step}), ${how}: partner ${e.pos}; w = ${fmtW(w)}, w′ = ${fmtW(wp)}.`
@@ -123,7 +150,15 @@ export function miningText(mining: ClassMining | null | undefined, index: number
  * the top two principal directions of μ (labelled a projection). The latest minibatch's anchors are ringed
  * grey; a hovered anchor's partners are joined to it (positive solid, negative dashed).
  */
-export function embeddingFigure(title: string, fields: ClassFields, points: ClassPoints, embedding: number, classes: number, mining?: ClassMining | null, hovered: number | null = null): PlotFigure {
+export function embeddingFigure(
+  title: string,
+  fields: ClassFields,
+  points: ClassPoints,
+  embedding: number,
+  classes: number,
+  mining?: ClassMining | null,
+  hovered: number | null = null,
+): PlotFigure {
   const d = embedding;
   const n = points.label.length;
   const basis = embeddingBasis(fields.mu, d);
@@ -144,26 +179,70 @@ export function embeddingFigure(title: string, fields: ClassFields, points: Clas
   const pts = pointTraces({ ...points, x: xy }).map((t) => (mining ? { ...t, hoverinfo: 'skip' } : t));
   let scale = 0;
   for (let i = 0; i < 2 * n; i++) scale = Math.max(scale, Math.abs(xy[i]));
-  const wc = projectRows(Float64Array.from({ length: classes * d }, (_, i) => fields.classifier[(i % d) * classes + Math.floor(i / d)]), d, basis);
+  const wc = projectRows(
+    Float64Array.from({ length: classes * d }, (_, i) => fields.classifier[(i % d) * classes + Math.floor(i / d)]),
+    d,
+    basis,
+  );
   const dirs = Array.from({ length: classes }, (_, c) => {
     const [wx, wy] = [wc[2 * c], wc[2 * c + 1]];
     const len = Math.hypot(wx, wy) || 1;
-    return { type: 'scatter', mode: 'lines', x: [0, (scale * wx) / len], y: [0, (scale * wy) / len], line: { color: rgb(CLASS_COLORS[c % 5]), width: 3, dash: 'dash' }, name: `W class ${c}`, hoverinfo: 'skip' };
+    return {
+      type: 'scatter',
+      mode: 'lines',
+      x: [0, (scale * wx) / len],
+      y: [0, (scale * wy) / len],
+      line: { color: rgb(CLASS_COLORS[c % 5]), width: 3, dash: 'dash' },
+      name: `W class ${c}`,
+      hoverinfo: 'skip',
+    };
   });
   const extra: Record<string, unknown>[] = [];
   if (mining) {
     const a = Array.from(mining.anchors);
-    extra.push({ type: 'scatter', mode: 'markers', x: a.map((i) => xy[2 * i]), y: a.map((i) => xy[2 * i + 1]), customdata: a, marker: { size: 12, color: 'rgba(0,0,0,0)', line: { color: 'rgba(90,90,90,0.8)', width: 1.5 } }, name: 'latest minibatch', hoverinfo: 'name' });
+    extra.push({
+      type: 'scatter',
+      mode: 'markers',
+      x: a.map((i) => xy[2 * i]),
+      y: a.map((i) => xy[2 * i + 1]),
+      customdata: a,
+      marker: { size: 12, color: 'rgba(0,0,0,0)', line: { color: 'rgba(90,90,90,0.8)', width: 1.5 } },
+      name: 'latest minibatch',
+      hoverinfo: 'name',
+    });
     const e = hovered === null ? null : miningOf(mining, hovered);
     if (e && hovered !== null) {
-      const line = (j: number, color: string, dash: string, name: string) => ({ type: 'scatter', mode: 'lines+markers', x: [xy[2 * hovered], xy[2 * j]], y: [xy[2 * hovered + 1], xy[2 * j + 1]], line: { color, width: 2.5, dash }, marker: { size: 11, symbol: 'diamond' }, name, hoverinfo: 'name' });
+      const line = (j: number, color: string, dash: string, name: string) => ({
+        type: 'scatter',
+        mode: 'lines+markers',
+        x: [xy[2 * hovered], xy[2 * j]],
+        y: [xy[2 * hovered + 1], xy[2 * j + 1]],
+        line: { color, width: 2.5, dash },
+        marker: { size: 11, symbol: 'diamond' },
+        name,
+        hoverinfo: 'name',
+      });
       extra.push(line(e.pos, '#2a2', 'solid', e.neg === null ? 'partner' : 'positive'));
       if (e.neg !== null) extra.push(line(e.neg, '#c22', 'dash', 'negative'));
     }
   }
-  const axisTitle = (k: number) => (basis.projected ? `PC${k + 1} of μ (${(100 * basis.explained[k]).toFixed(0)} %)` : `μ${k + 1}`);
+  const axisTitle = (k: number) =>
+    basis.projected ? `PC${k + 1} of μ (${(100 * basis.explained[k]).toFixed(0)} %)` : `μ${k + 1}`;
   return {
-    data: [{ type: 'scatter', mode: 'lines', x: ex, y: ey, line: { color: 'rgba(0,0,0,0.25)', width: 1 }, hoverinfo: 'skip', name: 'σ ellipses' }, ...pts, ...dirs, ...extra],
+    data: [
+      {
+        type: 'scatter',
+        mode: 'lines',
+        x: ex,
+        y: ey,
+        line: { color: 'rgba(0,0,0,0.25)', width: 1 },
+        hoverinfo: 'skip',
+        name: 'σ ellipses',
+      },
+      ...pts,
+      ...dirs,
+      ...extra,
+    ],
     layout: {
       title: { text: basis.projected ? `${title} · projection of R^${d}` : title, font: { size: 13 } },
       margin: { l: 40, r: 10, t: 30, b: 35 },
@@ -177,8 +256,19 @@ export function embeddingFigure(title: string, fields: ClassFields, points: Clas
 
 export function accuracyFigure(history: ClassHistoryRow[], names: string[]): PlotFigure {
   return {
-    data: names.map((name, k) => ({ type: 'scatter', mode: 'lines', name, x: history.map((h) => h.step), y: history.map((h) => 100 * h.accuracy[k]) })),
-    layout: { title: { text: 'clean-test accuracy (%)', font: { size: 13 } }, margin: { l: 40, r: 10, t: 30, b: 30 }, xaxis: { title: { text: 'step' } }, legend: { orientation: 'h' } },
+    data: names.map((name, k) => ({
+      type: 'scatter',
+      mode: 'lines',
+      name,
+      x: history.map((h) => h.step),
+      y: history.map((h) => 100 * h.accuracy[k]),
+    })),
+    layout: {
+      title: { text: 'clean-test accuracy (%)', font: { size: 13 } },
+      margin: { l: 40, r: 10, t: 30, b: 30 },
+      xaxis: { title: { text: 'step' } },
+      legend: { orientation: 'h' },
+    },
   };
 }
 
@@ -208,7 +298,10 @@ export function flippedHistogramFigure(model: ClassModelSnapshot, points: ClassP
       { type: 'bar', name: 'flipped', x, y: hist(1), marker: { color: 'rgba(214,39,40,0.6)' } },
     ],
     layout: {
-      title: { text: `${model.scoreKind === 'sigma' ? 'mean σ' : 'predictive entropy'} on flipped vs clean · AUROC ${Number.isFinite(auroc) ? auroc.toFixed(3) : '—'}`, font: { size: 13 } },
+      title: {
+        text: `${model.scoreKind === 'sigma' ? 'mean σ' : 'predictive entropy'} on flipped vs clean · AUROC ${Number.isFinite(auroc) ? auroc.toFixed(3) : '—'}`,
+        font: { size: 13 },
+      },
       barmode: 'overlay',
       margin: { l: 40, r: 10, t: 30, b: 30 },
       legend: { orientation: 'h' },
@@ -218,7 +311,18 @@ export function flippedHistogramFigure(model: ClassModelSnapshot, points: ClassP
 
 export function rejectionFigure(models: ClassModelSnapshot[], names: string[]): PlotFigure {
   return {
-    data: models.map((m, k) => ({ type: 'scatter', mode: 'lines+markers', name: names[k], x: REJECTION_FRACTIONS.map((f) => 100 * f), y: m.metrics.rejection.map((v) => 100 * v) })),
-    layout: { title: { text: 'accuracy (%) after rejecting the most uncertain test points', font: { size: 13 } }, margin: { l: 40, r: 10, t: 30, b: 30 }, xaxis: { title: { text: 'rejected (%)' } }, legend: { orientation: 'h' } },
+    data: models.map((m, k) => ({
+      type: 'scatter',
+      mode: 'lines+markers',
+      name: names[k],
+      x: REJECTION_FRACTIONS.map((f) => 100 * f),
+      y: m.metrics.rejection.map((v) => 100 * v),
+    })),
+    layout: {
+      title: { text: 'accuracy (%) after rejecting the most uncertain test points', font: { size: 13 } },
+      margin: { l: 40, r: 10, t: 30, b: 30 },
+      xaxis: { title: { text: 'rejected (%)' } },
+      legend: { orientation: 'h' },
+    },
   };
 }

@@ -4,7 +4,9 @@ import type { ClassLessonClaim } from '../../core/classify/claims';
 import type { ClassRunConfig } from '../../core/classify/engine';
 import { ablationModels, classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../../core/classify/spec';
 
-export type ClassAction = { kind: 'data'; patch: Partial<ClassRunConfig['data']> } | { kind: 'model'; id: string; patch: Partial<ClassModelSpec> };
+export type ClassAction =
+  | { kind: 'data'; patch: Partial<ClassRunConfig['data']> }
+  | { kind: 'model'; id: string; patch: Partial<ClassModelSpec> };
 export type ClassSegment = string | { link: string; actions: ClassAction[] };
 
 export interface ClassLesson {
@@ -25,20 +27,46 @@ export const CLASS_LESSONS: ClassLesson[] = [
     id: 'cls-noise-embedding',
     title: 'Label noise and the mean/variance embedding',
     citation: 'Wei et al., ALUM (eq. 9–14); Chang et al., DUL',
-    config: { data: data({ dataset: 'moons', flipRate: 0.2 }), models: [classModel('ce'), classModel('dul'), classModel('alum')], train: DEFAULT_CLASS_TRAIN },
+    config: {
+      data: data({ dataset: 'moons', flipRate: 0.2 }),
+      models: [classModel('ce'), classModel('dul'), classModel('alum')],
+      train: DEFAULT_CLASS_TRAIN,
+    },
     text: [
       [
         'Three classifiers share a 2 → 32 → 32 network whose last layer is an embedding N(μ, σ²) in R², read by a linear classifier W. 20 % of the training labels are flipped (ringed points). Cross-entropy uses μ only; DUL samples μ + ε σ; ALUM mixes each point with mined partners, weighted by σ.',
       ],
-      ['Watch the clean-test accuracy while the networks start to fit the flipped labels: ', { link: 'no flips', actions: [flip(0)] }, ' · ', { link: '30 % flipped', actions: [flip(0.3)] }, ' · ', { link: '50 % (no signal left for two classes)', actions: [flip(0.5)] }, '.'],
-      ['The histogram shows σ on flipped and on clean training points: an uncertainty that knew which labels are wrong would put the flipped ones to the right (AUROC → 1).'],
+      [
+        'Watch the clean-test accuracy while the networks start to fit the flipped labels: ',
+        { link: 'no flips', actions: [flip(0)] },
+        ' · ',
+        { link: '30 % flipped', actions: [flip(0.3)] },
+        ' · ',
+        { link: '50 % (no signal left for two classes)', actions: [flip(0.5)] },
+        '.',
+      ],
+      [
+        'The histogram shows σ on flipped and on clean training points: an uncertainty that knew which labels are wrong would put the flipped ones to the right (AUROC → 1).',
+      ],
     ],
     claim: {
-      statement: 'At 20 % flips all three still classify the clean test set (≥ 95 %), yet neither σ head singles out the flipped training points (AUROC of σ within 0.35–0.65), while cross-entropy\'s predictive entropy does better than chance (AUROC ≥ 0.55).',
+      statement:
+        "At 20 % flips all three still classify the clean test set (≥ 95 %), yet neither σ head singles out the flipped training points (AUROC of σ within 0.35–0.65), while cross-entropy's predictive entropy does better than chance (AUROC ≥ 0.55).",
       steps: 600,
       conditions: [
-        ...(['ce', 'dul', 'alum'] as const).map((id) => ({ kind: 'bound' as const, id, metric: 'testAccuracy' as const, min: 0.95 })),
-        ...(['dul', 'alum'] as const).map((id) => ({ kind: 'bound' as const, id, metric: 'flippedAuroc' as const, min: 0.35, max: 0.65 })),
+        ...(['ce', 'dul', 'alum'] as const).map((id) => ({
+          kind: 'bound' as const,
+          id,
+          metric: 'testAccuracy' as const,
+          min: 0.95,
+        })),
+        ...(['dul', 'alum'] as const).map((id) => ({
+          kind: 'bound' as const,
+          id,
+          metric: 'flippedAuroc' as const,
+          min: 0.35,
+          max: 0.65,
+        })),
         { kind: 'bound', id: 'ce', metric: 'flippedAuroc', min: 0.55 },
       ],
     },
@@ -54,7 +82,10 @@ export const CLASS_LESSONS: ClassLesson[] = [
       ],
       [
         'Readings: on an MLP eq. 7 divides by a zero σ, so LC is its limit F + ε Σ_μ (',
-        { link: 'try the grouped adaptation on ALUM-5', actions: [{ kind: 'model', id: 'alum5', patch: { compensation: 'grouped' } }] },
+        {
+          link: 'try the grouped adaptation on ALUM-5',
+          actions: [{ kind: 'model', id: 'alum5', patch: { compensation: 'grouped' } }],
+        },
         '); eq. 10 prints argmin for both partners, the text wants the most distant positive (',
         { link: 'literal eq. 10 on ALUM-5', actions: [{ kind: 'model', id: 'alum5', patch: { literal: true } }] },
         '); λ = 0.003 (',
@@ -68,17 +99,29 @@ export const CLASS_LESSONS: ClassLesson[] = [
       steps: 600,
       conditions: [
         { kind: 'bound', id: 'rul', metric: 'testAccuracy', min: 0.95 },
-        ...[1, 2, 3, 4, 5].map((n) => ({ kind: 'below' as const, id: `alum${n}`, than: 'rul', metric: 'testAccuracy' as const, factor: 1.01 })),
+        ...[1, 2, 3, 4, 5].map((n) => ({
+          kind: 'below' as const,
+          id: `alum${n}`,
+          than: 'rul',
+          metric: 'testAccuracy' as const,
+          factor: 1.01,
+        })),
       ],
     },
   },
   {
     id: 'cls-robust-superloss',
     title: 'Robust-CE and SuperLoss on noisy labels',
-    citation: 'Robust-NLL (Boltzmann weights, eq. 6) and SuperLoss (Castells et al. 2020) over per-sample cross-entropy',
+    citation:
+      'Robust-NLL (Boltzmann weights, eq. 6) and SuperLoss (Castells et al. 2020) over per-sample cross-entropy',
     config: {
       data: data({ dataset: 'spirals', noise: 0.05, flipRate: 0.3 }),
-      models: [classModel('ce'), classModel('robust-ce', { T: 2 }), classModel('robust-ce', { T: 2, constantWeights: true }, 'robust-ce-const'), classModel('superloss-ce')],
+      models: [
+        classModel('ce'),
+        classModel('robust-ce', { T: 2 }),
+        classModel('robust-ce', { T: 2, constantWeights: true }, 'robust-ce-const'),
+        classModel('superloss-ce'),
+      ],
       train: DEFAULT_CLASS_TRAIN,
     },
     text: [
@@ -94,7 +137,10 @@ export const CLASS_LESSONS: ClassLesson[] = [
         ' (too small: only the easiest points count, and with eq. 6 the hard ones are pushed away) and ',
         { link: 'T = ∞', actions: [{ kind: 'model', id: 'robust-ce', patch: { T: Infinity } }] },
         ' (plain CE); SuperLoss with ',
-        { link: 'τ as an EMA of the batch CE', actions: [{ kind: 'model', id: 'superloss-ce', patch: { tauMode: 'ema' } }] },
+        {
+          link: 'τ as an EMA of the batch CE',
+          actions: [{ kind: 'model', id: 'superloss-ce', patch: { tauMode: 'ema' } }],
+        },
         '.',
       ],
     ],

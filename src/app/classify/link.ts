@@ -18,7 +18,8 @@ const encode = (text: string) => {
   new TextEncoder().encode(text).forEach((b) => (bin += String.fromCharCode(b)));
   return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 };
-const decode = (text: string) => new TextDecoder().decode(Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+const decode = (text: string) =>
+  new TextDecoder().decode(Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
 
 export interface ClassUrlState {
   config: ClassRunConfig;
@@ -37,7 +38,8 @@ export function classHash(config: ClassRunConfig, lessonId: string | null): stri
 export function parseClassHash(hash: string): ClassUrlState {
   const first = CLASS_LESSONS[0];
   const fallback = (error: string | null): ClassUrlState => ({ config: first.config, lessonId: first.id, error });
-  if (hash.length > LIMITS.maxLinkChars) return fallback(`${linkTooLong(hash.length)}; the first classification lesson opened instead.`);
+  if (hash.length > LIMITS.maxLinkChars)
+    return fallback(`${linkTooLong(hash.length)}; the first classification lesson opened instead.`);
   const p = new URLSearchParams(hash.replace(/^#/, ''));
   const cls = p.get('cls');
   if (cls) {
@@ -45,17 +47,28 @@ export function parseClassHash(hash: string): ClassUrlState {
     try {
       raw = JSON.parse(decode(cls));
     } catch {
-      return fallback('This link is damaged (its classification setup could not be read); the first classification lesson opened instead.');
+      return fallback(
+        'This link is damaged (its classification setup could not be read); the first classification lesson opened instead.',
+      );
     }
     const r = parseClassConfig(raw);
-    if ('error' in r) return fallback(`This link's classification setup is invalid (${r.error}); the first classification lesson opened instead.`);
+    if ('error' in r)
+      return fallback(
+        `This link's classification setup is invalid (${r.error}); the first classification lesson opened instead.`,
+      );
     return { config: r.config, lessonId: null, error: null };
   }
   const id = p.get('lesson');
   if (id) {
     const lesson = findClassLesson(id);
-    return lesson ? { config: lesson.config, lessonId: id, error: null } : fallback(`There is no classification lesson "${id}"; the first one opened instead.`);
+    return lesson
+      ? { config: lesson.config, lessonId: id, error: null }
+      : fallback(`There is no classification lesson "${id}"; the first one opened instead.`);
   }
   // `mode=classification` alone (the mode switch writes a lesson too) names nothing to open.
-  return fallback([...p.keys()].some((k) => k !== 'v' && k !== 'mode') || p.has('cls') ? `${linkSaysNothing()}; the first classification lesson opened instead.` : null);
+  return fallback(
+    [...p.keys()].some((k) => k !== 'v' && k !== 'mode') || p.has('cls')
+      ? `${linkSaysNothing()}; the first classification lesson opened instead.`
+      : null,
+  );
 }

@@ -3,7 +3,17 @@ import type { ModelSpec, TrainSettings } from '../../core/config';
 import { warmupOf } from '../../core/state';
 import type { Snapshot } from '../../core/engine';
 import type { UncertaintySet } from '../../core/uncertainty';
-import { calibrationView, defaultSet, hasHeldOut, METRIC_COLUMNS, metricsTable, missingReason, setLabel, sortRows, type SortOrder } from '../calibrationFigures';
+import {
+  calibrationView,
+  defaultSet,
+  hasHeldOut,
+  METRIC_COLUMNS,
+  metricsTable,
+  missingReason,
+  setLabel,
+  sortRows,
+  type SortOrder,
+} from '../calibrationFigures';
 import { ViewPanel } from '../ViewPanel';
 import { recalibratedSnapshot } from '../posthocFigures';
 
@@ -35,8 +45,14 @@ export function CalibrationView({ models, selected, snapshot: raw, pngScale, tra
   // Your own data holding nothing out: fall back to the inliers rather than an empty view.
   const set: UncertaintySet = chosen === 'heldOut' && snapshot && !held ? 'inliers' : (chosen ?? defaultSet(snapshot));
   const model = snapshot?.models.find((m) => m.id === selected.id);
-  const view = useMemo(() => (model ? calibrationView(model, selected, set, snapshot, train && warmupOf(selected, train)) : null), [model, selected, set, snapshot, train]);
-  const rows = useMemo(() => sortRows(metricsTable(snapshot, models, set, train), order), [snapshot, models, set, order, train]);
+  const view = useMemo(
+    () => (model ? calibrationView(model, selected, set, snapshot, train && warmupOf(selected, train)) : null),
+    [model, selected, set, snapshot, train],
+  );
+  const rows = useMemo(
+    () => sortRows(metricsTable(snapshot, models, set, train), order),
+    [snapshot, models, set, order, train],
+  );
   const sortBy = (key: string) => setOrder((o) => ({ key, descending: o.key === key ? !o.descending : false }));
   const arrow = (key: string) => (order.key === key ? (order.descending ? ' ▼' : ' ▲') : '');
   const why = missingReason(model, set, held);
@@ -45,13 +61,16 @@ export function CalibrationView({ models, selected, snapshot: raw, pngScale, tra
   return (
     <ViewPanel view={view} testId="calibration-view" pngScale={pngScale}>
       <p className="note">
-        {after && canRecal && `After ${raw!.posthoc!.settings.recalibration === 'scale' ? 'σ scaling' : 'isotonic recalibration'} fitted on the calibration share (${raw!.posthoc!.n} points, never trained on). `}
+        {after &&
+          canRecal &&
+          `After ${raw!.posthoc!.settings.recalibration === 'scale' ? 'σ scaling' : 'isotonic recalibration'} fitted on the calibration share (${raw!.posthoc!.n} points, never trained on). `}
         {split !== null
           ? `The predicted distribution judged without a true σ on the held-out share of your data: ${split} points, chosen by seed, never trained on (violet dots; the Data card sets the share).`
           : held || !snapshot
             ? 'The predicted distribution judged as the uncertainty community does, without the true σ: the clean held-out set stands in for new data.'
             : 'Your own data holds nothing out (the Data card sets a held-out share): these metrics judge the training inliers the models were fit to, so they flatter.'}{' '}
-        {mix && `An ensemble is judged as its members' mixture (1/M) Σ N(μₘ, σₘ²): mean aleatoric variance ${mix.meanAleatoric.toPrecision(3)}, epistemic ${mix.meanEpistemic.toPrecision(3)} on this set.`}{' '}
+        {mix &&
+          `An ensemble is judged as its members' mixture (1/M) Σ N(μₘ, σₘ²): mean aleatoric variance ${mix.meanAleatoric.toPrecision(3)}, epistemic ${mix.meanEpistemic.toPrecision(3)} on this set.`}{' '}
         {!view && `Model ${models.indexOf(selected) + 1}: ${why ?? 'nothing to show yet'}.`}
       </p>
       <label className="note">
@@ -64,24 +83,42 @@ export function CalibrationView({ models, selected, snapshot: raw, pngScale, tra
           ))}
         </select>{' '}
         <label title="Every metric recomputed after the recalibration fitted on the calibration share (Post-hoc card)">
-          <input type="checkbox" data-testid="calibration-after" checked={after && canRecal} disabled={!canRecal} onChange={(e) => setAfter(e.target.checked)} /> after recalibration
+          <input
+            type="checkbox"
+            data-testid="calibration-after"
+            checked={after && canRecal}
+            disabled={!canRecal}
+            onChange={(e) => setAfter(e.target.checked)}
+          />{' '}
+          after recalibration
         </label>
       </label>
       {snapshot && (
         <p className="note" data-testid="calibration-step">
           Figures at step {judgedAt(snapshot)}
-          {rows.some((r) => r.warmup) ? '; greyed rows are still in their warm-up (hover for where): their σ is not their loss’s yet.' : '.'}
+          {rows.some((r) => r.warmup)
+            ? '; greyed rows are still in their warm-up (hover for where): their σ is not their loss’s yet.'
+            : '.'}
         </p>
       )}
       <div className="table-scroll">
         <table className="metrics-table" data-testid="metrics-table">
           <thead>
             <tr>
-              <th title="The models in their order; click to restore it" onClick={() => sortBy('model')} data-sort-key="model">
+              <th
+                title="The models in their order; click to restore it"
+                onClick={() => sortBy('model')}
+                data-sort-key="model"
+              >
                 model{arrow('model')}
               </th>
               {METRIC_COLUMNS.map((c) => (
-                <th key={c.key} title={`${c.title}. Click to sort.`} onClick={() => sortBy(c.key)} data-sort-key={c.key}>
+                <th
+                  key={c.key}
+                  title={`${c.title}. Click to sort.`}
+                  onClick={() => sortBy(c.key)}
+                  data-sort-key={c.key}
+                >
                   {c.label}
                   {arrow(c.key)}
                 </th>
@@ -90,7 +127,14 @@ export function CalibrationView({ models, selected, snapshot: raw, pngScale, tra
           </thead>
           <tbody>
             {rows.map((r) => (
-              <tr key={r.id} data-model-id={r.id} className={[r.id === selected.id ? 'selected' : '', r.warmup ? 'warming' : ''].join(' ').trim() || undefined} title={r.warmup ?? undefined}>
+              <tr
+                key={r.id}
+                data-model-id={r.id}
+                className={
+                  [r.id === selected.id ? 'selected' : '', r.warmup ? 'warming' : ''].join(' ').trim() || undefined
+                }
+                title={r.warmup ?? undefined}
+              >
                 <td>
                   {r.label}
                   {r.warmup && <span className="row-phase"> (warm-up)</span>}

@@ -20,7 +20,16 @@ interface Props {
 
 const SHARES = [0, 0.1, 0.2, 0.3, 0.5];
 
-export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange, heldOut, onHeldOut, onOpenReal }: Props) {
+export function DataCard({
+  data,
+  ownPoints,
+  keepWeights,
+  onKeepWeights,
+  onChange,
+  heldOut,
+  onHeldOut,
+  onOpenReal,
+}: Props) {
   const held = heldOut ?? { share: 0, seed: 1 };
   return (
     <section className="card">
@@ -28,7 +37,17 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
       <select
         value={data.dataset}
         data-testid="dataset"
-        onChange={(e) => (isRealDatasetId(e.target.value.slice(5)) && e.target.value.startsWith('real:') ? onOpenReal?.(e.target.value.slice(5) as RealDatasetId) : onChange({ dataset: e.target.value as DataSpec['dataset'], n: DATASETS[e.target.value as DataSpec['dataset']].defaultN }, 'dataset'))}
+        onChange={(e) =>
+          isRealDatasetId(e.target.value.slice(5)) && e.target.value.startsWith('real:')
+            ? onOpenReal?.(e.target.value.slice(5) as RealDatasetId)
+            : onChange(
+                {
+                  dataset: e.target.value as DataSpec['dataset'],
+                  n: DATASETS[e.target.value as DataSpec['dataset']].defaultN,
+                },
+                'dataset',
+              )
+        }
         aria-label="dataset"
       >
         {DATASET_IDS.map((d) => (
@@ -46,11 +65,23 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
           </optgroup>
         )}
       </select>
-      {ownPoints !== null && <p className="note">Showing your own data ({ownPoints} points); change any data setting to go back to generated data (Undo brings yours back).</p>}
+      {ownPoints !== null && (
+        <p className="note">
+          Showing your own data ({ownPoints} points); change any data setting to go back to generated data (Undo brings
+          yours back).
+        </p>
+      )}
       {ownPoints !== null && heldOut !== undefined && onHeldOut && (
-        <label className="inline" title="A share of your points, chosen by the seed, is never trained on: the calibration view judges the predicted σ on it (violet dots).">
+        <label
+          className="inline"
+          title="A share of your points, chosen by the seed, is never trained on: the calibration view judges the predicted σ on it (violet dots)."
+        >
           held out{' '}
-          <select data-testid="held-out-share" value={String(held.share)} onChange={(e) => onHeldOut(Number(e.target.value), held.seed)}>
+          <select
+            data-testid="held-out-share"
+            value={String(held.share)}
+            onChange={(e) => onHeldOut(Number(e.target.value), held.seed)}
+          >
             {(SHARES.includes(held.share) ? SHARES : [...SHARES, held.share]).map((v) => (
               <option key={v} value={String(v)}>
                 {v === 0 ? 'none' : `${Math.round(v * 100)} %`}
@@ -71,16 +102,28 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
           />
         </label>
       )}
-      <Slider def={DATA_SLIDERS.outlierRate!} value={data.outlierRate} onChange={(v) => onChange({ outlierRate: v }, 'outlierRate')} testId="outlier-rate" />
+      <Slider
+        def={DATA_SLIDERS.outlierRate!}
+        value={data.outlierRate}
+        onChange={(v) => onChange({ outlierRate: v }, 'outlierRate')}
+        testId="outlier-rate"
+      />
       <label className="inline">
         outlier kind{' '}
-        <select value={data.outlierKind} onChange={(e) => onChange({ outlierKind: e.target.value as DataSpec['outlierKind'] }, 'outlierKind')}>
+        <select
+          value={data.outlierKind}
+          onChange={(e) => onChange({ outlierKind: e.target.value as DataSpec['outlierKind'] }, 'outlierKind')}
+        >
           {OUTLIER_KINDS.map((o) => (
             <option key={o}>{o}</option>
           ))}
         </select>
       </label>
-      <Slider def={DATA_SLIDERS.outlierScale!} value={data.outlierScale} onChange={(v) => onChange({ outlierScale: v }, 'outlierScale')} />
+      <Slider
+        def={DATA_SLIDERS.outlierScale!}
+        value={data.outlierScale}
+        onChange={(v) => onChange({ outlierScale: v }, 'outlierScale')}
+      />
       <Slider def={DATA_SLIDERS.noise!} value={data.noise} onChange={(v) => onChange({ noise: v }, 'noise')} />
       <Slider def={DATA_SLIDERS.n!} value={data.n} onChange={(v) => onChange({ n: Math.round(v) }, 'n')} />
       <label className="inline">
@@ -97,7 +140,8 @@ export function DataCard({ data, ownPoints, keepWeights, onKeepWeights, onChange
         />
       </label>
       <label className="inline">
-        <input type="checkbox" checked={keepWeights} onChange={(e) => onKeepWeights(e.target.checked)} /> keep weights when data changes
+        <input type="checkbox" checked={keepWeights} onChange={(e) => onKeepWeights(e.target.checked)} /> keep weights
+        when data changes
       </label>
     </section>
   );

@@ -8,14 +8,32 @@ import { LessonText } from './LessonText';
 import { LessonProgress, type ProgressProps } from './LessonProgress';
 
 /** What the progress line reads, less what the card works out: the lesson and the changes to its setup. */
-export type LessonRun = Omit<ProgressProps, 'lesson' | 'onReopen' | 'changes'> & { lessonConfig: RunConfig; ownData: boolean };
+export type LessonRun = Omit<ProgressProps, 'lesson' | 'onReopen' | 'changes'> & {
+  lessonConfig: RunConfig;
+  ownData: boolean;
+};
 
 /** The lesson picker, the lesson's text and its in-line links, and the progress line toward its claim. */
-export function LessonCard({ lessonId, onOpen, onActions, run, compact = false }: { lessonId: string | null; onOpen(id: string): void; onActions(actions: LessonAction[]): void; run: ((id: string) => LessonRun) | null; compact?: boolean }) {
+export function LessonCard({
+  lessonId,
+  onOpen,
+  onActions,
+  run,
+  compact = false,
+}: {
+  lessonId: string | null;
+  onOpen(id: string): void;
+  onActions(actions: LessonAction[]): void;
+  run: ((id: string) => LessonRun) | null;
+  compact?: boolean;
+}) {
   const lesson = lessonId ? findLesson(lessonId) : null;
   const progress = lesson && run ? run(lesson.id) : null;
   const { config, lessonConfig, ownData } = progress ?? {};
-  const changes = useMemo(() => (config && lessonConfig ? setupChanges(lessonConfig, config, ownData) : []), [config, lessonConfig, ownData]);
+  const changes = useMemo(
+    () => (config && lessonConfig ? setupChanges(lessonConfig, config, ownData) : []),
+    [config, lessonConfig, ownData],
+  );
   // Once the setup differs, the text describes the lesson as it opened, not what trains now.
   const changed = changes.length > 0;
   return (
@@ -27,7 +45,7 @@ export function LessonCard({ lessonId, onOpen, onActions, run, compact = false }
           onChange={(e) => {
             // A classification lesson opens the classification mode (src/app/classify/).
             const cls = CLASS_LESSONS.find((l) => l.id === e.target.value);
-            if (cls) return (location.hash = classHash(cls.config, cls.id)), location.reload();
+            if (cls) return ((location.hash = classHash(cls.config, cls.id)), location.reload());
             onOpen(e.target.value);
           }}
           data-testid="lesson"
@@ -55,7 +73,9 @@ export function LessonCard({ lessonId, onOpen, onActions, run, compact = false }
           <LessonText citation={lesson.citation} text={lesson.text} onActions={onActions} />
         </div>
       )}
-      {lesson && progress && <LessonProgress lesson={lesson} {...progress} changes={changes} onReopen={() => onOpen(lesson.id)} />}
+      {lesson && progress && (
+        <LessonProgress lesson={lesson} {...progress} changes={changes} onReopen={() => onOpen(lesson.id)} />
+      )}
     </section>
   );
 }

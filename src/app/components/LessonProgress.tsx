@@ -35,13 +35,31 @@ function namer(config: RunConfig): (id: string) => string {
  * speed, and whether the claim holds now (the conditions `npm run lessons` checks). Once the setup differs from
  * the lesson's, it says so instead: the claim was made for the lesson's setup.
  */
-export function LessonProgress({ lesson, config, changes, step, stepsPerSecond, judged, xs, ys, onReopen }: ProgressProps) {
-  const progress = useMemo(() => claimProgress({ claim: lesson.claim, config, step, stepsPerSecond, judged, xs, ys }), [lesson.claim, config, step, stepsPerSecond, judged, xs, ys]);
+export function LessonProgress({
+  lesson,
+  config,
+  changes,
+  step,
+  stepsPerSecond,
+  judged,
+  xs,
+  ys,
+  onReopen,
+}: ProgressProps) {
+  const progress = useMemo(
+    () => claimProgress({ claim: lesson.claim, config, step, stepsPerSecond, judged, xs, ys }),
+    [lesson.claim, config, step, stepsPerSecond, judged, xs, ys],
+  );
   // The verdict at the first judged step at or past the claim's: a later reading may differ (training goes on).
   const atTarget = useRef<{ lesson: string; step: number; holds: boolean } | null>(null);
   const t = atTarget.current;
   if (t && (t.lesson !== lesson.id || (progress.judgedStep ?? 0) < t.step)) atTarget.current = null;
-  if (!atTarget.current && progress.judgedStep !== null && progress.judgedStep >= progress.target && progress.verdict !== 'warm-up')
+  if (
+    !atTarget.current &&
+    progress.judgedStep !== null &&
+    progress.judgedStep >= progress.target &&
+    progress.verdict !== 'warm-up'
+  )
     atTarget.current = { lesson: lesson.id, step: progress.judgedStep, holds: progress.verdict === 'shown' };
   const words = useMemo(() => progressWords(progress, namer(config), atTarget.current), [progress, config]);
   if (changes.length) {
@@ -54,7 +72,11 @@ export function LessonProgress({ lesson, config, changes, step, stepsPerSecond, 
           </a>
         </p>
         {/* A changed sweep can differ in every cell: the first few changes say enough. */}
-        <p className="note">{changes.length > 4 ? `${changes.slice(0, 4).join(' · ')} · and ${changes.length - 4} more` : changes.join(' · ')}</p>
+        <p className="note">
+          {changes.length > 4
+            ? `${changes.slice(0, 4).join(' · ')} · and ${changes.length - 4} more`
+            : changes.join(' · ')}
+        </p>
       </div>
     );
   }
@@ -62,7 +84,15 @@ export function LessonProgress({ lesson, config, changes, step, stepsPerSecond, 
 }
 
 /** The line itself: the claim, where it shows, a bar (the warm-up hatched), the verdict and each condition. */
-export function ProgressLine({ statement, progress, words }: { statement: string; progress: ClaimProgress; words: { line: string; verdict: string; details: string[] } }) {
+export function ProgressLine({
+  statement,
+  progress,
+  words,
+}: {
+  statement: string;
+  progress: ClaimProgress;
+  words: { line: string; verdict: string; details: string[] };
+}) {
   const step = progress.step;
   const warm = progress.warmupEnd > 0 ? Math.min(1, progress.warmupEnd / progress.target) : 0;
   return (
@@ -71,8 +101,21 @@ export function ProgressLine({ statement, progress, words }: { statement: string
         <b>The claim:</b> {statement}
       </p>
       <p data-testid="progress-line">{words.line}</p>
-      <div className="progress-bar" role="progressbar" aria-valuemin={0} aria-valuemax={progress.target} aria-valuenow={Math.min(step, progress.target)} title={`step ${stepWords(step)} of ${stepWords(progress.target)}`}>
-        {warm > 0 && <span className="progress-warm" style={{ width: `${100 * warm}%` }} title={`warm-up: steps 0–${stepWords(progress.warmupEnd)}`} />}
+      <div
+        className="progress-bar"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={progress.target}
+        aria-valuenow={Math.min(step, progress.target)}
+        title={`step ${stepWords(step)} of ${stepWords(progress.target)}`}
+      >
+        {warm > 0 && (
+          <span
+            className="progress-warm"
+            style={{ width: `${100 * warm}%` }}
+            title={`warm-up: steps 0–${stepWords(progress.warmupEnd)}`}
+          />
+        )}
         <span className="progress-done" style={{ width: `${100 * progress.fraction}%` }} />
       </div>
       <p className={`verdict verdict-${progress.verdict}`} data-testid="progress-verdict">

@@ -4,7 +4,15 @@
 /** A paragraph's piece: plain text, or a link that applies actions. */
 export type LessonSegment<A> = string | { link: string; actions: A[] };
 
-export function LessonText<A>({ citation, text, onActions }: { citation: string; text: LessonSegment<A>[][]; onActions(actions: A[]): void }) {
+export function LessonText<A>({
+  citation,
+  text,
+  onActions,
+}: {
+  citation: string;
+  text: LessonSegment<A>[][];
+  onActions(actions: A[]): void;
+}) {
   return (
     <div className="lesson-text">
       <p className="cite">{citation}</p>

@@ -26,12 +26,31 @@ interface Props {
 const nameWidth = (label: string) => `${Math.min(270, 36 + 7 * label.length)}px`;
 
 /** One model: its loss, duplicate / reset / remove, and the sliders of its loss's hyperparameters. */
-export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove, maxEnsemble, onSelect, onChange, onDuplicate, onReset, onRemove }: Props) {
+export function ModelCard({
+  spec: m,
+  index: k,
+  selected,
+  canDuplicate,
+  canRemove,
+  maxEnsemble,
+  onSelect,
+  onChange,
+  onDuplicate,
+  onReset,
+  onRemove,
+}: Props) {
   return (
     <div className={`model ${selected ? 'model-selected' : ''}`} onClick={onSelect} data-model-id={m.id}>
       <div className="model-head">
         <b>{k + 1}</b>
-        <select value={m.loss} onChange={(e) => onChange({ loss: e.target.value }, 'loss')} aria-label={`loss of model ${k + 1}`} title={lossLabel(m.loss)} style={{ flexBasis: nameWidth(lossLabel(m.loss)) }} data-testid={`loss-${k}`}>
+        <select
+          value={m.loss}
+          onChange={(e) => onChange({ loss: e.target.value }, 'loss')}
+          aria-label={`loss of model ${k + 1}`}
+          title={lossLabel(m.loss)}
+          style={{ flexBasis: nameWidth(lossLabel(m.loss)) }}
+          data-testid={`loss-${k}`}
+        >
           {LOSS_IDS.map((id) => (
             <option key={id} value={id}>
               {lossLabel(id)}
@@ -40,7 +59,13 @@ export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove
         </select>
         {/* The buttons wrap together, below the loss, when its name needs the row. */}
         <span className="model-buttons">
-          <button type="button" title="duplicate this model (the copy starts from its weights)" aria-label="duplicate" disabled={!canDuplicate} onClick={onDuplicate}>
+          <button
+            type="button"
+            title="duplicate this model (the copy starts from its weights)"
+            aria-label="duplicate"
+            disabled={!canDuplicate}
+            onClick={onDuplicate}
+          >
             dup
           </button>
           <button type="button" title="reset this model" data-testid={`reset-${m.id}`} onClick={onReset}>
@@ -51,9 +76,18 @@ export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove
           </button>
         </span>
       </div>
-      <label className="inline" title="A deep ensemble (Lakshminarayanan et al. 2017): this many copies of the model from different initial weights, trained side by side; the panel shows their mixture, with the members' disagreement (epistemic) as a second band.">
+      <label
+        className="inline"
+        title="A deep ensemble (Lakshminarayanan et al. 2017): this many copies of the model from different initial weights, trained side by side; the panel shows their mixture, with the members' disagreement (epistemic) as a second band."
+      >
         ensemble of{' '}
-        <select value={m.ensemble ?? 1} onChange={(e) => onChange({ ensemble: Number(e.target.value) === 1 ? undefined : Number(e.target.value) }, 'ensemble')} data-testid={`ensemble-${k}`}>
+        <select
+          value={m.ensemble ?? 1}
+          onChange={(e) =>
+            onChange({ ensemble: Number(e.target.value) === 1 ? undefined : Number(e.target.value) }, 'ensemble')
+          }
+          data-testid={`ensemble-${k}`}
+        >
           {Array.from({ length: LIMITS.maxEnsemble }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n} disabled={n > maxEnsemble && n !== (m.ensemble ?? 1)}>
               {n === 1 ? '1 (one network)' : n}
@@ -72,7 +106,13 @@ export function ModelCard({ spec: m, index: k, selected, canDuplicate, canRemove
             </select>
           </label>
         ) : MODEL_SLIDERS[h] && (h !== 'tau' || m.tauMode === 'fixed') ? (
-          <Slider key={h} def={MODEL_SLIDERS[h]!} value={m[h] as number} onChange={(v) => onChange({ [h]: v }, h)} testId={`${h}-${k}`} />
+          <Slider
+            key={h}
+            def={MODEL_SLIDERS[h]!}
+            value={m[h] as number}
+            onChange={(v) => onChange({ [h]: v }, h)}
+            testId={`${h}-${k}`}
+          />
         ) : null,
       )}
     </div>

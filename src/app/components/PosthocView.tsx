@@ -27,15 +27,29 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
     return (
       <section className="card view" data-testid="posthoc-view">
         <h3 className="view-title">Post-hoc: conformal bands and recalibration</h3>
-        <p className="note">Off. Turn it on in the Post-hoc card: a calibration share of the training data is held back, and every model gets a split-conformal band and a recalibration fitted on it.</p>
+        <p className="note">
+          Off. Turn it on in the Post-hoc card: a calibration share of the training data is held back, and every model
+          gets a split-conformal band and a recalibration fitted on it.
+        </p>
       </section>
     );
   const s = ph.settings;
   return (
     <ViewPanel view={view} testId="posthoc-view" pngScale={pngScale}>
       <p className="note">
-        Calibration share: {ph.n} points ({Math.round(s.share * 100)} % of the training data, seed {s.seed}{s.calibration === 'clean' ? `, the oracle dropped its injected outliers` : ph.outliers ? `, ${ph.outliers} of them injected outliers` : ''}), never trained on. Level {Math.round(s.level * 100)} %; score {s.score === 'abs' ? '|y − μ̂|: q̂ is in y’s units, a band of constant width' : '|y − μ̂|/σ̂: q̂ multiplies σ̂, beside the learned band’s own multiplier (z for a Gaussian)'}. Coverage is of {setLabel('heldOut', snapshot)}
-        {noTruth ? ' — no truth is known for these data: held-out points are all that judge the bands.' : '.'} Conformal guarantees the pooled coverage, not the coverage at each x.
+        Calibration share: {ph.n} points ({Math.round(s.share * 100)} % of the training data, seed {s.seed}
+        {s.calibration === 'clean'
+          ? `, the oracle dropped its injected outliers`
+          : ph.outliers
+            ? `, ${ph.outliers} of them injected outliers`
+            : ''}
+        ), never trained on. Level {Math.round(s.level * 100)} %; score{' '}
+        {s.score === 'abs'
+          ? '|y − μ̂|: q̂ is in y’s units, a band of constant width'
+          : '|y − μ̂|/σ̂: q̂ multiplies σ̂, beside the learned band’s own multiplier (z for a Gaussian)'}
+        . Coverage is of {setLabel('heldOut', snapshot)}
+        {noTruth ? ' — no truth is known for these data: held-out points are all that judge the bands.' : '.'} Conformal
+        guarantees the pooled coverage, not the coverage at each x.
       </p>
       <div className="table-scroll">
         <table className="metrics-table" data-testid="posthoc-table">
@@ -43,12 +57,16 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
             <tr>
               <th>model</th>
               <th title="The conformal multiplier: the ⌈(n + 1)(1 − α)⌉-th smallest calibration score">q̂</th>
-              <th title="The learned band's multiplier at the same level: z = Φ⁻¹(1 − α/2), or the Student-t quantile">{s.score === 'abs' ? 'learned z' : 'z (learned)'}</th>
+              <th title="The learned band's multiplier at the same level: z = Φ⁻¹(1 − α/2), or the Student-t quantile">
+                {s.score === 'abs' ? 'learned z' : 'z (learned)'}
+              </th>
               <th>coverage, learned</th>
               <th>coverage, conformal</th>
               <th>width, learned</th>
               <th>width, conformal</th>
-              <th title="One global σ scale fitted on the calibration share by minimising the NLL (σ scaling)">σ scale</th>
+              <th title="One global σ scale fitted on the calibration share by minimising the NLL (σ scaling)">
+                σ scale
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -73,7 +91,12 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
       {rows
         .filter((r) => r.note || r.missing)
         .map((r) => (
-          <p className="note" role={r.note ? 'status' : undefined} data-testid={r.note ? 'conformal-guard' : undefined} key={r.id}>
+          <p
+            className="note"
+            role={r.note ? 'status' : undefined}
+            data-testid={r.note ? 'conformal-guard' : undefined}
+            key={r.id}
+          >
             {r.label}: {r.note ?? r.missing}.
           </p>
         ))}
@@ -82,11 +105,20 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
         on{' '}
         <select data-testid="scores-set" value={set} onChange={(e) => setSet(e.target.value as UncertaintySet)}>
           {(['heldOut', 'inliers', 'outliers'] as const).map((x) => (
-            <option key={x} value={x}>{setLabel(x, snapshot)}</option>
+            <option key={x} value={x}>
+              {setLabel(x, snapshot)}
+            </option>
           ))}
         </select>{' '}
         <label>
-          <input type="checkbox" data-testid="scores-after" checked={after} disabled={s.recalibration === 'none'} onChange={(e) => setAfter(e.target.checked)} /> after recalibration
+          <input
+            type="checkbox"
+            data-testid="scores-after"
+            checked={after}
+            disabled={s.recalibration === 'none'}
+            onChange={(e) => setAfter(e.target.checked)}
+          />{' '}
+          after recalibration
         </label>
       </label>
       <div className="table-scroll">
@@ -101,8 +133,16 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
           </thead>
           <tbody>
             {scores.rows.map((r) => (
-              <tr key={r.id} data-model-id={r.id} className={r.disputed ? 'disputed' : undefined} title={r.disputed ? 'two scores rank this model differently' : undefined}>
-                <td>{r.label}{r.disputed ? ' ≠' : ''}</td>
+              <tr
+                key={r.id}
+                data-model-id={r.id}
+                className={r.disputed ? 'disputed' : undefined}
+                title={r.disputed ? 'two scores rank this model differently' : undefined}
+              >
+                <td>
+                  {r.label}
+                  {r.disputed ? ' ≠' : ''}
+                </td>
                 {r.cells.map((c) => (
                   <td key={c.rule} data-metric={c.rule}>
                     {c.text} <small>#{c.rank}</small>
@@ -114,7 +154,11 @@ export function PosthocView({ models, snapshot, pngScale }: Props) {
         </table>
       </div>
       <p className="note" data-testid="scores-disagree">
-        {scores.rows.length < 2 ? 'Two models or more are needed to rank.' : scores.disagreements.length ? `The scores disagree: ${scores.disagreements.join('; ')} (≠ marks the models concerned). NLL punishes a tail miss without bound, CRPS and the interval score linearly, Dawid–Sebastiani sees two moments only.` : 'Every score ranks the models alike on this set.'}
+        {scores.rows.length < 2
+          ? 'Two models or more are needed to rank.'
+          : scores.disagreements.length
+            ? `The scores disagree: ${scores.disagreements.join('; ')} (≠ marks the models concerned). NLL punishes a tail miss without bound, CRPS and the interval score linearly, Dawid–Sebastiani sees two moments only.`
+            : 'Every score ranks the models alike on this set.'}
       </p>
     </ViewPanel>
   );

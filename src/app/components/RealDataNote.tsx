@@ -10,7 +10,8 @@ export function RealDataNote({ id, n }: { id: RealDatasetId; n: number }) {
         <strong>{d.label}</strong> ({n} points; x: {d.xLabel}, y: {d.yLabel}). {d.note}
       </p>
       <p className="note">
-        Source: {d.source}. Licence: {d.licence}. From {VEGA_DATASETS.name} {VEGA_DATASETS.version} ({d.file}). No truth is known: RMSE and σ error are blank, and only held-out points judge the bands.
+        Source: {d.source}. Licence: {d.licence}. From {VEGA_DATASETS.name} {VEGA_DATASETS.version} ({d.file}). No truth
+        is known: RMSE and σ error are blank, and only held-out points judge the bands.
       </p>
     </section>
   );

@@ -6,7 +6,15 @@ import type { TrainerStatus } from '../../worker/protocol';
  * What the trainer is doing, in words, from the page's first second: until the first step it counts the
  * seconds (a GPU's kernels can take a minute to compile where the GPU is emulated), so the learner sees work.
  */
-function StatusWords({ status, trained, stepsPerSecond }: { status: TrainerStatus; trained: boolean; stepsPerSecond: number }) {
+function StatusWords({
+  status,
+  trained,
+  stepsPerSecond,
+}: {
+  status: TrainerStatus;
+  trained: boolean;
+  stepsPerSecond: number;
+}) {
   const [now, setNow] = useState(() => performance.now());
   useEffect(() => {
     if (trained || status.phase === 'error') return;
@@ -22,7 +30,19 @@ function StatusWords({ status, trained, stepsPerSecond }: { status: TrainerStatu
 }
 
 /** The backend, step count, speed, training path and phase; the worker's messages and the page's info line. */
-export function StatusBar({ status, step, stepsPerSecond, info, trained }: { status: TrainerStatus; step: number; stepsPerSecond: number; info: string | null; trained: boolean }) {
+export function StatusBar({
+  status,
+  step,
+  stepsPerSecond,
+  info,
+  trained,
+}: {
+  status: TrainerStatus;
+  step: number;
+  stepsPerSecond: number;
+  info: string | null;
+  trained: boolean;
+}) {
   return (
     <div className="status" role="status">
       <StatusWords status={status} trained={trained} stepsPerSecond={stepsPerSecond} />
@@ -35,7 +55,11 @@ export function StatusBar({ status, step, stepsPerSecond, info, trained }: { sta
       <span>
         <b data-testid="steps-per-second">{stepsPerSecond.toFixed(0)}</b> steps/s
       </span>
-      <span data-testid="path" data-path={status.path} title="fused WGSL kernel: every model in one GPU dispatch; fused CPU: every model in WebAssembly SIMD on worker threads; otherwise the batched TensorFlow.js graph">
+      <span
+        data-testid="path"
+        data-path={status.path}
+        title="fused WGSL kernel: every model in one GPU dispatch; fused CPU: every model in WebAssembly SIMD on worker threads; otherwise the batched TensorFlow.js graph"
+      >
         {status.pathLabel ?? status.path}
       </span>
       <span data-testid="phase">{status.phase}</span>

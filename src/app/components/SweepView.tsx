@@ -4,7 +4,20 @@ import { useEffect, useMemo, useState } from 'react';
 import type { ModelSpec, RunConfig } from '../../core/config';
 import { LOSS_IDS, lossLabel } from '../../core/losses';
 import { LIMITS } from '../../core/messages';
-import { gridValues, MAX_AXIS_VALUES, NOT_SWEPT, SWEEP_METRICS, SWEEP_SETTINGS, sweepCells, sweepGrids, sweepProblem, sweepSize, type SweepMetric, type SweepSetting, type SweepSpec } from '../../core/sweep';
+import {
+  gridValues,
+  MAX_AXIS_VALUES,
+  NOT_SWEPT,
+  SWEEP_METRICS,
+  SWEEP_SETTINGS,
+  sweepCells,
+  sweepGrids,
+  sweepProblem,
+  sweepSize,
+  type SweepMetric,
+  type SweepSetting,
+  type SweepSpec,
+} from '../../core/sweep';
 import { Plot, download } from '../Plot';
 import { cellAt, colorRange, gridTitle, settingLabel, sweepFigure, sweepJson } from '../sweepFigures';
 import type { SweepRun } from '../sweepSession';
@@ -57,7 +70,14 @@ function AxisControls({ name, axis, onChange }: { name: 'x' | 'y'; axis: AxisFor
   return (
     <fieldset className="sweep-axis">
       <legend>{name}</legend>
-      <select value={axis.setting} aria-label={`${name} setting`} data-testid={`sweep-${name}-setting`} onChange={(e) => onChange({ setting: e.target.value as SweepSetting, ...DEFAULT_AXES[e.target.value as SweepSetting] })}>
+      <select
+        value={axis.setting}
+        aria-label={`${name} setting`}
+        data-testid={`sweep-${name}-setting`}
+        onChange={(e) =>
+          onChange({ setting: e.target.value as SweepSetting, ...DEFAULT_AXES[e.target.value as SweepSetting] })
+        }
+      >
         {(Object.keys(SWEEP_SETTINGS) as SweepSetting[]).map((s) => (
           <option key={s} value={s}>
             {SWEEP_SETTINGS[s].label}
@@ -65,14 +85,32 @@ function AxisControls({ name, axis, onChange }: { name: 'x' | 'y'; axis: AxisFor
         ))}
       </select>
       <label>
-        from <input type="number" value={axis.lo} step="any" aria-label={`${name} from`} onChange={(e) => onChange({ ...axis, lo: Number(e.target.value) })} />
+        from{' '}
+        <input
+          type="number"
+          value={axis.lo}
+          step="any"
+          aria-label={`${name} from`}
+          onChange={(e) => onChange({ ...axis, lo: Number(e.target.value) })}
+        />
       </label>
       <label>
-        to <input type="number" value={axis.hi} step="any" aria-label={`${name} to`} onChange={(e) => onChange({ ...axis, hi: Number(e.target.value) })} />
+        to{' '}
+        <input
+          type="number"
+          value={axis.hi}
+          step="any"
+          aria-label={`${name} to`}
+          onChange={(e) => onChange({ ...axis, hi: Number(e.target.value) })}
+        />
       </label>
       <label>
         values{' '}
-        <select value={axis.n} aria-label={`${name} values`} onChange={(e) => onChange({ ...axis, n: Number(e.target.value) })}>
+        <select
+          value={axis.n}
+          aria-label={`${name} values`}
+          onChange={(e) => onChange({ ...axis, n: Number(e.target.value) })}
+        >
           {Array.from({ length: MAX_AXIS_VALUES }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n}>
               {n}
@@ -104,7 +142,15 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
 
   const form = useMemo((): { spec: SweepSpec | null; problem: string | null } => {
     try {
-      const spec: SweepSpec = { data: config.data, train: config.train, base: selected, x: { setting: x.setting, values: axisValues(x) }, y: { setting: y.setting, values: axisValues(y) }, compare: compare || undefined, metric };
+      const spec: SweepSpec = {
+        data: config.data,
+        train: config.train,
+        base: selected,
+        x: { setting: x.setting, values: axisValues(x) },
+        y: { setting: y.setting, values: axisValues(y) },
+        compare: compare || undefined,
+        metric,
+      };
       return { spec, problem: sweepProblem(spec) };
     } catch (err) {
       return { spec: null, problem: err instanceof Error ? err.message : String(err) };
@@ -112,7 +158,10 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
   }, [config.data, config.train, selected, x, y, compare, metric]);
 
   const shown = sweep.spec ? { ...sweep.spec, metric } : null;
-  const grids = useMemo(() => (shown ? sweepGrids(shown, sweep.snapshot) : []), [shown?.metric, sweep.spec, sweep.snapshot]); // eslint-disable-line react-hooks/exhaustive-deps
+  const grids = useMemo(
+    () => (shown ? sweepGrids(shown, sweep.snapshot) : []),
+    [shown?.metric, sweep.spec, sweep.snapshot],
+  ); // eslint-disable-line react-hooks/exhaustive-deps
   const figures = useMemo(() => {
     if (!shown) return [];
     const range = colorRange(shown, grids);
@@ -131,16 +180,31 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
   };
 
   const k = form.spec ? sweepSize(form.spec) : 0;
-  const sameSetup = !shown || (!ownData && JSON.stringify(shown.data) === JSON.stringify(config.data) && JSON.stringify(shown.train) === JSON.stringify(config.train));
+  const sameSetup =
+    !shown ||
+    (!ownData &&
+      JSON.stringify(shown.data) === JSON.stringify(config.data) &&
+      JSON.stringify(shown.train) === JSON.stringify(config.train));
   return (
-    <section className="card view sweep" data-testid="sweep-view" data-step={sweep.snapshot?.step ?? 0} data-cells-ok={grids.reduce((n, g) => n + g.status.flat().filter((st) => st === 'ok').length, 0)} data-running={sweep.running}>
+    <section
+      className="card view sweep"
+      data-testid="sweep-view"
+      data-step={sweep.snapshot?.step ?? 0}
+      data-cells-ok={grids.reduce((n, g) => n + g.status.flat().filter((st) => st === 'ok').length, 0)}
+      data-running={sweep.running}
+    >
       <h3 className="view-title">Sweep: two settings over a grid, every cell a model of one stacked run</h3>
       <div className="sweep-controls">
         <AxisControls name="x" axis={x} onChange={setX} />
         <AxisControls name="y" axis={y} onChange={setY} />
         <label>
           loss <b>{lossLabel(selected.loss)}</b> (the selected model) beside{' '}
-          <select value={compare} aria-label="second loss" data-testid="sweep-compare" onChange={(e) => setCompare(e.target.value)}>
+          <select
+            value={compare}
+            aria-label="second loss"
+            data-testid="sweep-compare"
+            onChange={(e) => setCompare(e.target.value)}
+          >
             <option value="">nothing</option>
             {LOSS_IDS.map((id) => (
               <option key={id} value={id}>
@@ -159,7 +223,12 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
             ))}
           </select>
         </label>
-        <button type="button" data-testid="sweep-start" disabled={!form.spec || form.problem !== null} onClick={() => form.spec && sweep.start(form.spec)}>
+        <button
+          type="button"
+          data-testid="sweep-start"
+          disabled={!form.spec || form.problem !== null}
+          onClick={() => form.spec && sweep.start(form.spec)}
+        >
           Start ({k} models)
         </button>
         <button type="button" data-testid="sweep-stop" disabled={!sweep.running} onClick={sweep.stop}>
@@ -175,19 +244,51 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
         >
           Seeds view (64 initial weights)
         </button>
-        <button type="button" disabled={!shown} onClick={() => shown && download(`sweep-step-${sweep.snapshot?.step ?? 0}.json`, `data:application/json;charset=utf-8,${encodeURIComponent(sweepJson(shown, grids, sweep.snapshot?.step ?? 0))}`)}>
+        <button
+          type="button"
+          disabled={!shown}
+          onClick={() =>
+            shown &&
+            download(
+              `sweep-step-${sweep.snapshot?.step ?? 0}.json`,
+              `data:application/json;charset=utf-8,${encodeURIComponent(sweepJson(shown, grids, sweep.snapshot?.step ?? 0))}`,
+            )
+          }
+        >
           Export figures (JSON)
         </button>
       </div>
-      {(form.problem || sweep.error) && <p className="note warn" role="alert">{sweep.error ?? form.problem}</p>}
+      {(form.problem || sweep.error) && (
+        <p className="note warn" role="alert">
+          {sweep.error ?? form.problem}
+        </p>
+      )}
       <p className="note">
-        {sweep.running ? `Training ${sweep.spec ? sweepSize(sweep.spec) : 0} models in one stack, step ${sweep.snapshot?.step ?? 0}, ${Math.round(sweep.stepsPerSecond)} steps/s${sweep.status ? ` (${sweep.status.path === 'fused' ? 'fused kernel' : sweep.status.backend ?? '…'})` : ''}; the main run is paused until you press Stop.` : `Up to ${LIMITS.maxSweepModels} models: 8 × 8 cells, or two grids of 32 with a second loss. The main run pauses while a sweep trains.`}{' '}
-        {NOT_SWEPT} The seeds view varies the initial weights alone: the data and the minibatch order are shared by a stack, so it is not the divergence study’s 64 trajectories (npm run reproduce -- robust-nll-divergence).
+        {sweep.running
+          ? `Training ${sweep.spec ? sweepSize(sweep.spec) : 0} models in one stack, step ${sweep.snapshot?.step ?? 0}, ${Math.round(sweep.stepsPerSecond)} steps/s${sweep.status ? ` (${sweep.status.path === 'fused' ? 'fused kernel' : (sweep.status.backend ?? '…')})` : ''}; the main run is paused until you press Stop.`
+          : `Up to ${LIMITS.maxSweepModels} models: 8 × 8 cells, or two grids of 32 with a second loss. The main run pauses while a sweep trains.`}{' '}
+        {NOT_SWEPT} The seeds view varies the initial weights alone: the data and the minibatch order are shared by a
+        stack, so it is not the divergence study’s 64 trajectories (npm run reproduce -- robust-nll-divergence).
       </p>
-      {!sameSetup && <p className="note">This sweep ran on other data or training settings than the main run now has: a cell opened as a panel starts from fresh weights and trains with the main run’s.</p>}
-      <div className="view-plots" style={{ gridTemplateColumns: `repeat(${Math.max(1, figures.length)}, minmax(0, 1fr))` }}>
+      {!sameSetup && (
+        <p className="note">
+          This sweep ran on other data or training settings than the main run now has: a cell opened as a panel starts
+          from fresh weights and trains with the main run’s.
+        </p>
+      )}
+      <div
+        className="view-plots"
+        style={{ gridTemplateColumns: `repeat(${Math.max(1, figures.length)}, minmax(0, 1fr))` }}
+      >
         {figures.map((f, g) => (
-          <Plot key={g} figure={f} height={280} testId={`sweep-grid-${g}`} pngName={`sweep-${grids[g].loss}`} onPlotClick={(px, py) => open(g, px, py)} />
+          <Plot
+            key={g}
+            figure={f}
+            height={280}
+            testId={`sweep-grid-${g}`}
+            pngName={`sweep-${grids[g].loss}`}
+            onPlotClick={(px, py) => open(g, px, py)}
+          />
         ))}
       </div>
     </section>

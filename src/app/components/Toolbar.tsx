@@ -43,17 +43,34 @@ function Rest(p: Props) {
   const [teacherHide, setTeacherHide] = useState<Hideable[]>(['data', 'training', 'models']);
   return (
     <>
-      <button type="button" onClick={p.onUndo} disabled={!p.canUndo} data-testid="undo" title="undo (Ctrl+Z, or the browser's Back)">
+      <button
+        type="button"
+        onClick={p.onUndo}
+        disabled={!p.canUndo}
+        data-testid="undo"
+        title="undo (Ctrl+Z, or the browser's Back)"
+      >
         Undo
       </button>
-      <button type="button" onClick={p.onRedo} disabled={!p.canRedo} data-testid="redo" title="redo (Ctrl+Shift+Z or Ctrl+Y, or the browser's Forward)">
+      <button
+        type="button"
+        onClick={p.onRedo}
+        disabled={!p.canRedo}
+        data-testid="redo"
+        title="redo (Ctrl+Shift+Z or Ctrl+Y, or the browser's Forward)"
+      >
         Redo
       </button>
       <span className="sep" />
       <button type="button" onClick={p.onExportPng} data-testid="export-png">
         PNG of the grid
       </button>
-      <select value={p.pngScale} onChange={(e) => p.onPngScale(Number(e.target.value))} aria-label="PNG scale" title="scale of PNG exports">
+      <select
+        value={p.pngScale}
+        onChange={(e) => p.onPngScale(Number(e.target.value))}
+        aria-label="PNG scale"
+        title="scale of PNG exports"
+      >
         {[1, 2, 3, 4].map((v) => (
           <option key={v} value={v}>
             {v}×
@@ -65,7 +82,14 @@ function Rest(p: Props) {
       </button>
       <label className="file-button">
         Import JSON or CSV
-        <input type="file" accept=".json,.csv,application/json,text/csv" data-testid="import" onChange={(e) => e.target.files?.[0] && void p.onImport(e.target.files[0]).finally(() => (e.target.value = ''))} />
+        <input
+          type="file"
+          accept=".json,.csv,application/json,text/csv"
+          data-testid="import"
+          onChange={(e) =>
+            e.target.files?.[0] && void p.onImport(e.target.files[0]).finally(() => (e.target.value = ''))
+          }
+        />
       </label>
       <button type="button" onClick={() => p.onCopyLink(null)} data-testid="copy-link">
         Copy link
@@ -76,7 +100,12 @@ function Rest(p: Props) {
           hide:
           {HIDEABLE.map((h) => (
             <label key={h}>
-              <input type="checkbox" checked={teacherHide.includes(h)} onChange={(e) => setTeacherHide((t) => (e.target.checked ? [...t, h] : t.filter((x) => x !== h)))} /> {HIDEABLE_LABEL[h]}
+              <input
+                type="checkbox"
+                checked={teacherHide.includes(h)}
+                onChange={(e) => setTeacherHide((t) => (e.target.checked ? [...t, h] : t.filter((x) => x !== h)))}
+              />{' '}
+              {HIDEABLE_LABEL[h]}
             </label>
           ))}
           <button type="button" onClick={() => p.onCopyLink(teacherHide)}>

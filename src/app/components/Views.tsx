@@ -22,7 +22,16 @@ interface Props {
 }
 
 /** The selected model's weights, its loss's shape, every model's curves, and the calibration of the predicted σ. */
-export function Views({ config, selected: sel, snapshot, history, points, uiRevision, pngScale, compact = false }: Props) {
+export function Views({
+  config,
+  selected: sel,
+  snapshot,
+  history,
+  points,
+  uiRevision,
+  pngScale,
+  compact = false,
+}: Props) {
   const [large, setLarge] = useState<CurveKey | null>(null);
   const { meanSteps, nllSteps } = warmupOf(sel, config.train);
   const weightsFig = useMemo(() => {
@@ -30,20 +39,42 @@ export function Views({ config, selected: sel, snapshot, history, points, uiRevi
     return m ? weightsView(m, sel, points, uiRevision, { meanSteps, nllSteps }) : null;
   }, [snapshot, sel, points, uiRevision, meanSteps, nllSteps]);
   const shapeFig = useMemo(
-    () => shapeView({ alpha: sel.alpha, c: sel.c, T: sel.T, batch: Math.min(config.train.batchSize, points.x.length), beta: sel.beta }, barronRho, barronPsi),
+    () =>
+      shapeView(
+        {
+          alpha: sel.alpha,
+          c: sel.c,
+          T: sel.T,
+          batch: Math.min(config.train.batchSize, points.x.length),
+          beta: sel.beta,
+        },
+        barronRho,
+        barronPsi,
+      ),
     [sel.alpha, sel.c, sel.T, sel.beta, config.train.batchSize, points.x.length],
   );
   const outliers = useMemo(() => points.isOutlier.some((o) => o === 1), [points]);
-  const curvesFig = useMemo(() => (history.length ? curvesView(history, config.models, uiRevision, { large, outliers }) : null), [history, config.models, uiRevision, large, outliers]);
+  const curvesFig = useMemo(
+    () => (history.length ? curvesView(history, config.models, uiRevision, { large, outliers }) : null),
+    [history, config.models, uiRevision, large, outliers],
+  );
   const weights = (
     <ViewPanel view={weightsFig} testId="weights-view" pngScale={pngScale}>
-      <p className="note">Weights of model {config.models.indexOf(sel) + 1} (click a model on the left to select it). Relative weight 1 is what plain averaging gives every point.</p>
+      <p className="note">
+        Weights of model {config.models.indexOf(sel) + 1} (click a model on the left to select it). Relative weight 1 is
+        what plain averaging gives every point.
+      </p>
     </ViewPanel>
   );
   if (compact) return <div className="views views-wide">{weights}</div>;
   const curvesChoice = (
     <label className="note">
-      <select value={large ?? ''} onChange={(e) => setLarge((e.target.value || null) as CurveKey | null)} data-testid="curves-layout" aria-label="curves layout">
+      <select
+        value={large ?? ''}
+        onChange={(e) => setLarge((e.target.value || null) as CurveKey | null)}
+        data-testid="curves-layout"
+        aria-label="curves layout"
+      >
         <option value="">every metric, side by side</option>
         {CURVE_METRICS.map((m) => (
           <option key={m.key} value={m.key}>
@@ -57,8 +88,21 @@ export function Views({ config, selected: sel, snapshot, history, points, uiRevi
     <div className="views views-wide">
       {weights}
       <ViewPanel view={shapeFig} testId="shape-view" pngScale={pngScale} minWidth={240} height={260} />
-      <ViewPanel view={curvesFig} testId="curves-view" pngScale={pngScale} height={large ? 420 : 240} minWidth={large ? 360 : 260} controls={curvesChoice} />
-      <CalibrationView models={config.models} selected={sel} snapshot={snapshot} pngScale={pngScale} train={config.train} />
+      <ViewPanel
+        view={curvesFig}
+        testId="curves-view"
+        pngScale={pngScale}
+        height={large ? 420 : 240}
+        minWidth={large ? 360 : 260}
+        controls={curvesChoice}
+      />
+      <CalibrationView
+        models={config.models}
+        selected={sel}
+        snapshot={snapshot}
+        pngScale={pngScale}
+        train={config.train}
+      />
     </div>
   );
 }

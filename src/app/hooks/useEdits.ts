@@ -15,12 +15,19 @@ export { MAX_MODELS } from '../../core/messages';
 
 type ModelPatch = Partial<Omit<ModelSpec, 'id'>>;
 
-export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void }) {
+export function useEdits(
+  store: RunStore,
+  run: TrainerView,
+  opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void },
+) {
   const { state } = store;
   const { keepWeights, onInfo, onAlert } = opts;
   const refused = useCallback((err: unknown) => onAlert(err instanceof Error ? err.message : String(err)), [onAlert]);
   /** Every point of the data: the user's own (all of them, held-out share included) or the generated ones. */
-  const allPoints = useMemo(() => state.userData?.points ?? makePoints(state.config.data), [state.userData, state.config.data]);
+  const allPoints = useMemo(
+    () => state.userData?.points ?? makePoints(state.config.data),
+    [state.userData, state.config.data],
+  );
   /** Clicked points extend the data they were added to: generated data keeps its truth (RMSE, σ error). */
   const truth = state.userData ? state.userData.truth : state.config.data;
   const heldOut = state.config.train.heldOut;
@@ -28,12 +35,24 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
    * What the panels draw, as the worker trains it: your own data without a truth splits into the training share
    * (aligned with the snapshot's per-point weights) carrying the held-out share (split.ts, as the session does).
    */
-  const split = useMemo(() => (truth || !heldOut?.share ? null : splitIndices(allPoints.x.length, heldOut.share, heldOut.seed)), [truth, heldOut?.share, heldOut?.seed, allPoints]);
+  const split = useMemo(
+    () => (truth || !heldOut?.share ? null : splitIndices(allPoints.x.length, heldOut.share, heldOut.seed)),
+    [truth, heldOut?.share, heldOut?.seed, allPoints],
+  );
   const posthoc = state.config.train.posthoc;
   // Post-hoc methods hold a calibration share back from training too (posthoc.ts), as the session does: the drawn
   // training points stay aligned with the snapshot's per-point weights; the share is drawn apart (not removable).
-  const points = useMemo(() => calibrationSplit(split ? trainingPoints(allPoints, heldOut) : allPoints, posthoc), [split, allPoints, heldOut, posthoc]);
-  const calSplit = useMemo(() => (posthoc ? splitIndices(split ? split.train.length : allPoints.x.length, posthoc.share, posthoc.seed, STREAM.calibration) : null), [posthoc, split, allPoints]);
+  const points = useMemo(
+    () => calibrationSplit(split ? trainingPoints(allPoints, heldOut) : allPoints, posthoc),
+    [split, allPoints, heldOut, posthoc],
+  );
+  const calSplit = useMemo(
+    () =>
+      posthoc
+        ? splitIndices(split ? split.train.length : allPoints.x.length, posthoc.share, posthoc.seed, STREAM.calibration)
+        : null,
+    [posthoc, split, allPoints],
+  );
   /** A drawn point's index (a training point i ≥ 0, held-out point j as −1 − j) in all of the data. */
   const dataIndex = (drawn: number) => {
     const i = calSplit && drawn >= 0 ? calSplit.train[drawn] : drawn;
@@ -77,7 +96,10 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
     for (const a of actions) {
       if (a.kind === 'model') {
         // The link names a model by id: if it was removed, say so and change nothing.
-        if (!models.some((m) => m.id === a.id)) onAlert(`This link changes model ${a.id}, which is no longer here; nothing was changed. Reopen the lesson to get it back.`);
+        if (!models.some((m) => m.id === a.id))
+          onAlert(
+            `This link changes model ${a.id}, which is no longer here; nothing was changed. Reopen the lesson to get it back.`,
+          );
         else updateModel(a.id, a.patch, `lesson:${Object.keys(a.patch).join(',')}`);
       } else if (a.kind === 'data') updateData(a.patch);
       else updateTrain(a.patch);
@@ -90,9 +112,15 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
 
   const addPoint = (x: number, y: number, outlier: boolean) => {
     const points = allPoints;
-    const next: Points = { x: Float32Array.from([...points.x, x]), y: Float32Array.from([...points.y, y]), isOutlier: Uint8Array.from([...points.isOutlier, outlier ? 1 : 0]) };
+    const next: Points = {
+      x: Float32Array.from([...points.x, x]),
+      y: Float32Array.from([...points.y, y]),
+      isOutlier: Uint8Array.from([...points.isOutlier, outlier ? 1 : 0]),
+    };
     setPoints(next, `added ${outlier ? 'an outlier' : 'a point'}`);
-    onInfo(`Added ${outlier ? 'an outlier' : 'a point'} at (${x.toFixed(2)}, ${y.toFixed(2)}); ${next.x.length} points now.`);
+    onInfo(
+      `Added ${outlier ? 'an outlier' : 'a point'} at (${x.toFixed(2)}, ${y.toFixed(2)}); ${next.x.length} points now.`,
+    );
   };
 
   const removePoint = (drawn: number) => {
@@ -101,13 +129,34 @@ export function useEdits(store: RunStore, run: TrainerView, opts: { keepWeights:
     if (i === undefined || !(i >= 0 && i < points.x.length)) return;
     if (points.x.length <= 2) return onInfo('Two points are the least a fit needs; nothing was removed.');
     const keep = (_: number, j: number) => j !== i;
-    const next: Points = { x: points.x.filter(keep), y: points.y.filter(keep), isOutlier: points.isOutlier.filter(keep) };
+    const next: Points = {
+      x: points.x.filter(keep),
+      y: points.y.filter(keep),
+      isOutlier: points.isOutlier.filter(keep),
+    };
     setPoints(next, `removed ${points.isOutlier[i] ? 'an outlier' : 'a point'}`);
-    onInfo(`Removed ${points.isOutlier[i] ? 'an outlier' : 'a point'} at (${points.x[i].toFixed(2)}, ${points.y[i].toFixed(2)}); ${next.x.length} points now.`);
+    onInfo(
+      `Removed ${points.isOutlier[i] ? 'an outlier' : 'a point'} at (${points.x[i].toFixed(2)}, ${points.y[i].toFixed(2)}); ${next.x.length} points now.`,
+    );
   };
 
-  const setHeldOut = (share: number, seed: number) =>
-    void store.change(changes.setHeldOut(share, seed)).catch(refused);
+  const setHeldOut = (share: number, seed: number) => void store.change(changes.setHeldOut(share, seed)).catch(refused);
 
-  return { points, allPoints, setHeldOut, updateModel, updateData, updateTrain, addModel, duplicate, remove, resetModel, resetAll, openLesson, runActions, addPoint, removePoint };
+  return {
+    points,
+    allPoints,
+    setHeldOut,
+    updateModel,
+    updateData,
+    updateTrain,
+    addModel,
+    duplicate,
+    remove,
+    resetModel,
+    resetAll,
+    openLesson,
+    runActions,
+    addPoint,
+    removePoint,
+  };
 }

@@ -14,7 +14,11 @@ import type { TrainerView } from './useTrainer';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null, action?: AlertAction): void }) {
+export function useFiles(
+  store: RunStore,
+  run: TrainerView,
+  opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null, action?: AlertAction): void },
+) {
   const { trainer, historyRef } = run;
   const { keepWeights, onInfo, onAlert } = opts;
 
@@ -25,7 +29,10 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
       // The worker's own (configuration, state, snapshot): never a newer configuration with an older snapshot.
       const r = await t.exportRun();
       const json = runFileJson({ ...r, history: historyRef.current.map((h) => ({ step: h.step, models: h.models })) });
-      download(`explorer-step-${r.snapshot.step}.json`, URL.createObjectURL(new Blob([json], { type: 'application/json' })));
+      download(
+        `explorer-step-${r.snapshot.step}.json`,
+        URL.createObjectURL(new Blob([json], { type: 'application/json' })),
+      );
     } catch (err) {
       onAlert(`Export failed: ${message(err)}`);
     }
@@ -41,7 +48,10 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
           f.history.map((h) => ({
             step: h.step,
             models: h.models.map((m, k) => ({
-              id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''), rmse: Number(m.rmse ?? NaN), nll: Number(m.nll ?? NaN), outlierWeightShare: Number(m.outlierWeightShare ?? NaN),
+              id: typeof m.id === 'string' ? m.id : (f.config.models[k]?.id ?? ''),
+              rmse: Number(m.rmse ?? NaN),
+              nll: Number(m.nll ?? NaN),
+              outlierWeightShare: Number(m.outlierWeightShare ?? NaN),
               miscalibrationArea: Number(m.miscalibrationArea ?? NaN),
               crps: Number(m.crps ?? NaN),
             })),
@@ -76,7 +86,9 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
         }
         onAlert(null);
         const held = store.state.config.train.heldOut ?? DEFAULT_HELD_OUT;
-        onInfo(`Loaded ${r.points.x.length} points from ${file.name}; ${Math.round(held.share * 100)} % of them (seed ${held.seed}) are held out to judge the predicted σ (Data card).`);
+        onInfo(
+          `Loaded ${r.points.x.length} points from ${file.name}; ${Math.round(held.share * 100)} % of them (seed ${held.seed}) are held out to judge the predicted σ (Data card).`,
+        );
         return;
       }
       let f: RunFile;
@@ -89,7 +101,10 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
       // whole, with an offer to open the first 8: the run on screen stays until the person chooses.
       if (f.config.models.length > MAX_MODELS) {
         const first = firstModels(f, MAX_MODELS);
-        return onAlert(`${file.name}: ${fileBeyondPage(f.config.models.length)}`, { label: `Open the first ${MAX_MODELS}`, run: () => void openRun(first, file.name, ` (its first ${MAX_MODELS} of ${f.config.models.length} models)`) });
+        return onAlert(`${file.name}: ${fileBeyondPage(f.config.models.length)}`, {
+          label: `Open the first ${MAX_MODELS}`,
+          run: () => void openRun(first, file.name, ` (its first ${MAX_MODELS} of ${f.config.models.length} models)`),
+        });
       }
       await openRun(f, file.name, '');
     },
@@ -109,7 +124,9 @@ export function useFiles(store: RunStore, run: TrainerView, opts: { keepWeights:
       const url = `${location.origin}${location.pathname}${location.search}${toHash({ config: s.config, lessonId: s.lessonId, hide: hide ?? s.hide })}`;
       try {
         await navigator.clipboard.writeText(url);
-        onInfo(hide ? `Copied a link that hides: ${hide.join(', ') || 'nothing'}.` : 'Copied a link to this exact setup.');
+        onInfo(
+          hide ? `Copied a link that hides: ${hide.join(', ') || 'nothing'}.` : 'Copied a link to this exact setup.',
+        );
       } catch {
         onInfo(`Copy this link: ${url}`);
       }

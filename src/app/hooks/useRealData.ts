@@ -11,7 +11,11 @@ import type { TrainerView } from './useTrainer';
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
-export function useRealData(store: RunStore, run: TrainerView, opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void }) {
+export function useRealData(
+  store: RunStore,
+  run: TrainerView,
+  opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void },
+) {
   const { keepWeights, onInfo, onAlert } = opts;
 
   /** Opens a real data set as your own data; a lesson passes its configuration, which the points then extend. */
@@ -29,9 +33,12 @@ export function useRealData(store: RunStore, run: TrainerView, opts: { keepWeigh
       const heldOut = lesson ? lesson.config.train.heldOut : current && current.share > 0 ? current : DEFAULT_HELD_OUT;
       const userData = { points, truth: null, source: id };
       const next = (s: RunState): RunState =>
-        lesson ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1)!.id } : { ...s, userData, config: { ...s.config, train: { ...s.config.train, heldOut } } };
+        lesson
+          ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1)!.id }
+          : { ...s, userData, config: { ...s.config, train: { ...s.config.train, heldOut } } };
       try {
-        if (lesson) await store.change({ state: next, label: `opened the lesson “${lesson.title}”`, destructive: true });
+        if (lesson)
+          await store.change({ state: next, label: `opened the lesson “${lesson.title}”`, destructive: true });
         else
           await store.change({
             state: next,
@@ -50,8 +57,12 @@ export function useRealData(store: RunStore, run: TrainerView, opts: { keepWeigh
         return onAlert(`${d.label}: ${message(err)}. Nothing was changed.`);
       }
       onAlert(null);
-      const held = heldOut?.share ? `; ${Math.round(heldOut.share * 100)} % of them (seed ${heldOut.seed}) are held out to judge the bands` : '';
-      onInfo(`Opened ${d.label}: ${points.x.length} points from ${d.file} (vega-datasets)${held}. No truth is known for real data.`);
+      const held = heldOut?.share
+        ? `; ${Math.round(heldOut.share * 100)} % of them (seed ${heldOut.seed}) are held out to judge the bands`
+        : '';
+      onInfo(
+        `Opened ${d.label}: ${points.x.length} points from ${d.file} (vega-datasets)${held}. No truth is known for real data.`,
+      );
     },
     [store, run, keepWeights, onInfo, onAlert],
   );

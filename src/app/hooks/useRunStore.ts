@@ -38,13 +38,17 @@ const NAVIGATE_MS = 2000;
 /** Marks this page's browser history entries (a reload starts a new session). */
 const SESSION = Math.random().toString(36).slice(2);
 type NavState = { app: string; pos: number };
-const ours = (s: unknown): s is NavState => typeof s === 'object' && s !== null && (s as NavState).app === SESSION && typeof (s as NavState).pos === 'number';
+const ours = (s: unknown): s is NavState =>
+  typeof s === 'object' && s !== null && (s as NavState).app === SESSION && typeof (s as NavState).pos === 'number';
 
 export function initialState() {
   return parseHash(location.hash);
 }
 
-export function useRunStore(initial: ReturnType<typeof initialState>, { trainer, keepWeights, playing, onInfo, onAlert }: Options): RunStore {
+export function useRunStore(
+  initial: ReturnType<typeof initialState>,
+  { trainer, keepWeights, playing, onInfo, onAlert }: Options,
+): RunStore {
   const keepRef = useRef(keepWeights);
   keepRef.current = keepWeights;
   const playingRef = useRef(playing);
@@ -92,15 +96,22 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
   }, [core]);
 
   const change = useCallback((c: Change) => core.change(c), [core]);
-  const call = useCallback((c: WorkerCall) => {
-    const t = trainer.current;
-    return t ? invoke(t, c, playingRef.current) : Promise.resolve();
-  }, [trainer]);
+  const call = useCallback(
+    (c: WorkerCall) => {
+      const t = trainer.current;
+      return t ? invoke(t, c, playingRef.current) : Promise.resolve();
+    },
+    [trainer],
+  );
   /** Undo (−1) and redo (+1): the store walks in line with the changes before it, then the browser follows. */
   const go = useCallback((delta: number) => void core.walkBy(delta), [core]);
 
   useEffect(() => {
-    window.history.replaceState({ app: SESSION, pos: core.history.index } satisfies NavState, '', toHash(core.history.present.state));
+    window.history.replaceState(
+      { app: SESSION, pos: core.history.index } satisfies NavState,
+      '',
+      toHash(core.history.present.state),
+    );
     const onPop = (e: PopStateEvent) => {
       if (!ours(e.state)) return; // a pasted link: hashchange makes it a change
       const n = nav.current;
@@ -127,15 +138,33 @@ export function useRunStore(initial: ReturnType<typeof initialState>, { trainer,
         return;
       }
       cb.current.onAlert(null);
-      const next = (s: RunState): RunState => ({ ...s, config: link.config, lessonId: link.lessonId, hide: link.hide, userData: null, selectedId: link.config.models[link.config.models.length - 1].id });
+      const next = (s: RunState): RunState => ({
+        ...s,
+        config: link.config,
+        lessonId: link.lessonId,
+        hide: link.hide,
+        userData: null,
+        selectedId: link.config.models[link.config.models.length - 1].id,
+      });
       // The browser already made an entry for the pasted link: the change takes it over instead of pushing one.
-      void change({ state: next, label: 'opened a link', destructive: true, replaceEntry: true, apply: () => call({ kind: 'restart', config: link.config }) }).catch((err: unknown) => cb.current.onAlert(String(err)));
+      void change({
+        state: next,
+        label: 'opened a link',
+        destructive: true,
+        replaceEntry: true,
+        apply: () => call({ kind: 'restart', config: link.config }),
+      }).catch((err: unknown) => cb.current.onAlert(String(err)));
     };
     const onKey = (e: KeyboardEvent) => {
       if (!(e.ctrlKey || e.metaKey)) return;
       const target = e.target as HTMLElement | null;
       // Text fields keep their own undo.
-      if (target?.tagName === 'TEXTAREA' || (target?.tagName === 'INPUT' && !['range', 'checkbox', 'file', 'button'].includes((target as HTMLInputElement).type))) return;
+      if (
+        target?.tagName === 'TEXTAREA' ||
+        (target?.tagName === 'INPUT' &&
+          !['range', 'checkbox', 'file', 'button'].includes((target as HTMLInputElement).type))
+      )
+        return;
       const k = e.key.toLowerCase();
       if (k === 'z' && !e.shiftKey) go(-1);
       else if ((k === 'z' && e.shiftKey) || k === 'y') go(1);

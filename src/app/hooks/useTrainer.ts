@@ -16,7 +16,14 @@ const RENDER_MS = 500;
 const VIEWS_MS = 2000;
 const MAX_HISTORY = 200;
 
-const STARTING: TrainerStatus = { phase: 'starting', backend: null, message: 'starting…', notice: null, path: 'tfjs', playing: true };
+const STARTING: TrainerStatus = {
+  phase: 'starting',
+  backend: null,
+  message: 'starting…',
+  notice: null,
+  path: 'tfjs',
+  playing: true,
+};
 
 /** What the page's URL asks of a trainer: ?backend= forces a backend, ?fused=0 turns the fused kernel off. */
 export function urlStartOptions(): { backend: BackendName | undefined; fused: boolean } {
@@ -84,7 +91,14 @@ export function useTrainer(initial: RunConfig): TrainerView {
       loseDevice: (moment?: LossMoment) => t.loseDevice(moment),
       /** The last frames received (step, backend, RMSE and σ error per model, run, when it came): the soak's fail-over
        * check and the browser tests of the lessons read them. */
-      frameLog: [] as { step: number; backend: string; rmse: number[]; sigmaError: number[]; run: number; at: number }[],
+      frameLog: [] as {
+        step: number;
+        backend: string;
+        rmse: number[];
+        sigmaError: number[];
+        run: number;
+        at: number;
+      }[],
       memory: () => t.memory(),
       /** Page pixel of data point (x, y) in fit panel k as drawn now (browser tests click points with it). */
       panelPixel: (k: number, x: number, y: number) => {
@@ -97,7 +111,14 @@ export function useTrainer(initial: RunConfig): TrainerView {
     const listener = listen({
       frame(f) {
         handle.frames++;
-        handle.frameLog.push({ step: f.snapshot.step, backend: f.snapshot.backend, rmse: f.snapshot.models.map((m) => m.metrics.rmse), sigmaError: f.snapshot.models.map((m) => m.metrics.sigmaError), run: f.run, at: performance.now() });
+        handle.frameLog.push({
+          step: f.snapshot.step,
+          backend: f.snapshot.backend,
+          rmse: f.snapshot.models.map((m) => m.metrics.rmse),
+          sigmaError: f.snapshot.models.map((m) => m.metrics.sigmaError),
+          run: f.run,
+          at: performance.now(),
+        });
         if (handle.frameLog.length > 64) handle.frameLog.splice(0, handle.frameLog.length - 64);
         pending = f;
         // A new run (restart, import, data) starts its own curves, or continues an imported file's.
@@ -120,7 +141,14 @@ export function useTrainer(initial: RunConfig): TrainerView {
       },
     });
     t.start(initialRef.current, { ...urlStartOptions(), autoplay: true }, listener).catch((err: unknown) =>
-      setStatus({ phase: 'error', backend: null, message: `could not start training: ${err instanceof Error ? err.message : String(err)}`, notice: null, path: 'tfjs', playing: false }),
+      setStatus({
+        phase: 'error',
+        backend: null,
+        message: `could not start training: ${err instanceof Error ? err.message : String(err)}`,
+        notice: null,
+        path: 'tfjs',
+        playing: false,
+      }),
     );
     return () => {
       window.clearTimeout(timer);

@@ -25,7 +25,11 @@ const withModels = (s: RunState, models: ModelSpec[]): RunState => ({ ...s, conf
 const keys = (patch: object) => Object.keys(patch).join(',');
 
 export const updateModel = (id: string, patch: ModelPatch, control = keys(patch)): Change => ({
-  state: (s) => withModels(s, s.config.models.map((m) => (m.id === id ? { ...m, ...patch } : m))),
+  state: (s) =>
+    withModels(
+      s,
+      s.config.models.map((m) => (m.id === id ? { ...m, ...patch } : m)),
+    ),
   label: `changed ${control} of model ${id}`,
   key: `model:${id}:${control}`,
 });
@@ -46,7 +50,11 @@ export const updateTrain = (patch: Partial<TrainSettings>, control = keys(patch)
 
 /** A new robust-NLL model; `label` names it as the page shows it (its id is taken from the state it joins). */
 export const addModel = (label = 'a model'): Change => ({
-  state: (s) => withModels(s, [...s.config.models, { ...DEFAULT_MODEL, id: nextModelId(s.config.models), loss: 'robust-nll', initSeed: s.config.models.length + 1 }]),
+  state: (s) =>
+    withModels(s, [
+      ...s.config.models,
+      { ...DEFAULT_MODEL, id: nextModelId(s.config.models), loss: 'robust-nll', initSeed: s.config.models.length + 1 },
+    ]),
   label: `added ${label}`,
 });
 
@@ -67,14 +75,26 @@ export const duplicate = (id: string, trainer: Trainer): Change => ({
 export const remove = (id: string): Change => ({
   state: (s) => {
     const rest = s.config.models.filter((x) => x.id !== id);
-    return rest.length && rest.length < s.config.models.length ? { ...withModels(s, rest), selectedId: s.selectedId === id ? rest[rest.length - 1].id : s.selectedId } : s;
+    return rest.length && rest.length < s.config.models.length
+      ? { ...withModels(s, rest), selectedId: s.selectedId === id ? rest[rest.length - 1].id : s.selectedId }
+      : s;
   },
   label: `removed model ${id}`,
   destructive: true,
 });
 
-export const resetModel = (id: string, trainer: Trainer): Change => ({ state: (s) => s, label: `reset model ${id}`, destructive: true, apply: async () => trainer()?.resetModel(id) });
-export const resetAll = (trainer: Trainer): Change => ({ state: (s) => s, label: 'Reset all', destructive: true, apply: async () => trainer()?.resetAll() });
+export const resetModel = (id: string, trainer: Trainer): Change => ({
+  state: (s) => s,
+  label: `reset model ${id}`,
+  destructive: true,
+  apply: async () => trainer()?.resetModel(id),
+});
+export const resetAll = (trainer: Trainer): Change => ({
+  state: (s) => s,
+  label: 'Reset all',
+  destructive: true,
+  apply: async () => trainer()?.resetAll(),
+});
 
 /** Clicked points: training goes on from where it is (one new point should not restart the lesson). */
 export const setPoints = (points: Points, truth: DataSpec | null, label: string, trainer: Trainer): Change => ({
@@ -90,18 +110,32 @@ export const setHeldOut = (share: number, seed: number): Change => ({
 });
 
 export const openLesson = (id: string, title: string, config: RunState['config']): Change => ({
-  state: (s) => ({ ...s, lessonId: id, config, userData: null, selectedId: config.models[config.models.length - 1].id }),
+  state: (s) => ({
+    ...s,
+    lessonId: id,
+    config,
+    userData: null,
+    selectedId: config.models[config.models.length - 1].id,
+  }),
   label: `opened the lesson “${title}”`,
   destructive: true,
 });
 
 /** A run file, all or nothing: the worker builds it beside the current run and swaps only on success. */
 export const openFile = (f: RunImport, name: string, trainer: Trainer): Change => ({
-  state: (s) => ({ ...s, config: f.config, lessonId: null, userData: f.imported ? { points: f.points, truth: null } : null, selectedId: f.config.models[f.config.models.length - 1].id }),
+  state: (s) => ({
+    ...s,
+    config: f.config,
+    lessonId: null,
+    userData: f.imported ? { points: f.points, truth: null } : null,
+    selectedId: f.config.models[f.config.models.length - 1].id,
+  }),
   label: `opened ${name}`,
   destructive: true,
   acceptFirst: true,
-  apply: () => trainer()?.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state }) ?? Promise.resolve(),
+  apply: () =>
+    trainer()?.importRun({ config: f.config, points: f.points, imported: f.imported, state: f.state }) ??
+    Promise.resolve(),
 });
 
 /**
@@ -110,7 +144,11 @@ export const openFile = (f: RunImport, name: string, trainer: Trainer): Change =
  * data is drawn without its held-out share.
  */
 export const loadCsv = (points: Points, name: string, keepWeights: boolean): Change => ({
-  state: (s) => ({ ...s, userData: { points, truth: null }, config: { ...s.config, train: { ...s.config.train, heldOut: s.config.train.heldOut ?? DEFAULT_HELD_OUT } } }),
+  state: (s) => ({
+    ...s,
+    userData: { points, truth: null },
+    config: { ...s.config, train: { ...s.config.train, heldOut: s.config.train.heldOut ?? DEFAULT_HELD_OUT } },
+  }),
   label: `loaded ${name}`,
   destructive: !keepWeights,
   acceptFirst: true,
@@ -121,7 +159,13 @@ export const loadCsv = (points: Points, name: string, keepWeights: boolean): Cha
  * the store commits. With the cell's trained state (`trained`) it starts from it; a state that no longer fits (the
  * network changed meanwhile) starts fresh instead (`onFresh`). `onId` hears the id it gets.
  */
-export function openCell(spec: ModelSpec, label: string, trained: ModelState | null, trainer: Trainer, on: { id?(id: string): void; fresh?(): void } = {}): Change {
+export function openCell(
+  spec: ModelSpec,
+  label: string,
+  trained: ModelState | null,
+  trainer: Trainer,
+  on: { id?(id: string): void; fresh?(): void } = {},
+): Change {
   let id = '';
   return {
     state: (s) => {

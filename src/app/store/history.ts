@@ -33,7 +33,15 @@ export interface History<S, R> {
 }
 
 export function createHistory<S, R = never>(state: S, index = 0): History<S, R> {
-  return { past: [], present: { id: 0, state, label: 'opened', destructive: false }, future: [], index, lastKey: null, lastAt: -Infinity, nextId: 1 };
+  return {
+    past: [],
+    present: { id: 0, state, label: 'opened', destructive: false },
+    future: [],
+    index,
+    lastKey: null,
+    lastAt: -Infinity,
+    nextId: 1,
+  };
 }
 
 export interface Commit<S, R> {
@@ -50,14 +58,27 @@ export interface Commit<S, R> {
 /** True when `commit` would merge into the present entry instead of adding one. */
 export function coalesces<S, R>(h: History<S, R>, c: Pick<Commit<S, R>, 'key' | 'at' | 'destructive'>): boolean {
   // A drag of a data slider is destructive at every step; it still merges (the run before the drag is kept).
-  return c.key !== undefined && c.key === h.lastKey && c.at - h.lastAt < COALESCE_MS && h.present.destructive === !!c.destructive;
+  return (
+    c.key !== undefined &&
+    c.key === h.lastKey &&
+    c.at - h.lastAt < COALESCE_MS &&
+    h.present.destructive === !!c.destructive
+  );
 }
 
 export function commit<S, R>(h: History<S, R>, c: Commit<S, R>): History<S, R> {
   if (coalesces(h, c)) return { ...h, present: { ...h.present, state: c.state }, future: [], lastAt: c.at };
   const left: Entry<S, R> = c.destructive && c.run !== undefined ? { ...h.present, run: c.run } : h.present;
   const past = [...h.past, left].slice(-HISTORY_CAP);
-  return { past, present: { id: h.nextId, state: c.state, label: c.label, destructive: !!c.destructive }, future: [], index: h.index + 1, lastKey: c.key ?? null, lastAt: c.at, nextId: h.nextId + 1 };
+  return {
+    past,
+    present: { id: h.nextId, state: c.state, label: c.label, destructive: !!c.destructive },
+    future: [],
+    index: h.index + 1,
+    lastKey: c.key ?? null,
+    lastAt: c.at,
+    nextId: h.nextId + 1,
+  };
 }
 
 /** The present state changed in place (a selection): no entry, nothing to undo. */
@@ -83,7 +104,15 @@ export function undo<S, R>(h: History<S, R>, run?: R): Move<S, R> | null {
   const to = h.past[h.past.length - 1];
   const from: Entry<S, R> = h.present.destructive && run !== undefined ? { ...h.present, run } : h.present;
   return {
-    history: { past: h.past.slice(0, -1), present: to, future: [from, ...h.future], index: h.index - 1, lastKey: null, lastAt: -Infinity, nextId: h.nextId },
+    history: {
+      past: h.past.slice(0, -1),
+      present: to,
+      future: [from, ...h.future],
+      index: h.index - 1,
+      lastKey: null,
+      lastAt: -Infinity,
+      nextId: h.nextId,
+    },
     to,
     from,
     change: h.present,
@@ -97,7 +126,15 @@ export function redo<S, R>(h: History<S, R>, run?: R): Move<S, R> | null {
   const to = h.future[0];
   const from: Entry<S, R> = to.destructive && run !== undefined ? { ...h.present, run } : h.present;
   return {
-    history: { past: [...h.past, from].slice(-HISTORY_CAP), present: to, future: h.future.slice(1), index: h.index + 1, lastKey: null, lastAt: -Infinity, nextId: h.nextId },
+    history: {
+      past: [...h.past, from].slice(-HISTORY_CAP),
+      present: to,
+      future: h.future.slice(1),
+      index: h.index + 1,
+      lastKey: null,
+      lastAt: -Infinity,
+      nextId: h.nextId,
+    },
     to,
     from,
     change: to,

@@ -15,7 +15,10 @@ export function effectOf(call: WorkerCall, to: WorkerView): (v: WorkerView) => W
     case 'setModels':
       return (v) => ({ ...v, config: { ...v.config, models: call.models } });
     case 'updateModel':
-      return (v) => ({ ...v, config: { ...v.config, models: v.config.models.map((m) => (m.id === call.id ? { ...m, ...call.patch } : m)) } });
+      return (v) => ({
+        ...v,
+        config: { ...v.config, models: v.config.models.map((m) => (m.id === call.id ? { ...m, ...call.patch } : m)) },
+      });
     case 'setData':
       return (v) => ({ ...v, config: { ...v.config, data: call.spec }, userData: null });
     case 'setPoints':

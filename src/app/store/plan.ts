@@ -19,11 +19,13 @@ const same = (a: unknown, b: unknown) => toJson(a) === toJson(b);
 export type WorkerView = Pick<RunState, 'config' | 'lessonId' | 'userData'>;
 
 /** The same own data: the very points (never copied) with the same truth. A recomputed change makes a new wrapper. */
-export const sameUserData = (a: RunState['userData'], b: RunState['userData']) => a === b || (a !== null && b !== null && a.points === b.points && same(a.truth, b.truth));
+export const sameUserData = (a: RunState['userData'], b: RunState['userData']) =>
+  a === b || (a !== null && b !== null && a.points === b.points && same(a.truth, b.truth));
 
 function changedKeys<T extends object>(from: T, to: T): Partial<T> {
   const patch: Partial<T> = {};
-  for (const k of new Set([...Object.keys(from), ...Object.keys(to)]) as Set<keyof T>) if (!same(from[k], to[k])) patch[k] = to[k];
+  for (const k of new Set([...Object.keys(from), ...Object.keys(to)]) as Set<keyof T>)
+    if (!same(from[k], to[k])) patch[k] = to[k];
   return patch;
 }
 
@@ -33,7 +35,10 @@ function changedKeys<T extends object>(from: T, to: T): Partial<T> {
  */
 export function planChanges(from: WorkerView, to: WorkerView, keepWeights: boolean): WorkerCall[] {
   const own = to.userData;
-  const dataCall = (keep: boolean): WorkerCall => (own ? { kind: 'setPoints', points: own.points, keepWeights: keep, truth: own.truth } : { kind: 'setData', spec: to.config.data, keepWeights: keep });
+  const dataCall = (keep: boolean): WorkerCall =>
+    own
+      ? { kind: 'setPoints', points: own.points, keepWeights: keep, truth: own.truth }
+      : { kind: 'setData', spec: to.config.data, keepWeights: keep };
   if (from.lessonId !== to.lessonId) {
     const calls: WorkerCall[] = [{ kind: 'restart', config: to.config }];
     // A restart generates the points from config.data; the user's own replace them, weights kept (all fresh).

@@ -25,7 +25,13 @@ export interface RunState {
 }
 
 export function initialRunState(s: { config: RunConfig; lessonId: string | null; hide: Hideable[] }): RunState {
-  return { config: s.config, lessonId: s.lessonId, hide: s.hide, userData: null, selectedId: s.config.models[s.config.models.length - 1].id };
+  return {
+    config: s.config,
+    lessonId: s.lessonId,
+    hide: s.hide,
+    userData: null,
+    selectedId: s.config.models[s.config.models.length - 1].id,
+  };
 }
 
 /** The selected model, or the last one when the selection was removed. */

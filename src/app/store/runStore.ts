@@ -14,7 +14,21 @@ import type { ModelSpec, RunConfig, TrainSettings } from '../../core/config';
 import type { DataSpec, Points } from '../../core/datasets';
 import { undoModelsFresh, undoWeightsDropped, undoWeightsNotKept } from '../../core/messages';
 import type { RunExport, RunImport } from '../../worker/protocol';
-import { coalesces, commit, createHistory, entries, newestIndex, oldestIndex, redo, redoIsDestructive, replacePresent, undo, undoIsDestructive, type Commit, type History } from './history';
+import {
+  coalesces,
+  commit,
+  createHistory,
+  entries,
+  newestIndex,
+  oldestIndex,
+  redo,
+  redoIsDestructive,
+  replacePresent,
+  undo,
+  undoIsDestructive,
+  type Commit,
+  type History,
+} from './history';
 import { KEPT_RUN_BYTES, KeptRuns } from './keptRuns';
 import { effectOf, sameView, viewOf } from './mirror';
 import { planChanges, type WorkerCall, type WorkerView } from './plan';
@@ -199,7 +213,13 @@ export class RunStore {
     try {
       const from = this.h.present.state;
       const to = typeof c.state === 'function' ? c.state(from) : c.state;
-      const step: Commit<RunState, never> = { state: to, label: c.label, destructive: c.destructive, key: c.key, at: this.host.now() };
+      const step: Commit<RunState, never> = {
+        state: to,
+        label: c.label,
+        destructive: c.destructive,
+        key: c.key,
+        at: this.host.now(),
+      };
       if (c.destructive && !coalesces(this.h, step)) this.keep(this.h.present.id);
       this.commit(step, c.replaceEntry);
       return c.apply ? this.sendWhole(() => c.apply!(to, from), to, 'store') : this.sendPlan(to, 'store');
@@ -222,7 +242,16 @@ export class RunStore {
       throw err;
     }
     // The target as a function of the present now (a selection may have moved it), and the worker told the rest.
-    this.commit({ state: target(this.h.present.state), label: c.label, destructive: c.destructive, key: c.key, at: this.host.now() }, c.replaceEntry);
+    this.commit(
+      {
+        state: target(this.h.present.state),
+        label: c.label,
+        destructive: c.destructive,
+        key: c.key,
+        at: this.host.now(),
+      },
+      c.replaceEntry,
+    );
     await this.sync('store');
   }
 
@@ -269,8 +298,16 @@ export class RunStore {
         this.host.info(`${verb}: ${move.change.label} (weights restored).`);
       } else {
         await this.sendPlan(to, 'store');
-        const removed = to.config.models.filter((m) => !move.from.state.config.models.some((x) => x.id === m.id)).map((m) => m.id);
-        const why = removed.length ? ` ${undoModelsFresh(removed)}` : !crossing ? '' : this.kept.status(move.to.id) === 'dropped' ? ` ${undoWeightsDropped(Math.round(this.kept.cap / 2 ** 20))}` : ` ${undoWeightsNotKept()}`;
+        const removed = to.config.models
+          .filter((m) => !move.from.state.config.models.some((x) => x.id === m.id))
+          .map((m) => m.id);
+        const why = removed.length
+          ? ` ${undoModelsFresh(removed)}`
+          : !crossing
+            ? ''
+            : this.kept.status(move.to.id) === 'dropped'
+              ? ` ${undoWeightsDropped(Math.round(this.kept.cap / 2 ** 20))}`
+              : ` ${undoWeightsNotKept()}`;
         this.host.info(`${verb}: ${move.change.label}.${why}`);
       }
       // The kept run's configuration is the entry's; should they differ, the worker is brought to the store.
@@ -285,7 +322,11 @@ export class RunStore {
   /** Keeps the worker's run (its export is queued before the change that discards it) on entry `id`. */
   private keep(id: number): void {
     const t = this.host.trainer();
-    if (t) this.kept.keep(id, t.exportRun().catch(() => undefined));
+    if (t)
+      this.kept.keep(
+        id,
+        t.exportRun().catch(() => undefined),
+      );
   }
 
   /** Tells the worker the difference between what it was last told and the store's present. */

@@ -43,7 +43,10 @@ export function compensateGrouped(f: Tensor, groups: number, eps1: Tensor, eps2:
   const sigma = tf.sqrt(tf.add(tf.mean(tf.square(tf.sub(g, mu)), 3, true), EPS));
   const e1 = tf.reshape(eps1, [k, b, groups, 1]);
   const e2 = tf.reshape(eps2, [k, b, groups, 1]);
-  const out = tf.add(tf.mul(tf.add(sigma, tf.mul(e1, batchStd(sigma))), tf.div(tf.sub(g, mu), sigma)), tf.add(mu, tf.mul(e2, batchStd(mu))));
+  const out = tf.add(
+    tf.mul(tf.add(sigma, tf.mul(e1, batchStd(sigma))), tf.div(tf.sub(g, mu), sigma)),
+    tf.add(mu, tf.mul(e2, batchStd(mu))),
+  );
   return tf.reshape(out, [k, b, h]);
 }
 
@@ -79,7 +82,13 @@ function pickRandom(candidates: number[], seed: number, step: number, i: number,
  */
 export function planPartners(labels: ArrayLike<number>, hardFraction: number, seed: number, step: number): PartnerPlan {
   const b = labels.length;
-  const plan: PartnerPlan = { hard: new Uint8Array(b), randomPos: new Int32Array(b), randomNeg: new Int32Array(b), hasPos: new Uint8Array(b), hasNeg: new Uint8Array(b) };
+  const plan: PartnerPlan = {
+    hard: new Uint8Array(b),
+    randomPos: new Int32Array(b),
+    randomNeg: new Int32Array(b),
+    hasPos: new Uint8Array(b),
+    hasNeg: new Uint8Array(b),
+  };
   for (let i = 0; i < b; i++) {
     const same: number[] = [];
     const other: number[] = [];
@@ -122,7 +131,12 @@ export interface MiningOptions {
  * anchors, random otherwise, and random wherever the class needed is absent. Mining sees the noisy labels.
  * Returns int32 [B] indices into the batch.
  */
-export function minePartners(mu: Tensor, labels: Int32Array, plan: PartnerPlan, opts: MiningOptions): { pos: Tensor; neg: Tensor } {
+export function minePartners(
+  mu: Tensor,
+  labels: Int32Array,
+  plan: PartnerPlan,
+  opts: MiningOptions,
+): { pos: Tensor; neg: Tensor } {
   return tf.tidy(() => {
     const b = labels.length;
     const d = cosineDistance(stopGradient(mu));
@@ -132,11 +146,14 @@ export function minePartners(mu: Tensor, labels: Int32Array, plan: PartnerPlan, 
     const posMask = tf.logicalAnd(same, notSelf);
     const negMask = tf.logicalNot(same);
     const big = tf.fill([b, b], 1e9);
-    const hardPos = opts.literal ? tf.argMin(tf.where(posMask, d, big), 1) : tf.argMax(tf.where(posMask, d, tf.neg(big)), 1);
+    const hardPos = opts.literal
+      ? tf.argMin(tf.where(posMask, d, big), 1)
+      : tf.argMax(tf.where(posMask, d, tf.neg(big)), 1);
     const hardNeg = tf.argMin(tf.where(negMask, d, big), 1);
     const usePos = Uint8Array.from(plan.hard, (h, i) => (h && opts.positives && plan.hasPos[i] ? 1 : 0));
     const useNeg = Uint8Array.from(plan.hard, (h, i) => (h && opts.negatives && plan.hasNeg[i] ? 1 : 0));
-    const choose = (use: Uint8Array, hard: Tensor, random: Int32Array) => tf.where(tf.tensor1d(use, 'bool'), tf.cast(hard, 'int32'), tf.tensor1d(random, 'int32'));
+    const choose = (use: Uint8Array, hard: Tensor, random: Int32Array) =>
+      tf.where(tf.tensor1d(use, 'bool'), tf.cast(hard, 'int32'), tf.tensor1d(random, 'int32'));
     return { pos: choose(usePos, hardPos, plan.randomPos), neg: choose(useNeg, hardNeg, plan.randomNeg) };
   });
 }
@@ -205,7 +222,14 @@ export interface AlumParts {
  * and L_T the SUM over anchors (eq. 14 as printed; or the mean, `tripletMean`) of the triplet terms, counted only where both partners have the right label
  * relation (a class absent from the batch leaves that anchor's triplet out). mu, logVar: [B, D]; w: [D, C].
  */
-export function alumLoss(mu: Tensor, logVar: Tensor, w: Tensor, labels: Int32Array, plan: PartnerPlan, opts: AlumOptions): AlumParts {
+export function alumLoss(
+  mu: Tensor,
+  logVar: Tensor,
+  w: Tensor,
+  labels: Int32Array,
+  plan: PartnerPlan,
+  opts: AlumOptions,
+): AlumParts {
   const b = labels.length;
   const c = w.shape[1]!;
   const { pos, neg } = minePartners(mu, labels, plan, opts);
@@ -217,11 +241,23 @@ export function alumLoss(mu: Tensor, logVar: Tensor, w: Tensor, labels: Int32Arr
   const { f, weights } = uncertaintyMix([mu, muP, muN], [sigma, sP, sN]);
   const logits = logitsOf(f, w);
   const target = oneHotFloat(tf.tensor1d(labels, 'int32'), c);
-  const ces = [targetCrossEntropy(logits, target), targetCrossEntropy(logits, tf.matMul(selP, target)), targetCrossEntropy(logits, tf.matMul(selN, target))];
+  const ces = [
+    targetCrossEntropy(logits, target),
+    targetCrossEntropy(logits, tf.matMul(selP, target)),
+    targetCrossEntropy(logits, tf.matMul(selN, target)),
+  ];
   const ce = tf.mean(opts.weightedCe ? tf.addN(ces.map((c, m) => tf.mul(tf.mean(weights[m], -1), c))) : tf.addN(ces));
   const validRows = Float32Array.from(plan.hasPos, (p, i) => (p && plan.hasNeg[i] ? 1 : 0));
   const tripletSum = tf.sum(tf.mul(tf.tensor1d(validRows), tripletTerms(mu, muP, muN, opts.margin)));
-  const triplet = opts.tripletMean ? tf.div(tripletSum, Math.max(1, validRows.reduce((a, v) => a + v, 0))) : tripletSum;
+  const triplet = opts.tripletMean
+    ? tf.div(
+        tripletSum,
+        Math.max(
+          1,
+          validRows.reduce((a, v) => a + v, 0),
+        ),
+      )
+    : tripletSum;
   const loss = opts.triplet ? tf.add(ce, tf.mul(opts.lambda, triplet)) : ce;
   return { loss, ce, triplet, pos, neg, weights };
 }

@@ -73,7 +73,10 @@ export function baselineLoss(spec: ClassModelSpec, inp: BaselineInputs): Baselin
     case 'dul': {
       // DUL (Chang et al. 2020) for classification: CE on a sample z = μ + ε ⊙ σ, plus a KL term to N(0, I).
       const z = tf.add(inp.mu, tf.mul(inp.noise, tf.exp(tf.mul(0.5, inp.logVar))));
-      const loss = tf.add(tf.mean(crossEntropy(logitsOf(z, inp.w), lab)), tf.mul(spec.klWeight, tf.mean(klToStandardNormal(inp.mu, inp.logVar))));
+      const loss = tf.add(
+        tf.mean(crossEntropy(logitsOf(z, inp.w), lab)),
+        tf.mul(spec.klWeight, tf.mean(klToStandardNormal(inp.mu, inp.logVar))),
+      );
       return { loss, meanCe };
     }
     case 'rul': {
@@ -85,7 +88,11 @@ export function baselineLoss(spec: ClassModelSpec, inp: BaselineInputs): Baselin
       const { f, weights } = uncertaintyMix([inp.mu, tf.matMul(sel, inp.mu)], [sigma, tf.matMul(sel, sigma)]);
       const mixed = logitsOf(f, inp.w);
       const partnerLabels = Int32Array.from(inp.partner, (j) => inp.labels[j]);
-      return { loss: tf.mean(tf.add(crossEntropy(mixed, lab), crossEntropy(mixed, tf.tensor1d(partnerLabels, 'int32')))), meanCe, weights };
+      return {
+        loss: tf.mean(tf.add(crossEntropy(mixed, lab), crossEntropy(mixed, tf.tensor1d(partnerLabels, 'int32')))),
+        meanCe,
+        weights,
+      };
     }
     case 'alum':
       throw new Error('ALUM is not a baseline (src/core/classify/alum.ts)');

@@ -12,6 +12,11 @@ export type ClassClaimMetric = (typeof CLASS_CLAIM_METRICS)[number];
 
 export function claimMetrics(m: ClassModelMetrics): Record<ClassClaimMetric, number> {
   const last = m.rejection[m.rejection.length - 1];
-  return { testAccuracy: m.testAccuracy, testError: 1 - m.testAccuracy, flippedAuroc: m.flippedAuroc, reject30: last, rejectGain: last - m.rejection[0] };
+  return {
+    testAccuracy: m.testAccuracy,
+    testError: 1 - m.testAccuracy,
+    flippedAuroc: m.flippedAuroc,
+    reject30: last,
+    rejectGain: last - m.rejection[0],
+  };
 }
-

@@ -29,17 +29,25 @@ export interface ClassClaimResult {
 /** Seed s: s = 0 is the lesson as written; s > 0 moves the data seed and the training seed (weights, batches, draws) by s. */
 export function seededClassConfig(config: ClassRunConfig, seed: number): ClassRunConfig {
   if (seed === 0) return config;
-  return { ...config, data: { ...config.data, seed: config.data.seed + seed }, train: { ...config.train, seed: config.train.seed + seed } };
+  return {
+    ...config,
+    data: { ...config.data, seed: config.data.seed + seed },
+    train: { ...config.train, seed: config.train.seed + seed },
+  };
 }
 
 /** Trains `config` (as seeded) headless for the claim's budget (or `steps`) and judges the claim. */
-export async function runClassClaim(config: ClassRunConfig, claim: ClassLessonClaim, options: { seed?: number; steps?: number } = {}): Promise<ClassClaimResult> {
+export async function runClassClaim(
+  config: ClassRunConfig,
+  claim: ClassLessonClaim,
+  options: { seed?: number; steps?: number } = {},
+): Promise<ClassClaimResult> {
   const seed = options.seed ?? 0;
   const steps = options.steps ?? claim.steps;
   const cfg = seededClassConfig(config, seed);
   const engine = new ClassifyEngine(makeClassData(cfg.data), cfg.models, cfg.train);
   try {
-    for (let done = 0; done < steps; ) {
+    for (let done = 0; done < steps;) {
       const n = Math.min(200, steps - done);
       engine.run(n);
       done += n;

@@ -28,9 +28,24 @@ export interface ClassDataSpec {
   testN: number;
 }
 
-export const DEFAULT_CLASS_DATA: ClassDataSpec = { dataset: 'moons', classes: 2, n: 500, noise: 0.1, flipRate: 0.2, flipKind: 'symmetric', seed: 1, testN: 1000 };
+export const DEFAULT_CLASS_DATA: ClassDataSpec = {
+  dataset: 'moons',
+  classes: 2,
+  n: 500,
+  noise: 0.1,
+  flipRate: 0.2,
+  flipKind: 'symmetric',
+  seed: 1,
+  testN: 1000,
+};
 
-export const CLASS_DATA_BOUNDS = { n: [200, 2000], testN: [100, 5000], classes: [2, 5], noise: [0, 1], flipRate: [0, 0.5] } as const;
+export const CLASS_DATA_BOUNDS = {
+  n: [200, 2000],
+  testN: [100, 5000],
+  classes: [2, 5],
+  noise: [0, 1],
+  flipRate: [0, 0.5],
+} as const;
 
 export interface ClassPoints {
   /** Row-major [n, 2]. */
@@ -61,10 +76,14 @@ export function classCount(spec: Pick<ClassDataSpec, 'dataset' | 'classes'>): nu
 /** Why a spec cannot be built, or null. */
 export function classDataProblem(spec: ClassDataSpec): string | null {
   const B = CLASS_DATA_BOUNDS;
-  if (!CLASS_DATASETS.includes(spec.dataset)) return `unknown data set "${spec.dataset}"; one of ${CLASS_DATASETS.join(', ')}`;
-  if (!FLIP_KINDS.includes(spec.flipKind)) return `unknown flip kind "${spec.flipKind}"; one of ${FLIP_KINDS.join(', ')}`;
+  if (!CLASS_DATASETS.includes(spec.dataset))
+    return `unknown data set "${spec.dataset}"; one of ${CLASS_DATASETS.join(', ')}`;
+  if (!FLIP_KINDS.includes(spec.flipKind))
+    return `unknown flip kind "${spec.flipKind}"; one of ${FLIP_KINDS.join(', ')}`;
   const inRange = (name: string, v: number, [lo, hi]: readonly [number, number], integer: boolean) =>
-    !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v)) ? `${name} must be ${integer ? 'an integer ' : ''}in [${lo}, ${hi}], not ${v}` : null;
+    !Number.isFinite(v) || v < lo || v > hi || (integer && !Number.isInteger(v))
+      ? `${name} must be ${integer ? 'an integer ' : ''}in [${lo}, ${hi}], not ${v}`
+      : null;
   return (
     inRange('N', spec.n, B.n, true) ??
     inRange('test N', spec.testN, B.testN, true) ??
@@ -102,7 +121,11 @@ function cleanPoint(spec: ClassDataSpec, index: number, classes: number): [numbe
     }
     case 'blobs': {
       const angle = (2 * Math.PI * c) / classes;
-      return [Math.cos(angle) + 0.4 * normal(spec.seed, S.x, index, 0), Math.sin(angle) + 0.4 * normal(spec.seed, S.x, index, 1), c];
+      return [
+        Math.cos(angle) + 0.4 * normal(spec.seed, S.x, index, 0),
+        Math.sin(angle) + 0.4 * normal(spec.seed, S.x, index, 1),
+        c,
+      ];
     }
   }
 }

@@ -4,10 +4,26 @@
 import { applyStep, stepCoefficients } from '../optimizer';
 import { hash32 } from '../rng';
 import { tf, type Tensor } from '../tf';
-import { alumLoss, compensateFaithful, compensateGrouped, compensationCoin, planPartners, type PartnerPlan } from './alum';
+import {
+  alumLoss,
+  compensateFaithful,
+  compensateGrouped,
+  compensationCoin,
+  planPartners,
+  type PartnerPlan,
+} from './alum';
 import { baselineLoss } from './baselines';
 import type { ClassData, ClassDataSpec } from './data';
-import { classLayout, classifierOf, classParamCount, embed, initClassModel, packModel, unpackParams, type ClassArch } from './model';
+import {
+  classLayout,
+  classifierOf,
+  classParamCount,
+  embed,
+  initClassModel,
+  packModel,
+  unpackParams,
+  type ClassArch,
+} from './model';
 import { readFrame, type ClassSnapshot } from './evaluate';
 import { readMining, type KeptMining } from './mining';
 import { classModelProblem, type ClassModelSpec, type ClassTrainSettings } from './spec';
@@ -31,9 +47,7 @@ export function classBatch(seed: number, step: number, batchSize: number, n: num
 /** A random permutation of 0 … b−1 for RUL's partners (sorted hash keys). */
 export function shuffled(b: number, seed: number, step: number): Int32Array {
   const key = Array.from({ length: b }, (_, i) => hash32(seed, 57, step, i));
-  return Int32Array.from(
-    Array.from({ length: b }, (_, i) => i).sort((a, c) => key[a] - key[c] || a - c),
-  );
+  return Int32Array.from(Array.from({ length: b }, (_, i) => i).sort((a, c) => key[a] - key[c] || a - c));
 }
 
 export class ClassifyEngine {
@@ -104,7 +118,8 @@ export class ClassifyEngine {
 
   /** New data (a new flip rate, say) under the same weights; the class count must stay. */
   setData(data: ClassData): void {
-    if (data.train.classes !== this.arch.classes) throw new Error(`the data has ${data.train.classes} classes, the models ${this.arch.classes}`);
+    if (data.train.classes !== this.arch.classes)
+      throw new Error(`the data has ${data.train.classes} classes, the models ${this.arch.classes}`);
     this.xTrain?.dispose();
     this.data = data;
     this.xTrain = tf.tensor2d(data.train.x, [data.train.label.length, 2]);
@@ -126,7 +141,11 @@ export class ClassifyEngine {
   private compensationHook(step: number) {
     const seed = this.train.seed;
     return (l: number, f: Tensor): Tensor => {
-      const modes = this.specs.map((s) => (s.method === 'alum' && s.compensation !== 'off' && compensationCoin(seed, step, l, s.compP) ? s.compensation : 'off'));
+      const modes = this.specs.map((s) =>
+        s.method === 'alum' && s.compensation !== 'off' && compensationCoin(seed, step, l, s.compP)
+          ? s.compensation
+          : 'off',
+      );
       if (modes.every((m) => m === 'off')) return f;
       const [, b, h] = f.shape;
       const eps = tf.randomNormal([1, b, h], 0, 1, 'float32', hash32(seed, 55, step, l));
@@ -135,7 +154,12 @@ export class ClassifyEngine {
         if (mode === 'faithful') return compensateFaithful(fk, eps);
         if (mode === 'grouped') {
           const g = this.specs[k].groups;
-          return compensateGrouped(fk, g, tf.randomNormal([1, b, g], 0, 1, 'float32', hash32(seed, 58, step, l)), tf.randomNormal([1, b, g], 0, 1, 'float32', hash32(seed, 59, step, l)));
+          return compensateGrouped(
+            fk,
+            g,
+            tf.randomNormal([1, b, g], 0, 1, 'float32', hash32(seed, 58, step, l)),
+            tf.randomNormal([1, b, g], 0, 1, 'float32', hash32(seed, 59, step, l)),
+          );
         }
         return fk;
       });
@@ -156,7 +180,12 @@ export class ClassifyEngine {
     const partner = shuffled(b, seed, step);
     const active = this.diverged.map((d) => d === null);
     const k = this.specs.length;
-    const coefficients = stepCoefficients('adam', this.specs.map(() => learningRate), active, this.adamT);
+    const coefficients = stepCoefficients(
+      'adam',
+      this.specs.map(() => learningRate),
+      active,
+      this.adamT,
+    );
     const emaModels = this.specs.map((s, j) => s.method === 'superloss-ce' && s.tauMode === 'ema' && active[j]);
     const kept: (KeptMining | null)[] = this.specs.map(() => null);
     tf.tidy(() => {
@@ -175,13 +204,28 @@ export class ClassifyEngine {
           if (spec.method === 'alum') {
             const plan = planFor(spec.hardFraction);
             const parts = alumLoss(muK, lvK, wK, labels, plan, spec);
-            kept[j] = { step, anchors: idx, hard: plan.hard, pos: tf.keep(parts.pos), neg: tf.keep(parts.neg), weights: parts.weights.map((w) => tf.keep(w)) };
+            kept[j] = {
+              step,
+              anchors: idx,
+              hard: plan.hard,
+              pos: tf.keep(parts.pos),
+              neg: tf.keep(parts.neg),
+              weights: parts.weights.map((w) => tf.keep(w)),
+            };
             return parts.loss;
           }
           const tau = tf.reshape(tf.slice(this.tau, [j], [1]), []);
           const r = baselineLoss(spec, { mu: muK, logVar: lvK, w: wK, labels, noise, partner, tau });
           meanCe[j] = tf.keep(r.meanCe);
-          if (r.weights) kept[j] = { step, anchors: idx, hard: null, pos: partner, neg: null, weights: r.weights.map((w) => tf.keep(w)) };
+          if (r.weights)
+            kept[j] = {
+              step,
+              anchors: idx,
+              hard: null,
+              pos: partner,
+              neg: null,
+              weights: r.weights.map((w) => tf.keep(w)),
+            };
           return r.loss;
         });
         // A diverged model's loss stays out of the sum (its parameters do not move either).
@@ -193,7 +237,9 @@ export class ClassifyEngine {
           const current = tf.slice(this.tau, [j], [1]);
           if (!emaModels[j] || !meanCe[j]) return current;
           const first = this.tauCount[j]++ === 0;
-          return first ? tf.reshape(meanCe[j], [1]) : tf.add(tf.mul(0.9, current), tf.mul(0.1, tf.reshape(meanCe[j], [1])));
+          return first
+            ? tf.reshape(meanCe[j], [1])
+            : tf.add(tf.mul(0.9, current), tf.mul(0.1, tf.reshape(meanCe[j], [1])));
         });
         const stacked = tf.concat(next, 0);
         this.tau.assign(tf.where(tf.isFinite(stacked), stacked, this.tau));
@@ -203,7 +249,18 @@ export class ClassifyEngine {
     // τ = log C for the fixed mode (so a switch back from EMA restores it).
     if (this.specs.some((s) => s.method === 'superloss-ce' && s.tauMode === 'logC')) {
       const fixed = this.specs.map((s) => s.method === 'superloss-ce' && s.tauMode === 'logC');
-      tf.tidy(() => this.tau.assign(tf.where(tf.tensor1d(fixed.map((f) => (f ? 1 : 0)), 'bool'), tf.fill([k], Math.log(this.arch.classes)), this.tau)));
+      tf.tidy(() =>
+        this.tau.assign(
+          tf.where(
+            tf.tensor1d(
+              fixed.map((f) => (f ? 1 : 0)),
+              'bool',
+            ),
+            tf.fill([k], Math.log(this.arch.classes)),
+            this.tau,
+          ),
+        ),
+      );
     }
     this.disposeKept();
     this.kept = kept;
@@ -245,7 +302,10 @@ export class ClassifyEngine {
       m.diverged = this.diverged[j];
     });
     params.forEach((p) => p.dispose());
-    if (fields) await Promise.all(snap.models.map(async (m, j) => (m.mining = this.kept[j] ? await readMining(this.kept[j]!) : null)));
+    if (fields)
+      await Promise.all(
+        snap.models.map(async (m, j) => (m.mining = this.kept[j] ? await readMining(this.kept[j]!) : null)),
+      );
     return snap;
   }
 

@@ -94,13 +94,26 @@ async function readInputs(params: Tensor[], arch: ClassArch, x: Float32Array): P
   }
 }
 
-function scoreOf(kind: 'sigma' | 'entropy', probs: Float32Array, sigma: Float32Array, c: number, d: number): Float64Array {
+function scoreOf(
+  kind: 'sigma' | 'entropy',
+  probs: Float32Array,
+  sigma: Float32Array,
+  c: number,
+  d: number,
+): Float64Array {
   return kind === 'sigma' ? rowMeans(sigma, d) : entropyRows(probs, c);
 }
 
 const slice = (a: Float32Array, k: number, j: number) => a.subarray((j * a.length) / k, ((j + 1) * a.length) / k);
 
-export async function readFrame(params: Tensor[], arch: ClassArch, data: ClassData, specs: ClassModelSpec[], step: number, gridSize: number): Promise<ClassSnapshot> {
+export async function readFrame(
+  params: Tensor[],
+  arch: ClassArch,
+  data: ClassData,
+  specs: ClassModelSpec[],
+  step: number,
+  gridSize: number,
+): Promise<ClassSnapshot> {
   const k = specs.length;
   const c = arch.classes;
   const d = arch.embedding;
@@ -126,7 +139,13 @@ export async function readFrame(params: Tensor[], arch: ClassArch, data: ClassDa
       rejection: rejectionAccuracy(correct, testScore),
       rejectionEntropy: rejectionAccuracy(correct, entropyRows(tp, c)),
     };
-    const snap: ClassModelSnapshot = { id: spec.id, method: spec.method, scoreKind: kind, metrics, diverged: finite ? null : 'its outputs became non-finite' };
+    const snap: ClassModelSnapshot = {
+      id: spec.id,
+      method: spec.method,
+      scoreKind: kind,
+      metrics,
+      diverged: finite ? null : 'its outputs became non-finite',
+    };
     if (grid && w) {
       const gp = slice(grid.probs, k, j);
       snap.fields = {

@@ -44,7 +44,7 @@ export function auroc(score: ArrayLike<number>, positive: ArrayLike<number>): nu
   const n = score.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => score[a] - score[b]);
   const rank = new Float64Array(n);
-  for (let s = 0; s < n; ) {
+  for (let s = 0; s < n;) {
     let e = s;
     while (e + 1 < n && score[order[e + 1]] === score[order[s]]) e++;
     for (let t = s; t <= e; t++) rank[order[t]] = (s + e) / 2 + 1;
@@ -68,7 +68,11 @@ export const REJECTION_FRACTIONS = [0, 0.1, 0.2, 0.3] as const;
  * Accuracy on what remains after rejecting the floor(f·n) points of highest uncertainty, for each f (ties:
  * the later index goes first, so the result is deterministic).
  */
-export function rejectionAccuracy(correct: ArrayLike<number>, uncertainty: ArrayLike<number>, fractions: readonly number[] = REJECTION_FRACTIONS): number[] {
+export function rejectionAccuracy(
+  correct: ArrayLike<number>,
+  uncertainty: ArrayLike<number>,
+  fractions: readonly number[] = REJECTION_FRACTIONS,
+): number[] {
   const n = correct.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => uncertainty[b] - uncertainty[a] || b - a);
   return fractions.map((f) => {

@@ -42,14 +42,28 @@ export async function readMining(kept: KeptMining): Promise<ClassMining> {
   const dims = ws[0].length / b;
   const weights = new Float32Array(ws.length * b * dims);
   ws.forEach((w, m) => weights.set(w, m * b * dims));
-  return { step: kept.step, anchors: kept.anchors, pos: await toTraining(kept.pos), neg: kept.neg ? await toTraining(kept.neg) : null, hard: kept.hard, weights, members: ws.length, dims };
+  return {
+    step: kept.step,
+    anchors: kept.anchors,
+    pos: await toTraining(kept.pos),
+    neg: kept.neg ? await toTraining(kept.neg) : null,
+    hard: kept.hard,
+    weights,
+    members: ws.length,
+    dims,
+  };
 }
 
 /** The anchor's entry (its batch position, partners, weights per member, per dimension) or null if it is not in the batch. */
-export function miningOf(m: ClassMining, index: number): { pos: number; neg: number | null; mined: boolean | null; weights: number[][] } | null {
+export function miningOf(
+  m: ClassMining,
+  index: number,
+): { pos: number; neg: number | null; mined: boolean | null; weights: number[][] } | null {
   const j = m.anchors.indexOf(index);
   if (j < 0) return null;
   const b = m.anchors.length;
-  const weights = Array.from({ length: m.members }, (_, q) => Array.from(m.weights.subarray((q * b + j) * m.dims, (q * b + j + 1) * m.dims)));
+  const weights = Array.from({ length: m.members }, (_, q) =>
+    Array.from(m.weights.subarray((q * b + j) * m.dims, (q * b + j + 1) * m.dims)),
+  );
   return { pos: m.pos[j], neg: m.neg ? m.neg[j] : null, mined: m.hard ? m.hard[j] === 1 : null, weights };
 }

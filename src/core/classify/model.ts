@@ -38,7 +38,13 @@ export function classLayout(arch: ClassArch, k: number): ClassLayout {
     fanIn = w;
   });
   names.push('Wmu', 'bmu', 'Wvar', 'bvar', 'Wc');
-  shapes.push([k, fanIn, arch.embedding], [k, 1, arch.embedding], [k, fanIn, arch.embedding], [k, 1, arch.embedding], [k, arch.embedding, arch.classes]);
+  shapes.push(
+    [k, fanIn, arch.embedding],
+    [k, 1, arch.embedding],
+    [k, fanIn, arch.embedding],
+    [k, 1, arch.embedding],
+    [k, arch.embedding, arch.classes],
+  );
   return { names, shapes };
 }
 
@@ -61,7 +67,8 @@ export function initClassModel(arch: ClassArch, seed: number): Float32Array[] {
     const out = new Float32Array(size);
     let limit = 0;
     if (name === 'b0') limit = 1;
-    else if (/^W\d/.test(name)) limit = arch.activation === 'relu' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
+    else if (/^W\d/.test(name))
+      limit = arch.activation === 'relu' ? Math.sqrt(6 / fanIn) : Math.sqrt(6 / (fanIn + fanOut));
     else if (name === 'Wmu' || name === 'Wc') limit = Math.sqrt(6 / (fanIn + fanOut));
     else if (name === 'Wvar') limit = 0.1 * Math.sqrt(6 / (fanIn + fanOut));
     for (let i = 0; i < size; i++) out[i] = limit * (2 * uniform(seed, INIT_STREAM, p, i) - 1);

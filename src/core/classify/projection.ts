@@ -16,7 +16,9 @@ function covariance(mu: ArrayLike<number>, d: number): Float64Array {
   const mean = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) mean[a] += mu[i * d + a] / n;
   const cov = new Float64Array(d * d);
-  for (let i = 0; i < n; i++) for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) cov[a * d + b] += ((mu[i * d + a] - mean[a]) * (mu[i * d + b] - mean[b])) / n;
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < d; a++)
+      for (let b = 0; b < d; b++) cov[a * d + b] += ((mu[i * d + a] - mean[a]) * (mu[i * d + b] - mean[b])) / n;
   return cov;
 }
 
@@ -61,14 +63,19 @@ function jacobiEigen(m: Float64Array, d: number): { values: Float64Array; v: Flo
 
 /** The view's basis for μ [n, D]. */
 export function embeddingBasis(mu: ArrayLike<number>, d: number): Basis {
-  if (d === 2) return { axes: [Float64Array.from([1, 0]), Float64Array.from([0, 1])], explained: [NaN, NaN], projected: false };
+  if (d === 2)
+    return { axes: [Float64Array.from([1, 0]), Float64Array.from([0, 1])], explained: [NaN, NaN], projected: false };
   const cov = covariance(mu, d);
   let total = 0;
   for (let a = 0; a < d; a++) total += cov[a * d + a];
   const { values, v } = jacobiEigen(cov, d);
   const order = Array.from(values.keys()).sort((i, j) => values[j] - values[i]);
   const axis = (k: number) => Float64Array.from({ length: d }, (_, a) => v[a * d + order[k]]);
-  return { axes: [axis(0), axis(1)], explained: total > 0 ? [values[order[0]] / total, values[order[1]] / total] : [0, 0], projected: true };
+  return {
+    axes: [axis(0), axis(1)],
+    explained: total > 0 ? [values[order[0]] / total, values[order[1]] / total] : [0, 0],
+    projected: true,
+  };
 }
 
 /** Rows of [n, D] onto the basis: [n, 2]. */

@@ -80,7 +80,8 @@ export const classRunConfigSchema = z
   .superRefine((c, ctx) => {
     const ids = new Set<string>();
     c.models.forEach((m, k) => {
-      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['models', k, 'id'], message: `model id ${m.id} appears twice` });
+      if (ids.has(m.id))
+        ctx.addIssue({ code: 'custom', path: ['models', k, 'id'], message: `model id ${m.id} appears twice` });
       ids.add(m.id);
       const why = classModelProblem(m as ClassModelSpec, c.train as ClassTrainSettings);
       if (why) ctx.addIssue({ code: 'custom', path: ['models', k], message: why });
@@ -107,8 +108,19 @@ export interface ClassHistoryRow {
 }
 
 /** The classification export: the setup (it re-opens the run) and the metrics so far. */
-export function classExportJson(config: ClassRunConfig, snapshot: ClassSnapshot | null, history: ClassHistoryRow[]): string {
-  const models = snapshot?.models.map((m) => ({ id: m.id, method: m.method, scoreKind: m.scoreKind, diverged: m.diverged, metrics: m.metrics })) ?? [];
+export function classExportJson(
+  config: ClassRunConfig,
+  snapshot: ClassSnapshot | null,
+  history: ClassHistoryRow[],
+): string {
+  const models =
+    snapshot?.models.map((m) => ({
+      id: m.id,
+      method: m.method,
+      scoreKind: m.scoreKind,
+      diverged: m.diverged,
+      metrics: m.metrics,
+    })) ?? [];
   return classJson({ kind: 'classification-run', version: 1, config, step: snapshot?.step ?? 0, models, history });
 }
 

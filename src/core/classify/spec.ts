@@ -3,7 +3,16 @@
 import type { Compensation, MixBy } from './alum';
 import type { ClassActivation } from './model';
 
-export const CLASS_METHODS = ['ce', 'label-smoothing', 'gce', 'robust-ce', 'superloss-ce', 'dul', 'rul', 'alum'] as const;
+export const CLASS_METHODS = [
+  'ce',
+  'label-smoothing',
+  'gce',
+  'robust-ce',
+  'superloss-ce',
+  'dul',
+  'rul',
+  'alum',
+] as const;
 export type ClassMethod = (typeof CLASS_METHODS)[number];
 
 export const METHOD_NAMES: Record<ClassMethod, string> = {
@@ -88,7 +97,11 @@ export const DEFAULT_CLASS_MODEL: Omit<ClassModelSpec, 'id' | 'method'> = {
   slLambda: 1,
 };
 
-export function classModel(method: ClassMethod, patch: Partial<ClassModelSpec> = {}, id: string = method): ClassModelSpec {
+export function classModel(
+  method: ClassMethod,
+  patch: Partial<ClassModelSpec> = {},
+  id: string = method,
+): ClassModelSpec {
   return { ...DEFAULT_CLASS_MODEL, id, method, ...patch };
 }
 
@@ -98,7 +111,8 @@ export function displayName(spec: ClassModelSpec): string {
 
 /** Table 6's rows on one stack: the RUL-style baseline, then ALUM-1 … ALUM-5 (LC, AP, AN, Triplet). */
 export function ablationModels(): ClassModelSpec[] {
-  const alum = (n: number, positives: boolean, negatives: boolean, triplet: boolean) => classModel('alum', { label: `ALUM-${n}`, hardFraction: 0.2, positives, negatives, triplet }, `alum${n}`);
+  const alum = (n: number, positives: boolean, negatives: boolean, triplet: boolean) =>
+    classModel('alum', { label: `ALUM-${n}`, hardFraction: 0.2, positives, negatives, triplet }, `alum${n}`);
   return [
     classModel('rul', { label: 'baseline (RUL-style)' }),
     alum(1, false, false, false),
@@ -119,13 +133,22 @@ export interface ClassTrainSettings {
   seed: number;
 }
 
-export const DEFAULT_CLASS_TRAIN: ClassTrainSettings = { hidden: [32, 32], activation: 'relu', embedding: 2, learningRate: 0.01, batchSize: 64, seed: 1 };
+export const DEFAULT_CLASS_TRAIN: ClassTrainSettings = {
+  hidden: [32, 32],
+  activation: 'relu',
+  embedding: 2,
+  learningRate: 0.01,
+  batchSize: 64,
+  seed: 1,
+};
 
 /** Why a model spec is unusable, or null. */
 export function classModelProblem(spec: ClassModelSpec, train: ClassTrainSettings): string | null {
   if (!CLASS_METHODS.includes(spec.method)) return `unknown method "${spec.method}"`;
-  if (spec.compensation === 'grouped' && train.hidden.some((h) => h % spec.groups !== 0)) return `grouped compensation needs every hidden width divisible by ${spec.groups}`;
-  const unit = (name: string, v: number) => (Number.isFinite(v) && v >= 0 && v <= 1 ? null : `${name} must be in [0, 1], not ${v}`);
+  if (spec.compensation === 'grouped' && train.hidden.some((h) => h % spec.groups !== 0))
+    return `grouped compensation needs every hidden width divisible by ${spec.groups}`;
+  const unit = (name: string, v: number) =>
+    Number.isFinite(v) && v >= 0 && v <= 1 ? null : `${name} must be in [0, 1], not ${v}`;
   return (
     unit('p (compensation)', spec.compP) ??
     unit('p (mining)', spec.hardFraction) ??

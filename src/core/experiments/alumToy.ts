@@ -4,7 +4,13 @@
 import { makeClassData, type ClassDataSpec } from '../classify/data';
 import { ClassifyEngine } from '../classify/engine';
 import { meanSd } from '../classify/metrics';
-import { classModel, DEFAULT_CLASS_TRAIN, METHOD_NAMES, type ClassMethod, type ClassTrainSettings } from '../classify/spec';
+import {
+  classModel,
+  DEFAULT_CLASS_TRAIN,
+  METHOD_NAMES,
+  type ClassMethod,
+  type ClassTrainSettings,
+} from '../classify/spec';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { judged, paperClaim } from '../lessons/paperClaims';
 import { type Experiment, type Table } from './common';
@@ -19,7 +25,8 @@ const pm = (values: number[]) => {
 export const alumToy: Experiment = {
   id: 'alum-toy',
   title: 'ALUM Tables 1 and 3, 2-D analogue: label noise on moons and spirals',
-  ownSeeds: 'five seeds inside one run (tfjs: the CPU trainer covers regression only); the claims compare means over them',
+  ownSeeds:
+    'five seeds inside one run (tfjs: the CPU trainer covers regression only); the claims compare means over them',
   async run({ quick, seed, onProgress }) {
     const datasets = quick ? (['moons'] as const) : (['moons', 'spirals'] as const);
     const rates = quick ? [0, 0.3] : [0, 0.1, 0.2, 0.3];
@@ -39,8 +46,21 @@ export const alumToy: Experiment = {
       for (const rate of rates) {
         for (let s = 0; s < seeds; s++) {
           const runSeed = seed * 100 + s;
-          const spec: ClassDataSpec = { dataset, classes: 2, n, noise: dataset === 'spirals' ? 0.05 : 0.1, flipRate: rate, flipKind: 'symmetric', seed: runSeed, testN: 1000 };
-          const engine = new ClassifyEngine(makeClassData(spec), METHODS.map((m) => classModel(m)), { ...train, seed: runSeed });
+          const spec: ClassDataSpec = {
+            dataset,
+            classes: 2,
+            n,
+            noise: dataset === 'spirals' ? 0.05 : 0.1,
+            flipRate: rate,
+            flipKind: 'symmetric',
+            seed: runSeed,
+            testN: 1000,
+          };
+          const engine = new ClassifyEngine(
+            makeClassData(spec),
+            METHODS.map((m) => classModel(m)),
+            { ...train, seed: runSeed },
+          );
           for (let t = 0; t < steps; t += 100) {
             engine.run(Math.min(100, steps - t));
             onProgress?.((done + (t + 100) / steps) / total);
@@ -57,7 +77,11 @@ export const alumToy: Experiment = {
               loss: m.method,
               params: {},
               condition: { dataset, flipRate: rate, seed: runSeed },
-              metrics: { testAccuracy: m.metrics.testAccuracy, flippedAuroc: m.metrics.flippedAuroc, ...Object.fromEntries(m.metrics.rejection.map((v, i) => [`reject${i * 10}`, v])) },
+              metrics: {
+                testAccuracy: m.metrics.testAccuracy,
+                flippedAuroc: m.metrics.flippedAuroc,
+                ...Object.fromEntries(m.metrics.rejection.map((v, i) => [`reject${i * 10}`, v])),
+              },
             });
           });
           done++;
@@ -70,29 +94,63 @@ export const alumToy: Experiment = {
       {
         caption: `Clean-test accuracy (%), mean ± sd over ${seeds} seed(s) (paper, Table 1: ALUM above the best other method by +0.43 to +2.85 points)`,
         header: ['data', 'flipped', ...METHODS.map((m) => METHOD_NAMES[m])],
-        rows: datasets.flatMap((d) => rates.map((r) => [d, `${Math.round(r * 100)} %`, ...METHODS.map((m) => pm(acc.get(key(d, r, m))!))])),
+        rows: datasets.flatMap((d) =>
+          rates.map((r) => [d, `${Math.round(r * 100)} %`, ...METHODS.map((m) => pm(acc.get(key(d, r, m))!))]),
+        ),
       },
       {
-        caption: 'Accuracy (%) after rejecting 0 / 10 / 20 / 30 % of the test points, most uncertain first (σ for DUL, RUL, ALUM; predictive entropy for CE), mean over seeds (paper, Table 3: accuracy rises with rejection, ALUM highest)',
+        caption:
+          'Accuracy (%) after rejecting 0 / 10 / 20 / 30 % of the test points, most uncertain first (σ for DUL, RUL, ALUM; predictive entropy for CE), mean over seeds (paper, Table 3: accuracy rises with rejection, ALUM highest)',
         header: ['data', 'flipped', ...METHODS.map((m) => METHOD_NAMES[m])],
-        rows: datasets.flatMap((d) => rates.map((r) => [d, `${Math.round(r * 100)} %`, ...METHODS.map((m) => meanRej(key(d, r, m)).map((v) => pct(v).toFixed(1)).join(' / '))])),
+        rows: datasets.flatMap((d) =>
+          rates.map((r) => [
+            d,
+            `${Math.round(r * 100)} %`,
+            ...METHODS.map((m) =>
+              meanRej(key(d, r, m))
+                .map((v) => pct(v).toFixed(1))
+                .join(' / '),
+            ),
+          ]),
+        ),
       },
     ];
     if (aurocs.size) {
       tables.push({
-        caption: 'AUROC of the uncertainty score separating flipped from clean training points, mean over seeds (0.5 = chance; not in the paper)',
+        caption:
+          'AUROC of the uncertainty score separating flipped from clean training points, mean over seeds (0.5 = chance; not in the paper)',
         header: ['data', 'flipped', ...METHODS.map((m) => METHOD_NAMES[m])],
-        rows: datasets.flatMap((d) => rates.filter((r) => r > 0).map((r) => [d, `${Math.round(r * 100)} %`, ...METHODS.map((m) => meanSd(aurocs.get(key(d, r, m))!).mean.toFixed(3))])),
+        rows: datasets.flatMap((d) =>
+          rates
+            .filter((r) => r > 0)
+            .map((r) => [
+              d,
+              `${Math.round(r * 100)} %`,
+              ...METHODS.map((m) => meanSd(aurocs.get(key(d, r, m))!).mean.toFixed(3)),
+            ]),
+        ),
       });
     }
     const claims: Claim[] = datasets.flatMap((d): Claim[] => {
       const noisy = rates.filter((r) => r > 0);
-      const margins = noisy.map((r) => pct(mean(key(d, r, 'alum')) - Math.max(...METHODS.filter((m) => m !== 'alum').map((m) => mean(key(d, r, m))))));
+      const margins = noisy.map((r) =>
+        pct(mean(key(d, r, 'alum')) - Math.max(...METHODS.filter((m) => m !== 'alum').map((m) => mean(key(d, r, m))))),
+      );
       const alumRej = rates.map((r) => meanRej(key(d, r, 'alum')));
       const rising = alumRej.every((c) => c[3] >= c[0]);
       return [
-        judged('alum-toy/margin', `${margins.map((v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`).join(', ')} at ${noisy.map((r) => `${Math.round(r * 100)} %`).join(', ')}`, margins.every((v) => v > paperClaim('alum-toy/margin').thresholds.minMargin), `${d}: `),
-        judged('alum-toy/rejection', alumRej.map((c) => `${pct(c[0]).toFixed(1)} → ${pct(c[3]).toFixed(1)}`).join('; '), rising, `${d}: `),
+        judged(
+          'alum-toy/margin',
+          `${margins.map((v) => `${v >= 0 ? '+' : ''}${v.toFixed(1)}`).join(', ')} at ${noisy.map((r) => `${Math.round(r * 100)} %`).join(', ')}`,
+          margins.every((v) => v > paperClaim('alum-toy/margin').thresholds.minMargin),
+          `${d}: `,
+        ),
+        judged(
+          'alum-toy/rejection',
+          alumRej.map((c) => `${pct(c[0]).toFixed(1)} → ${pct(c[3]).toFixed(1)}`).join('; '),
+          rising,
+          `${d}: `,
+        ),
       ];
     });
     return {

@@ -16,9 +16,22 @@ export const barronLine: Experiment = {
     const data: DataSpec = { ...defaultDataSpec('barron-line'), seed };
     const points = makePoints(data);
     // Full batches (batch = N = 50), Adam lr 0.01, scale 0.1; the adaptive loss starts at α = 1, c = 0.1.
-    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, learningRate: 0.01, batchSize: points.x.length, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: seed, architecture: arch };
+    const trainSettings: TrainSettings = {
+      ...DEFAULT_TRAIN,
+      learningRate: 0.01,
+      batchSize: points.x.length,
+      warmupMeanSteps: 0,
+      warmupNllSteps: 0,
+      batchSeed: seed,
+      architecture: arch,
+    };
     const alphas = [2, 1, 0, -2];
-    const specs = withIds([...alphas.map((a) => modelSpec('barron', { alpha: a, c: 0.1 })), modelSpec('barron-adaptive', { alpha: 1, c: 0.1 })].map((s) => ({ ...s, initSeed: seed })));
+    const specs = withIds(
+      [
+        ...alphas.map((a) => modelSpec('barron', { alpha: a, c: 0.1 })),
+        modelSpec('barron-adaptive', { alpha: 1, c: 0.1 }),
+      ].map((s) => ({ ...s, initSeed: seed })),
+    );
     const engine = makePath(points, data, specs, trainSettings);
     const { snapshot, state } = await train(engine, steps, (f) => onProgress?.(f));
     engine.dispose();
@@ -29,11 +42,26 @@ export const barronLine: Experiment = {
       loss: m.loss,
       params: { alpha: specs[k].alpha, c: specs[k].c },
       condition: { outlierRate: data.outlierRate },
-      metrics: { slope: fits[k][0], intercept: fits[k][1], slopeError: Math.abs(fits[k][0] - 0.7), interceptError: Math.abs(fits[k][1] - 0.15), learnedAlpha: m.learnedAlpha, learnedScale: m.learnedScale },
+      metrics: {
+        slope: fits[k][0],
+        intercept: fits[k][1],
+        slopeError: Math.abs(fits[k][0] - 0.7),
+        interceptError: Math.abs(fits[k][1] - 0.15),
+        learnedAlpha: m.learnedAlpha,
+        learnedScale: m.learnedScale,
+      },
     }));
     const claims: Claim[] = [
-      judged('barron-line/robust', `error ${fmt(err[0])} vs ${fmt(Math.min(err[2], err[3]))}`, Math.min(err[2], err[3]) < err[0]),
-      judged('barron-line/adaptive', `error ${fmt(err[4])} vs ${fmt(err[0])}, learned α ${fmt(snapshot.models[4].learnedAlpha)}`, err[4] < err[0]),
+      judged(
+        'barron-line/robust',
+        `error ${fmt(err[0])} vs ${fmt(Math.min(err[2], err[3]))}`,
+        Math.min(err[2], err[3]) < err[0],
+      ),
+      judged(
+        'barron-line/adaptive',
+        `error ${fmt(err[4])} vs ${fmt(err[0])}, learned α ${fmt(snapshot.models[4].learnedAlpha)}`,
+        err[4] < err[0],
+      ),
     ];
     return {
       id: this.id,
@@ -45,7 +73,13 @@ export const barronLine: Experiment = {
       state,
       results,
       claims,
-      tables: [{ caption: '', header: ['loss', 'slope (0.7)', 'intercept (0.15)', 'error (Δslope + Δintercept, absolute)'], rows: names.map((n, k) => [n, fits[k][0], fits[k][1], err[k]]) }],
+      tables: [
+        {
+          caption: '',
+          header: ['loss', 'slope (0.7)', 'intercept (0.15)', 'error (Δslope + Δintercept, absolute)'],
+          rows: names.map((n, k) => [n, fits[k][0], fits[k][1], err[k]]),
+        },
+      ],
     };
   },
 };

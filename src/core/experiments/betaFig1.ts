@@ -18,17 +18,35 @@ export const betaFig1: Experiment = {
     const engine = makePath(points, data, specs, train);
     const checkpoints = quick ? [100, 300] : [1000, 10_000, 30_000, 100_000];
     const history: number[][] = [];
-    const { snapshot, state } = await trainWithCheckpoints(engine, checkpoints, (f) => onProgress?.(f), (_cp, snap) => history.push(snap.models.map((m) => m.metrics.rmse)));
+    const { snapshot, state } = await trainWithCheckpoints(
+      engine,
+      checkpoints,
+      (f) => onProgress?.(f),
+      (_cp, snap) => history.push(snap.models.map((m) => m.metrics.rmse)),
+    );
     engine.dispose();
     const final = history[history.length - 1];
     const results: ExperimentResult[] = specs.flatMap((s, k) =>
-      checkpoints.map((cp, i) => ({ loss: s.loss, params: { beta: s.beta }, condition: { step: cp }, metrics: { rmse: history[i][k] } })),
+      checkpoints.map((cp, i) => ({
+        loss: s.loss,
+        params: { beta: s.beta },
+        condition: { step: cp },
+        metrics: { rmse: history[i][k] },
+      })),
     );
     const th = (id: string) => paperClaim(id).thresholds;
     const claims: Claim[] = [
       judged('beta-nll-fig1/nll-stuck', fmt(final[0]), final[0] > th('beta-nll-fig1/nll-stuck').nllAbove),
-      judged('beta-nll-fig1/beta-fits', `${fmt(final[1])} vs NLL ${fmt(final[0])}`, final[1] < th('beta-nll-fig1/beta-fits').factor * final[0]),
-      judged('beta-nll-fig1/mse-fits', `${fmt(final[2])} vs NLL ${fmt(final[0])}`, final[2] < th('beta-nll-fig1/mse-fits').factor * final[0]),
+      judged(
+        'beta-nll-fig1/beta-fits',
+        `${fmt(final[1])} vs NLL ${fmt(final[0])}`,
+        final[1] < th('beta-nll-fig1/beta-fits').factor * final[0],
+      ),
+      judged(
+        'beta-nll-fig1/mse-fits',
+        `${fmt(final[2])} vs NLL ${fmt(final[0])}`,
+        final[2] < th('beta-nll-fig1/mse-fits').factor * final[0],
+      ),
     ];
     return {
       id: this.id,
@@ -40,7 +58,13 @@ export const betaFig1: Experiment = {
       state,
       results,
       claims,
-      tables: [{ caption: 'RMSE to the true mean during training', header: ['step', 'NLL', 'β-NLL (0.5)', 'MSE'], rows: checkpoints.map((cp, i) => [cp, ...history[i]]) }],
+      tables: [
+        {
+          caption: 'RMSE to the true mean during training',
+          header: ['step', 'NLL', 'β-NLL (0.5)', 'MSE'],
+          rows: checkpoints.map((cp, i) => [cp, ...history[i]]),
+        },
+      ],
     };
   },
 };

@@ -28,7 +28,17 @@ export function gridSine(seed: number, n = 1000): Points {
   return { x, y, isOutlier: new Uint8Array(n) };
 }
 
-export function betaSetup(setup: BetaSetup, o: { seeds: number; steps: number; seed: number }): { points: Points; data: DataSpec; specs: ModelSpec[]; train: TrainSettings; arch: Architecture; checkpoints: number[] } {
+export function betaSetup(
+  setup: BetaSetup,
+  o: { seeds: number; steps: number; seed: number },
+): {
+  points: Points;
+  data: DataSpec;
+  specs: ModelSpec[];
+  train: TrainSettings;
+  arch: Architecture;
+  checkpoints: number[];
+} {
   const data: DataSpec = { ...defaultDataSpec('beta-sine'), seed: o.seed, outlierRate: 0 };
   const grid = setup !== 'uniformX' && setup !== 'project';
   const points = grid ? gridSine(o.seed) : makePoints(data);
@@ -40,9 +50,21 @@ export function betaSetup(setup: BetaSetup, o: { seeds: number; steps: number; s
     ...(setup !== 'standardised' && setup !== 'project' ? { rawInput: true } : {}),
     ...(setup === 'pytorchInit' ? { init: 'pytorch' as const } : {}),
   };
-  const train: TrainSettings = { ...DEFAULT_TRAIN, learningRate: 5e-4, batchSize: 100, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: o.seed, architecture: arch };
+  const train: TrainSettings = {
+    ...DEFAULT_TRAIN,
+    learningRate: 5e-4,
+    batchSize: 100,
+    warmupMeanSteps: 0,
+    warmupNllSteps: 0,
+    batchSeed: o.seed,
+    architecture: arch,
+  };
   const losses = [modelSpec('nll'), modelSpec('beta-nll', { beta: 0.5 }), modelSpec('mse')];
-  const specs = withIds(Array.from({ length: o.seeds }, (_, s) => losses.map((l) => ({ ...l, initSeed: o.seed + 1000 * s }))).flat());
-  const checkpoints = [1000, 3000, 10_000, 30_000, 100_000, 300_000, 1_000_000].filter((c) => c < o.steps).concat(o.steps);
+  const specs = withIds(
+    Array.from({ length: o.seeds }, (_, s) => losses.map((l) => ({ ...l, initSeed: o.seed + 1000 * s }))).flat(),
+  );
+  const checkpoints = [1000, 3000, 10_000, 30_000, 100_000, 300_000, 1_000_000]
+    .filter((c) => c < o.steps)
+    .concat(o.steps);
   return { points, data, specs, train, arch, checkpoints };
 }

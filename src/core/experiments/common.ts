@@ -53,10 +53,20 @@ export const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;
 
 /** A number as the claims quote it: integers as they are, 3 decimals in [1e-3, 1e4), otherwise exponent form. */
 export const fmt = (v: number) =>
-  Number.isInteger(v) ? String(v) : Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v);
+  Number.isInteger(v)
+    ? String(v)
+    : Number.isFinite(v)
+      ? Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4
+        ? v.toFixed(3)
+        : v.toExponential(2)
+      : String(v);
 
 /** Trains in chunks so progress can be reported and the event loop breathes; returns the last snapshot and state. */
-export async function train(engine: TrainingPath, steps: number, progress: (done: number) => void): Promise<{ snapshot: Snapshot; state: TrainingState }> {
+export async function train(
+  engine: TrainingPath,
+  steps: number,
+  progress: (done: number) => void,
+): Promise<{ snapshot: Snapshot; state: TrainingState }> {
   const chunk = 250;
   for (let done = 0; done < steps; done += chunk) {
     engine.run(Math.min(chunk, steps - done));

@@ -56,14 +56,21 @@ export function studyTrajectory(s: StudySettings, seed: number, i: number, loss:
  * Trains the warm-up once for all trajectories (it is the same for every variant), then every variant from
  * that state as one stacked run of trajectories × variants, with checkpoints. Returns one curve per pair.
  */
-export async function divergenceStudy(s: StudySettings, seed: number, progress: (done: number) => void = () => {}): Promise<{ curves: Curve[]; state: TrainingState }> {
+export async function divergenceStudy(
+  s: StudySettings,
+  seed: number,
+  progress: (done: number) => void = () => {},
+): Promise<{ curves: Curve[]; state: TrainingState }> {
   const warmSteps = s.train.warmupMeanSteps + s.train.warmupNllSteps;
   const ids = Array.from({ length: s.trajectories }, (_, i) => i);
   const total = warmSteps + s.ownSteps * DIVERGENCE_LOSSES.length;
-  const warm = new Trajectories(ids.map((i) => studyTrajectory(s, seed, i, DIVERGENCE_LOSSES[0])), s.train);
+  const warm = new Trajectories(
+    ids.map((i) => studyTrajectory(s, seed, i, DIVERGENCE_LOSSES[0])),
+    s.train,
+  );
   let start: TrainingState;
   try {
-    for (let done = 0; done < warmSteps; ) {
+    for (let done = 0; done < warmSteps;) {
       const n = Math.min(100, warmSteps - done);
       warm.run(n);
       done += n;
@@ -76,10 +83,21 @@ export async function divergenceStudy(s: StudySettings, seed: number, progress: 
   }
   const pairs = DIVERGENCE_LOSSES.flatMap((loss) => ids.map((i) => ({ loss, i })));
   const models = pairs.map(({ loss, i }) => ({ ...start.models[i], id: `${loss}:${i}` }));
-  const run = new Trajectories(pairs.map(({ loss, i }) => studyTrajectory(s, seed, i, loss)), s.train, { step: start.step, models });
-  const curves: Curve[] = pairs.map(({ loss, i }) => ({ loss, trajectory: i, seed: seed + i, steps: [], rmse: [], sigmaError: [] }));
+  const run = new Trajectories(
+    pairs.map(({ loss, i }) => studyTrajectory(s, seed, i, loss)),
+    s.train,
+    { step: start.step, models },
+  );
+  const curves: Curve[] = pairs.map(({ loss, i }) => ({
+    loss,
+    trajectory: i,
+    seed: seed + i,
+    steps: [],
+    rmse: [],
+    sigmaError: [],
+  }));
   try {
-    for (let done = 0; done < s.ownSteps; ) {
+    for (let done = 0; done < s.ownSteps;) {
       const n = Math.min(s.every, s.ownSteps - done);
       run.run(n);
       done += n;
@@ -129,14 +147,29 @@ export function studySettings(quick: boolean): StudySettings {
   // of seed 1 comes within 500 steps of the switch (../shared/FINDINGS.md). With the page's shorter warm-up (400 + 400)
   // and 1500 steps, none of the 64 diverged under any variant (README).
   return quick
-    ? { trajectories: 2, train: { ...DEFAULT_TRAIN, warmupMeanSteps: 20, warmupNllSteps: 20, architecture: ZERO_BIAS_ARCHITECTURE }, ownSteps: 40, every: 20, T: 16, outlierRate: 0.25 }
-    : { trajectories: 64, train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000, architecture: ZERO_BIAS_ARCHITECTURE }, ownSteps: 1000, every: 100, T: 16, outlierRate: 0.25 };
+    ? {
+        trajectories: 2,
+        train: { ...DEFAULT_TRAIN, warmupMeanSteps: 20, warmupNllSteps: 20, architecture: ZERO_BIAS_ARCHITECTURE },
+        ownSteps: 40,
+        every: 20,
+        T: 16,
+        outlierRate: 0.25,
+      }
+    : {
+        trajectories: 64,
+        train: { ...DEFAULT_TRAIN, warmupMeanSteps: 3000, warmupNllSteps: 3000, architecture: ZERO_BIAS_ARCHITECTURE },
+        ownSteps: 1000,
+        every: 100,
+        T: 16,
+        outlierRate: 0.25,
+      };
 }
 
 export const divergence: Experiment = {
   id: 'robust-nll-divergence',
   title: 'Robust-NLL’s divergence over 64 trajectories: eq. 6, constant weights and Clipped-Robust',
-  ownSeeds: 'each of the 64 trajectories has its own data, initial weights and batch order: the share diverged is the rate',
+  ownSeeds:
+    'each of the 64 trajectories has its own data, initial weights and batch order: the share diverged is the rate',
   async run({ quick, seed, onProgress }) {
     const s = studySettings(quick);
     const { curves, state } = await divergenceStudy(s, seed, (d) => onProgress?.(0.95 * d));
@@ -145,7 +178,11 @@ export const divergence: Experiment = {
       loss: c.loss,
       params: { T: s.T, trajectory: c.trajectory, seed: c.seed },
       condition: { outlierRate: s.outlierRate, stepsAfterWarmup: c.steps[c.steps.length - 1] },
-      metrics: { rmse: c.rmse[c.rmse.length - 1], sigmaError: c.sigmaError[c.sigmaError.length - 1], divergedAfter: firstDivergence(c) },
+      metrics: {
+        rmse: c.rmse[c.rmse.length - 1],
+        sigmaError: c.sigmaError[c.sigmaError.length - 1],
+        divergedAfter: firstDivergence(c),
+      },
     }));
     const [eq6, constant, clipped] = summary;
     // Each trajectory is a seed (data, init and batch order): the share diverged is itself a rate over seeds.
@@ -155,8 +192,16 @@ export const divergence: Experiment = {
     };
     const claims: Claim[] = [
       judged('robust-nll-divergence/eq6', share(eq6), eq6.diverged > 0),
-      judged('robust-nll-divergence/clipped', `${share(clipped)} vs eq. 6 ${share(eq6)}`, clipped.diverged < eq6.diverged),
-      judged('robust-nll-divergence/constant', `${share(constant)}; median σ error ${fmt(constant.stableSigmaError)} vs ${fmt(clipped.stableSigmaError)}`, constant.diverged < eq6.diverged && constant.stableSigmaError > clipped.stableSigmaError),
+      judged(
+        'robust-nll-divergence/clipped',
+        `${share(clipped)} vs eq. 6 ${share(eq6)}`,
+        clipped.diverged < eq6.diverged,
+      ),
+      judged(
+        'robust-nll-divergence/constant',
+        `${share(constant)}; median σ error ${fmt(constant.stableSigmaError)} vs ${fmt(clipped.stableSigmaError)}`,
+        constant.diverged < eq6.diverged && constant.stableSigmaError > clipped.stableSigmaError,
+      ),
     ];
     const rows = summary.map((x) => [
       lossLabel(x.loss),
@@ -165,22 +210,38 @@ export const divergence: Experiment = {
       x.when.length ? `${median(x.when)} (${Math.min(...x.when)}–${Math.max(...x.when)})` : '–',
       x.stableRmse,
       x.stableSigmaError,
-      x.divergedTrajectories.slice(0, 12).map((t) => seed + t).join(' ') || '–',
+      x.divergedTrajectories
+        .slice(0, 12)
+        .map((t) => seed + t)
+        .join(' ') || '–',
     ]);
     const along: Table = {
       caption: `Share diverged (RMSE ≥ ${DIVERGED_RMSE} at any checkpoint so far) against steps after the warm-up`,
       header: ['steps after warm-up', ...summary.map((x) => lossLabel(x.loss))],
       rows: curves[0].steps
-        .filter((_, j, a) => a.length <= 8 || j % Math.ceil(a.length / 8) === Math.ceil(a.length / 8) - 1 || j === a.length - 1)
-        .map((st) => [st, ...DIVERGENCE_LOSSES.map((loss) => {
-          const mine = curves.filter((c) => c.loss === loss);
-          return `${mine.filter((c) => { const w = firstDivergence(c); return w !== null && w <= st; }).length}/${mine.length}`;
-        })]),
+        .filter(
+          (_, j, a) =>
+            a.length <= 8 || j % Math.ceil(a.length / 8) === Math.ceil(a.length / 8) - 1 || j === a.length - 1,
+        )
+        .map((st) => [
+          st,
+          ...DIVERGENCE_LOSSES.map((loss) => {
+            const mine = curves.filter((c) => c.loss === loss);
+            return `${
+              mine.filter((c) => {
+                const w = firstDivergence(c);
+                return w !== null && w <= st;
+              }).length
+            }/${mine.length}`;
+          }),
+        ]),
     };
     // The file opens the first trajectory where eq. 6 diverged (or the first one), all three variants side by side.
     const pick = eq6.divergedTrajectories[0] ?? 0;
     const traj = studyTrajectory(s, seed, pick, DIVERGENCE_LOSSES[0]);
-    const specs: ModelSpec[] = withIds(DIVERGENCE_LOSSES.map((loss) => modelSpec(loss, { T: s.T, initSeed: seed + pick })));
+    const specs: ModelSpec[] = withIds(
+      DIVERGENCE_LOSSES.map((loss) => modelSpec(loss, { T: s.T, initSeed: seed + pick })),
+    );
     const config: RunConfig = { data: traj.data, models: specs, train: { ...s.train, batchSeed: traj.batchSeed } };
     const own = DIVERGENCE_LOSSES.map((loss) => state.models.find((m) => m.id === `${loss}:${pick}`)!);
     const picked: TrainingState = { step: state.step, models: own.map((m, k) => ({ ...m, id: specs[k].id })) };
@@ -200,7 +261,19 @@ export const divergence: Experiment = {
       results,
       claims,
       tables: [
-        { caption: '', header: ['variant', 'diverged', 'still diverged at the end', 'steps after warm-up to diverge: median (range)', 'median RMSE of the others', 'median σ error of the others', 'diverged seeds (first 12)'], rows },
+        {
+          caption: '',
+          header: [
+            'variant',
+            'diverged',
+            'still diverged at the end',
+            'steps after warm-up to diverge: median (range)',
+            'median RMSE of the others',
+            'median σ error of the others',
+            'diverged seeds (first 12)',
+          ],
+          rows,
+        },
         along,
       ],
     };

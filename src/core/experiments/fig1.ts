@@ -14,7 +14,13 @@ export const fig1: Experiment = {
   async run({ quick, seed, onProgress, makePath = enginePath }) {
     const warm = quick ? { meanSteps: 400, nllSteps: 400 } : { meanSteps: 3000, nllSteps: 3000 };
     const steps = quick ? 1500 : 100_000;
-    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, warmupMeanSteps: warm.meanSteps, warmupNllSteps: warm.nllSteps, batchSeed: seed, architecture: ZERO_BIAS_ARCHITECTURE };
+    const trainSettings: TrainSettings = {
+      ...DEFAULT_TRAIN,
+      warmupMeanSteps: warm.meanSteps,
+      warmupNllSteps: warm.nllSteps,
+      batchSeed: seed,
+      architecture: ZERO_BIAS_ARCHITECTURE,
+    };
     const conditions = [
       { outlierRate: 0, T: 64 },
       { outlierRate: 0.25, T: 16 },
@@ -38,12 +44,22 @@ export const fig1: Experiment = {
       const engine = makePath(points, data, specs, trainSettings);
       // Checkpoints along the way: a late divergence shows up in the results, not just at the end.
       const checkpoints = quick ? [steps] : [10_000, 25_000, 50_000, 75_000, steps];
-      const { snapshot, state } = await trainWithCheckpoints(engine, checkpoints, (f) => onProgress?.((c + f) / conditions.length), (cp, snap) => {
-        if (cp < steps)
-          snap.models.forEach((m, k) =>
-            results.push({ loss: m.loss, params: { T: specs[k].T, beta: specs[k].beta, warmStart: k !== 4 }, condition: { outlierRate: cond.outlierRate, step: cp }, metrics: { rmse: m.metrics.rmse, nll: m.metrics.nll, sigmaError: m.metrics.sigmaError } }),
-          );
-      });
+      const { snapshot, state } = await trainWithCheckpoints(
+        engine,
+        checkpoints,
+        (f) => onProgress?.((c + f) / conditions.length),
+        (cp, snap) => {
+          if (cp < steps)
+            snap.models.forEach((m, k) =>
+              results.push({
+                loss: m.loss,
+                params: { T: specs[k].T, beta: specs[k].beta, warmStart: k !== 4 },
+                condition: { outlierRate: cond.outlierRate, step: cp },
+                metrics: { rmse: m.metrics.rmse, nll: m.metrics.nll, sigmaError: m.metrics.sigmaError },
+              }),
+            );
+        },
+      );
       const row: Record<string, { rmse: number; sigmaError: number; nll: number }> = {};
       snapshot.models.forEach((m, k) => {
         row[names[k]] = { rmse: m.metrics.rmse, sigmaError: m.metrics.sigmaError, nll: m.metrics.nll };
@@ -51,7 +67,12 @@ export const fig1: Experiment = {
           loss: m.loss,
           params: { T: specs[k].T, beta: specs[k].beta, warmStart: k !== 4 },
           condition: { outlierRate: cond.outlierRate, step: steps },
-          metrics: { rmse: m.metrics.rmse, nll: m.metrics.nll, sigmaError: m.metrics.sigmaError, diverged: m.status === 'diverged' ? 1 : 0 },
+          metrics: {
+            rmse: m.metrics.rmse,
+            nll: m.metrics.nll,
+            sigmaError: m.metrics.sigmaError,
+            diverged: m.status === 'diverged' ? 1 : 0,
+          },
         });
       });
       metrics.push(row);
@@ -64,11 +85,27 @@ export const fig1: Experiment = {
     const bestOther = Math.min(...others.map((o) => o.sigmaError));
     const cold = dirty['Robust-NLL (cold start)'].sigmaError;
     const claims: Claim[] = [
-      judged('robust-nll-fig1/sigma', `σ error ${fmt(robust.sigmaError)} vs best other ${fmt(bestOther)}; RMSE ${fmt(robust.rmse)} vs NLL ${fmt(dirty.NLL.rmse)}`, robust.sigmaError < bestOther && robust.rmse <= dirty.NLL.rmse),
+      judged(
+        'robust-nll-fig1/sigma',
+        `σ error ${fmt(robust.sigmaError)} vs best other ${fmt(bestOther)}; RMSE ${fmt(robust.rmse)} vs NLL ${fmt(dirty.NLL.rmse)}`,
+        robust.sigmaError < bestOther && robust.rmse <= dirty.NLL.rmse,
+      ),
       judged('robust-nll-fig1/mean', `${fmt(robust.rmse)} vs ${fmt(dirty.NLL.rmse)}`, robust.rmse < dirty.NLL.rmse),
-      judged('robust-nll-fig1/warm-start', `cold ${fmt(cold)} vs warm ${fmt(robust.sigmaError)} (σ error)`, cold > robust.sigmaError || !Number.isFinite(cold)),
+      judged(
+        'robust-nll-fig1/warm-start',
+        `cold ${fmt(cold)} vs warm ${fmt(robust.sigmaError)} (σ error)`,
+        cold > robust.sigmaError || !Number.isFinite(cold),
+      ),
     ];
-    const rows = names.map((n) => [n, metrics[0][n].rmse, metrics[0][n].sigmaError, metrics[0][n].nll, metrics[1][n].rmse, metrics[1][n].sigmaError, metrics[1][n].nll]);
+    const rows = names.map((n) => [
+      n,
+      metrics[0][n].rmse,
+      metrics[0][n].sigmaError,
+      metrics[0][n].nll,
+      metrics[1][n].rmse,
+      metrics[1][n].sigmaError,
+      metrics[1][n].nll,
+    ]);
     return {
       id: this.id,
       title: this.title,
@@ -76,7 +113,14 @@ export const fig1: Experiment = {
       ...last!,
       results,
       claims,
-      tables: [{ caption: '', header: ['loss', 'clean RMSE', 'clean σ err', 'clean NLL', '25 % RMSE', '25 % σ err', '25 % NLL'], rows }, ...trajectory(results)],
+      tables: [
+        {
+          caption: '',
+          header: ['loss', 'clean RMSE', 'clean σ err', 'clean NLL', '25 % RMSE', '25 % σ err', '25 % NLL'],
+          rows,
+        },
+        ...trajectory(results),
+      ],
     };
   },
 };
@@ -87,6 +131,9 @@ function trajectory(results: ExperimentResult[]): Table[] {
   const steps = [...new Set(dirty.map((r) => r.condition.step as number))].sort((a, b) => a - b);
   if (steps.length < 2) return [];
   const names = ['NLL', 'β-NLL', 'Faithful', 'Robust-NLL (warm)', 'Robust-NLL (cold)'];
-  const rows = steps.map((st) => [st, ...dirty.filter((r) => r.condition.step === st).map((r) => r.metrics.rmse ?? NaN)]);
+  const rows = steps.map((st) => [
+    st,
+    ...dirty.filter((r) => r.condition.step === st).map((r) => r.metrics.rmse ?? NaN),
+  ]);
   return [{ caption: 'RMSE with 25 % outliers along the run', header: ['step', ...names], rows }];
 }

@@ -42,7 +42,16 @@ export const fig3: Experiment = {
     const labels = FIG3_VARIANTS.map((v) => v.label);
     const arch = { hidden: [], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
     // sec. 4.1: SGD, lr 1e-4, batch 16, 10⁴ iterations, T = 1, initialised at the closed form.
-    const trainSettings: TrainSettings = { ...DEFAULT_TRAIN, optimizer: 'sgd', learningRate: 1e-4, batchSize: 16, warmupMeanSteps: 0, warmupNllSteps: 0, batchSeed: seed, architecture: arch };
+    const trainSettings: TrainSettings = {
+      ...DEFAULT_TRAIN,
+      optimizer: 'sgd',
+      learningRate: 1e-4,
+      batchSize: 16,
+      warmupMeanSteps: 0,
+      warmupNllSteps: 0,
+      batchSeed: seed,
+      architecture: arch,
+    };
     const specs = withIds(FIG3_VARIANTS.map((v) => modelSpec(v.loss, { T: 1, beta: 0.5 })));
     const errors = new Map<string, number[][]>([...labels, 'closed-form'].map((l) => [l, rates.map(() => [])]));
     const results: ExperimentResult[] = [];
@@ -57,16 +66,35 @@ export const fig3: Experiment = {
         let rss = 0;
         points.x.forEach((x, i) => (rss += (points.y[i] - a * x - b) ** 2));
         errors.get('closed-form')![r].push((a - w) ** 2);
-        results.push({ loss: 'closed-form', params: {}, condition: { outlierRate: rate, run }, metrics: { weightError: (a - w) ** 2 } });
+        results.push({
+          loss: 'closed-form',
+          params: {},
+          condition: { outlierRate: rate, run },
+          metrics: { weightError: (a - w) ** 2 },
+        });
         const start = freshState(arch, specs);
-        FIG3_VARIANTS.forEach((v, k) => (start.models[k].params = linearWeights(a, b, v.start === 'unit' ? 1 : rss / points.x.length, points, arch)));
+        FIG3_VARIANTS.forEach(
+          (v, k) =>
+            (start.models[k].params = linearWeights(
+              a,
+              b,
+              v.start === 'unit' ? 1 : rss / points.x.length,
+              points,
+              arch,
+            )),
+        );
         const engine = makePath(points, data, specs, trainSettings, start);
         const { snapshot, state } = await train(engine, steps, (f) => onProgress?.((done + f) / (rates.length * runs)));
         snapshot.models.forEach((m, k) => {
           const [slope] = linearFit(state.models[k].params, points);
           const err = (slope - w) ** 2;
           errors.get(labels[k])![r].push(err);
-          results.push({ loss: FIG3_VARIANTS[k].loss, params: { T: 1, beta: 0.5 }, condition: { outlierRate: rate, run, varianceStart: FIG3_VARIANTS[k].start }, metrics: { weightError: err, rmse: m.metrics.rmse } });
+          results.push({
+            loss: FIG3_VARIANTS[k].loss,
+            params: { T: 1, beta: 0.5 },
+            condition: { outlierRate: rate, run, varianceStart: FIG3_VARIANTS[k].start },
+            metrics: { weightError: err, rmse: m.metrics.rmse },
+          });
         });
         last = { config: { data, models: specs, train: trainSettings }, points, snapshot, state };
         engine.dispose();
@@ -92,7 +120,10 @@ export const fig3: Experiment = {
       const { paperPercent, minShare } = paperClaim(id).thresholds;
       return judged(id, `${ours.toFixed(1)} %`, ours > 0 && ours > minShare * paperPercent);
     });
-    const rows = rates.map((rate, r) => [`${Math.round(rate * 100)} %`, ...[...labels, 'closed-form'].map((l) => mean(errors.get(l)![r]))]);
+    const rows = rates.map((rate, r) => [
+      `${Math.round(rate * 100)} %`,
+      ...[...labels, 'closed-form'].map((l) => mean(errors.get(l)![r])),
+    ]);
     return {
       id: this.id,
       title: this.title,

@@ -21,7 +21,13 @@ export function leastSquares(x: ArrayLike<number>, y: ArrayLike<number>): [numbe
 }
 
 /** Flattened weights of a linear mean/variance model (no hidden layer) predicting μ = a·x + b on raw x. */
-export function linearWeights(a: number, b: number, variance: number, points: Points, arch: TrainSettings['architecture']): Float32Array {
+export function linearWeights(
+  a: number,
+  b: number,
+  variance: number,
+  points: Points,
+  arch: TrainSettings['architecture'],
+): Float32Array {
   // The engine standardises x: μ = W·(x − m)/s + c, so W = a·s and c = a·m + b.
   const { mean: m, std: s } = inputScale(points.x);
   const layout = paramLayout(arch, 1);

@@ -42,7 +42,16 @@ export function claimRates(runs: SeedRun[]): ClaimRate[] {
       let entry = keyed.get(key);
       if (!entry) {
         const id = c.id ?? c.claim;
-        entry = { id, claim: c.claim, paper: String(c.paper), version: PAPER_CLAIMS.some((p) => p.id === id) ? claimVersion(id) : 0, rate: rateOf([]), verdict: 'untested', verdictText: '', perSeed: [] };
+        entry = {
+          id,
+          claim: c.claim,
+          paper: String(c.paper),
+          version: PAPER_CLAIMS.some((p) => p.id === id) ? claimVersion(id) : 0,
+          rate: rateOf([]),
+          verdict: 'untested',
+          verdictText: '',
+          perSeed: [],
+        };
         keyed.set(key, entry);
       }
       entry.perSeed.push({ seed: run.seed, agrees: c.agrees, ours: c.ours });
@@ -55,13 +64,25 @@ export function claimRates(runs: SeedRun[]): ClaimRate[] {
 }
 
 /** Runs `exp` on each seed in turn; the last seed's report is kept whole (the file the explorer opens). */
-export async function runOverSeeds(exp: Experiment, seeds: number[], options: Omit<ExperimentOptions, 'seed'>, onSeed?: (run: SeedRun) => void): Promise<{ runs: SeedRun[]; claims: ClaimRate[]; last: ExperimentReport }> {
+export async function runOverSeeds(
+  exp: Experiment,
+  seeds: number[],
+  options: Omit<ExperimentOptions, 'seed'>,
+  onSeed?: (run: SeedRun) => void,
+): Promise<{ runs: SeedRun[]; claims: ClaimRate[]; last: ExperimentReport }> {
   const runs: SeedRun[] = [];
   let last: ExperimentReport | null = null;
   for (const [i, seed] of seeds.entries()) {
     const started = performance.now();
     const report = await exp.run({ ...options, seed, onProgress: (d) => options.onProgress?.((i + d) / seeds.length) });
-    const run: SeedRun = { seed, seconds: (performance.now() - started) / 1000, claims: report.claims, tables: report.tables, results: report.results, calibration: calibrationOf(report.snapshot) };
+    const run: SeedRun = {
+      seed,
+      seconds: (performance.now() - started) / 1000,
+      claims: report.claims,
+      tables: report.tables,
+      results: report.results,
+      calibration: calibrationOf(report.snapshot),
+    };
     runs.push(run);
     onSeed?.(run);
     last = report;

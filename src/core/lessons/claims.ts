@@ -35,13 +35,22 @@ export interface RunClaimOptions {
    * Builds the training path for the (seeded, member-expanded) run: the tfjs Engine when left out; the
    * headless command passes the fused kernel's path where a WebGPU adapter exists (scripts/lessons.ts).
    */
-  makePath?: (points: Points, config: RunConfig, members: RunConfig['models'], truth: RunConfig['data'] | null) => TrainingPath;
+  makePath?: (
+    points: Points,
+    config: RunConfig,
+    members: RunConfig['models'],
+    truth: RunConfig['data'] | null,
+  ) => TrainingPath;
   /** The lesson's own points (a real data set, realData.ts): trained as your own data are, without a truth. */
   points?: Points;
 }
 
 /** Trains `config` (as seeded) headless for the claim's budget and judges the claim on the last snapshot. */
-export async function runClaim(config: RunConfig, claim: LessonClaim, options: RunClaimOptions = {}): Promise<ClaimResult> {
+export async function runClaim(
+  config: RunConfig,
+  claim: LessonClaim,
+  options: RunClaimOptions = {},
+): Promise<ClaimResult> {
   const seed = options.seed ?? 0;
   const steps = options.steps ?? claim.steps;
   const cfg = seededConfig(config, seed);
@@ -52,10 +61,12 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
   const truth = own ? null : cfg.data;
   // An ensemble trains as its members (members.ts); the snapshot folds them back into the model.
   const members = expandMembers(cfg.models);
-  const engine = options.makePath ? options.makePath(points, cfg, members, truth) : new Engine(points, truth, members, cfg.train);
+  const engine = options.makePath
+    ? options.makePath(points, cfg, members, truth)
+    : new Engine(points, truth, members, cfg.train);
   try {
     const chunk = options.chunk ?? 500;
-    for (let done = 0; done < steps; ) {
+    for (let done = 0; done < steps;) {
       const n = Math.min(chunk, steps - done);
       engine.run(n);
       done += n;
@@ -66,7 +77,15 @@ export async function runClaim(config: RunConfig, claim: LessonClaim, options: R
     // The snapshot is the run's first: its judge computes every model's uncertainty metrics at this step.
     const metrics = claimMetricsOf(snapshot, points.x, points.y);
     const conditions = evaluateClaim(claim.conditions, metrics, seed);
-    return { statement: claim.statement, steps, seed, holds: conditions.every((c) => c.holds), conditions, metrics, calibration: calibrationOf(snapshot) };
+    return {
+      statement: claim.statement,
+      steps,
+      seed,
+      holds: conditions.every((c) => c.holds),
+      conditions,
+      metrics,
+      calibration: calibrationOf(snapshot),
+    };
   } finally {
     engine.dispose();
   }

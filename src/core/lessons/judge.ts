@@ -6,9 +6,29 @@ import { flattenUncertainty } from '../uncertainty';
 import type { ModelCalibration } from './record';
 
 type JudgedSet = 'heldOut' | 'inliers' | 'outliers';
-type JudgedScalar = 'coverage1' | 'coverage2' | 'coverage3' | 'coverage95' | 'miscalibrationArea' | 'rmsCalibrationError' | 'sharpness' | 'crps' | 'intervalScore95' | 'nll' | 'dss';
+type JudgedScalar =
+  | 'coverage1'
+  | 'coverage2'
+  | 'coverage3'
+  | 'coverage95'
+  | 'miscalibrationArea'
+  | 'rmsCalibrationError'
+  | 'sharpness'
+  | 'crps'
+  | 'intervalScore95'
+  | 'nll'
+  | 'dss';
 /** Post-hoc figures (posthoc.ts flattenPosthoc). */
-type PosthocScalar = 'q' | 'learned' | 'qOverLearned' | 'coverageLearned' | 'coverageConformal' | 'widthLearned' | 'widthConformal' | 'xGapLearned' | 'xGapConformal';
+type PosthocScalar =
+  | 'q'
+  | 'learned'
+  | 'qOverLearned'
+  | 'coverageLearned'
+  | 'coverageConformal'
+  | 'widthLearned'
+  | 'widthConformal'
+  | 'xGapLearned'
+  | 'xGapConformal';
 
 /**
  * Metrics of a model that a claim may bound: the fit metrics (ModelSnapshot.metrics), the uncertainty metrics of a
@@ -35,11 +55,11 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
   if (!e) return NaN;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < xs.length; i++) (lo = Math.min(lo, xs[i])), (hi = Math.max(hi, xs[i]));
+  for (let i = 0; i < xs.length; i++) ((lo = Math.min(lo, xs[i])), (hi = Math.max(hi, xs[i])));
   const sums = { in: 0, inN: 0, out: 0, outN: 0 };
   snapshot.grid.forEach((x, i) => {
-    if (x >= lo && x <= hi) (sums.in += e.epistemic[i]), sums.inN++;
-    else (sums.out += e.epistemic[i]), sums.outN++;
+    if (x >= lo && x <= hi) ((sums.in += e.epistemic[i]), sums.inN++);
+    else ((sums.out += e.epistemic[i]), sums.outN++);
   });
   return sums.inN && sums.outN ? sums.out / sums.outN / (sums.in / sums.inN) : NaN;
 }
@@ -48,7 +68,12 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
  * The median |y − μ(x)| over the training points, μ read off the snapshot's grid by linear interpolation (exact for a
  * linear model): how far the fit sits from most of the data, with no truth needed (a real data set's lesson).
  */
-export function medianAbsResidual(snapshot: Snapshot, id: string, xs: ArrayLike<number>, ys: ArrayLike<number>): number {
+export function medianAbsResidual(
+  snapshot: Snapshot,
+  id: string,
+  xs: ArrayLike<number>,
+  ys: ArrayLike<number>,
+): number {
   const m = snapshot.models.find((x) => x.id === id);
   const g = snapshot.grid;
   if (!m || m.mu.length !== g.length || xs.length === 0) return NaN;
@@ -64,7 +89,11 @@ export function medianAbsResidual(snapshot: Snapshot, id: string, xs: ArrayLike<
 
 /** Every model's figures a claim may bound, by id: what runClaim judges at the end and the page's progress line live
  * (the training points' targets `ys` for medianAbsResidual; NaN without them). */
-export function claimMetricsOf(snapshot: Snapshot, xs: ArrayLike<number>, ys?: ArrayLike<number>): Record<string, ClaimMetrics> {
+export function claimMetricsOf(
+  snapshot: Snapshot,
+  xs: ArrayLike<number>,
+  ys?: ArrayLike<number>,
+): Record<string, ClaimMetrics> {
   const metrics: Record<string, ClaimMetrics> = {};
   for (const m of snapshot.models) {
     let minGradWeight = Infinity;
@@ -95,9 +124,25 @@ export type Condition =
    * A sweep's two grids (src/core/sweep.ts), cell by cell: the share of pairs [a, b] where a's metric is at most
    * `factor` × b's (a finite a beats a non-finite b: b diverged) must be at least `min`. `id` names the claim.
    */
-  | { kind: 'share'; id: string; pairs: [string, string][]; metric: ClaimMetric; factor?: number; min: number; onlySeed?: number }
+  | {
+      kind: 'share';
+      id: string;
+      pairs: [string, string][];
+      metric: ClaimMetric;
+      factor?: number;
+      min: number;
+      onlySeed?: number;
+    }
   /** The median of the metric over `ids` (finite cells) at most `factor` × the median over `than`. */
-  | { kind: 'median'; id: string; ids: string[]; than: string[]; metric: ClaimMetric; factor?: number; onlySeed?: number };
+  | {
+      kind: 'median';
+      id: string;
+      ids: string[];
+      than: string[];
+      metric: ClaimMetric;
+      factor?: number;
+      onlySeed?: number;
+    };
 
 export interface LessonClaim {
   /** The claim in words, as the lesson's text makes it. */
@@ -131,13 +176,20 @@ export interface ClaimResult {
   calibration?: ModelCalibration[];
 }
 
-const f3 = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v));
+const f3 = (v: number) =>
+  Number.isFinite(v) ? (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4 ? v.toFixed(3) : v.toExponential(2)) : String(v);
 
 /** Judges the conditions on metrics by model id (on `seed`). A missing model or a non-finite value fails its condition. */
-export function evaluateClaim(conditions: Condition[], metrics: Record<string, Partial<Record<ClaimMetric, number>>>, seed = 0): ConditionResult[] {
+export function evaluateClaim(
+  conditions: Condition[],
+  metrics: Record<string, Partial<Record<ClaimMetric, number>>>,
+  seed = 0,
+): ConditionResult[] {
   return conditions.map((c) => {
     const judged = judge(c, metrics);
-    return c.onlySeed === undefined || c.onlySeed === seed ? judged : { ...judged, holds: true, skipped: true, text: `(seed ${c.onlySeed} only) ${judged.text}` };
+    return c.onlySeed === undefined || c.onlySeed === seed
+      ? judged
+      : { ...judged, holds: true, skipped: true, text: `(seed ${c.onlySeed} only) ${judged.text}` };
   });
 }
 
@@ -152,24 +204,45 @@ function judge(c: Condition, metrics: Record<string, Partial<Record<ClaimMetric,
   const factor = 'factor' in c ? (c.factor ?? 1) : 1;
   const times = factor === 1 ? '' : `${factor} × `;
   if (c.kind === 'share') {
-    const wins = c.pairs.filter(([a, b]) => Number.isFinite(of(a)) && (!Number.isFinite(of(b)) || of(a) <= factor * of(b))).length;
+    const wins = c.pairs.filter(
+      ([a, b]) => Number.isFinite(of(a)) && (!Number.isFinite(of(b)) || of(a) <= factor * of(b)),
+    ).length;
     const value = c.pairs.length ? wins / c.pairs.length : NaN;
-    return { condition: c, value, holds: Number.isFinite(value) && value >= c.min, text: `${c.id}: ${c.metric} ≤ ${times}its pair in ${wins} of ${c.pairs.length} cells (${f3(value)} ≥ ${c.min})` };
+    return {
+      condition: c,
+      value,
+      holds: Number.isFinite(value) && value >= c.min,
+      text: `${c.id}: ${c.metric} ≤ ${times}its pair in ${wins} of ${c.pairs.length} cells (${f3(value)} ≥ ${c.min})`,
+    };
   }
   if (c.kind === 'median') {
     const value = median(c.ids.map(of));
     const other = median(c.than.map(of));
     const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
-    return { condition: c, value, other, holds, text: `${c.id}: median ${c.metric} ${f3(value)} ≤ ${times}the other grid's ${f3(other)}` };
+    return {
+      condition: c,
+      value,
+      other,
+      holds,
+      text: `${c.id}: median ${c.metric} ${f3(value)} ≤ ${times}the other grid's ${f3(other)}`,
+    };
   }
   const value = of(c.id);
   if (c.kind === 'bound') {
-    const holds = Number.isFinite(value) && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
-    const range = [c.min !== undefined ? `≥ ${c.min}` : '', c.max !== undefined ? `≤ ${c.max}` : ''].filter(Boolean).join(' and ');
+    const holds =
+      Number.isFinite(value) && (c.min === undefined || value >= c.min) && (c.max === undefined || value <= c.max);
+    const range = [c.min !== undefined ? `≥ ${c.min}` : '', c.max !== undefined ? `≤ ${c.max}` : '']
+      .filter(Boolean)
+      .join(' and ');
     return { condition: c, value, holds, text: `${c.id} ${c.metric} ${f3(value)} ${range}` };
   }
   const other = of(c.than);
   const holds = Number.isFinite(value) && Number.isFinite(other) && value <= factor * other;
-  return { condition: c, value, other, holds, text: `${c.id} ${c.metric} ${f3(value)} ≤ ${factor === 1 ? '' : `${factor} × `}${c.than}'s ${f3(other)}` };
+  return {
+    condition: c,
+    value,
+    other,
+    holds,
+    text: `${c.id} ${c.metric} ${f3(value)} ≤ ${factor === 1 ? '' : `${factor} × `}${c.than}'s ${f3(other)}`,
+  };
 }
-

@@ -3,7 +3,14 @@
 import type { RunConfig } from '../config';
 import type { Snapshot } from '../evaluator';
 import { warmupOf } from '../state';
-import { claimMetricsOf, evaluateClaim, type ClaimMetric, type Condition, type ConditionResult, type LessonClaim } from './judge';
+import {
+  claimMetricsOf,
+  evaluateClaim,
+  type ClaimMetric,
+  type Condition,
+  type ConditionResult,
+  type LessonClaim,
+} from './judge';
 
 /** The models a condition reads. */
 export function conditionIds(c: Condition): string[] {
@@ -102,9 +109,18 @@ export function judgeProgress(input: {
   };
   if (!judged) return { ...base, verdict: 'waiting', judgedStep: null, results: [] };
   if (judged.warming) return { ...base, verdict: 'warm-up', judgedStep: judged.step, results: [] };
-  const results = evaluateClaim([...claim.conditions], judged.metrics() as Record<string, Partial<Record<ClaimMetric, number>>>, 0);
+  const results = evaluateClaim(
+    [...claim.conditions],
+    judged.metrics() as Record<string, Partial<Record<ClaimMetric, number>>>,
+    0,
+  );
   const holds = results.every((r) => r.holds);
-  return { ...base, verdict: holds ? 'shown' : judged.step < target ? 'not-yet' : 'not-shown', judgedStep: judged.step, results };
+  return {
+    ...base,
+    verdict: holds ? 'shown' : judged.step < target ? 'not-yet' : 'not-shown',
+    judgedStep: judged.step,
+    results,
+  };
 }
 
 const SET_WORDS: Record<string, string> = { heldOut: 'held-out', inliers: 'inliers’', outliers: 'outliers’' };
@@ -185,9 +201,16 @@ export function steps(n: number): string {
  * The progress line's words: where the claim shows, and whether it has. `atTarget`: the verdict at the first
  * judged step at or past the claim's (the page keeps it), so a later reading is not taken for the claim's.
  */
-export function progressWords(p: ClaimProgress, name: (id: string) => string, atTarget: { step: number; holds: boolean } | null = null): { line: string; verdict: string; details: string[] } {
+export function progressWords(
+  p: ClaimProgress,
+  name: (id: string) => string,
+  atTarget: { step: number; holds: boolean } | null = null,
+): { line: string; verdict: string; details: string[] } {
   const togo = p.secondsToGo !== null ? ` (about ${duration(p.secondsToGo)} to go at the current speed)` : '';
-  const line = p.step >= p.target ? `the claim is about step ${steps(p.target)} — now at step ${steps(p.step)}` : `the claim shows by step ${steps(p.target)} — now at step ${steps(p.step)}${togo}`;
+  const line =
+    p.step >= p.target
+      ? `the claim is about step ${steps(p.target)} — now at step ${steps(p.step)}`
+      : `the claim shows by step ${steps(p.target)} — now at step ${steps(p.step)}${togo}`;
   const details = p.results.filter((r) => !r.skipped).map((r) => conditionWords(r, name));
   const at = p.judgedStep !== null ? ` (step ${steps(p.judgedStep)})` : '';
   const verdict = {
@@ -198,9 +221,15 @@ export function progressWords(p: ClaimProgress, name: (id: string) => string, at
     'not-shown': `✗ not shown${at}`,
   }[p.verdict];
   // Past its step a claim may stop holding as training goes on: say what it was at its step, and what it is now.
-  if (atTarget && p.judgedStep !== null && p.judgedStep > atTarget.step && (p.verdict === 'shown' || p.verdict === 'not-shown')) {
+  if (
+    atTarget &&
+    p.judgedStep !== null &&
+    p.judgedStep > atTarget.step &&
+    (p.verdict === 'shown' || p.verdict === 'not-shown')
+  ) {
     const then = `${atTarget.holds ? '✓ shown' : '✗ not shown'} at step ${steps(atTarget.step)}`;
-    const now = (p.verdict === 'shown') === atTarget.holds ? `, and still at step ${steps(p.judgedStep)}` : `; now ${verdict}`;
+    const now =
+      (p.verdict === 'shown') === atTarget.holds ? `, and still at step ${steps(p.judgedStep)}` : `; now ${verdict}`;
     return { line, verdict: then + now, details };
   }
   return { line, verdict, details };

@@ -58,7 +58,14 @@ const pct = (v: number) => `${Math.round(100 * v)} %`;
 export function rateText(r: Rate): string {
   if (r.n === 0) return 'not judged on any seed';
   const seeds = r.n === 1 ? 'seed' : 'seeds';
-  const share = r.k === r.n ? (r.n === 1 ? 'on its one seed' : `on all ${r.n} ${seeds}`) : r.k === 0 ? `on none of ${r.n} ${seeds}` : `on ${r.k} of ${r.n} ${seeds}`;
+  const share =
+    r.k === r.n
+      ? r.n === 1
+        ? 'on its one seed'
+        : `on all ${r.n} ${seeds}`
+      : r.k === 0
+        ? `on none of ${r.n} ${seeds}`
+        : `on ${r.k} of ${r.n} ${seeds}`;
   return `holds ${share} (95 % interval ${pct(r.lo).replace(' %', '')}–${pct(r.hi)})`;
 }
 

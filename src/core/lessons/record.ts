@@ -27,7 +27,17 @@ export function calibrationOf(snapshot: Snapshot | undefined): ModelCalibration[
     const judged = judgedSet(m.uncertainty);
     if (!judged) return [];
     const u = judged.metrics;
-    return [{ id: m.id, loss: m.loss, set: judged.set, n: u.n, step: m.uncertainty!.step, pitHistogram: u.pitHistogram.map(r4), calibration: { levels: u.calibration.levels.map(r4), observed: u.calibration.observed.map(r4) }, miscalibrationArea: r4(u.miscalibrationArea) }];
+    return [
+      {
+        id: m.id,
+        loss: m.loss,
+        set: judged.set,
+        n: u.n,
+        step: m.uncertainty!.step,
+        pitHistogram: u.pitHistogram.map(r4),
+        calibration: { levels: u.calibration.levels.map(r4), observed: u.calibration.observed.map(r4) },
+        miscalibrationArea: r4(u.miscalibrationArea),
+      },
+    ];
   });
 }
-

@@ -49,7 +49,11 @@ const TRAIN_WORDS: Partial<Record<keyof TrainSettings, [string, (v: unknown) => 
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
-function diff<T extends object>(words: Partial<Record<keyof T, [string, (v: unknown) => string]>>, was: T, now: T): string[] {
+function diff<T extends object>(
+  words: Partial<Record<keyof T, [string, (v: unknown) => string]>>,
+  was: T,
+  now: T,
+): string[] {
   const out: string[] = [];
   for (const key of Object.keys(words) as (keyof T)[]) {
     const [label, show] = words[key]!;

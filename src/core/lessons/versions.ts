@@ -41,9 +41,13 @@ export interface VersionEntry {
   note: string;
 }
 
-const FIRST = 'the data as it stood when the ledger began (issue 22); lesson thresholds were set on seeds 0–2 (../shared/FINDINGS.md)';
+const FIRST =
+  'the data as it stood when the ledger began (issue 22); lesson thresholds were set on seeds 0–2 (../shared/FINDINGS.md)';
 const lesson = (fp: string): VersionEntry => ({ version: 1, fingerprint: fp, setOnSeeds: [0, 1, 2], note: FIRST });
-const paper = (fp: string, note = 'the experiment’s claim as it stood when the ledger began (issue 22)'): VersionEntry => ({ version: 1, fingerprint: fp, setOnSeeds: [], note });
+const paper = (
+  fp: string,
+  note = 'the experiment’s claim as it stood when the ledger began (issue 22)',
+): VersionEntry => ({ version: 1, fingerprint: fp, setOnSeeds: [], note });
 
 /** Lesson claims, by lesson id (src/app/lessons.ts). Fingerprint of { claim, config: claimConfig(lesson) }. */
 export const LESSON_CLAIM_VERSIONS: Record<string, VersionEntry> = {
@@ -61,8 +65,18 @@ export const LESSON_CLAIM_VERSIONS: Record<string, VersionEntry> = {
   // Issue 26's two lessons: their thresholds were written before any run judged them (seeds 0–2 then judged them:
   // conformal 2 of 3 — seed 0's worst bin at exactly 0.1 off read as 0.0999… before worstBinGap's rounding fix,
   // 3 of 3 after; Anscombe 3 of 3), so no seed was used to set them.
-  'conformal-rescues-coverage': { version: 1, fingerprint: '4542affe', setOnSeeds: [], note: 'written before any run (issue 26)' },
-  'anscombe-outlier': { version: 1, fingerprint: '8950fdc1', setOnSeeds: [], note: 'written before any run (issue 26)' },
+  'conformal-rescues-coverage': {
+    version: 1,
+    fingerprint: '4542affe',
+    setOnSeeds: [],
+    note: 'written before any run (issue 26)',
+  },
+  'anscombe-outlier': {
+    version: 1,
+    fingerprint: '8950fdc1',
+    setOnSeeds: [],
+    note: 'written before any run (issue 26)',
+  },
 };
 
 /** Paper claims, by claim id (paperClaims.ts). Fingerprint of the whole PaperClaim entry. */
@@ -83,11 +97,17 @@ export const PAPER_CLAIM_VERSIONS: Record<string, VersionEntry> = {
   'superloss-regression/superloss-mse': paper('5565c7a4'),
   'superloss-regression/robust-mse': paper('84723a07'),
   'superloss-regression/superloss-l1': paper('80e8d64a'),
-  'superloss-regression/clean': paper('78daef1a', 'new in issue 22: the paper’s Table 1 at 0 % noise (SuperLoss better than its input loss), set before any run of it'),
+  'superloss-regression/clean': paper(
+    '78daef1a',
+    'new in issue 22: the paper’s Table 1 at 0 % noise (SuperLoss better than its input loss), set before any run of it',
+  ),
   'robust-nll-divergence/eq6': paper('ae1416bd'),
   'robust-nll-divergence/clipped': paper('4c19c91f'),
   'robust-nll-divergence/constant': paper('e2fd648f'),
-  'alum-toy/margin': paper('d701d7e4', 'issue 22: the paper’s figure quoted as printed (+0.43 to +2.85 over the best other method, Table 1); the threshold (> 0) unchanged'),
+  'alum-toy/margin': paper(
+    'd701d7e4',
+    'issue 22: the paper’s figure quoted as printed (+0.43 to +2.85 over the best other method, Table 1); the threshold (> 0) unchanged',
+  ),
   'alum-toy/rejection': paper('742f3b88'),
 };
 

@@ -21,7 +21,7 @@ const EPS = 1e-5;
  */
 export function barronRho(x: number, alpha: number, c: number): number {
   if (!(c > 0)) throw new Error(`invalid scale c for Barron's loss; not > 0: ${c}`);
-  if (Number.isNaN(alpha)) throw new Error('invalid alpha for Barron\'s loss: NaN');
+  if (Number.isNaN(alpha)) throw new Error("invalid alpha for Barron's loss: NaN");
   const z = (x / c) ** 2;
   if (alpha === 2) return 0.5 * z;
   if (alpha === 0) return Math.log1p(0.5 * z);
@@ -60,7 +60,10 @@ export function barronRhoTensor(x: Tensor, alpha: Tensor, c: Scalarish, welsch?:
     // Comparisons have no gradient in TensorFlow.js; they look at a detached α (α may be learned).
     const fixedAlpha = stopGradient(alpha);
     const b = tf.maximum(tf.abs(tf.sub(alpha, 2)), EPS);
-    const aSafe = tf.mul(tf.where(tf.greaterEqual(fixedAlpha, 0), tf.onesLike(alpha), tf.neg(tf.onesLike(alpha))), tf.maximum(tf.abs(alpha), EPS));
+    const aSafe = tf.mul(
+      tf.where(tf.greaterEqual(fixedAlpha, 0), tf.onesLike(alpha), tf.neg(tf.onesLike(alpha))),
+      tf.maximum(tf.abs(alpha), EPS),
+    );
     const general = tf.mul(tf.div(b, aSafe), tf.expm1(tf.mul(tf.div(aSafe, 2), tf.log1p(tf.div(z, b)))));
     const l2 = tf.mul(0.5, z);
     const cauchy = tf.log1p(tf.mul(0.5, z));

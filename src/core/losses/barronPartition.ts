@@ -24,7 +24,8 @@ function partitionQuadrature(alpha: number, perUnit: number): number {
  * trapezoid rule converges exponentially. Valid for α in [0, 2]; Z is infinite for α < 0.
  */
 export function barronPartition(alpha: number): number {
-  if (!(alpha >= 0 && alpha <= 2)) throw new Error(`invalid alpha for Barron's partition function; not in [0, 2]: ${alpha}`);
+  if (!(alpha >= 0 && alpha <= 2))
+    throw new Error(`invalid alpha for Barron's partition function; not in [0, 2]: ${alpha}`);
   return partitionQuadrature(alpha, 64);
 }
 

@@ -7,9 +7,23 @@ export { momentMatching } from './momentMatching';
 export { studentTNll, studentTConstant } from './studentT';
 export { barronRho, barronPsi, barronRhoTensor, BARRON_NAMED } from './barron';
 export { barronPartition, logPartition, logPartitionTensor } from './barronPartition';
-export { barronAdaptiveNll, adaptiveAlpha, adaptiveScale, adaptiveLatents, ADAPTIVE_ALPHA_RANGE } from './barronAdaptive';
+export {
+  barronAdaptiveNll,
+  adaptiveAlpha,
+  adaptiveScale,
+  adaptiveLatents,
+  ADAPTIVE_ALPHA_RANGE,
+} from './barronAdaptive';
 export { boltzmannWeights, boltzmannLoss, gradientWeights, relativeWeights, type BoltzmannGradient } from './boltzmann';
-export { superloss, superlossSigma, superlossTensor, superlossSigmaTensor, lambertWTensor, TAU_MODES, type TauMode } from './superloss';
+export {
+  superloss,
+  superlossSigma,
+  superlossTensor,
+  superlossSigmaTensor,
+  lambertWTensor,
+  TAU_MODES,
+  type TauMode,
+} from './superloss';
 export { stopGradient } from './stopGradient';
 
 export type HyperId = 'T' | 'beta' | 'alpha' | 'c' | 'lambda' | 'tau' | 'tauMode' | 'nu';
@@ -30,10 +44,22 @@ export const BASE_LOSS_IDS = Object.keys(BASE_LOSSES) as BaseLoss[];
 export const WRAPPERS = {
   none: { prefix: '', label: (b: string) => b, uses: [] as HyperId[] },
   boltzmann: { prefix: 'robust-', label: (b: string) => `Robust-${b}`, uses: ['T'] as HyperId[] },
-  'boltzmann-const': { prefix: 'tilted-', label: (b: string) => `Tilted-${b} (constant weights)`, uses: ['T'] as HyperId[] },
-  superloss: { prefix: 'superloss-', label: (b: string) => `SuperLoss(${b})`, uses: ['lambda', 'tau', 'tauMode'] as HyperId[] },
+  'boltzmann-const': {
+    prefix: 'tilted-',
+    label: (b: string) => `Tilted-${b} (constant weights)`,
+    uses: ['T'] as HyperId[],
+  },
+  superloss: {
+    prefix: 'superloss-',
+    label: (b: string) => `SuperLoss(${b})`,
+    uses: ['lambda', 'tau', 'tauMode'] as HyperId[],
+  },
   // This project's stabilised Robust-NLL: eq. 6 with αⱼ of eq. 7 clipped at 0 (boltzmann.ts). Last, so older codes stay.
-  'boltzmann-clipped': { prefix: 'clipped-', label: (b: string) => `Clipped-Robust-${b} (α ≥ 0)`, uses: ['T'] as HyperId[] },
+  'boltzmann-clipped': {
+    prefix: 'clipped-',
+    label: (b: string) => `Clipped-Robust-${b} (α ≥ 0)`,
+    uses: ['T'] as HyperId[],
+  },
 } as const;
 export type Wrapper = keyof typeof WRAPPERS;
 export const WRAPPER_IDS = Object.keys(WRAPPERS) as Wrapper[];
