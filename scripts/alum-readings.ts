@@ -19,7 +19,7 @@ const { values } = parseArgs({
 });
 const steps = Number(values.steps);
 const seeds = Number(values.seeds);
-const conditions = values.conditions!.split(',').map((c) => {
+const conditions = values.conditions.split(',').map((c) => {
   const [dataset, rate] = c.split(':');
   return { dataset: dataset as ClassDataset, rate: Number(rate) };
 });

@@ -52,7 +52,9 @@ function asymmetric(d: ClassData, rate: number, seed: number): ClassData {
   const label = d.train.clean.slice();
   const flipped = new Uint8Array(label.length);
   flips.forEach((f, i) => {
-    if (f) ((label[i] = (label[i] + 1) % d.train.classes), (flipped[i] = 1));
+    if (!f) return;
+    label[i] = (label[i] + 1) % d.train.classes;
+    flipped[i] = 1;
   });
   return { ...d, train: { ...d.train, label, flipped } };
 }
@@ -114,7 +116,7 @@ const record = {
   runs: out,
   claims,
 };
-writeFileSync(values.out!, JSON.stringify(record, null, 1));
+writeFileSync(values.out, JSON.stringify(record, null, 1));
 console.log(
   JSON.stringify(
     claims.map((c) => ({

@@ -15,7 +15,7 @@ const backend = await useNodeBackend(values.backend as NodeBackend);
 const steps = Number(values.steps);
 const lesson = CLASS_LESSONS[0];
 const engine = new ClassifyEngine(makeClassData(lesson.config.data), lesson.config.models, lesson.config.train);
-const time = async (f: () => Promise<unknown> | unknown) => {
+const time = async (f: () => unknown) => {
   const t = performance.now();
   await f();
   return (performance.now() - t) / 1000;

@@ -121,8 +121,8 @@ const result = {
   rows,
   targets,
 };
-mkdirSync(dirname(values.out!), { recursive: true });
-writeFileSync(values.out!, `${JSON.stringify(result, null, 2)}\n`);
+mkdirSync(dirname(values.out), { recursive: true });
+writeFileSync(values.out, `${JSON.stringify(result, null, 2)}\n`);
 console.log(
   `wrote ${values.out}; load ${loadBefore.map((l) => l.toFixed(1)).join(' ')} → ${loadavg()
     .map((l) => l.toFixed(1))

@@ -16,7 +16,7 @@ const { values } = parseArgs({
     'tfjs-max-k': { type: 'string' },
   },
 });
-const quick = values.quick!;
+const quick = values.quick;
 const PORT = 4174;
 const base = `http://localhost:${PORT}`;
 
@@ -120,7 +120,7 @@ try {
         lessons: true,
       };
   const result = await bench.evaluate(
-    (o) => (window as unknown as { runBench(o: unknown): Promise<unknown> }).runBench(o),
+    (o) => (window as unknown as { runBench: (o: unknown) => Promise<unknown> }).runBench(o),
     opts,
   );
   await browser.close();
@@ -151,7 +151,7 @@ try {
     notes,
   };
   mkdirSync('scripts', { recursive: true });
-  writeFileSync(values.out!, JSON.stringify(out, null, 1));
+  writeFileSync(values.out, JSON.stringify(out, null, 1));
 
   const f = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));
   console.log(

@@ -17,7 +17,7 @@ const { values } = parseArgs({
     out: { type: 'string' },
   },
 });
-const variant = values.variant!;
+const variant = values.variant;
 if (!(variant in BETA_SETUPS)) throw new Error(`--variant: one of ${Object.keys(BETA_SETUPS).join(', ')}`);
 const steps = Number(values.steps);
 const seeds = Number(values.seeds);

@@ -22,25 +22,29 @@ if (existsSync(output) && statSync(output).mtimeMs >= newest && !process.argv.in
   process.exit(0);
 }
 
-const { error, stderr } = await asc.main([
-  join(asDir, 'trainer.ts'),
-  '--outFile',
-  output,
-  '--optimizeLevel',
-  '3',
-  '--shrinkLevel',
-  '0',
-  '--runtime',
-  'stub',
-  '--noAssert',
-  '--enable',
-  'simd',
-  '--initialMemory',
-  '16',
-  // AS112: v128 parameters of functions exported between this module's own files (none crosses to the host).
-  '--disableWarning',
-  '112',
-]);
+const stderr = asc.createMemoryStream();
+const { error } = await asc.main(
+  [
+    join(asDir, 'trainer.ts'),
+    '--outFile',
+    output,
+    '--optimizeLevel',
+    '3',
+    '--shrinkLevel',
+    '0',
+    '--runtime',
+    'stub',
+    '--noAssert',
+    '--enable',
+    'simd',
+    '--initialMemory',
+    '16',
+    // AS112: v128 parameters of functions exported between this module's own files (none crosses to the host).
+    '--disableWarning',
+    '112',
+  ],
+  { stderr },
+);
 if (error) {
   console.error(stderr.toString());
   console.error(`build-cpu: ${error.message}`);

@@ -43,7 +43,7 @@ if (single !== null && !(Number.isInteger(single) && single >= 0)) {
   process.exit(2);
 }
 const seedList = single !== null ? [single] : Array.from({ length: seeds }, (_, s) => s);
-const backend = values.backend!;
+const backend = values.backend;
 if (!isPathBackend(backend)) {
   console.error(`--backend must be one of ${PATH_BACKENDS.join(', ')}, not ${backend}`);
   process.exit(2);

@@ -57,7 +57,7 @@ if (!isPathBackend(values.backend)) {
   process.exit(2);
 }
 const { makePath, label: backend } = await nodePaths(values.backend);
-mkdirSync(values.out!, { recursive: true });
+mkdirSync(values.out, { recursive: true });
 const list = target === 'all' ? EXPERIMENTS : [findExperiment(target)];
 let notReproduced = 0;
 for (const exp of list) {
@@ -71,7 +71,7 @@ for (const exp of list) {
   const { runs, claims, last } = await runOverSeeds(
     exp,
     seedList,
-    { quick: values.quick!, makePath, onProgress: (d) => bar(exp.id, d, started) },
+    { quick: values.quick, makePath, onProgress: (d) => bar(exp.id, d, started) },
     (run) =>
       console.error(
         `${exp.id} seed ${run.seed}: ${run.seconds.toFixed(0)} s; ${run.claims.map((c) => (c.agrees ? '✓' : '✗')).join('')}`,
@@ -90,7 +90,7 @@ for (const exp of list) {
     claims,
     runs,
   };
-  writeFileSync(join(values.out!, `${exp.id}.json`), `${JSON.stringify(record, null, 1)}\n`);
+  writeFileSync(join(values.out, `${exp.id}.json`), `${JSON.stringify(record, null, 1)}\n`);
   if (values['run-file']) {
     const run = () => ({
       config: last.config!,
@@ -101,15 +101,15 @@ for (const exp of list) {
       history: [],
     });
     writeFileSync(
-      join(values.out!, `${exp.id}.run.json`),
+      join(values.out, `${exp.id}.run.json`),
       last.json ?? runFileJson(run(), { results: last.results, claims: last.claims }),
     );
   }
   const md = markdownSeedsReport(record);
-  writeFileSync(join(values.out!, `${exp.id}.md`), md);
+  writeFileSync(join(values.out, `${exp.id}.md`), md);
   console.log(`\n${md}`);
   notReproduced += claims.filter((c) => c.verdict !== 'holds').length;
-  console.log(`(${backend}; wrote ${join(values.out!, exp.id)}.json and .md)`);
+  console.log(`(${backend}; wrote ${join(values.out, exp.id)}.json and .md)`);
 }
 console.log(
   notReproduced

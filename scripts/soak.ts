@@ -76,8 +76,8 @@ function run(cmd: string, args: string[]): Promise<void> {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Explorer = {
-  memory(): Promise<{ numTensors: number; gpuBuffers: number | null }>;
-  loseDevice(moment?: string): Promise<boolean>;
+  memory: () => Promise<{ numTensors: number; gpuBuffers: number | null }>;
+  loseDevice: (moment?: string) => Promise<boolean>;
   frameLog: { step: number; backend: string; rmse: number[] }[];
 };
 const steps = async (page: Page) => Number(await page.getByTestId('steps').textContent());
@@ -220,7 +220,7 @@ async function soak(page: Page) {
   };
 }
 
-const MOMENTS = values.moments!.split(',').filter((m) => ['dispatch', 'read', 'handoff'].includes(m));
+const MOMENTS = values.moments.split(',').filter((m) => ['dispatch', 'read', 'handoff'].includes(m));
 
 /** One lost device at a random moment on a fresh page; returns what happened. */
 async function loseOnce(page: Page, i: number) {
@@ -276,7 +276,7 @@ async function loseOnce(page: Page, i: number) {
 
 if (!values['no-build']) await run('npx', ['vite', 'build', '--logLevel', 'warn']);
 // Its own process group, so that the server npx starts goes with it.
-const server = spawn('npx', ['vite', 'preview', '--port', values.port!, '--strictPort'], {
+const server = spawn('npx', ['vite', 'preview', '--port', values.port, '--strictPort'], {
   stdio: 'ignore',
   detached: true,
 });
@@ -334,8 +334,8 @@ try {
   out.losses = losses;
   out.failed = failed;
   await browser.close();
-  mkdirSync(dirname(values.out!), { recursive: true });
-  writeFileSync(values.out!, JSON.stringify(out, null, 1));
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(values.out, JSON.stringify(out, null, 1));
   console.log(`wrote ${values.out}`);
 } catch (err) {
   failed = [...failed, String(err)];

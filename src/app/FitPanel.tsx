@@ -15,9 +15,9 @@ interface Props {
   /** training, paused (the whole run is paused) or diverged. */
   status: string;
   /** Click on the plot: add a point there (shift-click: an outlier). */
-  onAddPoint?(x: number, y: number, outlier: boolean): void;
+  onAddPoint?: (x: number, y: number, outlier: boolean) => void;
   /** Alt-click on a point: remove it. */
-  onRemovePoint?(index: number): void;
+  onRemovePoint?: (index: number) => void;
   /** Scale of the camera button's PNG. */
   pngScale?: number;
   /** The model's warm-up schedule (warmupOf), for the heading's "warm-up: mean only (step M of N)". */

@@ -128,9 +128,9 @@ interface Props {
   pngName?: string;
   pngScale?: number;
   /** A click on empty plot area, in data coordinates (Plotly itself reports clicks on traces only). */
-  onPlotClick?(x: number, y: number, shift: boolean): void;
+  onPlotClick?: (x: number, y: number, shift: boolean) => void;
   /** An alt-click on one of the figure's points: its data index (PointSet.index). */
-  onPointAltClick?(index: number): void;
+  onPointAltClick?: (index: number) => void;
 }
 
 /**

@@ -19,7 +19,7 @@ function Formula({ tex }: { tex: string }) {
 interface Props {
   def: SliderDef;
   value: number;
-  onChange(value: number): void;
+  onChange: (value: number) => void;
   testId?: string;
 }
 

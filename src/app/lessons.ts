@@ -1,49 +1,12 @@
 // Lessons: a named, exact configuration, a short text, and in-line links that set the views to a scenario.
-import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type RunConfig, type TrainSettings } from '../core/config';
-import { defaultDataSpec, type DataSpec } from '../core/datasets';
+import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec, type TrainSettings } from '../core/config';
+import { defaultDataSpec } from '../core/datasets';
 import { ZERO_BIAS_ARCHITECTURE } from '../core/model';
-import type { ClaimMetric, Condition, LessonClaim } from '../core/lessons/claims';
-import { sweepCells, sweepConfig, type SweepSpec } from '../core/sweep';
-import type { RealDatasetId } from '../core/realData';
+import { sweepCells, type SweepSpec } from '../core/sweep';
+import { below, max, min, type Lesson } from './lesson';
 import { POSTHOC_LESSONS } from './posthocLessons';
 
-export type LessonAction =
-  /** A change to one model, named by its id (a removed model makes the link say so and change nothing). */
-  | { kind: 'model'; id: string; patch: Partial<Omit<ModelSpec, 'id'>> }
-  | { kind: 'data'; patch: Partial<DataSpec> }
-  | { kind: 'train'; patch: Partial<TrainSettings> };
-
-/** A paragraph: plain text and links that apply actions. */
-export type Segment = string | { link: string; actions: LessonAction[] };
-
-export interface Lesson {
-  id: string;
-  title: string;
-  citation: string;
-  config: RunConfig;
-  text: Segment[][];
-  /** What the text promises the learner sees, as a check on the metrics after a step budget (npm run lessons). */
-  claim: LessonClaim;
-  /** A sweep lesson: opening it opens the sweep view with this preset and starts it; the claim is judged on its cells. */
-  sweep?: SweepSpec;
-  /** A real data set's lesson (realData.ts): its points replace config.data's and have no truth. */
-  realData?: RealDatasetId;
-}
-
-/** The run a lesson's claim is judged on: its sweep's cells, or its own models. */
-export function claimConfig(l: Lesson): RunConfig {
-  return l.sweep ? sweepConfig(l.sweep) : l.config;
-}
-
-const max = (id: string, metric: ClaimMetric, v: number): Condition => ({ kind: 'bound', id, metric, max: v });
-const min = (id: string, metric: ClaimMetric, v: number): Condition => ({ kind: 'bound', id, metric, min: v });
-const below = (id: string, than: string, metric: ClaimMetric, factor = 1): Condition => ({
-  kind: 'below',
-  id,
-  than,
-  metric,
-  factor,
-});
+export { claimConfig, type Lesson, type LessonAction, type Segment } from './lesson';
 
 /** Lessons are written with models in order; each gets the id of its position (m1, m2, …), which links use. */
 function lesson(l: Lesson): Lesson {

@@ -4,7 +4,7 @@ declare module 'plotly.js-basic-dist-min' {
   export type Layout = Record<string, unknown>;
   export type Config = Record<string, unknown>;
   export interface Root extends HTMLElement {
-    on?(event: string, handler: (e: unknown) => void): void;
+    on?: (event: string, handler: (e: unknown) => void) => void;
   }
   export function react(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<Root>;
   export function newPlot(root: HTMLElement, data: Data[], layout?: Layout, config?: Config): Promise<Root>;

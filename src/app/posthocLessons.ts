@@ -2,19 +2,9 @@
 // Their claims were written before the run that judged them (npm run lessons -- --only <id> --seeds 3; the README).
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec } from '../core/config';
 import { defaultDataSpec } from '../core/datasets';
-import type { ClaimMetric, Condition } from '../core/lessons/claims';
 import { DEFAULT_POSTHOC, type PosthocSettings } from '../core/posthoc';
-import type { Lesson } from './lessons';
+import { below, max, min, type Lesson } from './lesson';
 
-const max = (id: string, metric: ClaimMetric, v: number): Condition => ({ kind: 'bound', id, metric, max: v });
-const min = (id: string, metric: ClaimMetric, v: number): Condition => ({ kind: 'bound', id, metric, min: v });
-const below = (id: string, than: string, metric: ClaimMetric, factor = 1): Condition => ({
-  kind: 'below',
-  id,
-  than,
-  metric,
-  factor,
-});
 const m = (loss: string, o: Partial<ModelSpec> = {}) => modelSpec(loss, o);
 const linearArch = { hidden: [] as number[], activation: 'relu' as const, shared: true, varianceFloor: 1e-6 };
 

@@ -21,21 +21,21 @@ export interface SweepRun {
   stepsPerSecond: number;
   /** Why the last sweep did not start or stopped, or null. */
   error: string | null;
-  start(spec: SweepSpec): void;
-  stop(): void;
+  start: (spec: SweepSpec) => void;
+  stop: () => void;
   /** The current sweep's model `id` as it stands (one read of the sweep's worker), or null when there is none. */
-  cellState(id: string): Promise<ModelState | null>;
+  cellState: (id: string) => Promise<ModelState | null>;
 }
 
 export interface MainRun {
   playing: boolean;
-  pause(): void;
-  play(): void;
+  pause: () => void;
+  play: () => void;
 }
 
 export function useSweep(main: MainRun): SweepRun {
   /** The sweep's worker; `ended` settles when it is terminated (a Comlink call to a terminated worker never settles). */
-  const worker = useRef<{ trainer: TrainerClient; terminate(): void; ended: Promise<null> } | null>(null);
+  const worker = useRef<{ trainer: TrainerClient; terminate: () => void; ended: Promise<null> } | null>(null);
   const resumeMain = useRef(false);
   const mainRef = useRef(main);
   mainRef.current = main;

@@ -99,7 +99,9 @@ export function positiveExtent(series: Iterable<ArrayLike<number | null>>): [num
   for (const s of series)
     for (let i = 0; i < s.length; i++) {
       const v = s[i];
-      if (v !== null && Number.isFinite(v) && v > 0) ((lo = Math.min(lo, v)), (hi = Math.max(hi, v)));
+      if (v === null || !Number.isFinite(v) || v <= 0) continue;
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
     }
   return lo <= hi ? [lo, hi] : null;
 }

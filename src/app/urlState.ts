@@ -113,7 +113,7 @@ export function parseHash(hash: string): UrlState {
       return fallback(`This link's configuration is invalid (${issue.path.join('.')}: ${issue.message})${newer}`);
     }
     return {
-      config: parsed.data as RunConfig,
+      config: parsed.data,
       lessonId: lessonId && findLesson(lessonId) ? lessonId : null,
       hide,
       error: null,

@@ -103,7 +103,11 @@ export function lossAxisEnd(
   const hi = max - lo > 1.5 * (cut - lo) && cut > lo ? cut : max > lo ? max : lo + 1;
   let beyond = 0;
   let outliersBeyond = 0;
-  for (let i = 0; i < loss.length; i++) if (loss[i] > hi) (beyond++, isOutlier[i] && outliersBeyond++);
+  for (let i = 0; i < loss.length; i++) {
+    if (!(loss[i] > hi)) continue;
+    beyond++;
+    if (isOutlier[i]) outliersBeyond++;
+  }
   return { lo, hi, beyond, outliersBeyond };
 }
 

@@ -83,12 +83,12 @@ const P68 = 1 - erfc(Math.SQRT1_2);
 export interface Kernel {
   n: number;
   /** The predictive mean (NaN where there is none: Student-t with ν ≤ 1). */
-  mean(i: number): number;
-  cdf(i: number, y: number): number;
-  quantile(i: number, p: number): number;
-  crps(i: number, y: number): number;
-  nll(i: number, y: number): number;
-  std(i: number): number;
+  mean: (i: number) => number;
+  cdf: (i: number, y: number) => number;
+  quantile: (i: number, p: number) => number;
+  crps: (i: number, y: number) => number;
+  nll: (i: number, y: number) => number;
+  std: (i: number) => number;
   /** The ensemble's variance split, for a mixture. */
   moments?: EnsembleMoments;
 }

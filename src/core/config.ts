@@ -1,5 +1,7 @@
 // What a run is made of: the models (a loss and its hyperparameters each) and the shared training settings.
 import { DEFAULT_ARCHITECTURE, type Architecture } from './model';
+import type { DataSpec } from './datasets';
+import type { PosthocSettings } from './posthoc';
 import type { TauMode } from './losses/superloss';
 
 export interface ModelSpec {
@@ -57,7 +59,7 @@ export interface TrainSettings {
    * Post-hoc uncertainty (posthoc.ts): a calibration share held back from training, on which every model gets a
    * split-conformal band and a recalibration. Absent: off, and every point trains.
    */
-  posthoc?: import('./posthoc').PosthocSettings;
+  posthoc?: PosthocSettings;
 }
 
 export const DEFAULT_MODEL: ModelSpec = {
@@ -118,7 +120,7 @@ export function withIds(models: readonly ModelSpec[]): ModelSpec[] {
 
 /** Everything that defines a run: the data, the models and the shared training settings. */
 export interface RunConfig {
-  data: import('./datasets').DataSpec;
+  data: DataSpec;
   models: ModelSpec[];
   train: TrainSettings;
 }

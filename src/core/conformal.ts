@@ -133,7 +133,11 @@ export function coverageAlongX(
   if (!(Number.isInteger(bins) && bins >= 1))
     throw new Error(`invalid bins for coverageAlongX; not a whole number ≥ 1: ${bins}`);
   let [lo, hi] = range ?? [Infinity, -Infinity];
-  if (!range) for (let i = 0; i < x.length; i++) ((lo = Math.min(lo, x[i])), (hi = Math.max(hi, x[i])));
+  if (!range)
+    for (let i = 0; i < x.length; i++) {
+      lo = Math.min(lo, x[i]);
+      hi = Math.max(hi, x[i]);
+    }
   const width = hi > lo ? (hi - lo) / bins : 1;
   const counts = new Array<number>(bins).fill(0);
   const inside = new Array<number>(bins).fill(0);

@@ -31,12 +31,12 @@ export interface Dataset {
   defaultN: number;
   defaultOutlierKind: OutlierKind;
   /** True mean and noise std; `w` is a per-seed draw for data sets with a random true parameter. */
-  mean(x: number, w: number): number;
-  std(x: number, noise: number): number;
+  mean: (x: number, w: number) => number;
+  std: (x: number, noise: number) => number;
   /** Draws an input in the domain from a uniform u in (0, 1). */
-  input(u: number): number;
+  input: (u: number) => number;
   /** Per-seed true parameter, if any (the slope of sec. 4.1's linear model). */
-  parameter?(seed: number): number;
+  parameter?: (seed: number) => number;
 }
 
 const heteroSine: Dataset = {
@@ -103,8 +103,8 @@ export type DatasetId = keyof typeof DATASETS;
 export const DATASET_IDS = Object.keys(DATASETS) as DatasetId[];
 
 export interface Truth {
-  mean(x: number): number;
-  std(x: number): number;
+  mean: (x: number) => number;
+  std: (x: number) => number;
 }
 
 export function truthOf(spec: DataSpec): Truth {

@@ -2,6 +2,9 @@
 // them (erfc, the regularized incomplete beta), for the uncertainty metrics in calibration.ts.
 import { logGamma } from './special';
 
+/** The predictive distribution a model's (μ, v) stand for; 'none' for a mean-only model. */
+export type Predictive = { kind: 'gaussian' } | { kind: 'student-t'; nu: number } | { kind: 'none' };
+
 const SQRT_PI = Math.sqrt(Math.PI);
 const LOG_SQRT_2PI = 0.5 * Math.log(2 * Math.PI);
 

@@ -52,15 +52,15 @@ export interface TrainingPath {
   readonly tickMs?: number;
   readonly step: number;
   /** Enqueues `count` steps of every model still training; reads nothing back. */
-  run(count: number): void;
+  run: (count: number) => void;
   /** One read: the snapshot, with the exact training state when `withState`. */
-  frame(withState: boolean): Promise<PathFrame>;
-  exportState(): Promise<TrainingState>;
+  frame: (withState: boolean) => Promise<PathFrame>;
+  exportState: () => Promise<TrainingState>;
   /** A live change of model k's loss or hyperparameters; false when this path cannot take it (rebuild it then). */
-  updateModel(k: number, spec: ModelSpec): boolean;
+  updateModel: (k: number, spec: ModelSpec) => boolean;
   /** A live change of the post-hoc settings that keeps the calibration split; false when the path must be rebuilt. */
-  setPosthoc?(settings: PosthocSettings): boolean;
-  dispose(): void;
+  setPosthoc?: (settings: PosthocSettings) => boolean;
+  dispose: () => void;
 }
 
 /** Builds a training path for a run: the tfjs Engine by default; scripts pass the CPU trainer or the WGSL kernel. */
@@ -210,7 +210,7 @@ export class Engine implements TrainingPath {
           y: yb,
         });
         batchMean = tf.keep(tf.mean(base, -1, true));
-        return tf.sum(perModel) as tf.Scalar;
+        return tf.sum<tf.Scalar>(perModel);
       }, this.params);
       // Parameters no loss in use touches (the adaptive latents, say) get no gradient: a zero one.
       applyStep(

@@ -3,7 +3,7 @@
 // mean per-point weights — and the request that judges the mixture's calibration (uncertainty.ts). Float64, no tensors.
 import type { ModelSpec } from './config';
 import { ensembleMoments, mixtureLogPdf } from './ensemble';
-import type { ModelSnapshot, ModelStatus } from './evaluator';
+import type { ModelSnapshot, ModelStatus } from './snapshot';
 import { bandIsScale, fitMetrics, outlierWeightShare, predictiveStd, type Predictive } from './metrics';
 import type { Phase } from './state';
 import type { JudgeRequest } from './uncertainty';
@@ -40,7 +40,7 @@ export interface EvalContext {
   heldY: ArrayLike<number>;
   trainY: ArrayLike<number>;
   isOutlier: ArrayLike<number>;
-  phaseOf(spec: ModelSpec, steps: number): Phase;
+  phaseOf: (spec: ModelSpec, steps: number) => Phase;
 }
 
 /** A member's predictive standard deviation for the mixture: Infinity where it has none finite (Student-t, ν ≤ 2). */

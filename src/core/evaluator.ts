@@ -13,80 +13,18 @@ import {
 } from './datasets';
 import type { HyperTensors } from './hyper';
 import { adaptiveAlpha, adaptiveScale, parseLossId } from './losses';
-import {
-  bandIsScale,
-  fitMetrics,
-  outlierWeightShare,
-  predictiveOf,
-  predictiveStd,
-  type FitMetrics,
-  type Predictive,
-} from './metrics';
+import { bandIsScale, fitMetrics, outlierWeightShare, predictiveOf, predictiveStd, type Predictive } from './metrics';
 import { forward, type Architecture } from './model';
 import { baseLosses, sampleWeights, wrapperObjective } from './objective';
-import { phaseAt, warmupOf, type Phase } from './state';
+import { phaseAt, warmupOf } from './state';
 import { readOnce, tf, type Tensor } from './tf';
-import { UncertaintyJudge, type JudgeRequest, type UncertaintyBlock } from './uncertainty';
+import { UncertaintyJudge, type JudgeRequest } from './uncertainty';
 import { ensembleSnapshot, type EvalContext, type MemberRow } from './ensembleSnapshot';
+import type { ModelSnapshot, ModelStatus, Snapshot } from './snapshot';
 import { groupMembers } from './members';
-import { posthocBlock, type PosthocBlock, type PosthocSettings } from './posthoc';
+import { posthocBlock, type PosthocSettings } from './posthoc';
 
-export type ModelStatus = 'training' | 'diverged';
-
-export interface ModelMetrics extends FitMetrics {
-  /** The model's own objective over the whole training set. */
-  trainLoss: number;
-  /** Share of the total weight on injected outliers (Boltzmann w, SuperLoss σ*, else uniform). */
-  outlierWeightShare: number;
-}
-
-export interface ModelSnapshot {
-  id: string;
-  loss: string;
-  status: ModelStatus;
-  message: string | null;
-  steps: number;
-  phase: Phase;
-  metrics: ModelMetrics;
-  /** μ and the band's σ on the snapshot's grid: the predictive std, or Student-t's scale when ν ≤ 2 (bandIsScale). */
-  mu: Float32Array;
-  sigma: Float32Array;
-  bandIsScale: boolean;
-  /** Per training point: the model's per-sample loss, N·wᵢ, the weight of its gradient relative to plain averaging, σ*. */
-  sampleLoss: Float32Array;
-  weight: Float32Array;
-  gradWeight: Float32Array;
-  sigmaStar: Float32Array;
-  /** Barron's adaptive α and c as learned (NaN for other losses). */
-  learnedAlpha: number;
-  learnedScale: number;
-  /**
-   * The predicted distribution judged without the true σ (calibration, PIT, sharpness, CRPS, interval score,
-   * NLL) on the clean held-out set, the training inliers and the injected outliers; null for mean-only models.
-   * Its `step` may lag `steps` by a few frames when many models share the judge's budget (uncertainty.ts).
-   */
-  uncertainty: UncertaintyBlock | null;
-  /**
-   * A deep ensemble (ModelSpec.ensemble): mu and sigma above are its mixture's mean and total standard deviation,
-   * these its aleatoric √(mean σ²) and epistemic √(var μ) parts on the grid; the per-point arrays are the members' mean.
-   */
-  ensemble?: { size: number; alive: number; aleatoric: Float32Array; epistemic: Float32Array };
-  /** Post-hoc figures of this frame (posthoc.ts): the conformal fit and band, coverage of both bands; absent when off or mean-only. */
-  posthoc?: PosthocBlock | null;
-}
-
-export interface Snapshot {
-  step: number;
-  backend: string;
-  grid: Float32Array;
-  truthMean: Float32Array | null;
-  truthStd: Float32Array | null;
-  models: ModelSnapshot[];
-  /** What the 'heldOut' set is: the clean held-out set of generated data, your own data's held-out share, or none. */
-  heldOut?: { kind: 'clean' | 'split'; n: number } | null;
-  /** Post-hoc methods on (TrainSettings.posthoc): the settings and the calibration share's size; absent or null when off. */
-  posthoc?: { settings: PosthocSettings; n: number; outliers: number } | null;
-}
+export type { ModelMetrics, ModelSnapshot, ModelStatus, Snapshot } from './snapshot';
 
 export interface EvaluatorOptions {
   /** Widen the fit panels' x range well beyond the data (a run with an ensemble: its epistemic band grows there). */

@@ -173,7 +173,7 @@ export function parseRunFile(text: string): RunFile {
   try {
     raw = JSON.parse(text);
   } catch (err) {
-    throw new Error(`not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`not JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const result = fileSchema.safeParse(raw);
   if (!result.success) {

@@ -59,7 +59,7 @@ export interface Bound {
   max: number;
   integer?: boolean;
   /** An infinity accepted beside the range: T = ∞ (plain averaging), α = −∞ (Welsch's limit). */
-  infinite?: typeof Infinity | typeof Number.NEGATIVE_INFINITY;
+  infinite?: typeof Infinity;
   why: string;
 }
 

@@ -1,13 +1,14 @@
 // The fit metrics of a snapshot in float64, from μ and the variance head's output alone (no tensors):
 // RMSE of μ to the truth, σ error, held-out NLL under the model's own predictive distribution.
 import type { ModelSpec } from './config';
+import type { Predictive } from './distributions';
 import { BASE_LOSSES, parseLossId, studentTConstant } from './losses';
 
 /**
- * What the variance head's output v means: a Gaussian's variance σ², Student-t's scale² (its variance is
- * v·ν/(ν−2), finite for ν > 2 only), or nothing (mean-only losses never train it).
+ * What the variance head's output v means (distributions.ts): a Gaussian's variance σ², Student-t's scale² (its
+ * variance is v·ν/(ν−2), finite for ν > 2 only), or nothing (mean-only losses never train it).
  */
-export type Predictive = { kind: 'gaussian' } | { kind: 'student-t'; nu: number } | { kind: 'none' };
+export type { Predictive };
 
 export function predictiveOf(spec: Pick<ModelSpec, 'loss' | 'nu'>): Predictive {
   const { base } = parseLossId(spec.loss);

@@ -45,7 +45,7 @@ export function stepCoefficients(
 
 /** [K] → [K, 1, …, 1] of the given rank, to broadcast a per-model scalar over a stacked tensor. */
 function perModel(values: Tensor, rank: number): Tensor {
-  return tf.reshape(values, [-1, ...Array(rank - 1).fill(1)]);
+  return tf.reshape(values, [-1, ...Array<number>(rank - 1).fill(1)]);
 }
 
 /** Applies one step in place: θ ← θ − step·m̂/(√v̂ + ε) (Adam, Kingma & Ba) or θ ← θ − lr·g (SGD). */

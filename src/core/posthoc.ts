@@ -14,8 +14,7 @@ import {
   type CoverageAlongX,
 } from './conformal';
 import type { Points } from './datasets';
-import { studentTQuantile } from './distributions';
-import type { Predictive } from './metrics';
+import { studentTQuantile, type Predictive } from './distributions';
 import type { Recalibration } from './recalibrated';
 import { STREAM } from './rng';
 import { pickPoints, splitIndices } from './split';

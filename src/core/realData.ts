@@ -106,7 +106,9 @@ export function realPoints(id: RealDatasetId, records: readonly Record<string, u
     if (d.where && r[d.where.field] !== d.where.equals) continue;
     const x = numberOf(r[d.x]);
     const y = numberOf(r[d.y]) * (d.yScale ?? 1);
-    if (Number.isFinite(x) && Number.isFinite(y)) (xs.push(x), ys.push(y));
+    if (!Number.isFinite(x) || !Number.isFinite(y)) continue;
+    xs.push(x);
+    ys.push(y);
   }
   return { x: Float32Array.from(xs), y: Float32Array.from(ys), isOutlier: new Uint8Array(xs.length) };
 }

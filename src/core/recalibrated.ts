@@ -67,7 +67,10 @@ export function isotonicKernel(pred: Prediction, map: PitMap, n: number): Kernel
     const q = quantiles(i);
     let s = 0;
     let sq = 0;
-    for (let j = 0; j < L; j++) ((s += q[j]), (sq += q[j] * q[j]));
+    for (let j = 0; j < L; j++) {
+      s += q[j];
+      sq += q[j] * q[j];
+    }
     const m = s / L;
     return { m, v: Math.max(0, sq / L - m * m) };
   };

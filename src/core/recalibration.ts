@@ -87,9 +87,9 @@ export interface PitMap {
   /** Knots p (ascending, from 0 to 1) and R_ε(p) at them (strictly ascending). */
   knotsP: Float64Array;
   knotsR: Float64Array;
-  apply(p: number): number;
-  inverse(r: number): number;
-  slope(p: number): number;
+  apply: (p: number) => number;
+  inverse: (r: number) => number;
+  slope: (p: number) => number;
 }
 
 /** How much identity keeps the recalibrated CDF strictly increasing (a density everywhere). */

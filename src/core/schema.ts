@@ -187,7 +187,7 @@ export const fileRunConfigSchema = runConfigSchemaFor(LIMITS.maxFileModels);
 export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(
     value,
-    (_k, v) => {
+    (_k, v: unknown) => {
       if (typeof v === 'number' && !Number.isFinite(v))
         return Number.isNaN(v) ? null : v > 0 ? 'Infinity' : '-Infinity';
       if (ArrayBuffer.isView(v) && !(v instanceof DataView))

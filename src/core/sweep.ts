@@ -1,12 +1,11 @@
 // A sweep: one model's settings varied over a grid of two settings, every cell a model of ONE stacked run
 // (so a cell can only vary what is per model: learning-rate scale, ω, β, T, Barron α and c, init seed), and
 // optionally a second loss on the same grid beside it. Pure: cells out, the metric per cell back in.
-import { withIds, type ModelSpec, type RunConfig } from './config';
+import { withIds, type ModelSpec, type RunConfig, type TrainSettings } from './config';
 import type { DataSpec } from './datasets';
 import { LOSS_IDS } from './losses';
 import { LIMITS } from './messages';
 import type { Snapshot } from './evaluator';
-import type { TrainSettings } from './config';
 
 export type SweepSetting = 'learningRate' | 'initScale' | 'beta' | 'T' | 'alpha' | 'c' | 'initSeed';
 export type SweepMetric = 'rmse' | 'sigmaError' | 'heldOutNll';
@@ -23,9 +22,9 @@ export interface SettingInfo {
   /** Whole numbers only (seeds). */
   integer?: boolean;
   /** The cell's model: the base with this setting at `value`. */
-  apply(spec: ModelSpec, value: number, train: TrainSettings): ModelSpec;
+  apply: (spec: ModelSpec, value: number, train: TrainSettings) => ModelSpec;
   /** The setting's value in a model (the base's, for the cell in the main run). */
-  read(spec: ModelSpec, train: TrainSettings): number;
+  read: (spec: ModelSpec, train: TrainSettings) => number;
 }
 
 /**

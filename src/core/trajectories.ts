@@ -157,7 +157,7 @@ export class Trajectories {
             x: xb,
             y: yb,
           });
-          return tf.sum(perModel) as tf.Scalar;
+          return tf.sum<tf.Scalar>(perModel);
         }, this.params);
         applyStep(
           this.train.optimizer,

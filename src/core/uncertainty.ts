@@ -183,7 +183,7 @@ export function uncertaintyBlock(u: JudgeInput, step = 0): UncertaintyBlock | nu
   const metricsOf = (f: (p: Prediction, y: ArrayLike<number>) => UncertaintyMetrics) => {
     const out = {} as Record<UncertaintySet, UncertaintyMetrics | null>;
     for (const s of UNCERTAINTY_SETS)
-      out[s] = sets[s].prediction && sets[s].y.length ? f(sets[s].prediction!, sets[s].y) : null;
+      out[s] = sets[s].prediction && sets[s].y.length ? f(sets[s].prediction, sets[s].y) : null;
     return out;
   };
   const block: UncertaintyBlock = {
@@ -257,7 +257,9 @@ export class UncertaintyJudge {
     const fresh = new Set<number>();
     models.forEach((r, k) => {
       const seen = this.last.get(r.id);
-      if (!seen || seen.key !== keyOf(r)) (fresh.add(k), (this.credit -= judgeCost(r)));
+      if (seen && seen.key === keyOf(r)) return;
+      fresh.add(k);
+      this.credit -= judgeCost(r);
     });
     this.credit = Math.max(0, this.credit);
     for (let tried = 0; tried < models.length; tried++) {

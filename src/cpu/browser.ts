@@ -3,6 +3,7 @@
 // every shard owns its memory and answers by message.
 import wasmUrl from './trainer.wasm?url';
 import type { ShardPort, SpawnShard } from './trainer';
+import type { ShardReply } from './shard';
 
 let compiled: Promise<WebAssembly.Module> | null = null;
 
@@ -35,7 +36,7 @@ export const browserShard: SpawnShard = (): ShardPort => {
   return {
     post: (msg, transfer) => worker.postMessage(msg, transfer ?? []),
     listen: (onReply, onError) => {
-      worker.onmessage = (e) => onReply(e.data);
+      worker.onmessage = (e: MessageEvent<ShardReply>) => onReply(e.data);
       worker.onerror = (e) => {
         e.preventDefault();
         onError(e.message || 'the worker failed to load');

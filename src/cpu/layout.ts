@@ -2,8 +2,7 @@
 // architecture's offsets are read off paramLayout through kernelLayout (the WGSL kernel's own reading), so
 // the two fused trainers and the engine agree on the parameter order by construction.
 import type { Architecture } from '../core/model';
-import { kernelLayout } from '../fused/contract';
-import { COUNTER, COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
+import { kernelLayout, COUNTER, COUNTER_FIELDS, HYPER_FIELDS } from '../fused/contract';
 import { ACTIVATION_CODE, HEADER, HEADER_WORDS, IDX_CHUNK, ROW_FIELDS } from './contract';
 
 export interface ShardShape {
@@ -49,7 +48,7 @@ export function headerPtrOf(module: WebAssembly.Module): number {
   let ptr = headers.get(module);
   if (ptr === undefined) {
     const probe = new WebAssembly.Instance(module, { env: { abort: () => undefined } });
-    ptr = (probe.exports as { headerPtr(): number }).headerPtr();
+    ptr = (probe.exports as { headerPtr: () => number }).headerPtr();
     headers.set(module, ptr);
   }
   return ptr;

@@ -50,9 +50,9 @@ export type ShardReply =
 
 interface Exports {
   memory: WebAssembly.Memory;
-  headerPtr(): number;
-  configure(): void;
-  train(k0: number, k1: number, stepBase: number, steps: number): void;
+  headerPtr: () => number;
+  configure: () => void;
+  train: (k0: number, k1: number, stepBase: number, steps: number) => void;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -191,7 +191,7 @@ export class ShardHost {
 /** Milliseconds of `iters` iterations of the module's peak probe (12 independent vector multiply-adds each). */
 export function probe(module: WebAssembly.Module, iters: number): number {
   const instance = new WebAssembly.Instance(module, { env: { abort: () => undefined } });
-  const run = (instance.exports as unknown as { peakProbe(n: number): number }).peakProbe;
+  const run = (instance.exports as unknown as { peakProbe: (n: number) => number }).peakProbe;
   run(Math.min(iters, 10_000));
   const t0 = performance.now();
   run(iters);

@@ -4,7 +4,7 @@ import { ShardHost, replyTransfer, type ShardRequest } from './shard';
 const host = new ShardHost();
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<ShardRequest>) => void) | null;
-  postMessage(msg: unknown, transfer: Transferable[]): void;
+  postMessage: (msg: unknown, transfer: Transferable[]) => void;
 };
 scope.onmessage = (e) => {
   const reply = host.handle(e.data);

@@ -19,9 +19,9 @@ export class CpuTrainerError extends Error {
 
 /** A shard's end of a message channel: a worker, or the in-thread stand-in below. */
 export interface ShardPort {
-  post(msg: ShardRequest, transfer?: Transferable[]): void;
-  listen(onReply: (reply: ShardReply) => void, onError: (message: string) => void): void;
-  terminate(): void;
+  post: (msg: ShardRequest, transfer?: Transferable[]) => void;
+  listen: (onReply: (reply: ShardReply) => void, onError: (message: string) => void) => void;
+  terminate: () => void;
 }
 export type SpawnShard = () => ShardPort;
 

@@ -79,9 +79,9 @@ export function fusedUnsupported(spec: ModelSpec, train: TrainSettings, n: numbe
     return `the fused kernel takes at most ${FUSED_LIMITS.maxLayers} hidden layers (got ${a.hidden.length})`;
   if (a.hidden.some((w) => !(Number.isInteger(w) && w >= 1 && w <= FUSED_LIMITS.maxWidth)))
     return `hidden widths must be whole numbers in [1, ${FUSED_LIMITS.maxWidth}] (got ${a.hidden.join('×')})`;
-  if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${a.activation}`;
+  if (!ACTIVATIONS.includes(a.activation)) return `unknown activation ${String(a.activation)}`;
   if (!(a.varianceFloor > 0)) return `the variance floor must be > 0 (got ${a.varianceFloor})`;
-  if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${train.optimizer}`;
+  if (train.optimizer !== 'adam' && train.optimizer !== 'sgd') return `unknown optimizer ${String(train.optimizer)}`;
   if (!(Number.isInteger(n) && n >= 2)) return `the data needs at least two points (got ${n})`;
   const full = train.batchSize >= n;
   if (full && n > FUSED_LIMITS.maxFullBatch)

@@ -47,7 +47,7 @@ const pipelines = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 /** The compute pipeline for this kernel source on this device, compiled once. */
 function pipelineFor(device: GPUDevice, code: string): GPUComputePipeline {
   let byCode = pipelines.get(device);
-  if (!byCode) pipelines.set(device, (byCode = new Map()));
+  if (!byCode) pipelines.set(device, (byCode = new Map<string, GPUComputePipeline>()));
   let p = byCode.get(code);
   if (!p) {
     p = device.createComputePipeline({
@@ -339,7 +339,7 @@ export class FusedTrainer {
     try {
       await this.staging.mapAsync(GPUMapMode.READ, 0, 4 * o);
     } catch (err) {
-      if (this.disposed) throw new Error('fused path: the trainer was disposed during a read');
+      if (this.disposed) throw new Error('fused path: the trainer was disposed during a read', { cause: err });
       throw err;
     }
     const range = this.staging.getMappedRange(0, 4 * o);

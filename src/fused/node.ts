@@ -25,7 +25,7 @@ export function nodeGpuInstance(): GPU | null {
 export function nodeGpuDevice(): Promise<GPUDevice | null> {
   devicePromise ??= (async () => {
     const { create, globals } = (await import('webgpu')) as unknown as {
-      create(flags: string[]): GPU;
+      create: (flags: string[]) => GPU;
       globals: Record<string, unknown>;
     };
     Object.assign(globalThis, globals);

@@ -25,8 +25,7 @@ const platform: ClassPlatform = {
       : null;
   },
   isDeviceError(err) {
-    const name =
-      typeof err === 'object' && err !== null && 'name' in err ? String((err as { name: unknown }).name) : '';
+    const name = typeof err === 'object' && err !== null && 'name' in err ? String(err.name) : '';
     return (
       (typeof GPUError !== 'undefined' && err instanceof GPUError) || name === 'OperationError' || name === 'AbortError'
     );

@@ -23,13 +23,13 @@ export type ClassTrainer = Pick<
 /** What the session stands on: the worker gives it the browser's, tests a Node one. */
 export interface ClassPlatform extends DeviceWatch {
   /** The next backend, skipping those tried; resolves with its name. */
-  initBackend(skip: string[]): Promise<string>;
-  makeEngine(
+  initBackend: (skip: string[]) => Promise<string>;
+  makeEngine: (
     data: ClassData,
     specs: ClassModelSpec[],
     train: ClassTrainSettings,
     start?: { params: Float32Array[][]; step: number },
-  ): ClassTrainer;
+  ) => ClassTrainer;
 }
 
 const STEPS_PER_TICK = 5;

@@ -4,7 +4,7 @@ import type { TrainerApi, TrainerListener } from './protocol';
 
 export type TrainerClient = Comlink.Remote<TrainerApi>;
 
-export function createTrainer(): { trainer: TrainerClient; terminate(): void } {
+export function createTrainer(): { trainer: TrainerClient; terminate: () => void } {
   const worker = new Worker(new URL('./trainer.worker.ts', import.meta.url), { type: 'module', name: 'trainer' });
   return { trainer: Comlink.wrap<TrainerApi>(worker), terminate: () => worker.terminate() };
 }

@@ -14,11 +14,11 @@ import { fusedUnsupported } from '../fused/contract';
 /** The trainer side of a fused path: FusedTrainer or CpuTrainer. */
 export interface KernelTrainer {
   readonly step: number;
-  run(count: number): void;
-  readState(): Promise<TrainingState>;
-  updateModel(k: number, spec: ModelSpec): void;
-  setDiverged(k: number, message: string | null): void;
-  dispose(): void;
+  run: (count: number) => void;
+  readState: () => Promise<TrainingState>;
+  updateModel: (k: number, spec: ModelSpec) => void;
+  setDiverged: (k: number, message: string | null) => void;
+  dispose: () => void;
 }
 
 export abstract class KernelPath<T extends KernelTrainer> implements TrainingPath {

@@ -42,8 +42,8 @@ export interface Frame {
 }
 
 export interface TrainerListener {
-  frame(frame: Frame): void;
-  status(status: TrainerStatus): void;
+  frame: (frame: Frame) => void;
+  status: (status: TrainerStatus) => void;
 }
 
 export interface StartOptions {
@@ -79,32 +79,32 @@ export interface RunImport {
 
 /** What the worker exposes. Every call is queued and applied in order, after the running tick. */
 export interface TrainerApi {
-  start(config: RunConfig, options: StartOptions, listener: TrainerListener): Promise<BackendChoice>;
-  play(): Promise<void>;
-  pause(): Promise<void>;
+  start: (config: RunConfig, options: StartOptions, listener: TrainerListener) => Promise<BackendChoice>;
+  play: () => Promise<void>;
+  pause: () => Promise<void>;
   /** Runs exactly n steps and sends a frame. */
-  step(n: number): Promise<void>;
+  step: (n: number) => Promise<void>;
   /** A live change of one model (by id): its loss or hyperparameters; nothing restarts. */
-  updateModel(id: string, patch: Partial<Omit<ModelSpec, 'id'>>): Promise<void>;
-  setTrain(patch: Partial<TrainSettings>): Promise<void>;
+  updateModel: (id: string, patch: Partial<Omit<ModelSpec, 'id'>>) => Promise<void>;
+  setTrain: (patch: Partial<TrainSettings>) => Promise<void>;
   /** The new list of models: ids already present keep their training state, `copyFrom[newId]` copies another's, a new id with a
    * state in `seeds` starts from that (a sweep's trained cell), other new ids start fresh. */
-  setModels(models: ModelSpec[], copyFrom?: Record<string, string>, seeds?: ModelState[]): Promise<void>;
-  setData(spec: DataSpec, keepWeights: boolean): Promise<void>;
+  setModels: (models: ModelSpec[], copyFrom?: Record<string, string>, seeds?: ModelState[]) => Promise<void>;
+  setData: (spec: DataSpec, keepWeights: boolean) => Promise<void>;
   /** The user's points; `truth` is the spec they extend (clicked points on generated data), null for a CSV. */
-  setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void>;
+  setPoints: (points: Points, keepWeights: boolean, truth: DataSpec | null) => Promise<void>;
   /** A new run with this configuration on the same backend (a lesson); null points: generated from config.data. */
-  restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void>;
+  restart: (config: RunConfig, points: Points | null, autoplay: boolean) => Promise<void>;
   /** Replaces the run with an imported one; on any failure the current run is kept and the call rejects. */
-  importRun(run: RunImport): Promise<void>;
+  importRun: (run: RunImport) => Promise<void>;
   /** The run as it stands now (one read): export it as a file. */
-  exportRun(): Promise<RunExport>;
-  resetModel(id: string): Promise<void>;
-  resetAll(): Promise<void>;
+  exportRun: () => Promise<RunExport>;
+  resetModel: (id: string) => Promise<void>;
+  resetAll: () => Promise<void>;
   /** For tests: destroys the WebGPU device, as a driver reset would: now, or at the next dispatch, frame read or hand-off. */
-  loseDevice(moment?: LossMoment): Promise<boolean>;
+  loseDevice: (moment?: LossMoment) => Promise<boolean>;
   /** For tests: tfjs's live tensor count and the fused path's live GPU buffers. */
-  memory(): Promise<{ numTensors: number; gpuBuffers: number | null }>;
+  memory: () => Promise<{ numTensors: number; gpuBuffers: number | null }>;
 }
 
 // ---------------------------------------------------------------- the classification mode's worker
@@ -126,15 +126,15 @@ export type ClassListener = (m: ClassMessage) => void;
 
 /** What the classification worker exposes. Every call is queued and applied in order, after the running tick. */
 export interface ClassifyApi {
-  start(
+  start: (
     config: ClassRunConfig,
     backend: string | null,
     listener: ClassListener,
-  ): Promise<{ backend: string; notes: string[] }>;
+  ) => Promise<{ backend: string; notes: string[] }>;
   /** A changed setup: live where the weights carry over, else a restart. */
-  update(config: ClassRunConfig): Promise<'live' | 'restarted'>;
-  restart(config: ClassRunConfig): Promise<void>;
-  play(): Promise<void>;
-  pause(): Promise<void>;
-  step(n: number): Promise<void>;
+  update: (config: ClassRunConfig) => Promise<'live' | 'restarted'>;
+  restart: (config: ClassRunConfig) => Promise<void>;
+  play: () => Promise<void>;
+  pause: () => Promise<void>;
+  step: (n: number) => Promise<void>;
 }

@@ -9,9 +9,9 @@ export const message = (err: unknown) => (err instanceof Error ? err.message : S
 /** What the machinery needs to tell a device's failure from a bug: the worker gives the browser's, tests a Node one. */
 export interface DeviceWatch {
   /** Resolves with a reason when the current device is lost (WebGPU); null where there is none. */
-  deviceLost(): Promise<string> | null;
+  deviceLost: () => Promise<string> | null;
   /** A device's own failure (lost device, GPU validation or operation error), as opposed to a bug or bad input. */
-  isDeviceError(err: unknown): boolean;
+  isDeviceError: (err: unknown) => boolean;
 }
 
 export abstract class SerialSession<P extends DeviceWatch = DeviceWatch> {

@@ -10,27 +10,27 @@ import type { BackendChoice, BackendName } from '../platform/browser';
 
 /** What the session needs from its surroundings: the worker gives it the browser's, tests a Node one. */
 export interface SessionPlatform {
-  initBackend(forced?: BackendName, skip?: BackendName[]): Promise<BackendChoice>;
+  initBackend: (forced?: BackendName, skip?: BackendName[]) => Promise<BackendChoice>;
   /** The fused path for this run on the current backend, or null (not WebGPU, a model it does not cover). */
-  makeFused(
+  makeFused: (
     points: Points,
     truth: DataSpec | null,
     specs: ModelSpec[],
     train: TrainSettings,
     state: TrainingState,
     view?: { metricsOnly?: boolean },
-  ): TrainingPath | null;
+  ) => TrainingPath | null;
   /** Resolves with a reason when the current device is lost (WebGPU's device, WebGL's context); null where there is none. */
-  deviceLost(): Promise<string> | null;
+  deviceLost: () => Promise<string> | null;
   /** Why the current device can no longer be read, though nothing failed (a lost WebGL context reads zeros); else null. */
-  deviceGone?(): string | null;
+  deviceGone?: () => string | null;
   /** A device's own failure (lost device, GPU validation or operation error), as opposed to a bug or bad input. */
-  isDeviceError(err: unknown): boolean;
+  isDeviceError: (err: unknown) => boolean;
   /** Drops caches bound to the old backend's tensors after a switch. */
-  backendChanged(): void;
+  backendChanged: () => void;
   /** For tests: destroys the current device, as a driver reset would; false where there is none. */
-  loseDevice(): boolean;
-  memory(): { numTensors: number; gpuBuffers: number | null };
+  loseDevice: () => boolean;
+  memory: () => { numTensors: number; gpuBuffers: number | null };
 }
 
 /** A fresh state for the models' networks: an ensemble's members each (members.ts). */

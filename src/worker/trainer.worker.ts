@@ -16,10 +16,9 @@ import type { BackendChoice, BackendName } from '../platform/browser';
 const liveBuffers = new WeakMap<GPUDevice, { live: number }>();
 
 function countBuffers(device: GPUDevice): { live: number } {
-  let counter = liveBuffers.get(device);
-  if (counter) return counter;
+  const counted = liveBuffers.get(device);
+  if (counted) return counted;
   const c = { live: 0 };
-  counter = c;
   liveBuffers.set(device, c);
   const create = device.createBuffer.bind(device);
   device.createBuffer = (descriptor: GPUBufferDescriptor) => {
@@ -111,9 +110,7 @@ const platform: SessionPlatform = {
     }
     const device = webgpuDevice();
     const name =
-      err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err)
-        ? String((err as { name: unknown }).name)
-        : '';
+      err instanceof Error || (typeof err === 'object' && err !== null && 'name' in err) ? String(err.name) : '';
     // GPUValidationError / GPUOutOfMemoryError are GPUError subclasses; a lost device's reads reject with OperationError or AbortError.
     // On WebGL any failure once the context is lost is the loss's (a shader that no longer compiles, a null texture).
     return (

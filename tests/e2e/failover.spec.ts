@@ -18,7 +18,7 @@ const HASH = toHash({
 
 type Logged = { step: number; backend: string; rmse: number[] };
 interface Explorer {
-  loseDevice(moment?: string): Promise<boolean>;
+  loseDevice: (moment?: string) => Promise<boolean>;
   frameLog: Logged[];
 }
 

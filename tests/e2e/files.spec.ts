@@ -116,7 +116,7 @@ test('JSON and PNG export, JSON import back to the same curves, a shared link, a
     ([x, y]) =>
       (
         window as unknown as {
-          explorer: { panelPixel(k: number, x: number, y: number): { x: number; y: number } | null };
+          explorer: { panelPixel: (k: number, x: number, y: number) => { x: number; y: number } | null };
         }
       ).explorer.panelPixel(0, x, y),
     [Number(added[1]), Number(added[2])],

@@ -9,7 +9,7 @@ test('the fused kernel reaches the tfjs engine’s parameters after 20 steps (5 
   const results = await page.evaluate(() =>
     (
       window as unknown as {
-        fusedCheck(steps: number): Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]>;
+        fusedCheck: (steps: number) => Promise<{ loss: string; maxAbsDiff: number; maxAbs: number }[]>;
       }
     ).fusedCheck(20),
   );

@@ -32,7 +32,7 @@ test('moving T mid-run reweights the points at once without restarting, and a lo
   const pausedAt = await steps(page);
   const fits = await rmses(page);
   const lost = await page.evaluate(() =>
-    (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice(),
+    (window as unknown as { explorer: { loseDevice: () => Promise<boolean> } }).explorer.loseDevice(),
   );
   expect(lost).toBe(true);
   await expect(page.getByTestId('backend')).not.toHaveText('webgpu', { timeout: 60_000 });

@@ -7,7 +7,7 @@ const steps = async (page: Page) => Number(await page.getByTestId('steps').textC
 const memory = (page: Page) =>
   page.evaluate(() =>
     (
-      window as unknown as { explorer: { memory(): Promise<{ numTensors: number; gpuBuffers: number | null }> } }
+      window as unknown as { explorer: { memory: () => Promise<{ numTensors: number; gpuBuffers: number | null }> } }
     ).explorer.memory(),
   );
 const panelIds = (page: Page) =>

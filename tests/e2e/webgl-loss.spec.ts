@@ -10,7 +10,9 @@ const steps = async (page: Page) => Number(await page.getByTestId('steps').textC
 const rmses = (page: Page) =>
   page.locator('[data-testid^="panel-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-rmse'))));
 const loseDevice = (page: Page) =>
-  page.evaluate(() => (window as unknown as { explorer: { loseDevice(): Promise<boolean> } }).explorer.loseDevice());
+  page.evaluate(() =>
+    (window as unknown as { explorer: { loseDevice: () => Promise<boolean> } }).explorer.loseDevice(),
+  );
 
 /** Paused: loses the device, waits for the next backend, and checks it shows the same step and fits. */
 async function loseAndCarry(page: Page, next: string, notice: string): Promise<void> {

@@ -12,7 +12,7 @@ function checkResult(text: string): void {
   try {
     r = parseCsv(text);
   } catch (e) {
-    throw new Error(`parseCsv threw on ${JSON.stringify(text.slice(0, 200))}: ${String(e)}`);
+    throw new Error(`parseCsv threw on ${JSON.stringify(text.slice(0, 200))}: ${String(e)}`, { cause: e });
   }
   if (r.ok) {
     const { x, y, isOutlier } = r.points;

@@ -68,7 +68,12 @@ function check(text: string): void {
     f = parseRunFile(text);
   } catch (e) {
     if (!(e instanceof Error) || e.constructor !== Error)
-      throw new Error(`parseRunFile threw ${String(e)} (${(e as object)?.constructor?.name}) on ${text.slice(0, 200)}`);
+      throw new Error(
+        `parseRunFile threw ${String(e)} (${(e as object)?.constructor?.name}) on ${text.slice(0, 200)}`,
+        {
+          cause: e,
+        },
+      );
     expect(e.message.length).toBeGreaterThan(0);
     return;
   }

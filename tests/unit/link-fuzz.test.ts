@@ -49,7 +49,7 @@ function check(hash: string): void {
   try {
     s = parseHash(hash);
   } catch (e) {
-    throw new Error(`parseHash threw on ${JSON.stringify(hash.slice(0, 200))}: ${String(e)}`);
+    throw new Error(`parseHash threw on ${JSON.stringify(hash.slice(0, 200))}: ${String(e)}`, { cause: e });
   }
   if (hash.length > LIMITS.maxLinkChars) expect(s.error).toMatch(/characters long: a link holds at most/);
   if (s.error === null) {
@@ -267,13 +267,13 @@ describe('link fuzz', () => {
       initScale: 33.333333333333336,
       ensemble: 4,
       T: 0.0012345678901234567,
-      alpha: -10.123456789012345,
+      alpha: -10.123456789012344,
       c: 0.012345678901234567,
       lambda: 12.345678901234567,
       tau: 1.2345678901234567,
       nu: 123.45678901234567,
       lrScale: 1.2345678901234567,
-      beta: 0.12345678901234567,
+      beta: 0.12345678901234566,
     }));
     const h = toHash({
       config: {

@@ -9,8 +9,10 @@ import { calibrationShareOutOfRange, conformalInfinite, levelOutOfRange } from '
 import type { RunConfig } from '../../src/core/config';
 
 const base = LESSONS[0].config;
-const withPosthoc = (p: object): RunConfig =>
-  ({ ...base, train: { ...base.train, posthoc: { ...DEFAULT_POSTHOC, ...p } } }) as RunConfig;
+const withPosthoc = (p: object): RunConfig => ({
+  ...base,
+  train: { ...base.train, posthoc: { ...DEFAULT_POSTHOC, ...p } },
+});
 
 describe('post-hoc settings in links and files', () => {
   it('round-trip through a link exactly', () => {

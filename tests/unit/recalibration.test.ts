@@ -21,7 +21,10 @@ function bruteIsotonic(y: number[], w: number[]): number[] {
   const mean = (j: number, k: number) => {
     let s = 0;
     let ws = 0;
-    for (let t = j; t <= k; t++) ((s += w[t] * y[t]), (ws += w[t]));
+    for (let t = j; t <= k; t++) {
+      s += w[t] * y[t];
+      ws += w[t];
+    }
     return s / ws;
   };
   return y.map((_, i) => {

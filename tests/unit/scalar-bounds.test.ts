@@ -9,9 +9,8 @@ import { runConfigSchema, fileRunConfigSchema, toJson } from '../../src/core/sch
 import { parseClassConfig } from '../../src/core/classify/schema';
 import { DEFAULT_CLASS_DATA } from '../../src/core/classify/data';
 import { classModel, DEFAULT_CLASS_TRAIN } from '../../src/core/classify/spec';
-import { validateDataSpec } from '../../src/core/datasets';
+import { validateDataSpec, defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig } from '../../src/core/config';
-import { defaultDataSpec, makePoints } from '../../src/core/datasets';
 import { Engine } from '../../src/core/engine';
 import { parseRunFile, runFileJson } from '../../src/core/exportFile';
 import { LESSONS } from '../../src/app/lessons';

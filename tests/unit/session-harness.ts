@@ -137,7 +137,7 @@ export interface Harness {
   /** The backend each frame was sent from. */
   frameBackends: string[];
   /** Resolves the current device's loss signal (WebGPU's `device.lost`, WebGL's `webglcontextlost`). */
-  signalLoss(): void;
+  signalLoss: () => void;
 }
 
 /**

@@ -81,7 +81,7 @@ class SlowPath implements TrainingPath {
 
 interface Harness {
   /** Resolves the current device's `lost` promise, as a driver reset would. */
-  loseDevice(): void;
+  loseDevice: () => void;
   session: TrainerSession;
   frames: Frame[];
   statuses: TrainerStatus[];
@@ -447,7 +447,6 @@ describe('random call sequences keep the invariants', () => {
     fc.record({ kind: fc.constant('step' as const), n: fc.integer({ min: 1, max: 8 }) }),
     fc.constant({ kind: 'roundtrip' as const }),
   );
-  type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
 
   it('about 200 calls per sequence (50 bursts of 1–7), fired without waiting: ids match, resets hold, no error, tensors flat', async () => {
     const h = await started({ fused: true, delay: 4 });
@@ -466,7 +465,7 @@ describe('random call sequences keep the invariants', () => {
             let imports = false;
             let playing = false;
             const calls: Promise<unknown>[] = [];
-            for (const o of burst as Op[]) {
+            for (const o of burst) {
               const pick = (at: number) => models[at % models.length];
               switch (o.kind) {
                 case 'add':

@@ -33,7 +33,7 @@ export interface Page {
   clock: { now: number };
   keep: { weights: boolean };
   /** Undo and redo, as the page's buttons and keys do: the store walks, the browser follows. */
-  go(delta: number): Promise<void>;
+  go: (delta: number) => Promise<void>;
 }
 
 export function page(

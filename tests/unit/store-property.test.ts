@@ -66,7 +66,6 @@ const action = fc.oneof(
   fc.record({ kind: fc.constant('wait' as const), ms: fc.constantFrom(0, 2, 8) }),
   fc.constant({ kind: 'settle' as const }),
 );
-type Action = typeof action extends fc.Arbitrary<infer T> ? T : never;
 
 /** Runs `n` random sequences against one session, each from the same run, checking agreement after each. */
 async function sequences(h: Harness, n: number, seed: number): Promise<number> {
@@ -83,7 +82,7 @@ async function sequences(h: Harness, n: number, seed: number): Promise<number> {
       const p = page(session);
       const fired: Promise<unknown>[] = [];
       const fire = (x: Promise<unknown>) => fired.push(x.catch(() => undefined));
-      for (const a of actions as Action[]) {
+      for (const a of actions) {
         p.clock.now += 250;
         const models = p.store.state.config.models;
         const pick = (at: number) => models[at % models.length].id;

@@ -22,7 +22,7 @@ export function ClassProgress({
   snapshot: ClassSnapshot | null;
   stepsPerSecond: number;
   models: readonly ClassModelSpec[];
-  name(spec: ClassModelSpec): string;
+  name: (spec: ClassModelSpec) => string;
 }) {
   const progress = useMemo(() => {
     const seen = snapshot && snapshot.step > 0 ? snapshot : null;

@@ -8,14 +8,14 @@ interface Props {
   /** How many points of the user's own are shown, or null (generated data). */
   ownPoints: number | null;
   keepWeights: boolean;
-  onKeepWeights(keep: boolean): void;
+  onKeepWeights: (keep: boolean) => void;
   /** A change of the data spec; `control` names it so a slider drag is one undo step. */
-  onChange(patch: Partial<DataSpec>, control: string): void;
+  onChange: (patch: Partial<DataSpec>, control: string) => void;
   /** Your own data without a truth: the held-out share judging σ (TrainSettings.heldOut), and its change. */
   heldOut?: { share: number; seed: number } | null;
-  onHeldOut?(share: number, seed: number): void;
+  onHeldOut?: (share: number, seed: number) => void;
   /** Opens a real data set (vega-datasets) as your own data. */
-  onOpenReal?(id: RealDatasetId): void;
+  onOpenReal?: (id: RealDatasetId) => void;
 }
 
 const SHARES = [0, 0.1, 0.2, 0.3, 0.5];

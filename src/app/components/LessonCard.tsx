@@ -22,8 +22,8 @@ export function LessonCard({
   compact = false,
 }: {
   lessonId: string | null;
-  onOpen(id: string): void;
-  onActions(actions: LessonAction[]): void;
+  onOpen: (id: string) => void;
+  onActions: (actions: LessonAction[]) => void;
   run: ((id: string) => LessonRun) | null;
   compact?: boolean;
 }) {

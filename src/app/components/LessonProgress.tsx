@@ -17,7 +17,7 @@ export interface ProgressProps {
   judged: Snapshot | null;
   xs: ArrayLike<number>;
   ys?: ArrayLike<number>;
-  onReopen(): void;
+  onReopen: () => void;
 }
 
 /** A model's name in the line: its title, with its place when another model has the same title. */

@@ -11,7 +11,7 @@ export function LessonText<A>({
 }: {
   citation: string;
   text: LessonSegment<A>[][];
-  onActions(actions: A[]): void;
+  onActions: (actions: A[]) => void;
 }) {
   return (
     <div className="lesson-text">

@@ -14,12 +14,12 @@ interface Props {
   canRemove: boolean;
   /** The most members this model may have without passing the cap on networks in all. */
   maxEnsemble: number;
-  onSelect(): void;
+  onSelect: () => void;
   /** A change of one control; `control` names it so a slider drag is one undo step. */
-  onChange(patch: Patch, control: string): void;
-  onDuplicate(): void;
-  onReset(): void;
-  onRemove(): void;
+  onChange: (patch: Patch, control: string) => void;
+  onDuplicate: () => void;
+  onReset: () => void;
+  onRemove: () => void;
 }
 
 /** Room for a loss's name (about 7 px a character and the arrow): a long one moves the buttons below it. */
@@ -108,8 +108,8 @@ export function ModelCard({
         ) : MODEL_SLIDERS[h] && (h !== 'tau' || m.tauMode === 'fixed') ? (
           <Slider
             key={h}
-            def={MODEL_SLIDERS[h]!}
-            value={m[h] as number}
+            def={MODEL_SLIDERS[h]}
+            value={m[h]}
             onChange={(v) => onChange({ [h]: v }, h)}
             testId={`${h}-${k}`}
           />

@@ -12,10 +12,10 @@ import { Slider } from '../Slider';
 interface Props {
   posthoc: PosthocSettings | undefined;
   models: readonly ModelSpec[];
-  onChange(next: PosthocSettings | undefined, control: string): void;
+  onChange: (next: PosthocSettings | undefined, control: string) => void;
   /** Models whose conformal band is hidden in their panel. */
   hidden: ReadonlySet<string>;
-  onHidden(next: Set<string>): void;
+  onHidden: (next: Set<string>) => void;
 }
 
 export function PosthocCard({ posthoc, models, onChange, hidden, onHidden }: Props) {

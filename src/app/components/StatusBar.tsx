@@ -81,11 +81,19 @@ export function StatusBar({
 /** A choice offered with an alert (a file with more models than the page trains: open its first 8). */
 export interface AlertAction {
   label: string;
-  run(): void;
+  run: () => void;
 }
 
 /** A message the user should read (a refused file or link), until dismissed; an offered action, if any. */
-export function Alert({ text, action, onDismiss }: { text: string | null; action?: AlertAction; onDismiss(): void }) {
+export function Alert({
+  text,
+  action,
+  onDismiss,
+}: {
+  text: string | null;
+  action?: AlertAction;
+  onDismiss: () => void;
+}) {
   if (!text) return null;
   return (
     <div className="alert" role="alert" data-testid="alert">

@@ -62,10 +62,10 @@ interface Props {
    * Opens a cell as a model of the main run: with the cell's trained weights when `sweepId` names it in the
    * sweep's worker (the sweep ran with the main run's data and training settings), else from fresh weights.
    */
-  onOpenCell(spec: ModelSpec, label: string, sweepId: string | null): void;
+  onOpenCell: (spec: ModelSpec, label: string, sweepId: string | null) => void;
 }
 
-function AxisControls({ name, axis, onChange }: { name: 'x' | 'y'; axis: AxisForm; onChange(a: AxisForm): void }) {
+function AxisControls({ name, axis, onChange }: { name: 'x' | 'y'; axis: AxisForm; onChange: (a: AxisForm) => void }) {
   const info = SWEEP_SETTINGS[axis.setting];
   return (
     <fieldset className="sweep-axis">
@@ -157,16 +157,13 @@ export function SweepView({ config, selected, sweep, preset, ownData, onOpenCell
     }
   }, [config.data, config.train, selected, x, y, compare, metric]);
 
-  const shown = sweep.spec ? { ...sweep.spec, metric } : null;
-  const grids = useMemo(
-    () => (shown ? sweepGrids(shown, sweep.snapshot) : []),
-    [shown?.metric, sweep.spec, sweep.snapshot],
-  ); // eslint-disable-line react-hooks/exhaustive-deps
+  const shown = useMemo(() => (sweep.spec ? { ...sweep.spec, metric } : null), [sweep.spec, metric]);
+  const grids = useMemo(() => (shown ? sweepGrids(shown, sweep.snapshot) : []), [shown, sweep.snapshot]);
   const figures = useMemo(() => {
     if (!shown) return [];
     const range = colorRange(shown, grids);
     return grids.map((_, k) => sweepFigure(shown, grids, k, range));
-  }, [grids]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [shown, grids]);
 
   const open = (k: number, px: number, py: number) => {
     if (!shown) return;

@@ -5,20 +5,20 @@ interface Props {
   /** A teacher's compact view: Play/Pause and Reset alone. */
   compact?: boolean;
   playing: boolean;
-  onTogglePlay(): void;
-  onStep(): void;
-  onResetAll(): void;
+  onTogglePlay: () => void;
+  onStep: () => void;
+  onResetAll: () => void;
   canUndo: boolean;
   canRedo: boolean;
-  onUndo(): void;
-  onRedo(): void;
+  onUndo: () => void;
+  onRedo: () => void;
   pngScale: number;
-  onPngScale(scale: number): void;
-  onExportPng(): void;
-  onExportJson(): void;
-  onImport(file: File): Promise<void>;
+  onPngScale: (scale: number) => void;
+  onExportPng: () => void;
+  onExportJson: () => void;
+  onImport: (file: File) => Promise<void>;
   /** null: this exact setup (with its own hidden controls); a list: a teacher's link hiding those. */
-  onCopyLink(hide: Hideable[] | null): void;
+  onCopyLink: (hide: Hideable[] | null) => void;
 }
 
 export function Toolbar(p: Props) {

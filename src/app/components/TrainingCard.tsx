@@ -11,7 +11,7 @@ export function TrainingCard({
   onChange,
 }: {
   train: TrainSettings;
-  onChange(patch: Partial<TrainSettings>, control: string): void;
+  onChange: (patch: Partial<TrainSettings>, control: string) => void;
 }) {
   const arch = train.architecture;
   const scales = INIT_SCALES.includes(arch.initScale) ? INIT_SCALES : [...INIT_SCALES, arch.initScale];

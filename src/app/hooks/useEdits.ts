@@ -18,7 +18,7 @@ type ModelPatch = Partial<Omit<ModelSpec, 'id'>>;
 export function useEdits(
   store: RunStore,
   run: TrainerView,
-  opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void },
+  opts: { keepWeights: boolean; onInfo: (text: string) => void; onAlert: (text: string | null) => void },
 ) {
   const { state } = store;
   const { keepWeights, onInfo, onAlert } = opts;

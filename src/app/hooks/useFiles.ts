@@ -17,7 +17,11 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function useFiles(
   store: RunStore,
   run: TrainerView,
-  opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null, action?: AlertAction): void },
+  opts: {
+    keepWeights: boolean;
+    onInfo: (text: string) => void;
+    onAlert: (text: string | null, action?: AlertAction) => void;
+  },
 ) {
   const { trainer, historyRef } = run;
   const { keepWeights, onInfo, onAlert } = opts;

@@ -14,7 +14,7 @@ const message = (err: unknown) => (err instanceof Error ? err.message : String(e
 export function useRealData(
   store: RunStore,
   run: TrainerView,
-  opts: { keepWeights: boolean; onInfo(text: string): void; onAlert(text: string | null): void },
+  opts: { keepWeights: boolean; onInfo: (text: string) => void; onAlert: (text: string | null) => void },
 ) {
   const { keepWeights, onInfo, onAlert } = opts;
 
@@ -34,7 +34,7 @@ export function useRealData(
       const userData = { points, truth: null, source: id };
       const next = (s: RunState): RunState =>
         lesson
-          ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1)!.id }
+          ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1).id }
           : { ...s, userData, config: { ...s.config, train: { ...s.config.train, heldOut } } };
       try {
         if (lesson)

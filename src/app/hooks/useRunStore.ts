@@ -15,11 +15,11 @@ export interface RunStore {
   canUndo: boolean;
   canRedo: boolean;
   /** Makes a change; resolves once the worker took it, rejects with the worker's reason. */
-  change(c: Change): Promise<void>;
-  undo(): void;
-  redo(): void;
+  change: (c: Change) => Promise<void>;
+  undo: () => void;
+  redo: () => void;
   /** Selects a model for the views (not an undo step). */
-  select(id: string): void;
+  select: (id: string) => void;
 }
 
 interface Options {
@@ -28,8 +28,8 @@ interface Options {
   /** A restart (a lesson) plays only if the run was playing. */
   playing: boolean;
   /** The info line. */
-  onInfo(text: string): void;
-  onAlert(text: string | null): void;
+  onInfo: (text: string) => void;
+  onAlert: (text: string | null) => void;
 }
 
 /** How long a walk waits for the browser to follow it (popstate) before the next change may go. */

@@ -44,11 +44,11 @@ export interface TrainerView {
   /** The curves as they are now (for export). */
   historyRef: React.RefObject<HistoryPoint[]>;
   /** The next run the worker starts (an imported file) continues these curves instead of starting empty. */
-  adoptHistory(points: HistoryPoint[] | null): void;
+  adoptHistory: (points: HistoryPoint[] | null) => void;
   stepsPerSecond: number;
   status: TrainerStatus;
   playing: boolean;
-  togglePlay(): void;
+  togglePlay: () => void;
 }
 
 export function useTrainer(initial: RunConfig): TrainerView {

@@ -11,11 +11,11 @@ import type { RunState } from './runState';
 
 /** The worker calls some changes make themselves (the rest are the difference of the states: plan.ts). */
 export interface ChangeTrainer {
-  setModels(models: ModelSpec[], copyFrom?: Record<string, string>, seeds?: ModelState[]): Promise<void>;
-  setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void>;
-  importRun(run: RunImport): Promise<void>;
-  resetModel(id: string): Promise<void>;
-  resetAll(): Promise<void>;
+  setModels: (models: ModelSpec[], copyFrom?: Record<string, string>, seeds?: ModelState[]) => Promise<void>;
+  setPoints: (points: Points, keepWeights: boolean, truth: DataSpec | null) => Promise<void>;
+  importRun: (run: RunImport) => Promise<void>;
+  resetModel: (id: string) => Promise<void>;
+  resetAll: () => Promise<void>;
 }
 type Trainer = () => ChangeTrainer | null;
 
@@ -164,7 +164,7 @@ export function openCell(
   label: string,
   trained: ModelState | null,
   trainer: Trainer,
-  on: { id?(id: string): void; fresh?(): void } = {},
+  on: { id?: (id: string) => void; fresh?: () => void } = {},
 ): Change {
   let id = '';
   return {

@@ -56,28 +56,28 @@ export interface Change {
 
 /** The worker calls the store makes (TrainerSession's, or the worker's through Comlink). */
 export interface StoreTrainer {
-  restart(config: RunConfig, points: Points | null, autoplay: boolean): Promise<void>;
-  setTrain(patch: Partial<TrainSettings>): Promise<void>;
-  setModels(models: ModelSpec[]): Promise<void>;
-  updateModel(id: string, patch: Partial<Omit<ModelSpec, 'id'>>): Promise<void>;
-  setData(spec: DataSpec, keepWeights: boolean): Promise<void>;
-  setPoints(points: Points, keepWeights: boolean, truth: DataSpec | null): Promise<void>;
-  exportRun(): Promise<RunExport>;
-  importRun(run: RunImport): Promise<void>;
+  restart: (config: RunConfig, points: Points | null, autoplay: boolean) => Promise<void>;
+  setTrain: (patch: Partial<TrainSettings>) => Promise<void>;
+  setModels: (models: ModelSpec[]) => Promise<void>;
+  updateModel: (id: string, patch: Partial<Omit<ModelSpec, 'id'>>) => Promise<void>;
+  setData: (spec: DataSpec, keepWeights: boolean) => Promise<void>;
+  setPoints: (points: Points, keepWeights: boolean, truth: DataSpec | null) => Promise<void>;
+  exportRun: () => Promise<RunExport>;
+  importRun: (run: RunImport) => Promise<void>;
 }
 
 export interface StoreHost {
-  trainer(): StoreTrainer | null;
-  keepWeights(): boolean;
+  trainer: () => StoreTrainer | null;
+  keepWeights: () => boolean;
   /** A restart (a lesson) plays only if the run was playing. */
-  playing(): boolean;
-  now(): number;
+  playing: () => boolean;
+  now: () => number;
   /** Writes the address for the entry at `pos`: a new browser entry, or the current one rewritten. */
-  address(how: 'push' | 'replace', pos: number, state: RunState): void;
+  address: (how: 'push' | 'replace', pos: number, state: RunState) => void;
   /** Moves the browser by `delta` entries after the store walked them; resolves once it arrived. */
-  navigate(delta: number): Promise<void>;
-  info(text: string): void;
-  alert(text: string | null): void;
+  navigate: (delta: number) => Promise<void>;
+  info: (text: string) => void;
+  alert: (text: string | null) => void;
 }
 
 /** Who gives way when the worker refuses: the store (an edit it already shows) or the worker (a change never committed). */
@@ -224,7 +224,7 @@ export class RunStore {
       this.commit(step, c.replaceEntry);
       return c.apply ? this.sendWhole(() => c.apply!(to, from), to, 'store') : this.sendPlan(to, 'store');
     } catch (err) {
-      return Promise.reject(err);
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
   }
 
@@ -356,7 +356,7 @@ export class RunStore {
     try {
       started = run();
     } catch (err) {
-      started = Promise.reject(err);
+      started = Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
     return this.track(started, () => view, onRefusal);
   }

@@ -304,7 +304,7 @@ export class ClassifyEngine {
     params.forEach((p) => p.dispose());
     if (fields)
       await Promise.all(
-        snap.models.map(async (m, j) => (m.mining = this.kept[j] ? await readMining(this.kept[j]!) : null)),
+        snap.models.map(async (m, j) => (m.mining = this.kept[j] ? await readMining(this.kept[j]) : null)),
       );
     return snap;
   }

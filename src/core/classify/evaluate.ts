@@ -82,7 +82,7 @@ interface Read {
 /** Probabilities [K, n, C], σ [K, n, D] and μ [K, n, D] of inputs x, in one read each. */
 async function readInputs(params: Tensor[], arch: ClassArch, x: Float32Array): Promise<Read> {
   const n = x.length / 2;
-  const [probsT, sigmaT, muT] = tf.tidy(() => {
+  const [probsT, sigmaT, muT] = tf.tidy((): [Tensor, Tensor, Tensor] => {
     const { mu, logVar } = embed(params, arch, tf.tensor2d(x, [n, 2]));
     return [tf.softmax(tf.matMul(mu, classifierOf(params, arch))), tf.exp(tf.mul(0.5, logVar)), mu];
   });

@@ -3,11 +3,11 @@
 import { z } from 'zod';
 import { CLASS_BOUNDS, inBound, outOfBound, type Bound } from '../messages';
 import { COMPENSATIONS, MIX_BY } from './alum';
-import { CLASS_DATASETS, CLASS_DATA_BOUNDS, classDataProblem, FLIP_KINDS, type ClassDataSpec } from './data';
+import { CLASS_DATASETS, CLASS_DATA_BOUNDS, classDataProblem, FLIP_KINDS } from './data';
 import type { ClassRunConfig } from './engine';
 import type { ClassSnapshot } from './evaluate';
 import { CLASS_ACTIVATIONS } from './model';
-import { CLASS_METHODS, classModelProblem, type ClassModelSpec, type ClassTrainSettings } from './spec';
+import { CLASS_METHODS, classModelProblem } from './spec';
 
 z.config({ jitless: true });
 
@@ -33,7 +33,7 @@ const dataSchema = z
     testN: z.number().int().min(CLASS_DATA_BOUNDS.testN[0]).max(CLASS_DATA_BOUNDS.testN[1]),
   })
   .superRefine((d, ctx) => {
-    const why = classDataProblem(d as ClassDataSpec);
+    const why = classDataProblem(d);
     if (why) ctx.addIssue({ code: 'custom', message: why });
   });
 
@@ -83,20 +83,20 @@ export const classRunConfigSchema = z
       if (ids.has(m.id))
         ctx.addIssue({ code: 'custom', path: ['models', k, 'id'], message: `model id ${m.id} appears twice` });
       ids.add(m.id);
-      const why = classModelProblem(m as ClassModelSpec, c.train as ClassTrainSettings);
+      const why = classModelProblem(m, c.train);
       if (why) ctx.addIssue({ code: 'custom', path: ['models', k], message: why });
     });
   });
 
 /** JSON with T = ∞ as "Infinity". */
 export function classJson(value: unknown): string {
-  return JSON.stringify(value, (_, v) => (v === Infinity ? 'Infinity' : v));
+  return JSON.stringify(value, (_, v: unknown) => (v === Infinity ? 'Infinity' : v));
 }
 
 /** A configuration from untrusted JSON, or the first problem named by its path. */
 export function parseClassConfig(raw: unknown): { config: ClassRunConfig } | { error: string } {
   const parsed = classRunConfigSchema.safeParse(raw);
-  if (parsed.success) return { config: parsed.data as ClassRunConfig };
+  if (parsed.success) return { config: parsed.data };
   const issue = parsed.error.issues[0];
   return { error: `${issue.path.join('.') || 'configuration'}: ${issue.message}` };
 }

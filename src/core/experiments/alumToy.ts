@@ -13,7 +13,7 @@ import {
 } from '../classify/spec';
 import type { Claim, ExperimentResult } from '../exportFile';
 import { judged, paperClaim } from '../lessons/paperClaims';
-import { type Experiment, type Table } from './common';
+import type { Experiment, Table } from './common';
 
 const METHODS: ClassMethod[] = ['ce', 'dul', 'rul', 'alum'];
 const pct = (v: number) => 100 * v;

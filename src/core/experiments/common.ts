@@ -46,7 +46,7 @@ export interface Experiment {
   title: string;
   /** Its claims are already judged over seeds of its own (trajectories, seeds inside one run): run it once. */
   ownSeeds?: string;
-  run(options: ExperimentOptions): Promise<ExperimentReport>;
+  run: (options: ExperimentOptions) => Promise<ExperimentReport>;
 }
 
 export const mean = (a: number[]) => a.reduce((s, v) => s + v, 0) / a.length;

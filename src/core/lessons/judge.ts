@@ -55,11 +55,19 @@ export function epistemicRatio(snapshot: Snapshot, id: string, xs: ArrayLike<num
   if (!e) return NaN;
   let lo = Infinity;
   let hi = -Infinity;
-  for (let i = 0; i < xs.length; i++) ((lo = Math.min(lo, xs[i])), (hi = Math.max(hi, xs[i])));
+  for (let i = 0; i < xs.length; i++) {
+    lo = Math.min(lo, xs[i]);
+    hi = Math.max(hi, xs[i]);
+  }
   const sums = { in: 0, inN: 0, out: 0, outN: 0 };
   snapshot.grid.forEach((x, i) => {
-    if (x >= lo && x <= hi) ((sums.in += e.epistemic[i]), sums.inN++);
-    else ((sums.out += e.epistemic[i]), sums.outN++);
+    if (x >= lo && x <= hi) {
+      sums.in += e.epistemic[i];
+      sums.inN++;
+    } else {
+      sums.out += e.epistemic[i];
+      sums.outN++;
+    }
   });
   return sums.inN && sums.outN ? sums.out / sums.outN / (sums.in / sums.inN) : NaN;
 }

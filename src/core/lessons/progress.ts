@@ -3,14 +3,7 @@
 import type { RunConfig } from '../config';
 import type { Snapshot } from '../evaluator';
 import { warmupOf } from '../state';
-import {
-  claimMetricsOf,
-  evaluateClaim,
-  type ClaimMetric,
-  type Condition,
-  type ConditionResult,
-  type LessonClaim,
-} from './judge';
+import { claimMetricsOf, evaluateClaim, type Condition, type ConditionResult, type LessonClaim } from './judge';
 
 /** The models a condition reads. */
 export function conditionIds(c: Condition): string[] {
@@ -109,11 +102,7 @@ export function judgeProgress(input: {
   };
   if (!judged) return { ...base, verdict: 'waiting', judgedStep: null, results: [] };
   if (judged.warming) return { ...base, verdict: 'warm-up', judgedStep: judged.step, results: [] };
-  const results = evaluateClaim(
-    [...claim.conditions],
-    judged.metrics() as Record<string, Partial<Record<ClaimMetric, number>>>,
-    0,
-  );
+  const results = evaluateClaim([...claim.conditions], judged.metrics(), 0);
   const holds = results.every((r) => r.holds);
   return {
     ...base,

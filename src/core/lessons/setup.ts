@@ -5,7 +5,10 @@ import type { DataSpec } from '../datasets';
 import { lossLabel } from '../losses';
 
 const num = (v: unknown): string => {
-  if (typeof v !== 'number') return v === undefined ? '(default)' : typeof v === 'object' ? 'changed' : String(v);
+  if (typeof v !== 'number') {
+    if (v === undefined) return '(default)';
+    return typeof v === 'string' || typeof v === 'boolean' ? String(v) : 'changed';
+  }
   if (!Number.isFinite(v)) return Number.isNaN(v) ? '–' : v > 0 ? '∞' : '−∞';
   return String(Number(v.toPrecision(3)));
 };
