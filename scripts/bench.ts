@@ -21,7 +21,10 @@ const { values } = parseArgs({
 const quick = values.quick!;
 // How this file was made (command, commit, date, machine, load), as the other results record it.
 const started = performance.now();
-const meta = startMeta(`npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(), 'every path, in headless Chromium');
+const meta = startMeta(
+  `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  'every path, in headless Chromium',
+);
 const PORT = 4174;
 const base = `http://localhost:${PORT}`;
 
