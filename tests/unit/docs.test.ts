@@ -3,6 +3,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderDocs } from '../../scripts/docs/index';
+import { CLASS_LESSONS } from '../../src/app/classify/lessons';
+import { LESSONS } from '../../src/app/lessons';
 
 describe('docs/', () => {
   it('every generated page equals what npm run docs writes from results/', async () => {
@@ -17,5 +19,7 @@ describe('docs/', () => {
     expect(readme.split('\n').length, 'README.md is over 150 lines').toBeLessThanOrEqual(150);
     for (const page of readdirSync('docs').filter((f) => f.endsWith('.md')))
       expect(readme, `README.md does not link docs/${page}`).toContain(`(docs/${page})`);
+    for (const { id } of [...LESSONS, ...CLASS_LESSONS])
+      expect(readme, `README.md does not list the lesson ${id}`).toContain(`(\`${id}\`)`);
   });
 });
