@@ -3,20 +3,28 @@
 import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { fusedTable, type FusedBenchRow } from '../src/bench/fusedBench';
 import { pathPairTable, type PathPairRow } from '../src/bench/lessonBench';
+import { endMeta, startMeta } from './meta';
 
 const { values } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
-    out: { type: 'string', default: 'scripts/bench-results.json' },
+    out: { type: 'string', default: 'results/bench.json' },
     'tfjs-max-k': { type: 'string' },
   },
 });
 const quick = values.quick;
+// How this file was made (command, commit, date, machine, load), as the other results record it.
+const started = performance.now();
+const meta = startMeta(
+  `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+  'every path, in headless Chromium',
+);
 const PORT = 4174;
 const base = `http://localhost:${PORT}`;
 
@@ -141,6 +149,7 @@ try {
     notes: string[];
   };
   const out = {
+    meta: endMeta(meta, started),
     date: new Date().toISOString(),
     quick,
     machine: { adapter, userAgent, cores: (await import('node:os')).cpus().length },
@@ -150,7 +159,7 @@ try {
     lessons,
     notes,
   };
-  mkdirSync('scripts', { recursive: true });
+  mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(values.out, JSON.stringify(out, null, 1));
 
   const f = (v: number | null) => (v === null ? '–' : v >= 100 ? v.toFixed(0) : v.toFixed(2));

@@ -4,7 +4,7 @@
 // moved) and judges every claim as a rate (src/core/experiments/seeds.ts). Writes DIR/<id>.json — the command,
 // commit, machine, load, wall time, each claim's rate and verdict, and every per-seed table, result, claim and
 // calibration curve — and DIR/<id>.md. DIR defaults to results/reproductions (committed; docs/reproductions.md is
-// generated from it by scripts/results-doc.ts). Experiments whose claims are already rates over their own seeds
+// generated from it by npm run docs). Experiments whose claims are already rates over their own seeds
 // (the divergence study's 64 trajectories, the ALUM toy's 5 seeds) run once.
 // --run-file: also write DIR/<id>.run.json, the last seed's run in the explorer's file format (opens in the page).
 import { mkdirSync, writeFileSync } from 'node:fs';

@@ -16,6 +16,7 @@ import { CHROMIUM_ARGS } from '../playwright.config';
 import { DEFAULT_TRAIN, modelSpec, withIds, type RunConfig } from '../src/core/config';
 import { defaultDataSpec } from '../src/core/datasets';
 import { toHash } from '../src/app/urlState';
+import { endMeta, startMeta } from './meta';
 
 const { values } = parseArgs({
   options: {
@@ -26,11 +27,14 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     /** Restrict the loss moments (comma-separated: dispatch,read,handoff). */
     moments: { type: 'string', default: 'dispatch,read,handoff' },
-    out: { type: 'string', default: 'scripts/soak-results.json' },
+    out: { type: 'string', default: 'results/soak.json' },
     path: { type: 'string', default: 'fused' },
   },
 });
 const PATH = values.path === 'cpu' ? 'cpu' : 'fused';
+// How this file was made (command, commit, date, machine, load), as the other results record it.
+const started = performance.now();
+const meta = startMeta(`npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(), PATH);
 const STEPS = Number(values.steps);
 const LOSSES = Number(values.losses);
 const base = `http://localhost:${values.port}`;
@@ -333,6 +337,7 @@ try {
   }
   out.losses = losses;
   out.failed = failed;
+  out.meta = endMeta(meta, started);
   await browser.close();
   mkdirSync(dirname(values.out), { recursive: true });
   writeFileSync(values.out, JSON.stringify(out, null, 1));

@@ -25,7 +25,7 @@ export { tf };
 export type Tensor = tf.Tensor;
 export type Scalarish = tf.Tensor | number;
 
-/** Reads a tensor from the device (await, never dataSync: see DEVELOPERS.md) and disposes it, even on failure. */
+/** Reads a tensor from the device (await, never dataSync: see docs/architecture.md) and disposes it, even on failure. */
 export async function readOnce(t: Tensor): Promise<Float32Array> {
   try {
     return (await t.data()) as Float32Array;
