@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every test: type check, unit and property tests (Node), then end-to-end tests in headless Chromium
+# Every test: type check, lint and format, unit and property tests (Node), then end-to-end tests in headless Chromium
 # with WebGPU on SwiftShader. Installs Debian's chromium first when it is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +24,9 @@ echo "== the CPU trainer's WebAssembly module"
 npx tsx scripts/build-cpu.ts
 echo "== type check"
 npx tsc --noEmit
+echo "== lint (ESLint, type-aware: layers, import cycles, floating promises, unused code) and format (Prettier)"
+npx eslint .
+npx prettier --check .
 echo "== unit and property tests"
 npx vitest run
 echo "== build"

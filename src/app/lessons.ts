@@ -276,8 +276,8 @@ export const LESSONS: Lesson[] = (
         ],
         train: warm,
       },
-      // Measured (WASM, 3000 steps; held-out coverage at ±1σ / ±2σ, miscalibration area, epistemic ratio):
-      // see the README's "Lessons and their claims" for every seed run.
+      // Held-out coverage at ±1σ / ±2σ, miscalibration area, epistemic ratio: every seed's figures are in
+      // docs/lessons.md (generated from results/lessons.json).
       claim: {
         statement:
           'with outliers NLL’s band is too wide on clean held-out data (≥ 85 % inside ±1σ, nominal 68 %); Robust-NLL’s is within about 12 points of nominal (55–80 %) and less miscalibrated; the ensemble’s members disagree ≥ 3× more beyond the data than within it',

@@ -1,5 +1,5 @@
 // The post-hoc lessons (issue 26): split conformal and recalibration beside a learned σ, and a real data set.
-// Their claims were written before the run that judged them (npm run lessons -- --only <id> --seeds 3; the README).
+// Their claims were written before the run that judged them (npm run lessons -- --only <id> --seeds 3; docs/lessons.md).
 import { DEFAULT_TRAIN, modelSpec, withIds, type ModelSpec } from '../core/config';
 import { defaultDataSpec } from '../core/datasets';
 import { DEFAULT_POSTHOC, type PosthocSettings } from '../core/posthoc';

@@ -47,7 +47,7 @@ export const ZERO_BIAS_ARCHITECTURE: Architecture = {
 };
 
 /** The page's default: the first layer's kinks spread over the data with ω = 3. Chosen by running every lesson
- * on 3 seeds with ω unset, 1 and 3 (README, "The first layer's initialisation"): with zero biases seeds 1–2 of
+ * on 3 seeds with ω unset, 1 and 3 (the README's "The first layer's initialisation" at commit 6e7c3df): with zero biases seeds 1–2 of
  * the sine lessons stall at RMSE ≈ 1.05; with ω = 3 they fit (0.24–0.33 without outliers). */
 export const DEFAULT_ARCHITECTURE: Architecture = { ...ZERO_BIAS_ARCHITECTURE, initScale: 3 };
 

@@ -1,6 +1,6 @@
 // The forward and backward passes of the fused kernel, generated for one architecture.
 //
-// Why this shape (measured, ../../README.md "Performance"): on SwiftShader every per-invocation memory access is
+// Why this shape (measured when it was written; the figures are in git, docs/performance.md has today's): on SwiftShader every per-invocation memory access is
 // a lane-by-lane gather costing ~20–30 ns, while arithmetic is nearly free; on a GPU, fewer and wider loads and
 // values reused from registers are what a fast kernel has as well. So the passes work on row QUADS: activations
 // and δ are stored unit-major as vec4s over four consecutive rows (act[u][q] = rows 4q..4q+3 of unit u), and

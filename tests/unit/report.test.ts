@@ -1,4 +1,4 @@
-// Markdown of experiment reports (scripts/report.ts): numbers rounded as the README quotes them, claims last.
+// Markdown of experiment reports (scripts/report.ts): numbers rounded as docs/ quotes them, claims last.
 import { describe, expect, it } from 'vitest';
 import { claimsTable, markdownTable } from '../../scripts/report';
 

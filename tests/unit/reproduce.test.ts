@@ -1,5 +1,5 @@
 // The --quick versions of the papers' experiments: the direction of each claim, and files that the
-// explorer can import. (Sizes and timings belong to the full runs, reported in the README.)
+// explorer can import. (Sizes and timings belong to the full runs, reported in docs/reproductions.md.)
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PathFactory } from '../../src/core/engine';
 import { findExperiment, leastSquares } from '../../src/core/experiments';
@@ -65,7 +65,7 @@ describe('reproduction, quick versions', () => {
     const r = await quick('superloss-regression');
     expect(agrees(r.claims, /SuperLoss\(MSE\)/)).toBe(true);
     expect(agrees(r.claims, /SuperLoss\(smooth L1\)/)).toBe(true);
-    // Boltzmann-weighted MSE with the eq. 6 gradient is not robust here (see the README); no claim is asserted.
+    // Boltzmann-weighted MSE with the eq. 6 gradient is not robust here (docs/reproductions.md); no claim is asserted.
   }, 180_000);
 
   it('Robust-NLL divergence study runs end to end: every trajectory × variant reported, the file opens all three', async () => {
@@ -92,7 +92,7 @@ describe('reproduction, quick versions', () => {
   });
 
   it('ALUM toy (Tables 1 and 3) runs end to end, writes its own file, and every method learns the clean moons', async () => {
-    // 150 steps are too few for the claims themselves (the full run's verdicts are in the README).
+    // 150 steps are too few for the claims themselves (the full run's verdicts are in docs/reproductions.md).
     const r = await findExperiment('alum-toy').run({ quick: true, seed: 1 });
     const file = JSON.parse(r.json!);
     expect(file.kind).toBe('classification-experiment');

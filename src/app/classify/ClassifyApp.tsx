@@ -142,7 +142,7 @@ export function ClassifyApp() {
           Classifiers with a mean/variance embedding train live on 2-D data whose training labels are partly flipped
           (ringed points). Shading: each model's class probabilities on the input plane, with its decision boundary in
           black. ALUM is built from its paper (no public code); where the paper is ambiguous the reading taken is named
-          in the lessons and the README.
+          in the lessons and in docs/reproductions.md.
         </p>
       </header>
       {alert && (

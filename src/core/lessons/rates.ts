@@ -1,5 +1,5 @@
 // A claim judged on many seeds is a rate: k of n seeds where it held, with Wilson's 95 % score interval, and the
-// verdict words that follow from that interval alone (never typed by hand, so a README sentence made from them
+// verdict words that follow from that interval alone (never typed by hand, so a sentence of docs/ made from them
 // says exactly what was measured).
 
 /** z of a two-sided 95 % interval. */
