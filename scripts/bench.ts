@@ -93,10 +93,13 @@ try {
       .slice(-200)
       .map((d) => d.ms),
     steps: Number(document.querySelector('[data-testid="steps"]')?.textContent),
+    path: document.querySelector('[data-testid="path"]')?.textContent?.trim() ?? null,
   }));
   const draws = after.draws.sort((a, b) => a - b);
   const longTasks = after.tasks.slice(before.long);
   const pageFigures = {
+    /** The training path the page picked on this machine, as its status line names it. */
+    path: after.path,
     firstStepMs,
     readsPerSecond: (after.frames - before.frames) / (windowMs / 1000),
     uiStepsPerSecond: (after.steps - before.steps) / (windowMs / 1000),

@@ -74,20 +74,17 @@ function adapterName(text: string): string {
 }
 
 function benchPage(b: BenchPage): string[] {
+  const browser = `WebGPU adapter ${adapterName(b.machine.adapter)}; ${/HeadlessChrome\/[\d.]+/.exec(b.machine.userAgent)?.[0] ?? b.machine.userAgent}`;
   const p: Provenance = b.meta
-    ? fromMeta('results/bench.json', b.meta)
-    : {
-        file: 'results/bench.json',
-        date: b.date,
-        machine: `${b.machine.cores} cores; WebGPU adapter ${adapterName(b.machine.adapter)}; ${/HeadlessChrome\/[\d.]+/.exec(b.machine.userAgent)?.[0] ?? b.machine.userAgent}`,
-      };
+    ? { ...fromMeta('results/bench.json', b.meta), machine: `${fromMeta('', b.meta).machine}; ${browser}` }
+    : { file: 'results/bench.json', date: b.date, machine: `${b.machine.cores} cores; ${browser}` };
   const paths = [...new Set(b.runs.map((r) => `${r.impl}\u0000${r.backend}`))];
   const ks = [...new Set(b.runs.map((r) => r.K))].sort((x, y) => x - y);
   const pg = b.page;
   return [
     '## Every path in the browser',
     provenanceLine(p) + (b.quick ? ' Quick run.' : ''),
-    'K models of the Robust-NLL Fig. 1 setting (1 → 50 ReLU → μ, σ², batch 256, Adam). naive: K separate tfjs engines; engine: one batched tfjs graph; fused: the WGSL kernel; js: a hand-written Float32Array trainer on the main thread. Steps per second of all K models together.',
+    'K models of the Robust-NLL Fig. 1 setting (1 → 50 ReLU → μ, σ², batch 256, Adam). naive: K separate tfjs engines; engine: one batched tfjs graph; js: a hand-written Float32Array trainer on the main thread. Steps per second of all K models together.',
     markdownTable({
       caption: '',
       header: ['path', 'backend', ...ks.map((K) => `K = ${K} steps/s`), 'kernels per step'],
@@ -104,12 +101,40 @@ function benchPage(b: BenchPage): string[] {
       }),
     }),
     ...(b.notes.length ? [`Notes of the run: ${b.notes.join('; ')}.`] : []),
+    ...(b.fused?.length
+      ? [
+          markdownTable({
+            caption:
+              'The fused WGSL kernel on the same WebGPU adapter, beside the hand-written trainer (batch 256, NLL and Robust-NLL in turn), in model-steps per second (steps of all K models × K):',
+            header: ['network', 'K', 'path', 'model-steps/s', 'steps per dispatch'],
+            rows: b.fused.map((r) => [r.arch, r.K, r.impl, rate(r.modelStepsPerSecond), r.stepsPerDispatch ?? '–']),
+          }),
+        ]
+      : []),
+    ...(b.lessons?.length
+      ? [
+          markdownTable({
+            caption:
+              "Each lesson's own models on the same adapter: the fused kernel against the tfjs engine, steps per second of the whole run:",
+            header: ['lesson', 'K', 'fused steps/s', 'fused steps per read', 'tfjs steps/s', 'fused / tfjs'],
+            rows: b.lessons.map((l) => [
+              l.name.replace(/^lesson: /, ''),
+              l.K,
+              rate(l.fused.stepsPerSecond),
+              rate(l.fused.stepsPerRead),
+              rate(l.tfjs.stepsPerSecond),
+              `${rate(l.fused.stepsPerSecond / l.tfjs.stepsPerSecond)}×`,
+            ]),
+          }),
+        ]
+      : []),
     markdownTable({
-      caption: 'The explorer itself, default lesson, full page:',
+      caption: 'The explorer itself, default lesson, full page, on the path it picked here:',
       header: [
+        'path',
         'first training step',
         'steps/s',
-        'GPU reads/s',
+        'reads/s',
         'median redraw',
         'tasks over 50 ms (10 s)',
         'longest task',
@@ -117,6 +142,7 @@ function benchPage(b: BenchPage): string[] {
       ],
       rows: [
         [
+          pg.path ?? 'not recorded',
           `${(pg.firstStepMs / 1000).toFixed(1)} s`,
           rate(pg.uiStepsPerSecond),
           rate(pg.readsPerSecond),

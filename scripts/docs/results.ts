@@ -75,6 +75,8 @@ export interface BenchPage {
   quick: boolean;
   machine: { adapter: string; userAgent: string; cores: number };
   page: {
+    /** The path the page picked, as its status line names it (newer files). */
+    path?: string | null;
     firstStepMs: number;
     readsPerSecond: number;
     uiStepsPerSecond: number;
@@ -84,6 +86,21 @@ export interface BenchPage {
     jsGzipBytes: number;
   };
   runs: { impl: string; backend: string; K: number; stepsPerSecond: number; kernelsPerStep: number | null }[];
+  /** The fused WGSL kernel beside the hand-written trainer, per network and K (newer files). */
+  fused?: {
+    impl: string;
+    arch: string;
+    K: number;
+    modelStepsPerSecond: number;
+    stepsPerDispatch: number | null;
+  }[];
+  /** Each lesson's own models, the fused kernel against the tfjs engine on the same device (newer files). */
+  lessons?: {
+    name: string;
+    K: number;
+    fused: { stepsPerSecond: number; stepsPerRead: number };
+    tfjs: { stepsPerSecond: number; stepsPerRead: number };
+  }[];
   notes: string[];
 }
 

@@ -3,7 +3,7 @@ import type { Points } from '../core/datasets';
 import type { ModelSnapshot, Snapshot } from '../core/engine';
 import type { ModelSpec } from '../core/config';
 import type { Warmup } from '../core/state';
-import { dataFigure, fitFigure } from './figures';
+import { dataFigure, fitFigure } from './fitFigure';
 import { Plot } from './Plot';
 
 interface Props {

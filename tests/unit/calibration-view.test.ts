@@ -9,7 +9,7 @@ import {
   setLabel,
   sortRows,
 } from '../../src/app/calibrationFigures';
-import { historyPointOf } from '../../src/app/viewFigures';
+import { historyPointOf } from '../../src/app/curvesView';
 import { modelSpec } from '../../src/core/config';
 import type { ModelSnapshot, Snapshot } from '../../src/core/engine';
 import { uncertaintyBlock, type UncertaintyInput } from '../../src/core/uncertainty';

@@ -1,7 +1,9 @@
 // The Plotly figures are pure functions of a snapshot: tested as data.
 import { describe, expect, it } from 'vitest';
-import { dataFigure, fitFigure, modelTitle, pointTraces, warmupNote } from '../../src/app/figures';
-import { curvesView, gradWeightLabel, lossAxisEnd, shapeView, weightsView } from '../../src/app/viewFigures';
+import { modelTitle, pointTraces, warmupNote } from '../../src/app/figures';
+import { dataFigure, fitFigure } from '../../src/app/fitFigure';
+import { curvesView } from '../../src/app/curvesView';
+import { gradWeightLabel, lossAxisEnd, shapeView, weightsView } from '../../src/app/viewFigures';
 import { rangesFromEvent, scaleColor } from '../../src/app/pointLayer';
 import { modelSpec } from '../../src/core/config';
 import { barronPsi, barronRho } from '../../src/core/losses';

@@ -107,7 +107,7 @@ describe('the Post-hoc view', () => {
 
 describe('the conformal outline in a fit panel', () => {
   it('is μ̂ ± the band’s half-width on the grid, only when asked for and finite', async () => {
-    const { conformalOutline } = await import('../../src/app/figures');
+    const { conformalOutline } = await import('../../src/app/fitFigure');
     const s = snapshot();
     const m = s.models[0];
     const traces = conformalOutline(m, [0, 4], [1, 2], { revision: 'r', conformal: true });

@@ -8,7 +8,7 @@ import type { TrainerStatus } from '../../worker/protocol';
 import type { LossMoment } from '../../worker/session';
 import { drawLog } from '../drawQueue';
 import { dataToPage } from '../plotlyAdapter';
-import { historyPointOf, type HistoryPoint } from '../viewFigures';
+import { historyPointOf, type HistoryPoint } from '../curvesView';
 
 /** The views redraw at most this often; the worker may send frames faster. */
 const RENDER_MS = 500;
