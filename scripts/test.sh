@@ -20,18 +20,22 @@ if ! ldconfig -p 2>/dev/null | grep -q 'libvulkan.so.1'; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq libvulkan1 >/dev/null
 fi
 
-echo "== the CPU trainer's WebAssembly module"
+# Each stage says when it starts (seconds since this script began), so a slow stage shows in CI's log.
+stage() { echo "== $1 (at ${SECONDS} s)"; }
+
+stage "the CPU trainer's WebAssembly module"
 npx tsx scripts/build-cpu.ts
-echo "== type check"
+stage "type check"
 npx tsc --noEmit
-echo "== lint (ESLint, type-aware: layers, import cycles, floating promises, unused code) and format (Prettier)"
+stage "lint (ESLint, type-aware: layers, import cycles, floating promises, unused code) and format (Prettier)"
 npx eslint .
 npx prettier --check .
-echo "== unit and property tests"
+stage "unit and property tests"
 npx vitest run
-echo "== build"
+stage "build"
 npx vite build --logLevel warn
-echo "== browser tests (WebGPU on SwiftShader; the CPU trainer where the page picks it)"
+stage "browser tests (WebGPU on SwiftShader; the CPU trainer where the page picks it)"
 npx playwright test
-echo "== every regression lesson's claim on seed 0 at its full step budget (the CPU trainer)"
+stage "every regression lesson's claim on seed 0 at its full step budget (the CPU trainer)"
 npx tsx scripts/lessons.ts --seed 0
+echo "== every test passed in ${SECONDS} s"

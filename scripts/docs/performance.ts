@@ -178,7 +178,7 @@ function soaks(list: { file: string; s: Soak }[]): string[] {
       : 'none run';
   return [
     '## The soak: a long run in the browser, and lost devices',
-    'A long run with frames and random live slider moves: tfjs tensors, live GPU buffers and JS heaps after a GC at three readings (baseline, 10⁴ steps, the end); then the GPU device lost at random moments, each on a fresh page.',
+    'A long run with frames and random live slider moves: tfjs tensors, live GPU buffers and JS heaps after a GC at three readings (baseline, a tenth of the run, the end; the soak fails if a tensor or GPU buffer is added, or a heap grows by over 10 % and 2 MB from the second reading to the last); then the GPU device lost at random moments, each on a fresh page.',
     ...list.map(({ file, s }) => provenanceLine(soakProvenance(file, s))),
     markdownTable({
       caption: '',
