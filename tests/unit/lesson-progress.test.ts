@@ -18,6 +18,7 @@ import {
   conditionWords,
   duration,
   judgeProgress,
+  metricWords,
   progressWords,
 } from '../../src/core/lessons/progress';
 import type { Condition } from '../../src/core/lessons/judge';
@@ -195,5 +196,20 @@ describe('setup changes', () => {
     expect(
       setupChanges(l.config, { ...l.config, models: l.config.models.map((m) => ({ ...m, T: Infinity })) }),
     ).toContain('model 4: T 16 → ∞');
+  });
+});
+
+describe('claim metrics in words', () => {
+  it('every metric a lesson claims is named in words, never by its identifier', () => {
+    const metrics = new Set(
+      [...LESSONS, ...CLASS_LESSONS].flatMap((l) => l.claim.conditions.map((c) => String(c.metric))),
+    );
+    expect(metrics.size).toBeGreaterThan(10);
+    for (const m of metrics) {
+      const words = metricWords(m);
+      expect(words, m).not.toMatch(/[a-z][A-Z]|\./);
+    }
+    expect(metricWords('posthoc.qOverLearned')).toBe('post-hoc: q̂ ÷ the learned band’s multiplier');
+    expect(metricWords('recalibrated.heldOut.coverage2')).toBe('recalibrated held-out share inside ±2σ');
   });
 });

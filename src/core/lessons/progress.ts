@@ -112,7 +112,12 @@ export function judgeProgress(input: {
   };
 }
 
-const SET_WORDS: Record<string, string> = { heldOut: 'held-out', inliers: 'inliers’', outliers: 'outliers’' };
+const SET_WORDS: Record<string, string> = {
+  heldOut: 'held-out',
+  inliers: 'inliers’',
+  outliers: 'outliers’',
+  posthoc: 'post-hoc:',
+};
 const SCALAR_WORDS: Record<string, string> = {
   coverage1: 'share inside ±1σ',
   coverage2: 'share inside ±2σ',
@@ -124,6 +129,17 @@ const SCALAR_WORDS: Record<string, string> = {
   crps: 'CRPS',
   intervalScore95: '95 % interval score',
   nll: 'NLL',
+  dss: 'Dawid–Sebastiani score',
+  // Post-hoc figures (posthoc.ts flattenPosthoc).
+  q: 'conformal multiplier q̂',
+  learned: 'learned band’s multiplier',
+  qOverLearned: 'q̂ ÷ the learned band’s multiplier',
+  coverageLearned: 'held-out coverage of the learned band',
+  coverageConformal: 'held-out coverage of the conformal band',
+  widthLearned: 'mean width of the learned band',
+  widthConformal: 'mean width of the conformal band',
+  xGapLearned: 'learned band’s worst coverage gap along x',
+  xGapConformal: 'conformal band’s worst coverage gap along x',
 };
 const METRIC_WORDS: Record<string, string> = {
   // The classification lessons' (core/classify/claimMetrics.ts).
@@ -137,18 +153,21 @@ const METRIC_WORDS: Record<string, string> = {
   nll: 'clean NLL',
   epistemicRatio: 'disagreement beyond the data ÷ within it',
   minGradWeight: 'smallest gradient weight',
+  medianAbsResidual: 'median |y − μ| over the data',
 };
 
 /** A claim metric in words: "RMSE", "held-out share inside ±1σ". */
 export function metricWords(metric: string): string {
-  const [set, scalar] = metric.split('.');
+  const parts = metric.split('.');
+  if (parts[0] === 'recalibrated' && parts.length === 3) return `recalibrated ${metricWords(parts.slice(1).join('.'))}`;
+  const [set, scalar] = parts;
   return scalar ? `${SET_WORDS[set] ?? set} ${SCALAR_WORDS[scalar] ?? scalar}` : (METRIC_WORDS[metric] ?? metric);
 }
 
 /** A figure as the line shows it: coverages as per cent, others to 2–3 significant digits. */
 export function figure(metric: string, v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'none yet' : v > 0 ? '∞' : '−∞';
-  if (/coverage/.test(metric)) return `${Math.round(100 * v)} %`;
+  if (/coverage|xGap/.test(metric)) return `${Math.round(100 * v)} %`;
   if (/Accuracy|Error|reject/.test(metric)) return `${(100 * v).toFixed(1)} %`;
   const a = Math.abs(v);
   if (a !== 0 && (a < 0.01 || a >= 1e4)) return v.toExponential(1);
