@@ -5,16 +5,9 @@ import { CLASS_DATASETS, FLIP_KINDS, makeClassData, MULTICLASS, type ClassDataSp
 import type { ClassRunConfig } from '../../core/classify/engine';
 import type { ClassSnapshot } from '../../core/classify/evaluate';
 import { classExportJson, parseClassFile, type ClassHistoryRow } from '../../core/classify/schema';
-import {
-  CLASS_METHODS,
-  classModel,
-  displayName,
-  METHOD_NAMES,
-  type ClassMethod,
-  type ClassModelSpec,
-} from '../../core/classify/spec';
+import { displayName, type ClassModelSpec } from '../../core/classify/spec';
 import type { ClassifyApi, ClassMessage } from '../../worker/protocol';
-import { AlumControls } from './AlumControls';
+import { ModelsCard } from './ModelsCard';
 import { ClsPlot, exportPlotsPng, pixelsUrl } from './ClsPlot';
 import {
   accuracyFigure,
@@ -116,7 +109,6 @@ export function ClassifyApp() {
   const sel = Math.min(selected, config.models.length - 1);
   const selSnap = snapshot?.models[sel];
   const lesson = lessonId ? findClassLesson(lessonId) : null;
-  const spec = config.models[sel];
   const classes = data.train.classes;
   const planes = useMemo(
     () =>
@@ -321,89 +313,13 @@ export function ClassifyApp() {
               />
             </label>
           </section>
-          <section className="card">
-            <h2>Models</h2>
-            <label>
-              embedding D{' '}
-              <select
-                data-testid="cls-embedding-dim"
-                value={config.train.embedding}
-                onChange={(e) =>
-                  apply({ ...config, train: { ...config.train, embedding: Number(e.target.value) } }, null, true)
-                }
-              >
-                <option value={2}>2 (drawn exactly)</option>
-                <option value={8}>8 (drawn as a projection)</option>
-              </select>
-            </label>
-            {config.models.map((m, k) => (
-              <div key={m.id} className={`model-row${k === sel ? ' selected' : ''}`} onClick={() => setSelected(k)}>
-                <select
-                  value={m.method}
-                  aria-label={`method of model ${k + 1}`}
-                  onChange={(e) => setModel(k, { method: e.target.value as ClassMethod, label: '' })}
-                >
-                  {CLASS_METHODS.map((x) => (
-                    <option key={x} value={x}>
-                      {METHOD_NAMES[x]}
-                    </option>
-                  ))}
-                </select>{' '}
-                {m.label}
-              </div>
-            ))}
-            {config.models.length < 8 && (
-              <button
-                onClick={() =>
-                  apply(
-                    { ...config, models: [...config.models, classModel('alum', {}, `m${Date.now() % 100000}`)] },
-                    null,
-                  )
-                }
-              >
-                + add ALUM
-              </button>
-            )}
-            {spec && (
-              <div className="sliders" data-testid="cls-sliders">
-                <h3>{displayName(spec)}</h3>
-                {spec.method === 'alum' && <AlumControls spec={spec} onChange={(patch) => setModel(sel, patch)} />}
-                {spec.method === 'robust-ce' && (
-                  <label>
-                    T {Number.isFinite(spec.T) ? spec.T.toPrecision(2) : '∞'}{' '}
-                    <input
-                      data-testid="cls-T"
-                      type="range"
-                      min={-1}
-                      max={3.1}
-                      step={0.1}
-                      value={Number.isFinite(spec.T) ? Math.log10(spec.T) : 3.1}
-                      onChange={(e) =>
-                        setModel(sel, {
-                          T:
-                            Number(e.target.value) > 3
-                              ? Infinity
-                              : Number((10 ** Number(e.target.value)).toPrecision(2)),
-                        })
-                      }
-                    />
-                  </label>
-                )}
-                {spec.method === 'superloss-ce' && (
-                  <label>
-                    τ{' '}
-                    <select
-                      value={spec.tauMode}
-                      onChange={(e) => setModel(sel, { tauMode: e.target.value as ClassModelSpec['tauMode'] })}
-                    >
-                      <option value="logC">log C</option>
-                      <option value="ema">EMA of the batch CE</option>
-                    </select>
-                  </label>
-                )}
-              </div>
-            )}
-          </section>
+          <ModelsCard
+            config={config}
+            selected={sel}
+            onSelect={setSelected}
+            onModel={setModel}
+            onApply={(next, restart) => apply(next, null, restart)}
+          />
         </aside>
         <main ref={viewsRef}>
           <div className="panels">
