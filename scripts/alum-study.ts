@@ -14,6 +14,7 @@ import { ClassifyEngine } from '../src/core/classify/engine';
 import { classModel, DEFAULT_CLASS_TRAIN, type ClassModelSpec } from '../src/core/classify/spec';
 import { rateOf } from '../src/core/lessons/rates';
 import { useNodeBackend } from '../src/platform/node';
+import { endMeta, startMeta } from './meta';
 
 const { values } = parseArgs({
   options: {
@@ -66,6 +67,10 @@ const CONDITIONS = [
 
 await useNodeBackend('wasm');
 const started = performance.now();
+const meta = startMeta(
+  `npx tsx scripts/alum-study.ts --steps ${steps} --seeds ${seeds} --batch ${batch}`,
+  'tfjs on WASM (classification)',
+);
 const load0 = loadavg();
 const out: { condition: string; seed: number; accuracy: Record<string, number>; auroc: Record<string, number> }[] = [];
 for (const c of CONDITIONS) {
@@ -107,6 +112,7 @@ const claims = CONDITIONS.flatMap((c) =>
   }),
 );
 const record = {
+  meta: endMeta(meta, started),
   command: `npx tsx scripts/alum-study.ts --steps ${steps} --seeds ${seeds} --batch ${batch}`,
   date: new Date().toISOString(),
   machine: { nproc: cpus().length, cpu: cpus()[0]?.model, loadBefore: load0, loadAfter: loadavg() },

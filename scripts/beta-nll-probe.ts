@@ -7,6 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BETA_SETUPS, betaSetup } from '../src/core/experiments/betaSetups';
+import { endMeta, startMeta } from './meta';
 import { nodePaths } from './paths';
 
 const { values } = parseArgs({
@@ -29,6 +30,7 @@ const { points, data, specs, train, checkpoints } = betaSetup(variant as keyof t
 });
 const path = makePath(points, data, specs, train);
 const started = performance.now();
+const meta = startMeta(`npx tsx scripts/beta-nll-probe.ts ${process.argv.slice(2).join(' ')}`.trim(), label);
 const rows: { step: number; rmse: Record<string, number> }[] = [];
 let done = 0;
 for (const cp of checkpoints) {
@@ -48,6 +50,7 @@ for (const cp of checkpoints) {
 path.dispose();
 const seconds = (performance.now() - started) / 1000;
 const record = {
+  meta: endMeta(meta, started),
   variant,
   description: BETA_SETUPS[variant as keyof typeof BETA_SETUPS],
   steps,

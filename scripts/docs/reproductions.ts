@@ -142,7 +142,11 @@ function betaNll(runs: BetaProbe[]): string[] {
         `${Math.round(r.seconds)} s on ${r.nproc} × ${r.cpu}`,
       ]),
     }),
-    'These files record no command, commit, date or load (not recorded).',
+    ...sorted.map((r) =>
+      r.meta
+        ? provenanceLine(fromMeta(`results/beta-nll/${r.variant}.json`, r.meta))
+        : `\`results/beta-nll/${r.variant}.json\` records no command, commit, date or load (not recorded).`,
+    ),
   );
   return out;
 }
@@ -153,13 +157,17 @@ function alum(A: AlumStudy): string[] {
   return [
     '## ALUM closer to the paper: 3 classes, batch 128, grouped compensation, combined switches',
     `${A.settings}. Wall time ${Math.round(A.seconds)} s. Paper: ${A.paper}.`,
-    provenanceLine({
-      file: 'results/alum/study.json',
-      command: A.command,
-      date: A.date,
-      machine: `${A.machine.nproc} × ${A.machine.cpu}`,
-      load: { start: A.machine.loadBefore[0], end: A.machine.loadAfter[0] },
-    }),
+    provenanceLine(
+      A.meta
+        ? fromMeta('results/alum/study.json', A.meta)
+        : {
+            file: 'results/alum/study.json',
+            command: A.command,
+            date: A.date,
+            machine: `${A.machine.nproc} × ${A.machine.cpu}`,
+            load: { start: A.machine.loadBefore[0], end: A.machine.loadAfter[0] },
+          },
+    ),
     markdownTable({
       caption: 'Clean-test accuracy (%), per seed',
       header: ['method', ...conds],

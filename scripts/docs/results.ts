@@ -38,6 +38,8 @@ export interface LessonsResult {
 }
 
 export interface BetaProbe {
+  /** How the file was made (scripts/meta.ts); files from before it was recorded lack it. */
+  meta?: RunMeta;
   variant: string;
   description: string;
   seeds: number;
@@ -48,6 +50,8 @@ export interface BetaProbe {
 }
 
 export interface AlumStudy {
+  /** How the file was made (scripts/meta.ts), with the commit; files from before it was recorded lack it. */
+  meta?: RunMeta;
   command: string;
   date: string;
   seconds: number;
