@@ -30,6 +30,8 @@ export default defineConfig(
       'test-results/',
       'playwright-report/',
       'scripts/tmp/',
+      '.gpu/',
+      'gpu-out/',
       // AssemblyScript: compiled by asc against its own standard library, not by tsc.
       'src/cpu/as/',
     ],

@@ -5,7 +5,6 @@
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import asc from 'assemblyscript/asc';
 import { asContractSource } from '../src/cpu/contract';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -22,6 +21,14 @@ if (existsSync(output) && statSync(output).mtimeMs >= newest && !process.argv.in
   process.exit(0);
 }
 
+// The compiler's API, typed here by hand: its own declarations redeclare standard library types for the whole
+// program (AssemblyScript's Array#at returns T, not T | undefined), so the module is loaded by a computed name.
+interface Asc {
+  createMemoryStream: () => { toString: () => string };
+  main: (argv: string[], options: { stderr: { toString: () => string } }) => Promise<{ error: Error | null }>;
+}
+const ascModule = 'assemblyscript/asc';
+const { default: asc } = (await import(ascModule)) as { default: Asc };
 const stderr = asc.createMemoryStream();
 const { error } = await asc.main(
   [

@@ -29,11 +29,13 @@ const { values } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     /** Restrict the loss moments (comma-separated: dispatch,read,handoff). */
     moments: { type: 'string', default: 'dispatch,read,handoff' },
-    out: { type: 'string', default: 'results/soak.json' },
+    /** Where the result goes: results/soak.json for the kernel, results/soak-cpu.json for the CPU trainer. */
+    out: { type: 'string' },
     path: { type: 'string', default: 'fused' },
   },
 });
 const PATH = values.path === 'cpu' ? 'cpu' : 'fused';
+const OUT = values.out ?? (PATH === 'cpu' ? 'results/soak-cpu.json' : 'results/soak.json');
 // How this file was made (command, commit, date, machine, load), as the other results record it.
 const started = performance.now();
 const meta = startMeta(`npm run soak -- ${process.argv.slice(2).join(' ')}`.trim(), PATH);
@@ -43,7 +45,7 @@ const STEPS = Number(values.steps ?? (PATH === 'cpu' ? 20_000_000 : 1_000_000));
 const LOSSES = PATH === 'cpu' ? 0 : Number(values.losses);
 const base = `http://localhost:${values.port}`;
 
-/** A small fused run (two models of 1 × 16 ReLU, batch 64, N = 200) so 10⁵ steps fit in minutes on SwiftShader. */
+/** A small run (two models of 1 × 16 ReLU, batch 64, N = 200), so the long run takes minutes on SwiftShader. */
 const CONFIG: RunConfig = {
   data: { ...defaultDataSpec('hetero-sine'), n: 200, outlierRate: 0.2 },
   models: withIds([modelSpec('robust-nll', { T: 16, initSeed: 1 }), modelSpec('beta-nll', { beta: 0.5, initSeed: 2 })]),
@@ -320,7 +322,7 @@ try {
     if (!s.flat) failed.push('tensors or GPU buffers grew');
     if (s.errors.length) failed.push(`console errors: ${s.errors.join(' | ')}`);
     if (s.path !== PATH) failed.push(`the run left the ${PATH} path (${s.path})`);
-    // The heaps after a GC: at most 10 % (and 2 MB) over the 10⁴-step reading at the end (allocation-free steps).
+    // The heaps after a GC: at most 10 % (and 2 MB) over the reading a tenth of the way at the end (allocation-free steps).
     const [, mid, last] = s.readings;
     for (const key of ['pageHeapMB', 'workerHeapMB'] as const) {
       const a = mid?.[key];
@@ -344,9 +346,9 @@ try {
   out.failed = failed;
   out.meta = endMeta(meta, started);
   await browser.close();
-  mkdirSync(dirname(values.out), { recursive: true });
-  writeFileSync(values.out, JSON.stringify(out, null, 1));
-  console.log(`wrote ${values.out}`);
+  mkdirSync(dirname(OUT), { recursive: true });
+  writeFileSync(OUT, JSON.stringify(out, null, 1));
+  console.log(`wrote ${OUT}`);
 } catch (err) {
   failed = [...failed, String(err)];
 } finally {

@@ -202,7 +202,7 @@ describe('the classification session on the queued machinery', () => {
     expect(errors(h)).toEqual([]);
     clean(h);
     curvesConsistent(h);
-    expect(frames(h).at(-1).run).toBe(2);
+    expect(frames(h).at(-1)!.run).toBe(2);
   });
 
   it('the recipe: while playing, the learning rate, batch size and model list change quickly; no error, no disposed tensor read, no old point in the new curve', async () => {
@@ -230,7 +230,7 @@ describe('the classification session on the queued machinery', () => {
     expect(errors(h)).toEqual([]);
     clean(h);
     curvesConsistent(h);
-    const last = frames(h).at(-1);
+    const last = frames(h).at(-1)!;
     expect(last.snapshot.models.map((m) => m.id)).toEqual(['rul', 'a2']);
     expect(last.snapshot.models.every((m) => Number.isFinite(m.metrics.testAccuracy))).toBe(true);
     await h.session.pause();
@@ -262,14 +262,14 @@ describe('the classification session on the queued machinery', () => {
     const n = frames(h).length;
     await until(() => frames(h).length >= n + 2);
     expect(errors(h)).toEqual([]);
-    expect(frames(h).at(-1).run).toBe(1);
+    expect(frames(h).at(-1)!.run).toBe(1);
   });
 
   it('a device lost while a frame is read: that frame never lands, one fail-over, training goes on from the last frame shown', async () => {
     const h = await started(true);
     await until(() => frames(h).length >= 2);
     await midFrame(h);
-    const shown = frames(h).at(-1).snapshot.step;
+    const shown = frames(h).at(-1)!.snapshot.step;
     h.loseDevice();
     await until(() => h.messages.some((m) => m.kind === 'notice'));
     const after = frames(h).length;

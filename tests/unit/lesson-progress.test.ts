@@ -18,6 +18,7 @@ import {
   conditionWords,
   duration,
   judgeProgress,
+  knownWords,
   metricWords,
   progressWords,
 } from '../../src/core/lessons/progress';
@@ -205,10 +206,9 @@ describe('claim metrics in words', () => {
       [...LESSONS, ...CLASS_LESSONS].flatMap((l) => l.claim.conditions.map((c) => String(c.metric))),
     );
     expect(metrics.size).toBeGreaterThan(10);
-    for (const m of metrics) {
-      const words = metricWords(m);
-      expect(words, m).not.toMatch(/[a-z][A-Z]|\./);
-    }
+    for (const m of metrics) expect(knownWords(m), `${m} has no words`).not.toBeNull();
+    expect(knownWords('heldOut.ece')).toBeNull();
+    expect(metricWords('heldOut.ece')).toBe('held-out ece');
     expect(metricWords('posthoc.qOverLearned')).toBe('post-hoc: q̂ ÷ the learned band’s multiplier');
     expect(metricWords('recalibrated.heldOut.coverage2')).toBe('recalibrated held-out share inside ±2σ');
   });

@@ -56,7 +56,7 @@ describe('the sweep session', () => {
     const sweep = session();
     await sweep.s.start(cfg, { autoplay: false, sweep: true });
     await sweep.s.step(5);
-    const last = sweep.frames.at(-1);
+    const last = sweep.frames.at(-1)!;
     expect(last.snapshot.step).toBe(5);
     expect(last.snapshot.models).toHaveLength(64);
     // Metrics only: no curves and no per-point arrays cross; every cell has its figure.

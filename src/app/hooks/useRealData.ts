@@ -34,7 +34,7 @@ export function useRealData(
       const userData = { points, truth: null, source: id };
       const next = (s: RunState): RunState =>
         lesson
-          ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1).id }
+          ? { ...s, lessonId: lesson.id, config: lesson.config, userData, selectedId: lesson.config.models.at(-1)!.id }
           : { ...s, userData, config: { ...s.config, train: { ...s.config.train, heldOut } } };
       try {
         if (lesson)

@@ -158,10 +158,24 @@ const METRIC_WORDS: Record<string, string> = {
 
 /** A claim metric in words: "RMSE", "held-out share inside ±1σ". */
 export function metricWords(metric: string): string {
+  const known = knownWords(metric);
+  if (known !== null) return known;
   const parts = metric.split('.');
-  if (parts[0] === 'recalibrated' && parts.length === 3) return `recalibrated ${metricWords(parts.slice(1).join('.'))}`;
+  return parts.map((p, i) => (i === 0 ? (SET_WORDS[p] ?? p) : (SCALAR_WORDS[p] ?? p))).join(' ');
+}
+
+/** The words of a metric whose every part has words; null where one part is only an identifier. */
+export function knownWords(metric: string): string | null {
+  const parts = metric.split('.');
+  if (parts[0] === 'recalibrated' && parts.length === 3) {
+    const rest = knownWords(parts.slice(1).join('.'));
+    return rest === null ? null : `recalibrated ${rest}`;
+  }
+  if (parts.length === 1) return METRIC_WORDS[metric] ?? null;
   const [set, scalar] = parts;
-  return scalar ? `${SET_WORDS[set] ?? set} ${SCALAR_WORDS[scalar] ?? scalar}` : (METRIC_WORDS[metric] ?? metric);
+  return parts.length === 2 && SET_WORDS[set] && SCALAR_WORDS[scalar]
+    ? `${SET_WORDS[set]} ${SCALAR_WORDS[scalar]}`
+    : null;
 }
 
 /** A figure as the line shows it: coverages as per cent, others to 2–3 significant digits. */
