@@ -17,6 +17,7 @@ import {
   conditionIds,
   conditionWords,
   duration,
+  figure,
   judgeProgress,
   knownWords,
   metricWords,
@@ -209,6 +210,8 @@ describe('claim metrics in words', () => {
     for (const m of metrics) expect(knownWords(m), `${m} has no words`).not.toBeNull();
     expect(knownWords('heldOut.ece')).toBeNull();
     expect(metricWords('heldOut.ece')).toBe('held-out ece');
+    expect(figure('sigmaError', 0.776)).toBe('0.78');
+    expect(figure('testError', 0.1234)).toBe('12.3 %');
     expect(metricWords('posthoc.qOverLearned')).toBe('post-hoc: q̂ ÷ the learned band’s multiplier');
     expect(metricWords('recalibrated.heldOut.coverage2')).toBe('recalibrated held-out share inside ±2σ');
   });

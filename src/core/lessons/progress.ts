@@ -182,7 +182,8 @@ export function knownWords(metric: string): string | null {
 export function figure(metric: string, v: number): string {
   if (!Number.isFinite(v)) return Number.isNaN(v) ? 'none yet' : v > 0 ? '∞' : '−∞';
   if (/coverage|xGap/.test(metric)) return `${Math.round(100 * v)} %`;
-  if (/Accuracy|Error|reject/.test(metric)) return `${(100 * v).toFixed(1)} %`;
+  // Classification's accuracies and error rates (claimMetrics.ts); regression's σ error is a length, not a share.
+  if (/Accuracy|testError|reject/.test(metric)) return `${(100 * v).toFixed(1)} %`;
   const a = Math.abs(v);
   if (a !== 0 && (a < 0.01 || a >= 1e4)) return v.toExponential(1);
   return String(Number(v.toPrecision(a < 1 ? 2 : 3)));
